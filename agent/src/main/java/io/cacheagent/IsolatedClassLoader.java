@@ -1,0 +1,98 @@
+package io.cacheagent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads the agent's implementation (its own code, Byte Buddy, Lettuce, Netty, Reactor, Kryo,
+ * SnakeYAML, Caffeine) from the agent jar, where the build stored it under {@code
+ * io/cacheagent/inst/} with {@code .class} renamed to {@code .classdata}.
+ *
+ * <p>The application's class loaders cannot find those classes at all: neither the system loader,
+ * which has the agent jar on its path, nor the bootstrap loader, which has it appended. Only the
+ * bridge in {@code io.cacheagent.bootstrap} and this launcher are ordinary class files. The parent
+ * is the platform loader, so the implementation sees the JDK and the bridge, never the app.
+ */
+final class IsolatedClassLoader extends ClassLoader {
+
+  static final String PREFIX = "io/cacheagent/inst/";
+
+  static {
+    registerAsParallelCapable();
+  }
+
+  private final JarFile jar;
+  private final String jarUrl;
+  private final ProtectionDomain domain;
+
+  IsolatedClassLoader(File agentJar) throws IOException {
+    super("cache-agent", ClassLoader.getPlatformClassLoader());
+    this.jar = new JarFile(agentJar, false);
+    this.jarUrl = "jar:" + agentJar.toURI() + "!/";
+    this.domain =
+        new ProtectionDomain(
+            new CodeSource(agentJar.toURI().toURL(), (Certificate[]) null), null, this, null);
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
+    if (entry == null) {
+      throw new ClassNotFoundException(name);
+    }
+    byte[] bytes;
+    try (InputStream in = jar.getInputStream(entry)) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new ClassNotFoundException(name, e);
+    }
+    definePackageOf(name);
+    return defineClass(name, bytes, 0, bytes.length, domain);
+  }
+
+  private void definePackageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    if (dot > 0) {
+      String packageName = className.substring(0, dot);
+      if (getDefinedPackage(packageName) == null) {
+        try {
+          definePackage(packageName, null, null, null, null, null, null, null);
+        } catch (IllegalArgumentException raced) {
+          // another thread defined it first
+        }
+      }
+    }
+  }
+
+  @Override
+  protected URL findResource(String name) {
+    String path = PREFIX + (name.endsWith(".class")
+        ? name.substring(0, name.length() - ".class".length()) + ".classdata"
+        : name);
+    if (jar.getJarEntry(path) == null) {
+      return null;
+    }
+    try {
+      return new URL(jarUrl + path);
+    } catch (MalformedURLException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected Enumeration<URL> findResources(String name) {
+    URL url = findResource(name);
+    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(java.util.List.of(url));
+  }
+}

@@ -1,0 +1,65 @@
+package io.cacheagent.bootstrap;
+
+/**
+ * The only agent code that advice inlined into application classes calls.
+ *
+ * <p>This class is appended to the bootstrap class path, so every class loader of the application
+ * can see it. It refers to {@code java.*} types only and forwards to the {@link Dispatcher} that
+ * the agent installs once it is ready. Until then, and whenever the agent is disabled, every call
+ * returns at once and the application runs uncached.
+ */
+public final class CacheBridge {
+
+  private static volatile Dispatcher dispatcher;
+
+  /** Methods switched on, by id; read on every call, replaced whole when a switch flips. */
+  private static volatile boolean[] switches = new boolean[0];
+
+  private CacheBridge() {}
+
+  /** Installs the implementation; {@code null} makes every instrumented method run uncached. */
+  public static void install(Dispatcher implementation) {
+    dispatcher = implementation;
+  }
+
+  /** Publishes which cached methods are on; index is the method id. */
+  public static void switches(boolean[] enabledById) {
+    switches = enabledById.clone();
+  }
+
+  /** Whether the cached method with this id is on: one volatile read. */
+  public static boolean isOn(int methodId) {
+    boolean[] current = switches;
+    return methodId < current.length && current[methodId];
+  }
+
+  /** Looks the call up: {@code null} runs the method uncached, a {@link Hit} is served. */
+  public static Object begin(int methodId, Object[] args) {
+    Dispatcher current = dispatcher;
+    return current == null ? null : current.begin(methodId, args);
+  }
+
+  /** Stores the fresh result of a call that {@link #begin} reported as a miss. */
+  public static void complete(int methodId, Object call, Object result) {
+    Dispatcher current = dispatcher;
+    if (current != null) {
+      current.complete(methodId, call, result);
+    }
+  }
+
+  /** Runs the eviction rules of a write method that ask to evict before the write. */
+  public static void beforeWrite(int writeId, Object[] args) {
+    Dispatcher current = dispatcher;
+    if (current != null) {
+      current.beforeWrite(writeId, args);
+    }
+  }
+
+  /** Runs the eviction rules of a write method after it returned normally. */
+  public static void afterWrite(int writeId, Object[] args) {
+    Dispatcher current = dispatcher;
+    if (current != null) {
+      current.afterWrite(writeId, args);
+    }
+  }
+}

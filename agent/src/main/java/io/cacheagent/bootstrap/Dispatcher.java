@@ -1,0 +1,22 @@
+package io.cacheagent.bootstrap;
+
+/**
+ * What the agent's isolated implementation provides to {@link CacheBridge}.
+ *
+ * <p>Implementations must never throw: the advice suppresses throwables anyway, but a throw costs
+ * the application a stack walk on its hot path.
+ */
+public interface Dispatcher {
+
+  /** Returns {@code null} to run uncached, a {@link Hit} to skip the body, or a miss to complete. */
+  Object begin(int methodId, Object[] args);
+
+  /** Called after the body returned normally for a call that {@link #begin} saw as a miss. */
+  void complete(int methodId, Object call, Object result);
+
+  /** Eviction rules that run before the write method's body. */
+  void beforeWrite(int writeId, Object[] args);
+
+  /** Eviction rules that run after the write method returned normally. */
+  void afterWrite(int writeId, Object[] args);
+}

@@ -1,0 +1,108 @@
+package io.cacheagent.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import java.util.Arrays;
+import java.util.UUID;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/*
+ * Turns cached values into the bytes stored under a key, and back.
+ *
+ * Layout of an entry: byte 0xCA (ours), byte FORMAT_VERSION, 8 bytes generation (big-endian), then
+ * the value as Kryo wrote it with class names. The generation is the one of the cached method when
+ * the value was loaded; a read that sees another generation treats the entry as evicted (see
+ * CacheRuntime). Anything that does not parse, whatever the reason, is reported as undecodable,
+ * which the caller treats as a miss.
+ *
+ * Kryo resolves class names through the class loader of the instrumented method, never through the
+ * agent's own: the values are the application's classes. Kryo instances are not thread-safe and are
+ * costly to build, so each codec keeps a small pool.
+ */
+public final class ValueCodec {
+
+  /** Version of the entry layout; entries of other versions are misses. */
+  public static final byte FORMAT_VERSION = 1;
+
+  private static final byte MAGIC = (byte) 0xCA;
+  private static final int HEADER = 10;
+  private static final int POOL_SIZE = 16;
+
+  private final Pool<Kryo> pool;
+
+  /** A codec for values whose classes {@code loader} can see. */
+  public ValueCodec(ClassLoader loader) {
+    this.pool = new Pool<>(true, false, POOL_SIZE) {
+      @Override
+      protected Kryo create() {
+        return newKryo(loader);
+      }
+    };
+  }
+
+  private static Kryo newKryo(ClassLoader loader) {
+    Kryo kryo = new Kryo();
+    kryo.setRegistrationRequired(false);
+    kryo.setReferences(true);
+    kryo.setClassLoader(loader);
+    // Classes without a no-arg constructor are created without calling one, as deserialization does.
+    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
+    kryo.addDefaultSerializer(Arrays.asList().getClass(), new DefaultSerializers.ArraysAsListSerializer());
+    UnmodifiableSerializers.register(kryo);
+    return kryo;
+  }
+
+  /** Encodes a value with its generation; throws when Kryo cannot write it. */
+  public byte[] encode(long generation, Object value) {
+    Kryo kryo = pool.obtain();
+    try (Output output = new Output(256, -1)) {
+      output.writeByte(MAGIC);
+      output.writeByte(FORMAT_VERSION);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        output.writeByte((byte) (generation >>> shift)); // big-endian, as generationOf reads it
+      }
+      kryo.writeClassAndObject(output, value);
+      return output.toBytes();
+    } finally {
+      pool.free(kryo);
+    }
+  }
+
+  /** The generation an entry was written under, or 0 when the bytes are not an entry of ours. */
+  public static long generationOf(byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC || bytes[1] != FORMAT_VERSION) {
+      return 0;
+    }
+    long generation = 0;
+    for (int i = 2; i < HEADER; i++) {
+      generation = (generation << 8) | (bytes[i] & 0xFF);
+    }
+    return generation;
+  }
+
+  /** Decodes an entry; throws {@link UndecodableException} for anything that is not a whole entry. */
+  public Object decode(byte[] bytes) throws UndecodableException {
+    if (generationOf(bytes) == 0) {
+      throw new UndecodableException("not a cache-agent entry of format " + FORMAT_VERSION);
+    }
+    Kryo kryo = pool.obtain();
+    try (Input input = new Input(bytes, HEADER, bytes.length - HEADER)) {
+      Object value = kryo.readClassAndObject(input);
+      if (input.position() != bytes.length) {
+        throw new UndecodableException((bytes.length - input.position()) + " bytes left after the value");
+      }
+      return value;
+    } catch (UndecodableException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw new UndecodableException(String.valueOf(e.getMessage()));
+    } finally {
+      pool.free(kryo);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.cacheagent.config;
+
+import java.util.List;
+
+/** The configuration has errors; {@link #problems()} lists every one, each with file, line and column. */
+public final class ConfigException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> problems;
+
+  ConfigException(List<String> problems) {
+    super(String.join(System.lineSeparator(), problems) + System.lineSeparator() + summary(problems.size()));
+    this.problems = List.copyOf(problems);
+  }
+
+  /** Each problem as one line: {@code file:line:column: what is wrong; what is accepted}. */
+  public List<String> problems() {
+    return problems;
+  }
+
+  private static String summary(int count) {
+    return count + (count == 1 ? " config error" : " config errors")
+        + "; cache-agent is disabled and the application runs without caching";
+  }
+}

@@ -1,0 +1,159 @@
+package io.cacheagent.config;
+
+import io.cacheagent.key.KeyExpression;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads {@code cache-agent.yaml} into an {@link AgentConfig}, or reports every problem at once.
+ *
+ * <p>The YAML is composed into a node tree (never constructed into objects, so no tag can
+ * instantiate a class) and walked by hand, which keeps the line and column of every value for the
+ * messages. Unknown keys are errors: a misspelt key silently ignored is a cache that never works.
+ */
+public final class ConfigLoader {
+
+  /** Environment variable that overrides {@code redis.uri}. */
+  public static final String REDIS_URI_ENV = "CACHE_AGENT_REDIS_URI";
+
+  private static final List<String> TOP_KEYS = List.of("redis", "defaults", "methods");
+  private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
+  private static final List<String> DEFAULTS_KEYS = List.of("ttl", "cacheNulls");
+
+  private ConfigLoader() {}
+
+  /** Loads a file; {@code env} supplies {@value #REDIS_URI_ENV}. */
+  public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read the configuration (" + e + ")"));
+    }
+    return parse(file.getFileName().toString(), text, env);
+  }
+
+  /** Parses YAML text; {@code fileName} prefixes every message. */
+  public static AgentConfig parse(String fileName, String yaml, Map<String, String> env) throws ConfigException {
+    Problems problems = new Problems(fileName);
+    Node root;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowRecursiveKeys(false);
+      options.setMaxAliasesForCollections(10);
+      root = new Yaml(options).compose(new java.io.StringReader(yaml));
+    } catch (MarkedYAMLException e) {
+      problems.add(e.getProblemMark(), "YAML syntax: " + e.getProblem());
+      throw problems.toException();
+    } catch (YAMLException e) {
+      problems.addWithoutPosition("YAML syntax: " + e.getMessage());
+      throw problems.toException();
+    }
+    if (root == null) {
+      problems.addWithoutPosition("the file is empty; it needs at least a methods: list");
+      throw problems.toException();
+    }
+    YamlReader in = new YamlReader(problems);
+    Map<String, Node> top = in.mapping(root, "the top level", TOP_KEYS);
+    if (top == null) {
+      throw problems.toException();
+    }
+
+    RedisSettings redis = null;
+    String keyPrefix = AgentConfig.DEFAULT_KEY_PREFIX;
+    Map<String, Node> redisSection = top.containsKey("redis") ? in.mapping(top.get("redis"), "redis", REDIS_KEYS) : null;
+    String uri = env.get(REDIS_URI_ENV);
+    Duration commandTimeout = RedisSettings.DEFAULT_COMMAND_TIMEOUT;
+    if (redisSection != null) {
+      if (redisSection.containsKey("uri") && (uri == null || uri.isBlank())) {
+        uri = in.redisUri(redisSection.get("uri"), "redis.uri");
+      }
+      if (redisSection.containsKey("commandTimeout")) {
+        commandTimeout = in.positiveDuration(redisSection.get("commandTimeout"), "redis.commandTimeout", commandTimeout);
+      }
+      if (redisSection.containsKey("keyPrefix")) {
+        keyPrefix = in.keyPrefix(redisSection.get("keyPrefix"), "redis.keyPrefix");
+      }
+    }
+    if (uri != null && !uri.isBlank()) {
+      redis = new RedisSettings(uri.strip(), commandTimeout);
+    }
+
+    Duration defaultTtl = AgentConfig.DEFAULT_TTL;
+    boolean defaultCacheNulls = false;
+    if (top.containsKey("defaults")) {
+      Map<String, Node> defaults = in.mapping(top.get("defaults"), "defaults", DEFAULTS_KEYS);
+      if (defaults != null) {
+        if (defaults.containsKey("ttl")) {
+          defaultTtl = in.positiveDuration(defaults.get("ttl"), "defaults.ttl", defaultTtl);
+        }
+        if (defaults.containsKey("cacheNulls")) {
+          defaultCacheNulls = in.bool(defaults.get("cacheNulls"), "defaults.cacheNulls", false);
+        }
+      }
+    }
+
+    List<MethodRule> methods = new ArrayList<>();
+    Node methodsNode = top.get("methods");
+    if (methodsNode == null) {
+      problems.add(root, "methods is missing; list the methods to cache, e.g. methods: [{method: com.acme.Repo#findById(long)}]");
+    } else if (!(methodsNode instanceof SequenceNode sequence)) {
+      problems.add(methodsNode, "methods must be a list of methods to cache, each starting with \"- method: \"");
+    } else {
+      MethodRuleReader rules = new MethodRuleReader(in, problems, defaultTtl, defaultCacheNulls);
+      Map<String, String> seen = new HashMap<>();
+      for (int i = 0; i < sequence.getValue().size(); i++) {
+        MethodRule rule = rules.read(sequence.getValue().get(i), i);
+        if (rule != null) {
+          String earlier = seen.putIfAbsent(rule.signature().toString(), "methods[" + i + "]");
+          if (earlier != null) {
+            problems.add(sequence.getValue().get(i), "methods[" + i + "].method \"" + rule.signature()
+                + "\" is already listed at " + earlier + "; list each method once");
+          } else {
+            methods.add(rule);
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw problems.toException();
+    }
+    return new AgentConfig(fileName, redis, keyPrefix, List.copyOf(methods));
+  }
+
+  /** Parses a key: a single expression or a list of them; {@code null} when absent or invalid. */
+  static List<KeyExpression> keyExpressions(YamlReader in, Problems problems, Node node, String path) {
+    List<Node> items = node instanceof SequenceNode s ? s.getValue() : List.of(node);
+    if (items.isEmpty()) {
+      problems.add(node, path + " is an empty list; " + KeyExpression.ACCEPTED + ", or leave key out to use all arguments");
+      return null;
+    }
+    List<KeyExpression> expressions = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String itemPath = node instanceof SequenceNode ? path + "[" + i + "]" : path;
+      String text = in.scalar(items.get(i), itemPath);
+      if (text == null) {
+        return null;
+      }
+      try {
+        expressions.add(KeyExpression.parse(text));
+      } catch (IllegalArgumentException e) {
+        problems.add(items.get(i), itemPath + " \"" + text + "\" " + e.getMessage() + "; " + KeyExpression.ACCEPTED);
+        return null;
+      }
+    }
+    return List.copyOf(expressions);
+  }
+}

@@ -1,0 +1,40 @@
+package io.cacheagent.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the durations of the configuration: {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}, {@code PT10M}. */
+final class Durations {
+
+  static final String ACCEPTED = "use 250ms, 30s, 10m, 1h, 1d or PT10M";
+
+  private static final Pattern SHORT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
+
+  private Durations() {}
+
+  /** Returns the duration, or {@code null} when the text is not one. */
+  static Duration parse(String text) {
+    String trimmed = text.strip();
+    Matcher m = SHORT.matcher(trimmed);
+    if (m.matches()) {
+      long amount = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+    }
+    if (trimmed.startsWith("P") || trimmed.startsWith("p")) {
+      try {
+        return Duration.parse(trimmed);
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+}

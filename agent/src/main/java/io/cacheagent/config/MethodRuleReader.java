@@ -1,0 +1,208 @@
+package io.cacheagent.config;
+
+import io.cacheagent.key.KeyExpression;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** Reads one entry of {@code methods}, with its {@code evictOn} list. */
+final class MethodRuleReader {
+
+  private static final List<String> METHOD_KEYS = List.of("method", "ttl", "key", "cacheNulls", "enabled", "evictOn");
+  private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
+
+  /** Parameter types whose values are never stable keys: keying on them is a config error. */
+  private static final Set<String> UNSTABLE_TYPES = Set.of(
+      "java.lang.Object[]", "java.lang.Runnable", "java.lang.Thread", "java.util.Iterator",
+      "java.util.concurrent.Callable", "java.util.concurrent.Future", "java.util.concurrent.CompletableFuture",
+      "java.io.InputStream", "java.io.OutputStream", "java.io.Reader", "java.io.Writer",
+      "java.sql.Connection", "java.sql.Statement", "java.sql.ResultSet", "javax.sql.DataSource",
+      "java.net.Socket", "java.nio.channels.Channel");
+  private static final List<String> UNSTABLE_PACKAGES = List.of("java.util.function.", "java.util.stream.");
+
+  private final YamlReader in;
+  private final Problems problems;
+  private final Duration defaultTtl;
+  private final boolean defaultCacheNulls;
+
+  MethodRuleReader(YamlReader in, Problems problems, Duration defaultTtl, boolean defaultCacheNulls) {
+    this.in = in;
+    this.problems = problems;
+    this.defaultTtl = defaultTtl;
+    this.defaultCacheNulls = defaultCacheNulls;
+  }
+
+  /** Returns the rule, or {@code null} when it has errors (already reported). */
+  MethodRule read(Node node, int index) {
+    String path = "methods[" + index + "]";
+    Map<String, Node> entry = in.mapping(node, path, METHOD_KEYS);
+    if (entry == null) {
+      return null;
+    }
+    if (!entry.containsKey("method")) {
+      problems.add(node, path + " has no method; add method: com.acme.Repo#findById(long)");
+      return null;
+    }
+    MethodSignature signature = signature(entry.get("method"), path + ".method");
+    Duration ttl = entry.containsKey("ttl") ? in.positiveDuration(entry.get("ttl"), path + ".ttl", defaultTtl) : defaultTtl;
+    boolean cacheNulls = entry.containsKey("cacheNulls") ? in.bool(entry.get("cacheNulls"), path + ".cacheNulls", false) : defaultCacheNulls;
+    boolean enabled = !entry.containsKey("enabled") || in.bool(entry.get("enabled"), path + ".enabled", true);
+    List<KeyExpression> key = null;
+    if (entry.containsKey("key")) {
+      key = ConfigLoader.keyExpressions(in, problems, entry.get("key"), path + ".key");
+    }
+    if (signature == null) {
+      return null;
+    }
+    checkKey(signature, key, entry.containsKey("key") ? entry.get("key") : entry.get("method"), path);
+    List<EvictRule> evictOn = new ArrayList<>();
+    if (entry.containsKey("evictOn")) {
+      Node evictNode = entry.get("evictOn");
+      if (!(evictNode instanceof SequenceNode list)) {
+        problems.add(evictNode, path + ".evictOn must be a list, each item starting with \"- method: \"");
+      } else {
+        for (int j = 0; j < list.getValue().size(); j++) {
+          EvictRule rule = readEvict(list.getValue().get(j), path, j, signature, key);
+          if (rule != null) {
+            evictOn.add(rule);
+          }
+        }
+      }
+    }
+    return new MethodRule(index, signature, ttl, key, cacheNulls, enabled, List.copyOf(evictOn));
+  }
+
+  private MethodSignature signature(Node node, String path) {
+    String text = in.scalar(node, path);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return MethodSignature.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add(node, path + " \"" + text + "\" " + e.getMessage() + "; use " + example(text));
+      return null;
+    }
+  }
+
+  /** Suggests the signature the operator probably meant, e.g. com.acme.Quotes#quote for com.acme.Quotes.quote( . */
+  private static String example(String text) {
+    String head = text.strip();
+    int paren = head.indexOf('(');
+    if (paren >= 0) {
+      head = head.substring(0, paren);
+    }
+    String className;
+    String method;
+    int hash = head.indexOf('#');
+    int dot = head.lastIndexOf('.');
+    if (hash > 0 && hash < head.length() - 1) {
+      className = head.substring(0, hash);
+      method = head.substring(hash + 1);
+    } else if (hash < 0 && dot > 0 && dot < head.length() - 1) {
+      className = head.substring(0, dot);
+      method = head.substring(dot + 1);
+    } else {
+      className = "com.acme.Repository";
+      method = "find";
+    }
+    return className + "#" + method + " or " + className + "#" + method + "(java.lang.String)";
+  }
+
+  private void checkKey(MethodSignature signature, List<KeyExpression> key, Node node, String path) {
+    List<String> params = signature.parameterTypes();
+    if (params == null) {
+      return;
+    }
+    if (key == null) {
+      for (int i = 0; i < params.size(); i++) {
+        checkStable(params.get(i), i, node, path + ".method");
+      }
+      return;
+    }
+    for (KeyExpression expression : key) {
+      if (expression.argumentIndex() >= params.size()) {
+        problems.add(node, path + ".key \"" + expression + "\" names argument " + expression.argumentIndex()
+            + " but " + signature + " has " + params.size() + (params.size() == 1 ? " parameter" : " parameters")
+            + "; use args[0] to args[" + Math.max(0, params.size() - 1) + "]");
+      } else if (expression.isBareArgument()) {
+        checkStable(params.get(expression.argumentIndex()), expression.argumentIndex(), node, path + ".key");
+      }
+    }
+  }
+
+  private void checkStable(String type, int index, Node node, String path) {
+    boolean unstable = UNSTABLE_TYPES.contains(type) || UNSTABLE_PACKAGES.stream().anyMatch(type::startsWith);
+    if (unstable) {
+      problems.add(node, path + " keys on args[" + index + "] of type " + type
+          + ", which has no stable value; name the arguments that identify the result with key: [args[0], ...]");
+    }
+  }
+
+  private EvictRule readEvict(Node node, String methodPath, int j, MethodSignature cached, List<KeyExpression> cachedKey) {
+    String path = methodPath + ".evictOn[" + j + "]";
+    Map<String, Node> entry = in.mapping(node, path, EVICT_KEYS);
+    if (entry == null) {
+      return null;
+    }
+    if (!entry.containsKey("method")) {
+      problems.add(node, path + " has no method; add method: com.acme.Repo#save(com.acme.Product)");
+      return null;
+    }
+    MethodSignature write = signature(entry.get("method"), path + ".method");
+    boolean all = entry.containsKey("all") && in.bool(entry.get("all"), path + ".all", false);
+    boolean before = false;
+    if (entry.containsKey("when")) {
+      String when = in.scalar(entry.get("when"), path + ".when");
+      if ("before".equals(when)) {
+        before = true;
+      } else if (when != null && !"after".equals(when)) {
+        problems.add(entry.get("when"), path + ".when \"" + when + "\" is not a moment; use after (the default) or before");
+      }
+    }
+    List<KeyExpression> key = null;
+    if (entry.containsKey("key")) {
+      if (all) {
+        problems.add(entry.get("key"), path + " has both key and all: true; give key to evict one entry, or all: true to drop every entry");
+        return null;
+      }
+      key = ConfigLoader.keyExpressions(in, problems, entry.get("key"), path + ".key");
+      if (key == null) {
+        return null;
+      }
+    }
+    if (write == null) {
+      return null;
+    }
+    if (!all) {
+      if (!cached.hasParameterList()) {
+        problems.add(node, path + " evicts by key, but " + methodPath + ".method \"" + cached
+            + "\" lists no parameter types, so its keys are per overload; list them, e.g. " + cached + "(long), or use all: true");
+        return null;
+      }
+      int cachedParts = cachedKey != null ? cachedKey.size() : cached.parameterTypes().size();
+      Integer evictParts = key != null ? Integer.valueOf(key.size())
+          : write.hasParameterList() ? Integer.valueOf(write.parameterTypes().size()) : null;
+      if (evictParts != null && evictParts != cachedParts) {
+        problems.add(entry.containsKey("key") ? entry.get("key") : node, path + (key != null ? ".key" : "")
+            + " makes " + evictParts + " key " + (evictParts == 1 ? "part" : "parts") + " but " + methodPath
+            + " is keyed by " + cachedParts + ", so it can never match; give one expression per key part of the cached method, e.g. key: args[0].id");
+        return null;
+      }
+      if (key != null && write.hasParameterList()) {
+        for (KeyExpression expression : key) {
+          if (expression.argumentIndex() >= write.parameterTypes().size()) {
+            problems.add(entry.get("key"), path + ".key \"" + expression + "\" names argument " + expression.argumentIndex()
+                + " but " + write + " has " + write.parameterTypes().size() + " parameters");
+            return null;
+          }
+        }
+      }
+    }
+    return new EvictRule(write, key, all, before);
+  }
+}

@@ -1,0 +1,80 @@
+package io.cacheagent.instrument;
+
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.runtime.MethodTable;
+import io.cacheagent.runtime.Eviction;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Adds the advice to the configured methods of one class, each with its id bound as a constant.
+ * Bridge, synthetic, abstract and native methods never match.
+ */
+final class CacheTransformer implements AgentBuilder.Transformer {
+
+  private static final TypeDescription CACHED_ADVICE = TypeDescription.ForLoadedType.of(CachedMethodAdvice.class);
+  private static final TypeDescription EVICTING_ADVICE = TypeDescription.ForLoadedType.of(EvictingMethodAdvice.class);
+
+  private final InstrumentationPlan plan;
+  private final MethodTable table;
+  private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(CacheTransformer.class.getClassLoader());
+
+  CacheTransformer(InstrumentationPlan plan, MethodTable table) {
+    this.plan = plan;
+    this.table = table;
+  }
+
+  @Override
+  public DynamicType.Builder<?> transform(
+      DynamicType.Builder<?> builder,
+      TypeDescription type,
+      ClassLoader loader,
+      JavaModule module,
+      ProtectionDomain protectionDomain) {
+    List<MethodRule> cachedRules = plan.cachedRules(type.getName());
+    List<InstrumentationPlan.WriteRule> writeRules = plan.writeRules(type.getName());
+    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+      if (!method.isMethod() || method.isAbstract() || method.isNative() || method.isBridge() || method.isSynthetic()) {
+        continue;
+      }
+      String name = InstrumentationPlan.canonicalName(type, method);
+      for (MethodRule rule : cachedRules) {
+        if (!InstrumentationPlan.matches(rule.signature(), method)) {
+          continue;
+        }
+        if (method.getReturnType().represents(void.class)) {
+          AgentLog.warn("void:" + name, "methods[" + rule.index() + "].method \"" + rule.signature()
+              + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
+          continue;
+        }
+        int id = table.registerCached(loader, name, method.getDescriptor(), rule, method.getReturnType().asErasure().getActualName());
+        builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
+      }
+      List<Eviction> evictions = new ArrayList<>();
+      for (InstrumentationPlan.WriteRule write : writeRules) {
+        if (InstrumentationPlan.matches(write.write(), method)) {
+          evictions.add(Eviction.of(write.eviction(), write.cached().signature().toString(), table.keyPrefix()));
+        }
+      }
+      if (!evictions.isEmpty()) {
+        int id = table.registerWrite(loader, name, method.getDescriptor(), evictions);
+        builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
+      }
+    }
+    return builder;
+  }
+
+  private Advice advice(TypeDescription adviceType, int id) {
+    return Advice.withCustomMapping().bind(MethodId.class, id).to(adviceType, adviceLocator);
+  }
+}

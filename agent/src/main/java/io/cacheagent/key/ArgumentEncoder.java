@@ -1,0 +1,221 @@
+package io.cacheagent.key;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/*
+ * Canonical text of argument values, the part of a cache key that depends on the call.
+ *
+ * The text must be equal for equal values in any JVM, so it never uses hashCode() or toString()
+ * of types that do not define them by value. Rules:
+ *   null -> ~            integral (byte..long, BigInteger) -> i42   (long 42 == Integer 42)
+ *   true/false -> T/F    char -> c65     float -> f1.5   double -> d1.5   BigDecimal -> D1.50
+ *   String -> s5:hello   (length-prefixed, so no value can forge a delimiter)
+ *   enum -> eClass.NAME  UUID, java.time, Locale, Currency, URI, Class -> vType:len:text
+ *   arrays and lists -> [a,b]      sets -> {a,b} sorted by text     maps -> M{k=v,...} sorted
+ *   Optional -> o(x)     records -> rClass(a,b)    other classes -> pClass(field=value,...) in
+ *   field-name order, walking the class hierarchy, transient and static fields skipped.
+ * JDK types not listed (streams, connections, threads, lambdas, anything AutoCloseable) have no
+ * stable value: encoding them throws UnstableArgumentException and the call runs uncached.
+ */
+final class ArgumentEncoder {
+
+  private static final int MAX_DEPTH = 8;
+
+  private static final ClassValue<Field[]> FIELDS =
+      new ClassValue<>() {
+        @Override
+        protected Field[] computeValue(Class<?> type) {
+          return valueFields(type);
+        }
+      };
+
+  private ArgumentEncoder() {}
+
+  static void encode(Object value, StringBuilder out) throws UnstableArgumentException {
+    encode(value, out, 0);
+  }
+
+  private static void encode(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
+    if (depth > MAX_DEPTH) {
+      throw new UnstableArgumentException("argument nests deeper than " + MAX_DEPTH + " levels (a cycle?)");
+    }
+    if (value == null) {
+      out.append('~');
+    } else if (value instanceof String s) {
+      out.append('s').append(s.length()).append(':').append(s);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte || value instanceof BigInteger) {
+      out.append('i').append(value);
+    } else if (value instanceof Boolean b) {
+      out.append(b ? 'T' : 'F');
+    } else if (value instanceof Character c) {
+      out.append('c').append((int) c);
+    } else if (value instanceof Double || value instanceof Float) {
+      out.append(value instanceof Double ? 'd' : 'f').append(value);
+    } else if (value instanceof BigDecimal) {
+      out.append('D').append(value);
+    } else if (value instanceof Enum<?> e) {
+      out.append('e').append(e.getDeclaringClass().getName()).append('.').append(e.name());
+    } else if (isValueType(value)) {
+      String text = value instanceof Class<?> c ? c.getName() : value.toString();
+      out.append('v').append(value.getClass().getName()).append(':').append(text.length()).append(':').append(text);
+    } else if (value.getClass().isArray()) {
+      out.append('[');
+      int length = Array.getLength(value);
+      for (int i = 0; i < length; i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        encode(Array.get(value, i), out, depth + 1);
+      }
+      out.append(']');
+    } else if (value instanceof List<?> list) {
+      out.append('[');
+      int i = 0;
+      for (Object element : list) {
+        if (i++ > 0) {
+          out.append(',');
+        }
+        encode(element, out, depth + 1);
+      }
+      out.append(']');
+    } else if (value instanceof Set<?> set) {
+      out.append('{');
+      appendSorted(encodeAll(set, depth), out);
+      out.append('}');
+    } else if (value instanceof Map<?, ?> map) {
+      List<String> entries = new ArrayList<>(map.size());
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        StringBuilder e = new StringBuilder();
+        encode(entry.getKey(), e, depth + 1);
+        e.append('=');
+        encode(entry.getValue(), e, depth + 1);
+        entries.add(e.toString());
+      }
+      out.append("M{");
+      appendSorted(entries, out);
+      out.append('}');
+    } else if (value instanceof Optional<?> optional) {
+      out.append("o(");
+      encode(optional.orElse(null), out, depth + 1);
+      out.append(')');
+    } else if (value instanceof Record) {
+      encodeRecord(value, out, depth);
+    } else {
+      encodeFields(value, out, depth);
+    }
+  }
+
+  private static boolean isValueType(Object value) {
+    return value instanceof UUID || value instanceof TemporalAccessor || value instanceof Duration
+        || value instanceof Period || value instanceof ZoneId || value instanceof Locale
+        || value instanceof Currency || value instanceof URI || value instanceof Class<?>;
+  }
+
+  private static List<String> encodeAll(Collection<?> values, int depth) throws UnstableArgumentException {
+    List<String> encoded = new ArrayList<>(values.size());
+    for (Object element : values) {
+      StringBuilder e = new StringBuilder();
+      encode(element, e, depth + 1);
+      encoded.add(e.toString());
+    }
+    return encoded;
+  }
+
+  private static void appendSorted(List<String> encoded, StringBuilder out) {
+    encoded.sort(null);
+    out.append(String.join(",", encoded));
+  }
+
+  private static void encodeRecord(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
+    Class<?> type = value.getClass();
+    out.append('r').append(type.getName()).append('(');
+    RecordComponent[] components = type.getRecordComponents();
+    for (int i = 0; i < components.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      try {
+        var accessor = components[i].getAccessor();
+        accessor.trySetAccessible();
+        encode(accessor.invoke(value), out, depth + 1);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new UnstableArgumentException("cannot read " + type.getName() + "." + components[i].getName() + ": " + e);
+      }
+    }
+    out.append(')');
+  }
+
+  private static void encodeFields(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
+    Class<?> type = value.getClass();
+    if (!hasStableFields(value)) {
+      throw new UnstableArgumentException(type.getName() + " has no stable value (identity only)");
+    }
+    Field[] fields = FIELDS.get(type);
+    if (fields == null) {
+      throw new UnstableArgumentException("the fields of " + type.getName() + " cannot be read");
+    }
+    out.append('p').append(type.getName()).append('(');
+    for (int i = 0; i < fields.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(fields[i].getName()).append('=');
+      try {
+        encode(fields[i].get(value), out, depth + 1);
+      } catch (IllegalAccessException e) {
+        throw new UnstableArgumentException("cannot read " + type.getName() + "." + fields[i].getName());
+      }
+    }
+    out.append(')');
+  }
+
+  /** Application classes qualify; JDK internals, lambdas, hidden classes and resources do not. */
+  private static boolean hasStableFields(Object value) {
+    Class<?> type = value.getClass();
+    if (type.isSynthetic() || type.isHidden() || value instanceof AutoCloseable
+        || value instanceof java.util.Iterator<?> || value instanceof Thread) {
+      return false;
+    }
+    String name = type.getName();
+    return !(name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+        || name.startsWith("sun.") || name.startsWith("com.sun."));
+  }
+
+  private static Field[] valueFields(Class<?> type) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        int modifiers = field.getModifiers();
+        if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers) || field.isSynthetic()) {
+          continue;
+        }
+        if (!field.trySetAccessible()) {
+          return null;
+        }
+        fields.add(field);
+      }
+    }
+    fields.sort((a, b) -> a.getName().compareTo(b.getName()));
+    return fields.toArray(new Field[0]);
+  }
+}

@@ -1,0 +1,87 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.bootstrap.CacheBridge;
+import io.cacheagent.config.AgentConfig;
+import io.cacheagent.config.ConfigException;
+import io.cacheagent.config.ConfigLoader;
+import io.cacheagent.instrument.Instrumenter;
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.store.CacheStore;
+import io.cacheagent.store.LocalStore;
+import io.cacheagent.store.RedisStore;
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+
+/**
+ * Starts the agent inside its isolated class loader (called reflectively by {@code CacheAgent}).
+ *
+ * <p>Nothing slow happens on the thread that runs {@code premain}: reading the configuration,
+ * installing Byte Buddy and connecting to Redis all happen on the daemon thread {@code
+ * cache-agent-init}, so {@code main} starts as if there were no agent. Calls made before the agent
+ * is ready run uncached. In strict mode ({@code -Dcache.agent.strict=true}) the configuration is
+ * read first, on the premain thread, so that an invalid one fails the start.
+ */
+public final class AgentInstaller {
+
+  /** System property naming the configuration file when the agent argument does not. */
+  public static final String CONFIG_PROPERTY = "cache.agent.config";
+
+  private AgentInstaller() {}
+
+  /** Entry point from the launcher; throws only in strict mode. */
+  public static void install(Instrumentation instrumentation, String agentArgs, File agentJar) {
+    String path = agentArgs != null && !agentArgs.isBlank() ? agentArgs.strip() : System.getProperty(CONFIG_PROPERTY);
+    if (path == null || path.isBlank()) {
+      AgentLog.info("no configuration given (use -javaagent:cache-agent.jar=cache-agent.yaml or -D"
+          + CONFIG_PROPERTY + "=cache-agent.yaml); the application runs without caching");
+      return;
+    }
+    if (Boolean.getBoolean("cache.agent.strict")) {
+      AgentConfig config;
+      try {
+        config = ConfigLoader.load(Path.of(path), System.getenv());
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e.getMessage().replace(
+            "cache-agent is disabled and the application runs without caching",
+            "strict mode (cache.agent.strict=true) stops the start"));
+      }
+      startInBackground(() -> start(instrumentation, config));
+    } else {
+      startInBackground(() -> {
+        try {
+          start(instrumentation, ConfigLoader.load(Path.of(path), System.getenv()));
+        } catch (ConfigException e) {
+          for (String line : e.getMessage().split(System.lineSeparator())) {
+            AgentLog.info(line);
+          }
+        }
+      });
+    }
+  }
+
+  private static void startInBackground(Runnable task) {
+    Thread init = new Thread(() -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        AgentLog.info("could not start (" + t + "); the application runs without caching");
+      }
+    }, "cache-agent-init");
+    init.setDaemon(true);
+    init.setContextClassLoader(null);
+    init.start();
+  }
+
+  private static void start(Instrumentation instrumentation, AgentConfig config) {
+    long started = System.nanoTime();
+    CacheStore store = config.redis() == null
+        ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
+        : new RedisStore(config.redis());
+    MethodTable table = new MethodTable(config.keyPrefix());
+    CacheBridge.install(new CacheRuntime(table, store));
+    int classes = Instrumenter.install(instrumentation, config, table);
+    AgentLog.info("ready: " + config.methods().size() + " cached methods in " + classes + " classes from "
+        + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
+  }
+}

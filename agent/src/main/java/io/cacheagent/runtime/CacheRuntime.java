@@ -1,0 +1,164 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.bootstrap.Dispatcher;
+import io.cacheagent.bootstrap.Hit;
+import io.cacheagent.codec.UndecodableException;
+import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.UnstableArgumentException;
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.store.CacheStore;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+/*
+ * What the bridge calls: looks calls up, stores results, runs evictions.
+ *
+ * Generations. "evictOn ... all: true" must drop every entry of a method without KEYS or SCAN.
+ * Each cached method has a generation key holding a random number. Every entry records the
+ * generation it was loaded under, and a read fetches the entry and the generation in one MGET: an
+ * entry of another generation is a miss. Dropping all entries is one SET of a new random
+ * generation; the old entries are never read again and expire by their TTL. A missing generation
+ * (never set, or evicted by Redis under memory pressure) is replaced by a new random one, so an
+ * eviction can never bring back entries it dropped. A load that raced with the eviction stores its
+ * value under the old generation, where it is never read.
+ *
+ * Nothing here throws into the application: every failure ends in "run uncached".
+ */
+public final class CacheRuntime implements Dispatcher {
+
+  private final MethodTable table;
+  private final CacheStore store;
+
+  /** A call that missed: where to store its result, and under which generation. */
+  private record Miss(String key, long generation) {}
+
+  public CacheRuntime(MethodTable table, CacheStore store) {
+    this.table = table;
+    this.store = store;
+  }
+
+  @Override
+  public Object begin(int methodId, Object[] args) {
+    CachedMethod method = table.cached(methodId);
+    if (method == null) {
+      return null;
+    }
+    String key;
+    try {
+      key = method.keyFor(args);
+    } catch (UnstableArgumentException e) {
+      method.stats.uncached.increment();
+      AgentLog.warn("unstable:" + method.name, method.name + ": " + e.getMessage() + "; such calls run uncached");
+      return null;
+    }
+    byte[][] found = store.get(key, method.generationKey);
+    if (found == null) {
+      method.stats.uncached.increment();
+      return null;
+    }
+    long generation = parseGeneration(found[1]);
+    if (generation == 0) {
+      generation = newGeneration();
+      store.setIfAbsent(method.generationKey, format(generation));
+    } else if (found[0] != null && ValueCodec.generationOf(found[0]) == generation) {
+      Hit hit = decode(method, key, found[0]);
+      if (hit != null) {
+        method.stats.hits.increment();
+        return hit;
+      }
+    }
+    method.stats.misses.increment();
+    return new Miss(key, generation);
+  }
+
+  private static Hit decode(CachedMethod method, String key, byte[] entry) {
+    try {
+      Object value = method.codec.decode(entry);
+      if (method.accepts(value)) {
+        return new Hit(value);
+      }
+      method.stats.undecodable.increment();
+      AgentLog.warn("wrong-type:" + method.name, method.name + ": the entry under " + key + " holds a "
+          + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
+    } catch (UndecodableException e) {
+      method.stats.undecodable.increment();
+      AgentLog.warn("undecodable:" + method.name, method.name + ": the entry under " + key
+          + " cannot be decoded (" + e.getMessage() + "); treated as a miss and replaced");
+    }
+    return null;
+  }
+
+  @Override
+  public void complete(int methodId, Object call, Object result) {
+    CachedMethod method = table.cached(methodId);
+    if (method == null || !(call instanceof Miss miss) || (result == null && !method.rule.cacheNulls())) {
+      return;
+    }
+    byte[] entry;
+    try {
+      entry = method.codec.encode(miss.generation(), result);
+    } catch (RuntimeException | LinkageError e) {
+      method.stats.unencodable.increment();
+      AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + result.getClass().getName()
+          + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
+      return;
+    }
+    store.set(miss.key(), entry, method.rule.ttl());
+  }
+
+  @Override
+  public void beforeWrite(int writeId, Object[] args) {
+    evict(writeId, args, true);
+  }
+
+  @Override
+  public void afterWrite(int writeId, Object[] args) {
+    evict(writeId, args, false);
+  }
+
+  private void evict(int writeId, Object[] args, boolean before) {
+    WriteMethod write = table.write(writeId);
+    if (write == null) {
+      return;
+    }
+    for (Eviction eviction : write.evictions) {
+      if (eviction.rule().before() != before) {
+        continue;
+      }
+      if (eviction.rule().all()) {
+        store.set(eviction.generationKey(), format(newGeneration()));
+        continue;
+      }
+      try {
+        store.delete(CacheKeys.key(eviction.namespace(), eviction.rule().key(), args));
+      } catch (UnstableArgumentException e) {
+        AgentLog.warn("unstable-evict:" + write.name, write.name + " cannot evict from " + eviction.cachedName()
+            + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static long newGeneration() {
+    long generation;
+    do {
+      generation = ThreadLocalRandom.current().nextLong();
+    } while (generation == 0);
+    return generation;
+  }
+
+  private static byte[] format(long generation) {
+    return Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static long parseGeneration(byte[] bytes) {
+    if (bytes == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

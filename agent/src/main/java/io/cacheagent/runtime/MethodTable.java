@@ -1,0 +1,98 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.bootstrap.CacheBridge;
+import io.cacheagent.config.MethodRule;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gives every instrumented method the integer id that its advice carries as a constant, and finds
+ * the method again by that id on each call: an array read, no string or map lookup on the hot path.
+ *
+ * <p>Registration happens while classes are transformed (rare, so it simply synchronizes); the
+ * arrays are replaced whole and published through volatile fields. A class transformed again (a
+ * retransformation) keeps its ids.
+ */
+public final class MethodTable {
+
+  private final String keyPrefix;
+  private final Map<String, Integer> idsByIdentity = new HashMap<>();
+  private volatile CachedMethod[] cached = new CachedMethod[0];
+  private volatile WriteMethod[] writes = new WriteMethod[0];
+
+  public MethodTable(String keyPrefix) {
+    this.keyPrefix = keyPrefix;
+  }
+
+  /**
+   * Registers a cached method and returns its id.
+   *
+   * @param name canonical signature of the concrete method, e.g. {@code com.acme.Repo#find(long)}
+   * @param descriptor JVM descriptor, to tell apart same-named classes of different loaders
+   * @param returnTypeName source name of the return type, to check cached values against
+   */
+  public synchronized int registerCached(ClassLoader loader, String name, String descriptor, MethodRule rule, String returnTypeName) {
+    String identity = identity("cached", loader, name, descriptor);
+    Integer known = idsByIdentity.get(identity);
+    if (known != null) {
+      return known;
+    }
+    int id = cached.length;
+    CachedMethod[] grown = Arrays.copyOf(cached, id + 1);
+    grown[id] = new CachedMethod(id, name, rule, keyPrefix, returnTypeName, loader);
+    cached = grown;
+    idsByIdentity.put(identity, id);
+    publishSwitches();
+    return id;
+  }
+
+  /** Registers a write method with the evictions it triggers and returns its id. */
+  public synchronized int registerWrite(ClassLoader loader, String name, String descriptor, List<Eviction> evictions) {
+    String identity = identity("write", loader, name, descriptor);
+    Integer known = idsByIdentity.get(identity);
+    if (known != null) {
+      return known;
+    }
+    int id = writes.length;
+    WriteMethod[] grown = Arrays.copyOf(writes, id + 1);
+    grown[id] = new WriteMethod(id, name, evictions);
+    writes = grown;
+    idsByIdentity.put(identity, id);
+    return id;
+  }
+
+  /** The prefix every key starts with. */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  CachedMethod cached(int id) {
+    CachedMethod[] current = cached;
+    return id < current.length ? current[id] : null;
+  }
+
+  WriteMethod write(int id) {
+    WriteMethod[] current = writes;
+    return id < current.length ? current[id] : null;
+  }
+
+  /** Every registered cached method, for diagnostics. */
+  List<CachedMethod> cachedMethods() {
+    return List.of(cached);
+  }
+
+  private void publishSwitches() {
+    CachedMethod[] current = cached;
+    boolean[] on = new boolean[current.length];
+    for (int i = 0; i < current.length; i++) {
+      on[i] = current[i].rule.enabled();
+    }
+    CacheBridge.switches(on);
+  }
+
+  private static String identity(String role, ClassLoader loader, String name, String descriptor) {
+    return role + '@' + System.identityHashCode(loader) + '/' + name + descriptor;
+  }
+}

@@ -1,0 +1,20 @@
+package io.cacheagent.runtime;
+
+import java.util.List;
+
+/**
+ * One instrumented write method and the evictions it triggers, gathered from every cached method
+ * whose {@code evictOn} names it.
+ */
+final class WriteMethod {
+
+  final int id;
+  final String name;
+  final List<Eviction> evictions;
+
+  WriteMethod(int id, String name, List<Eviction> evictions) {
+    this.id = id;
+    this.name = name;
+    this.evictions = List.copyOf(evictions);
+  }
+}

@@ -1,0 +1,34 @@
+package io.cacheagent.store;
+
+import java.time.Duration;
+
+/**
+ * Where entries live: Redis, or the in-process store when no Redis is configured.
+ *
+ * <p>Reads wait at most the command timeout and answer {@code null} when the store cannot answer
+ * in time; the caller then runs the method uncached. Writes are sent without waiting: a miss must
+ * not pay for its SET, and a write method must not pay for its eviction.
+ */
+public interface CacheStore extends AutoCloseable {
+
+  /** The values under {@code keys}, in order, {@code null} where absent; {@code null} when unavailable. */
+  byte[][] get(String... keys);
+
+  /** Stores a value that expires after {@code ttl}. */
+  void set(String key, byte[] value, Duration ttl);
+
+  /** Stores a value without expiry. */
+  void set(String key, byte[] value);
+
+  /** Stores a value without expiry unless the key already has one. */
+  void setIfAbsent(String key, byte[] value);
+
+  /** Removes a key. */
+  void delete(String key);
+
+  /** What this store is, for the log: never contains a password. */
+  String describe();
+
+  @Override
+  void close();
+}

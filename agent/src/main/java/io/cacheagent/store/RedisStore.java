@@ -1,0 +1,194 @@
+package io.cacheagent.store;
+
+import io.cacheagent.config.RedisSettings;
+import io.cacheagent.logging.AgentLog;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/*
+ * The Redis store, over one shared Lettuce connection.
+ *
+ * The connection is opened on a daemon thread, never on the application's: until it is up, every
+ * read answers "unavailable" and the call runs uncached. A failed first connect is retried with
+ * growing pauses; once connected, Lettuce reconnects by itself. While disconnected, commands are
+ * rejected at once rather than queued, so a call never waits for a reconnect.
+ *
+ * Commands on one connection reach Redis in the order they were sent, so a write's DEL always
+ * lands before a later read of the same thread: evictions can be fire-and-forget.
+ */
+public final class RedisStore implements CacheStore {
+
+  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
+
+  private final RedisSettings settings;
+  private final long timeoutNanos;
+  private final ClientResources resources;
+  private final RedisClient client;
+  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile boolean closed;
+
+  public RedisStore(RedisSettings settings) {
+    this.settings = settings;
+    this.timeoutNanos = settings.commandTimeout().toNanos();
+    this.resources = DefaultClientResources.builder()
+        .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
+        .build();
+    this.client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .build());
+    Thread connector = new Thread(this::connectUntilUp, "cache-agent-redis-connect");
+    connector.setDaemon(true);
+    connector.setContextClassLoader(null);
+    connector.start();
+  }
+
+  private void connectUntilUp() {
+    long pause = 500;
+    while (!closed) {
+      try {
+        connection = client.connect(CODEC);
+        AgentLog.resolved("redis-connect");
+        AgentLog.info("connected to " + settings.maskedUri());
+        return;
+      } catch (RuntimeException e) {
+        AgentLog.warn("redis-connect", "cannot connect to " + settings.maskedUri() + " (" + rootMessage(e)
+            + "); calls run uncached; retrying every " + (MAX_RETRY_PAUSE_MILLIS / 1000) + "s at most");
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        return;
+      }
+      pause = Math.min(pause * 2, MAX_RETRY_PAUSE_MILLIS);
+    }
+  }
+
+  /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */
+  public boolean isConnected() {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    return current != null && current.isOpen();
+  }
+
+  @Override
+  public byte[][] get(String... keys) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis == null) {
+      return null;
+    }
+    RedisFuture<List<KeyValue<String, byte[]>>> reply = redis.mget(keys);
+    try {
+      List<KeyValue<String, byte[]>> values = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      byte[][] result = new byte[keys.length][];
+      for (int i = 0; i < result.length; i++) {
+        KeyValue<String, byte[]> value = values.get(i);
+        result[i] = value.hasValue() ? value.getValue() : null;
+      }
+      AgentLog.resolved("redis-read");
+      return result;
+    } catch (TimeoutException e) {
+      reply.cancel(false);
+      AgentLog.warn("redis-read", "redis did not answer within " + settings.commandTimeout().toMillis()
+          + "ms; calls run uncached meanwhile");
+      return null;
+    } catch (ExecutionException e) {
+      AgentLog.warn("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  @Override
+  public void set(String key, byte[] value, Duration ttl) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis != null) {
+      watch(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
+    }
+  }
+
+  @Override
+  public void set(String key, byte[] value) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis != null) {
+      watch(redis.set(key, value));
+    }
+  }
+
+  @Override
+  public void setIfAbsent(String key, byte[] value) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis != null) {
+      watch(redis.set(key, value, SetArgs.Builder.nx()));
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis == null) {
+      AgentLog.warn("redis-evict", "redis is unreachable: an eviction of " + key + " was not sent");
+      return;
+    }
+    watch(redis.del(key));
+  }
+
+  private RedisAsyncCommands<String, byte[]> commands() {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    return current == null || !current.isOpen() ? null : current.async();
+  }
+
+  private static void watch(RedisFuture<?> reply) {
+    reply.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        AgentLog.warn("redis-write", "redis write failed (" + rootMessage(failure) + ")");
+      }
+    });
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  @Override
+  public String describe() {
+    return "redis " + settings.maskedUri() + " (command timeout " + settings.commandTimeout().toMillis() + "ms)";
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current != null) {
+      current.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    resources.shutdown(0, 1, TimeUnit.SECONDS);
+  }
+}
