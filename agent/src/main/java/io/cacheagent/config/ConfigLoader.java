@@ -55,7 +55,7 @@ public final class ConfigLoader {
       options.setMaxAliasesForCollections(10);
       root = new Yaml(options).compose(new java.io.StringReader(yaml));
     } catch (MarkedYAMLException e) {
-      problems.add(e.getProblemMark(), "YAML syntax: " + e.getProblem());
+      problems.add(e.getProblemMark(), "YAML syntax: " + e.getProblem() + flowStyleHint(yaml, e));
       throw problems.toException();
     } catch (YAMLException e) {
       problems.addWithoutPosition("YAML syntax: " + e.getMessage());
@@ -131,6 +131,14 @@ public final class ConfigLoader {
       throw problems.toException();
     }
     return new AgentConfig(fileName, redis, keyPrefix, List.copyOf(methods));
+  }
+
+  /** The commonest syntax error: {@code key: [args[0], args[1]]} reads as nested lists. */
+  private static String flowStyleHint(String yaml, MarkedYAMLException e) {
+    String[] lines = yaml.split("\\R", -1);
+    int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine();
+    boolean flowKey = line >= 0 && line < lines.length && lines[line].matches(".*\\[\\s*args\\[.*");
+    return flowKey ? "; in flow style, quote key expressions: [\"args[0]\", \"args[1]\"]" : "";
   }
 
   /** Parses a key: a single expression or a list of them; {@code null} when absent or invalid. */

@@ -1,0 +1,116 @@
+package io.cacheagent.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ValueCodecTest {
+
+  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader());
+
+  record Product(long id, String name, List<String> tags, Optional<BigDecimal> price) {}
+
+  enum Status { ACTIVE, RETIRED }
+
+  /** No no-arg constructor, final fields: needs the instantiator strategy. */
+  static final class Customer {
+    final String name;
+    final Status status;
+    final UUID id;
+
+    Customer(String name, Status status, UUID id) {
+      this.name = name;
+      this.status = status;
+      this.id = id;
+    }
+  }
+
+  @Test
+  void roundTrip_recordsWithImmutableCollectionsAndOptional() throws Exception {
+    Product product = new Product(42, "shoes", List.of("red", "leather"), Optional.of(new BigDecimal("19.90")));
+
+    assertThat(codec.decode(codec.encode(7, product))).isEqualTo(product);
+  }
+
+  @Test
+  void roundTrip_classWithoutNoArgConstructor() throws Exception {
+    UUID id = UUID.randomUUID();
+    Customer decoded = (Customer) codec.decode(codec.encode(7, new Customer("Ada", Status.RETIRED, id)));
+
+    assertThat(decoded.name).isEqualTo("Ada");
+    assertThat(decoded.status).isSameAs(Status.RETIRED);
+    assertThat(decoded.id).isEqualTo(id);
+  }
+
+  @Test
+  void roundTrip_jdkValueTypesAndViews() throws Exception {
+    List<Object> values = List.of(
+        Map.of("a", 1, "b", 2),
+        Set.of(1, 2, 3),
+        Collections.unmodifiableList(new ArrayList<>(List.of(1, 2))),
+        Collections.unmodifiableSortedSet(new TreeSet<>(Set.of("b", "a"))),
+        Collections.unmodifiableMap(Map.of("k", "v")),
+        Arrays.asList("x", "y"),
+        Optional.empty(),
+        LocalDate.of(2026, 11, 26),
+        Instant.ofEpochSecond(1_800_000_000L),
+        new int[] {1, 2, 3}.length,
+        new long[] {4L, 5L}.length);
+
+    for (Object value : values) {
+      assertThat(codec.decode(codec.encode(1, value))).as("%s", value.getClass()).isEqualTo(value);
+    }
+    assertThat(codec.decode(codec.encode(1, new long[] {4L, 5L}))).isEqualTo(new long[] {4L, 5L});
+  }
+
+  @Test
+  void roundTrip_unmodifiableViewStaysUnmodifiable() throws Exception {
+    Object decoded = codec.decode(codec.encode(1, Collections.unmodifiableList(new ArrayList<>(List.of(1)))));
+
+    assertThatThrownBy(() -> ((List<Object>) decoded).add(2)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void generationOf_readsTheGenerationWritten() {
+    assertThat(ValueCodec.generationOf(codec.encode(-7414783495375871770L, "x"))).isEqualTo(-7414783495375871770L);
+    assertThat(ValueCodec.generationOf("plain text".getBytes())).isZero();
+  }
+
+  @Test
+  void decode_foreignBytes_isUndecodable() {
+    assertThatThrownBy(() -> codec.decode("{\"json\":true}".getBytes()))
+        .isInstanceOf(UndecodableException.class)
+        .hasMessage("not a cache-agent entry of format 1");
+  }
+
+  @Test
+  void decode_truncatedEntry_isUndecodable() {
+    byte[] entry = codec.encode(3, new Product(1, "a", List.of("x", "y"), Optional.empty()));
+
+    for (int cut = 1; cut < entry.length - 10; cut++) {
+      byte[] truncated = Arrays.copyOf(entry, entry.length - cut);
+      assertThatThrownBy(() -> codec.decode(truncated)).as("cut %d bytes", cut).isInstanceOf(UndecodableException.class);
+    }
+  }
+
+  @Test
+  void decode_trailingGarbage_isUndecodable() {
+    byte[] entry = codec.encode(3, "value");
+    byte[] longer = Arrays.copyOf(entry, entry.length + 2);
+
+    assertThatThrownBy(() -> codec.decode(longer)).isInstanceOf(UndecodableException.class).hasMessage("2 bytes left after the value");
+  }
+}

@@ -1,0 +1,261 @@
+package io.cacheagent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  private static final String FULL = """
+      redis:
+        uri: redis://:s3cret@127.0.0.1:6379/0
+        commandTimeout: 75ms
+        keyPrefix: shop
+      defaults:
+        ttl: 5m
+        cacheNulls: true
+      methods:
+        - method: com.acme.shop.ProductRepository#findById(long)
+          ttl: 10m
+          evictOn:
+            - method: com.acme.shop.ProductRepository#save(com.acme.shop.Product)
+              key: args[0].id
+            - method: com.acme.shop.ProductRepository#deleteAll()
+              all: true
+        - method: com.acme.shop.ProductRepository#search(String, int)
+          key: ["args[0]", "args[1]"]
+          ttl: PT30S
+          cacheNulls: false
+        - method: com.acme.shop.PriceService#quote
+          enabled: false
+      """;
+
+  @Test
+  void parse_fullExample_readsEveryKey() throws ConfigException {
+    AgentConfig config = ConfigLoader.parse("cache-agent.yaml", FULL, Map.of());
+
+    assertThat(config.redis().uri()).isEqualTo("redis://:s3cret@127.0.0.1:6379/0");
+    assertThat(config.redis().maskedUri()).isEqualTo("redis://:<masked>@127.0.0.1:6379/0");
+    assertThat(config.redis().commandTimeout()).isEqualTo(Duration.ofMillis(75));
+    assertThat(config.keyPrefix()).isEqualTo("shop");
+    assertThat(config.methods()).hasSize(3);
+
+    MethodRule findById = config.methods().get(0);
+    assertThat(findById.signature()).hasToString("com.acme.shop.ProductRepository#findById(long)");
+    assertThat(findById.ttl()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(findById.cacheNulls()).isTrue();
+    assertThat(findById.key()).isNull();
+    assertThat(findById.evictOn()).hasSize(2);
+    assertThat(findById.evictOn().get(0).key()).extracting(Object::toString).containsExactly("args[0].id");
+    assertThat(findById.evictOn().get(1).all()).isTrue();
+
+    MethodRule search = config.methods().get(1);
+    assertThat(search.signature().parameterTypes()).containsExactly("java.lang.String", "int");
+    assertThat(search.key()).extracting(Object::toString).containsExactly("args[0]", "args[1]");
+    assertThat(search.ttl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(search.cacheNulls()).isFalse();
+
+    MethodRule quote = config.methods().get(2);
+    assertThat(quote.signature().hasParameterList()).isFalse();
+    assertThat(quote.enabled()).isFalse();
+    assertThat(quote.ttl()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void parse_noRedisSection_usesInProcessStore() throws ConfigException {
+    AgentConfig config = ConfigLoader.parse("a.yaml", "methods:\n  - method: com.acme.A#b()\n", Map.of());
+
+    assertThat(config.redis()).isNull();
+    assertThat(config.keyPrefix()).isEqualTo("cache-agent");
+  }
+
+  @Test
+  void parse_envUri_overridesFileAndEnablesRedis() throws ConfigException {
+    AgentConfig config = ConfigLoader.parse("a.yaml", "methods:\n  - method: com.acme.A#b()\n",
+        Map.of(ConfigLoader.REDIS_URI_ENV, "redis://10.0.0.9:6380/2"));
+
+    assertThat(config.redis().uri()).isEqualTo("redis://10.0.0.9:6380/2");
+    assertThat(config.redis().commandTimeout()).isEqualTo(RedisSettings.DEFAULT_COMMAND_TIMEOUT);
+  }
+
+  @Test
+  void parse_badDuration_namesPlaceValueAndAcceptedForms() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#b(long)
+            ttl: 10 minutes
+        """)).containsExactly(
+        "cache-agent.yaml:3:10: methods[0].ttl \"10 minutes\" is not a duration; use 250ms, 30s, 10m, 1h, 1d or PT10M");
+  }
+
+  @Test
+  void parse_unknownKey_namesPathAndAllowedKeys() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#b(long)
+            ttl_seconds: 10
+        """)).containsExactly(
+        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, key, cacheNulls, enabled, evictOn");
+  }
+
+  @Test
+  void parse_badSignature_suggestsTheIntendedOne() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.Quotes.quote(
+        """)).containsExactly(
+        "cache-agent.yaml:2:13: methods[0].method \"com.acme.Quotes.quote(\" is not a signature; "
+            + "use com.acme.Quotes#quote or com.acme.Quotes#quote(java.lang.String)");
+  }
+
+  @Test
+  void parse_unqualifiedParameterType_asksForPackage() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.Repo#save(Product)
+        """)).containsExactly(
+        "cache-agent.yaml:2:13: methods[0].method \"com.acme.Repo#save(Product)\" has a parameter type \"Product\" "
+            + "that is not fully qualified; use the package name, e.g. com.acme.Product; use com.acme.Repo#save or com.acme.Repo#save(java.lang.String)");
+  }
+
+  @Test
+  void parse_badKeyExpression_saysWhatIsAccepted() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#b(long)
+            key: arg0
+        """)).containsExactly(
+        "cache-agent.yaml:3:10: methods[0].key \"arg0\" is not a key expression; "
+            + "use args[0], or a property chain such as args[0].id or args[1].customer.id");
+  }
+
+  @Test
+  void parse_keyBeyondParameters_isAnError() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#b(long)
+            key: args[1]
+        """)).containsExactly(
+        "cache-agent.yaml:3:10: methods[0].key \"args[1]\" names argument 1 but com.acme.A#b(long) has 1 parameter; use args[0] to args[0]");
+  }
+
+  @Test
+  void parse_unstableParameterInKey_isAnError() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#b(java.util.function.Supplier)
+        """)).containsExactly(
+        "cache-agent.yaml:2:13: methods[0].method keys on args[0] of type java.util.function.Supplier, which has no stable value; "
+            + "name the arguments that identify the result with key: [args[0], ...]");
+  }
+
+  @Test
+  void parse_evictKeyOfOtherShape_canNeverMatch() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find(long)
+            evictOn:
+              - method: com.acme.A#save(com.acme.P)
+                key: ["args[0].id", "args[0].name"]
+        """)).containsExactly(
+        "cache-agent.yaml:5:14: methods[0].evictOn[0].key makes 2 key parts but methods[0] is keyed by 1, so it can never match; "
+            + "give one expression per key part of the cached method, e.g. key: args[0].id");
+  }
+
+  @Test
+  void parse_evictByKeyOnOverloadSet_needsParameterTypes() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find
+            evictOn:
+              - method: com.acme.A#save(long)
+        """)).containsExactly(
+        "cache-agent.yaml:4:9: methods[0].evictOn[0] evicts by key, but methods[0].method \"com.acme.A#find\" lists no parameter types, "
+            + "so its keys are per overload; list them, e.g. com.acme.A#find(long), or use all: true");
+  }
+
+  @Test
+  void parse_keyAndAll_isAnError() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find(long)
+            evictOn:
+              - method: com.acme.A#clear()
+                all: true
+                key: args[0]
+        """)).containsExactly(
+        "cache-agent.yaml:6:14: methods[0].evictOn[0] has both key and all: true; give key to evict one entry, or all: true to drop every entry");
+  }
+
+  @Test
+  void parse_duplicateMethod_pointsAtFirst() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find(long)
+          - method: com.acme.A#find( long )
+        """)).containsExactly(
+        "cache-agent.yaml:3:5: methods[1].method \"com.acme.A#find(long)\" is already listed at methods[0]; list each method once");
+  }
+
+  @Test
+  void parse_yamlSyntaxError_givesPosition() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find(long)
+            ttl: [1m
+        """)).hasSize(1).first().asString().startsWith("cache-agent.yaml:4:1: YAML syntax: ");
+  }
+
+  @Test
+  void parse_unquotedKeyInFlowList_explainsQuoting() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find(long, int)
+            key: [args[0], args[1]]
+        """)).containsExactly(
+        "cache-agent.yaml:3:15: YAML syntax: expected ',' or ']', but got [; "
+            + "in flow style, quote key expressions: [\"args[0]\", \"args[1]\"]");
+  }
+
+  @Test
+  void parse_badRedisUri_masksPassword() {
+    assertThat(problems("""
+        redis:
+          uri: http://admin:hunter2@cache:6379
+        methods: []
+        """)).containsExactly(
+        "cache-agent.yaml:2:8: redis.uri \"http://admin:<masked>@cache:6379\" is not a Redis URI; "
+            + "use redis://host:6379/0, rediss://user:password@host:6379 for TLS, or leave redis out for the in-process store");
+  }
+
+  @Test
+  void parse_severalErrors_reportsAllAtOnce() {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("cache-agent.yaml", """
+        redis:
+          commandTimeout: soon
+        methods:
+          - method: com.acme.A#find(long)
+            ttl: 0s
+            enabled: yes
+        """, Map.of()));
+
+    assertThat(e.problems()).containsExactly(
+        "cache-agent.yaml:2:19: redis.commandTimeout \"soon\" is not a duration; use 250ms, 30s, 10m, 1h, 1d or PT10M",
+        "cache-agent.yaml:5:10: methods[0].ttl \"0s\" must be longer than zero; use 250ms, 30s, 10m, 1h, 1d or PT10M",
+        "cache-agent.yaml:6:14: methods[0].enabled \"yes\" is not a boolean; use true or false");
+    assertThat(e.getMessage()).endsWith("3 config errors; cache-agent is disabled and the application runs without caching");
+  }
+
+  @Test
+  void parse_emptyFile_saysWhatIsNeeded() {
+    assertThat(problems("")).containsExactly("cache-agent.yaml: the file is empty; it needs at least a methods: list");
+  }
+
+  private static List<String> problems(String yaml) {
+    return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("cache-agent.yaml", yaml, Map.of())).problems();
+  }
+}

@@ -1,0 +1,134 @@
+package io.cacheagent.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, owned by the test that started it,
+ * so that the test can stop, restart or pause it. Nothing is persisted to disk.
+ */
+public final class RedisServer implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final int port;
+  private final Path logFile;
+  private Process process;
+
+  private RedisServer(int port) throws IOException {
+    this.port = port;
+    this.logFile = Files.createTempFile("redis-" + port + "-", ".log");
+  }
+
+  /** Whether a {@code redis-server} binary is on the PATH. */
+  public static boolean isInstalled() {
+    return findBinary("redis-server") != null;
+  }
+
+  /** Starts a server on a free port and waits until it answers PING. */
+  public static RedisServer start() throws IOException, InterruptedException {
+    RedisServer server = new RedisServer(freePort());
+    server.restart();
+    return server;
+  }
+
+  /** Starts the server again on the same port (after {@link #stop()}); empty, as nothing persists. */
+  public void restart() throws IOException, InterruptedException {
+    String binary = findBinary("redis-server");
+    if (binary == null) {
+      throw new IllegalStateException("redis-server is not installed; install it (apt-get install redis-server) or set REDIS_URI");
+    }
+    process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--protected-mode", "no")
+        .redirectErrorStream(true)
+        .redirectOutput(logFile.toFile())
+        .start();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!"PONG".equals(tryCli("PING"))) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server on port " + port + " did not start: " + Files.readString(logFile));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Kills the server (SIGKILL): clients see the connection drop. */
+  public void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String uri() {
+    return "redis://127.0.0.1:" + port + "/0";
+  }
+
+  /** Runs {@code redis-cli} against this server and returns its output, trimmed. */
+  public String cli(String... args) throws IOException, InterruptedException {
+    String out = tryCli(args);
+    if (out == null) {
+      throw new IOException("redis-cli " + String.join(" ", args) + " failed on port " + port);
+    }
+    return out;
+  }
+
+  private String tryCli(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(cliBinary(), "-h", "127.0.0.1", "-p", String.valueOf(port)));
+    command.addAll(List.of(args));
+    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out = cli.getInputStream().readAllBytes();
+    if (!cli.waitFor(10, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+      return null;
+    }
+    String text = new String(out, StandardCharsets.UTF_8).strip();
+    return text.startsWith("Could not connect") ? null : text;
+  }
+
+  private static String cliBinary() {
+    String binary = findBinary("redis-cli");
+    if (binary == null) {
+      throw new IllegalStateException("redis-cli is not installed (it comes with redis-server / redis-tools)");
+    }
+    return binary;
+  }
+
+  static String findBinary(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+      File candidate = new File(dir, name);
+      if (candidate.canExecute()) {
+        return candidate.getAbsolutePath();
+      }
+    }
+    return null;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+    try {
+      Files.deleteIfExists(logFile);
+    } catch (IOException ignored) {
+      // a temp file left behind is harmless
+    }
+  }
+}
