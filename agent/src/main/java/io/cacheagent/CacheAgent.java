@@ -34,6 +34,7 @@ public final class CacheAgent {
   private static void start(String agentArgs, Instrumentation instrumentation) {
     try {
       File agentJar = agentJar();
+      IsolatedClassLoader.checkIsAgentJar(agentJar);
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
       ClassLoader isolated = new IsolatedClassLoader(agentJar);
       Class.forName(INSTALLER, true, isolated)

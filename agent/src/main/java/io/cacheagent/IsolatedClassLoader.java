@@ -45,6 +45,20 @@ final class IsolatedClassLoader extends ClassLoader {
             new CodeSource(agentJar.toURI().toURL(), (Certificate[]) null), null, this, null);
   }
 
+  /**
+   * Fails unless {@code jar} is the built agent jar. The launcher finds its jar through its own
+   * class, so a copy of the agent's classes earlier on the application's class path would
+   * otherwise put the wrong jar on the bootstrap path.
+   */
+  static void checkIsAgentJar(File jar) throws IOException {
+    try (JarFile candidate = new JarFile(jar, false)) {
+      if (candidate.getJarEntry(PREFIX + "io/cacheagent/runtime/AgentInstaller.classdata") == null) {
+        throw new IllegalStateException(jar + " holds io.cacheagent.CacheAgent but is not the built cache-agent.jar"
+            + " (is a copy of the agent's classes on the application's class path?)");
+      }
+    }
+  }
+
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
     JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");

@@ -57,7 +57,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
               + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
           continue;
         }
-        int id = table.registerCached(loader, name, method.getDescriptor(), rule, method.getReturnType().asErasure().getActualName());
+        int id = table.registerCached(loader, name, method.getDescriptor(), rule, method.getReturnType().asErasure().getName());
         builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
       }
       List<Eviction> evictions = new ArrayList<>();

@@ -42,9 +42,13 @@ public final class AgentInstaller {
       try {
         config = ConfigLoader.load(Path.of(path), System.getenv());
       } catch (ConfigException e) {
-        throw new IllegalStateException(e.getMessage().replace(
+        String message = e.getMessage().replace(
             "cache-agent is disabled and the application runs without caching",
-            "strict mode (cache.agent.strict=true) stops the start"));
+            "strict mode (cache.agent.strict=true) stops the start");
+        for (String line : message.split(System.lineSeparator())) {
+          AgentLog.info(line);
+        }
+        throw new IllegalStateException(message);
       }
       startInBackground(() -> start(instrumentation, config));
     } else {

@@ -31,7 +31,7 @@ public final class MethodTable {
    *
    * @param name canonical signature of the concrete method, e.g. {@code com.acme.Repo#find(long)}
    * @param descriptor JVM descriptor, to tell apart same-named classes of different loaders
-   * @param returnTypeName source name of the return type, to check cached values against
+   * @param returnTypeName binary name of the return type ({@code long}, {@code [J}, {@code com.acme.P}), to check cached values against
    */
   public synchronized int registerCached(ClassLoader loader, String name, String descriptor, MethodRule rule, String returnTypeName) {
     String identity = identity("cached", loader, name, descriptor);

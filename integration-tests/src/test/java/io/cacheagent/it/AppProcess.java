@@ -1,0 +1,153 @@
+package io.cacheagent.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A forked JVM running an app, optionally with {@code -javaagent:cache-agent.jar}, driven over
+ * standard input one command per line and answering one line each on standard output. Standard
+ * error (where the agent logs) is collected for assertions.
+ */
+final class AppProcess implements AutoCloseable {
+
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Process process;
+  private final Writer stdin;
+  private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+  private final StringBuffer stderr = new StringBuffer();
+  private boolean started;
+
+  private AppProcess(Process process) {
+    this.process = process;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout::add, "stdout");
+    pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+        line -> stderr.append(line).append('\n'), "stderr");
+  }
+
+  /** The path of the agent jar users get, built by the agent module. */
+  static String agentJar() {
+    String jar = System.getProperty("cache.agent.jar");
+    if (jar == null || !Path.of(jar).toFile().isFile()) {
+      throw new IllegalStateException("cache-agent.jar not found at " + jar + "; run mvn verify from the top directory");
+    }
+    return jar;
+  }
+
+  /** Starts {@code mainClass} with the agent and {@code config} (null: no agent at all). */
+  static AppProcess start(Path config, List<String> jvmOptions, String classpath, String mainClass, Map<String, String> env)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xshare:auto");
+    if (config != null) {
+      command.add("-javaagent:" + agentJar() + "=" + config);
+    }
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath, mainClass));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("CACHE_AGENT_REDIS_URI");
+    builder.environment().putAll(env);
+    return new AppProcess(builder.start());
+  }
+
+  /** Starts the fixture shop app of this module. */
+  static AppProcess shop(Path config, String... jvmOptions) throws IOException {
+    return start(config, List.of(jvmOptions), System.getProperty("java.class.path"), "com.acme.shop.ShopApp", Map.of());
+  }
+
+  private static void pump(BufferedReader reader, java.util.function.Consumer<String> sink, String name) {
+    Thread thread = new Thread(() -> {
+      try {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          sink.accept(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "app-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Sends a command and returns the answer line. */
+  String call(String command) throws IOException, InterruptedException {
+    if (!started) {
+      // Apps print "started" once main runs; answers come after it.
+      while (!"started".equals(nextLine())) {
+        // skip anything printed before
+      }
+      started = true;
+    }
+    stdin.write(command + "\n");
+    stdin.flush();
+    return nextLine();
+  }
+
+  /** The next line the app printed on standard output. */
+  String nextLine() throws InterruptedException {
+    String line = stdout.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    if (line == null) {
+      throw new IllegalStateException("no answer from the app within " + ANSWER_TIMEOUT + "; stderr:\n" + stderr);
+    }
+    return line;
+  }
+
+  /** Waits until standard error contains {@code fragment}. */
+  AppProcess awaitLog(String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+    while (stderr.indexOf(fragment) < 0) {
+      if (System.nanoTime() > deadline || !process.isAlive() && stderr.indexOf(fragment) < 0) {
+        throw new IllegalStateException("the app did not log \"" + fragment + "\"; stderr:\n" + stderr);
+      }
+      Thread.sleep(20);
+    }
+    return this;
+  }
+
+  /** Waits until the agent is installed and, with Redis, connected. */
+  AppProcess awaitAgentReady(boolean redis) throws InterruptedException {
+    awaitLog("[cache-agent] ready");
+    return redis ? awaitLog("[cache-agent] connected to") : this;
+  }
+
+  String log() {
+    return stderr.toString();
+  }
+
+  /** Waits for the process to end and returns its exit code. */
+  int waitForExit() throws InterruptedException {
+    if (!process.waitFor(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the app did not exit; stderr:\n" + stderr);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      try {
+        stdin.write("quit\n");
+        stdin.flush();
+      } catch (IOException ignored) {
+        // already gone
+      }
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

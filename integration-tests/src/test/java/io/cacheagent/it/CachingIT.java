@@ -1,0 +1,226 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisEndpoint;
+import io.cacheagent.testkit.RedisExtension;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fixture shop run as users run it: a forked JVM with -javaagent:cache-agent.jar and a real Redis. */
+@ExtendWith(RedisExtension.class)
+class CachingIT {
+
+  @TempDir
+  Path dir;
+
+  private Path config;
+
+  @BeforeEach
+  void writeConfig(RedisEndpoint redis) throws Exception {
+    // A fresh key prefix per test keeps tests apart on the shared server.
+    config = Configs.write(dir, "cache-agent.yaml", Configs.shop(redis.uri(), "it-" + UUID.randomUUID()));
+  }
+
+  @Test
+  void find_repeated_isServedFromRedisWithoutRunningTheBody() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 2")).isEqualTo("Product{2,product-2,20} queries=2");
+      assertThat(app.call("find 2")).isEqualTo("Product{2,product-2,20} queries=2");
+    }
+  }
+
+  @Test
+  void find_inSecondJvm_hitsWhatTheFirstStored() throws Exception {
+    try (AppProcess first = AppProcess.shop(config)) {
+      first.awaitAgentReady(true);
+      assertThat(first.call("find 3")).isEqualTo("Product{3,product-3,30} queries=1");
+      assertThat(first.call("find 3")).isEqualTo("Product{3,product-3,30} queries=1");
+    }
+    try (AppProcess second = AppProcess.shop(config)) {
+      second.awaitAgentReady(true);
+
+      assertThat(second.call("find 3")).isEqualTo("Product{3,product-3,30} queries=0");
+    }
+  }
+
+  @Test
+  void save_evictsTheEntryOfThatProductOnly() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+      app.call("find 1");
+      app.call("find 2");
+
+      assertThat(app.call("save 1 renamed")).isEqualTo("saved queries=3");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=4");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=4");
+      assertThat(app.call("find 2")).isEqualTo("Product{2,product-2,20} queries=4");
+    }
+  }
+
+  @Test
+  void writeThatThrows_evictsNothing_andItsExceptionPassesThrough() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+      app.call("find 1");
+
+      assertThat(app.call("saveBroken 1"))
+          .isEqualTo("threw java.lang.IllegalStateException: disk full while saving 1 queries=2");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+    }
+  }
+
+  @Test
+  void deleteAll_dropsEveryEntryOfTheMethod() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+      app.call("find 1");
+      app.call("find 2");
+
+      assertThat(app.call("deleteAll")).isEqualTo("deleted queries=3");
+      assertThat(app.call("find 1")).isEqualTo("null queries=4");
+      assertThat(app.call("find 2")).isEqualTo("null queries=5");
+    }
+  }
+
+  @Test
+  void exception_passesThroughUntouched_andIsNeverCached() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("fail 9")).isEqualTo("threw java.lang.IllegalStateException: no product 9 queries=1");
+      assertThat(app.call("fail 9")).isEqualTo("threw java.lang.IllegalStateException: no product 9 queries=2");
+    }
+  }
+
+  @Test
+  void nullResult_isNotCachedByDefault() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("find 99")).isEqualTo("null queries=1");
+      assertThat(app.call("find 99")).isEqualTo("null queries=2");
+    }
+  }
+
+  @Test
+  void staticPrimitiveArrayAndListResults_areCached() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("price 3")).isEqualTo("4.5 queries=1");
+      assertThat(app.call("price 3")).isEqualTo("4.5 queries=1");
+      assertThat(app.call("ids")).isEqualTo("[1, 2, 3, 4, 5] queries=2");
+      assertThat(app.call("ids")).isEqualTo("[1, 2, 3, 4, 5] queries=2");
+      assertThat(app.call("search product 2")).isEqualTo("[Product{1,product-1,10}, Product{2,product-2,20}] queries=3");
+      assertThat(app.call("search product 2")).isEqualTo("[Product{1,product-1,10}, Product{2,product-2,20}] queries=3");
+    }
+  }
+
+  @Test
+  void entry_expiresAfterItsTtl() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+      assertThat(app.call("search product 1")).isEqualTo("[Product{1,product-1,10}] queries=1");
+      assertThat(app.call("search product 1")).isEqualTo("[Product{1,product-1,10}] queries=1");
+
+      Thread.sleep(1_500); // search has ttl: 1s
+
+      assertThat(app.call("search product 1")).isEqualTo("[Product{1,product-1,10}] queries=2");
+    }
+  }
+
+  @Test
+  void redisAbsent_appAnswersExactlyAsWithoutTheAgent() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path absent = Configs.write(dir, "absent.yaml", Configs.shop("redis://127.0.0.1:" + closedPort + "/0", "absent"));
+    try (AppProcess withAgent = AppProcess.shop(absent); AppProcess without = AppProcess.shop(null)) {
+      withAgent.awaitAgentReady(false).awaitLog("cannot connect to redis://127.0.0.1:" + closedPort + "/0");
+
+      for (String command : new String[] {"find 1", "find 1", "save 1 x", "find 1", "fail 2", "price 2", "price 2", "deleteAll", "find 1"}) {
+        assertThat(withAgent.call(command)).as(command).isEqualTo(without.call(command));
+      }
+    }
+  }
+
+  @Test
+  void noRedisSection_cachesInProcess() throws Exception {
+    Path local = Configs.write(dir, "local.yaml", Configs.shop(null, null));
+    try (AppProcess app = AppProcess.shop(local)) {
+      app.awaitAgentReady(false).awaitLog("store: in-process store (no redis configured)");
+
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("save 1 local")).isEqualTo("saved queries=2");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,local,1} queries=3");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,local,1} queries=3");
+    }
+  }
+
+  @Test
+  void disabledMethod_runsEveryTime() throws Exception {
+    Path disabled = Configs.write(dir, "disabled.yaml", """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            enabled: false
+        """);
+    try (AppProcess app = AppProcess.shop(disabled)) {
+      app.awaitAgentReady(false);
+
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+    }
+  }
+
+  @Test
+  void badConfig_isReportedWithPosition_andAppRunsUncached() throws Exception {
+    Path bad = Configs.write(dir, "bad.yaml", """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            ttl: 10 minutes
+        """);
+    try (AppProcess app = AppProcess.shop(bad)) {
+      app.awaitLog("1 config error; cache-agent is disabled and the application runs without caching");
+
+      assertThat(app.log()).contains(
+          "[cache-agent] bad.yaml:3:10: methods[0].ttl \"10 minutes\" is not a duration; use 250ms, 30s, 10m, 1h, 1d or PT10M");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+    }
+  }
+
+  @Test
+  void badConfig_inStrictMode_failsTheStart() throws Exception {
+    Path bad = Configs.write(dir, "bad.yaml", """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            unknown: 1
+        """);
+    try (AppProcess app = AppProcess.shop(bad, "-Dcache.agent.strict=true")) {
+      assertThat(app.waitForExit()).isNotZero();
+      assertThat(app.log()).contains("bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, key, cacheNulls, enabled, evictOn")
+          .contains("1 config error; strict mode (cache.agent.strict=true) stops the start");
+    }
+  }
+
+  @Test
+  void missingConfigFile_saysSo_andAppRuns() throws Exception {
+    try (AppProcess app = AppProcess.shop(dir.resolve("nowhere.yaml"))) {
+      app.awaitLog("cannot read the configuration");
+
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.cacheagent.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes agent configurations for tests into a temporary directory. */
+final class Configs {
+
+  private Configs() {}
+
+  /** The fixture shop's configuration: findById with evictions, search, price, ids, failing. */
+  static String shop(String redisUri, String keyPrefix) {
+    String redis = redisUri == null ? "" : """
+        redis:
+          uri: %s
+          commandTimeout: 500ms
+          keyPrefix: %s
+        """.formatted(redisUri, keyPrefix);
+    return redis + """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            ttl: 10m
+            evictOn:
+              - method: com.acme.shop.ProductRepository#save(com.acme.shop.Product)
+                key: args[0].id
+              - method: com.acme.shop.ProductRepository#saveBroken(com.acme.shop.Product)
+                key: args[0].id
+              - method: com.acme.shop.ProductRepository#deleteAll()
+                all: true
+          - method: com.acme.shop.ProductRepository#search(String, int)
+            ttl: 1s
+          - method: com.acme.shop.ProductRepository#failing(long)
+          - method: com.acme.shop.ProductRepository#priceOf(int)
+          - method: com.acme.shop.ProductRepository#ids()
+        """;
+  }
+
+  static Path write(Path dir, String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+}
