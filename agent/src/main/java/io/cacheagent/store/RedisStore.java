@@ -73,6 +73,9 @@ public final class RedisStore implements CacheStore {
         AgentLog.info("connected to " + settings.maskedUri());
         return;
       } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
         AgentLog.warn("redis-connect", "cannot connect to " + settings.maskedUri() + " (" + rootMessage(e)
             + "); calls run uncached; retrying every " + (MAX_RETRY_PAUSE_MILLIS / 1000) + "s at most");
       }

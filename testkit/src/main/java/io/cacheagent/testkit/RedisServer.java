@@ -47,7 +47,9 @@ public final class RedisServer implements AutoCloseable {
       throw new IllegalStateException("redis-server is not installed; install it (apt-get install redis-server) or set REDIS_URI");
     }
     process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--protected-mode", "no")
+        "--save", "", "--appendonly", "no", "--protected-mode", "no",
+        // tests slow the server down on purpose with DEBUG SLEEP
+        "--enable-debug-command", "local")
         .redirectErrorStream(true)
         .redirectOutput(logFile.toFile())
         .start();

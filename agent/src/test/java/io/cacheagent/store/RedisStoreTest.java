@@ -1,0 +1,95 @@
+package io.cacheagent.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.config.RedisSettings;
+import io.cacheagent.testkit.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RedisStoreTest {
+
+  private static RedisServer server;
+  private static RedisStore store;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = RedisServer.start();
+    store = new RedisStore(new RedisSettings(server.uri(), Duration.ofMillis(200)));
+    awaitConnected(store);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    store.close();
+    server.close();
+  }
+
+  @Test
+  void get_returnsValuesInOrder_nullWhereAbsent() throws Exception {
+    store.set("a", bytes("1"), Duration.ofMinutes(1));
+    store.set("b", bytes("2"));
+
+    byte[][] values = store.get("a", "missing", "b");
+
+    assertThat(new String(values[0], StandardCharsets.UTF_8)).isEqualTo("1");
+    assertThat(values[1]).isNull();
+    assertThat(new String(values[2], StandardCharsets.UTF_8)).isEqualTo("2");
+    assertThat(Long.parseLong(server.cli("PTTL", "a"))).isBetween(1L, 60_000L);
+    assertThat(server.cli("PTTL", "b")).isEqualTo("-1");
+  }
+
+  @Test
+  void setIfAbsent_keepsTheFirstValue_andDeleteRemoves() throws Exception {
+    store.setIfAbsent("gen", bytes("first"));
+    store.setIfAbsent("gen", bytes("second"));
+    assertThat(new String(store.get("gen")[0], StandardCharsets.UTF_8)).isEqualTo("first");
+
+    store.delete("gen");
+
+    assertThat(store.get("gen")[0]).isNull();
+  }
+
+  @Test
+  void get_whileRedisIsBusyPastTheTimeout_answersUnavailable() throws Exception {
+    CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+      try {
+        return server.cli("DEBUG", "SLEEP", "1.5");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300); // let DEBUG SLEEP reach the server first
+
+    assertThat(store.get("a")).isNull();
+
+    sleeping.join();
+    assertThat(store.get("a")).isNotNull();
+  }
+
+  @Test
+  void get_withRedisNeverReachable_answersUnavailable() throws Exception {
+    RedisServer doomed = RedisServer.start();
+    String uri = doomed.uri();
+    doomed.close();
+    try (RedisStore unreachable = new RedisStore(new RedisSettings(uri, Duration.ofMillis(50)))) {
+      assertThat(unreachable.get("a")).isNull();
+      assertThat(unreachable.describe()).isEqualTo("redis " + uri + " (command timeout 50ms)");
+    }
+  }
+
+  private static void awaitConnected(RedisStore store) throws InterruptedException {
+    for (int i = 0; i < 500 && !store.isConnected(); i++) {
+      Thread.sleep(20);
+    }
+    assertThat(store.isConnected()).as("connected within 10s").isTrue();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
