@@ -28,13 +28,16 @@ public final class ConfigLoader {
   /** Environment variable that overrides {@code redis.uri}. */
   public static final String REDIS_URI_ENV = "CACHE_AGENT_REDIS_URI";
 
+  /** Environment variable that overrides {@code redis.keyPrefix} (e.g. one prefix per environment). */
+  public static final String KEY_PREFIX_ENV = "CACHE_AGENT_KEY_PREFIX";
+
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "methods");
   private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
   private static final List<String> DEFAULTS_KEYS = List.of("ttl", "cacheNulls");
 
   private ConfigLoader() {}
 
-  /** Loads a file; {@code env} supplies {@value #REDIS_URI_ENV}. */
+  /** Loads a file; {@code env} supplies {@value #REDIS_URI_ENV} and {@value #KEY_PREFIX_ENV}. */
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
     String text;
     try {
@@ -89,6 +92,10 @@ public final class ConfigLoader {
     }
     if (uri != null && !uri.isBlank()) {
       redis = new RedisSettings(uri.strip(), commandTimeout);
+    }
+    String envPrefix = env.get(KEY_PREFIX_ENV);
+    if (envPrefix != null && !envPrefix.isBlank()) {
+      keyPrefix = envPrefix.strip();
     }
 
     Duration defaultTtl = AgentConfig.DEFAULT_TTL;

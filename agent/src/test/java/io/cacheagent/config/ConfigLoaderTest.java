@@ -83,6 +83,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_envKeyPrefix_overridesFile() throws ConfigException {
+    AgentConfig config = ConfigLoader.parse("a.yaml", "redis:\n  keyPrefix: shop\nmethods:\n  - method: com.acme.A#b()\n",
+        Map.of(ConfigLoader.KEY_PREFIX_ENV, "shop-staging"));
+
+    assertThat(config.keyPrefix()).isEqualTo("shop-staging");
+  }
+
+  @Test
   void parse_badDuration_namesPlaceValueAndAcceptedForms() {
     assertThat(problems("""
         methods:

@@ -1,0 +1,70 @@
+package com.acme.catalog;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Random;
+
+/** An in-memory H2 database seeded with products and reviews, the same every run (fixed seed). */
+final class CatalogDatabase {
+
+  static final int PRODUCTS = 5_000;
+  static final int CATEGORIES = 20;
+  static final int REVIEWS_PER_PRODUCT = 40;
+  static final String[] WORDS = {
+    "steel", "oak", "linen", "wool", "copper", "glass", "cotton", "leather", "bamboo", "ceramic",
+    "walnut", "marble", "silk", "canvas", "brass", "maple", "granite", "velvet", "cedar", "slate"};
+
+  private CatalogDatabase() {}
+
+  static String url() {
+    return "jdbc:h2:mem:catalog;DB_CLOSE_DELAY=-1";
+  }
+
+  static void seed() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE products (id BIGINT PRIMARY KEY, name VARCHAR(100), category VARCHAR(40),"
+          + " price DECIMAL(10,2), description VARCHAR(400))");
+      s.execute("CREATE TABLE reviews (product_id BIGINT, rating INT)");
+      Random random = new Random(42);
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO products VALUES (?, ?, ?, ?, ?)")) {
+        for (long id = 1; id <= PRODUCTS; id++) {
+          p.setLong(1, id);
+          p.setString(2, WORDS[random.nextInt(WORDS.length)] + " item " + id);
+          p.setString(3, "category-" + (id % CATEGORIES));
+          p.setBigDecimal(4, BigDecimal.valueOf(100 + random.nextInt(100_000), 2));
+          p.setString(5, description(random));
+          p.addBatch();
+          if (id % 1000 == 0) {
+            p.executeBatch();
+          }
+        }
+      }
+      try (PreparedStatement r = c.prepareStatement("INSERT INTO reviews VALUES (?, ?)")) {
+        for (long id = 1; id <= PRODUCTS; id++) {
+          for (int i = 0; i < REVIEWS_PER_PRODUCT; i++) {
+            r.setLong(1, id);
+            r.setInt(2, 1 + random.nextInt(5));
+            r.addBatch();
+          }
+          if (id % 500 == 0) {
+            r.executeBatch();
+          }
+        }
+      }
+      s.execute("CREATE INDEX reviews_product ON reviews(product_id)");
+      s.execute("CREATE INDEX products_category ON products(category)");
+    }
+  }
+
+  private static String description(Random random) {
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 300) {
+      text.append(WORDS[random.nextInt(WORDS.length)]).append(random.nextInt(1000)).append(' ');
+    }
+    return text.toString();
+  }
+}

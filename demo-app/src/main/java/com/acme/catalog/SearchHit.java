@@ -1,0 +1,4 @@
+package com.acme.catalog;
+
+/** One result of a text search. */
+public record SearchHit(long id, String name) {}

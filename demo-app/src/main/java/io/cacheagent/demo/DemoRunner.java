@@ -1,0 +1,91 @@
+package io.cacheagent.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the catalog service twice under the same load, without and with cache-agent, and reports
+ * the difference. Started by {@code ./demo.sh}; every option has a default:
+ *
+ * <pre>
+ *   --agent PATH      agent/target/cache-agent.jar
+ *   --config PATH     config/demo.yaml
+ *   --redis URI       Redis for the agent run; "none" for the in-process store (default: none)
+ *   --clients N       concurrent clients (default 8)
+ *   --warmup S        seconds of unrecorded load per mode (default 15)
+ *   --seconds S       seconds of recorded load per mode (default 30)
+ *   --out DIR         where demo-report.json and demo-report.html go (default demo-app/target)
+ *   --classpath CP    the service's class path (default: this jar)
+ * </pre>
+ */
+public final class DemoRunner {
+
+  private DemoRunner() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = options(args);
+    Path agent = Path.of(options.getOrDefault("agent", "agent/target/cache-agent.jar"));
+    Path config = Path.of(options.getOrDefault("config", "config/demo.yaml"));
+    String redis = options.getOrDefault("redis", "none");
+    int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
+    Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "15")));
+    Duration measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "30")));
+    Path out = Path.of(options.getOrDefault("out", "demo-app/target"));
+    Path classpath = Path.of(options.getOrDefault("classpath",
+        Path.of(DemoRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString()));
+
+    Map<String, String> agentEnv = new HashMap<>();
+    String store;
+    if (redis.equals("none")) {
+      store = "in-process store (no Redis found)";
+    } else {
+      agentEnv.put("CACHE_AGENT_REDIS_URI", redis);
+      // A prefix of its own per run: entries of an earlier run never answer this one.
+      agentEnv.put("CACHE_AGENT_KEY_PREFIX", "demo-" + System.currentTimeMillis());
+      store = "Redis at " + redis;
+    }
+    String conditions = String.format("%d clients, %ds warm-up + %ds measured per mode, Zipf(1.2) over 5,000 products, "
+            + "85%% product pages / 8%% searches / 5%% reports / 2%% price changes; %d cores, Java %s; agent store: %s",
+        clients, warmup.toSeconds(), measure.toSeconds(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), store);
+    System.out.println("cache-agent demo: " + conditions);
+
+    List<RunResult> runs = new ArrayList<>();
+    System.out.println("[1/2] the catalog service without the agent");
+    try (ServiceProcess service = ServiceProcess.start(classpath, null, null, Map.of())) {
+      runs.add(new LoadDriver(service.baseUrl(), clients).run("no-agent", "none", warmup, measure));
+    }
+    System.out.println("[2/2] the same service with -javaagent:" + agent + "=" + config + " (" + store + ")");
+    try (ServiceProcess service = ServiceProcess.start(classpath, agent, config, agentEnv)) {
+      runs.add(new LoadDriver(service.baseUrl(), clients).run("agent", store, warmup, measure));
+    }
+
+    System.out.println();
+    System.out.print(Report.table(runs));
+    RunResult before = runs.get(0);
+    RunResult after = runs.get(1);
+    System.out.printf("p50 %.1fx lower, %.1f%% fewer database queries, %d stale reads%n",
+        before.percentileMillis(50) / Math.max(0.001, after.percentileMillis(50)),
+        100.0 * (1 - (double) after.dbQueries() / Math.max(1, before.dbQueries())), after.staleReads());
+    Files.createDirectories(out);
+    Report.writeJson(out.resolve("demo-report.json"), runs, conditions);
+    Report.writeHtml(out.resolve("demo-report.html"), runs, conditions);
+    System.out.println("report: " + out.resolve("demo-report.html") + " and " + out.resolve("demo-report.json"));
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected an option such as --seconds 30, got " + args[i]);
+      }
+      options.put(args[i].substring(2), args[i + 1]);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,171 @@
+package io.cacheagent.demo;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/*
+ * Concurrent clients against the catalog service, with the access pattern of a real shop:
+ * product ids, search terms and categories drawn from Zipf distributions (a few are hot, most are
+ * cold), 85% product pages, 8% searches, 5% category reports, 2% price changes. Every price change
+ * is followed by a read of the same product by the same client: a read that does not show the
+ * written price is a stale read.
+ */
+final class LoadDriver {
+
+  private static final int SEARCH_TERMS = 200;
+  private static final int PRODUCTS = 5_000; // as seeded by CatalogDatabase
+  private static final int CATEGORIES = 20;
+  private static final String[] WORDS = {"steel", "oak", "linen", "wool", "copper", "glass", "cotton", "leather",
+      "bamboo", "ceramic", "walnut", "marble", "silk", "canvas", "brass", "maple", "granite", "velvet", "cedar", "slate"};
+
+  private final String baseUrl;
+  private final int clients;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final Zipf productIds = new Zipf(PRODUCTS, 1.2);
+  private final Zipf searchTerms = new Zipf(SEARCH_TERMS, 1.1);
+  private final Zipf categories = new Zipf(CATEGORIES, 1.1);
+
+  LoadDriver(String baseUrl, int clients) {
+    this.baseUrl = baseUrl;
+    this.clients = clients;
+  }
+
+  /** Runs unrecorded for {@code warmup}, then records for {@code measure}; prints a progress line each second. */
+  RunResult run(String mode, String store, Duration warmup, Duration measure) throws Exception {
+    drive(mode + " warm-up", warmup, null);
+    long[] before = stats();
+    Recorder recorder = new Recorder();
+    long started = System.nanoTime();
+    drive(mode, measure, recorder);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long[] after = stats();
+    return new RunResult(mode, recorder.latencies(), recorder.requests.get(), seconds, after[0] - before[0],
+        after[1] - before[1], recorder.reads.get(), recorder.staleReads.get(), store);
+  }
+
+  private void drive(String label, Duration length, Recorder recorder) throws InterruptedException {
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong done = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      Random random = new Random(1000L * c + label.hashCode());
+      Thread client = new Thread(() -> {
+        while (running.get()) {
+          try {
+            step(random, recorder);
+            done.incrementAndGet();
+          } catch (IOException | InterruptedException e) {
+            if (running.get()) {
+              throw new IllegalStateException("request failed: " + e, e);
+            }
+          }
+        }
+      }, "client-" + c);
+      client.start();
+      threads.add(client);
+    }
+    long end = System.nanoTime() + length.toNanos();
+    long second = 0;
+    while (System.nanoTime() < end) {
+      Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      second++;
+      System.out.printf("\r  %-16s %3ds/%ds  %7d requests", label, second, length.toSeconds(), done.get());
+    }
+    running.set(false);
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    System.out.println();
+  }
+
+  private void step(Random random, Recorder recorder) throws IOException, InterruptedException {
+    int dice = random.nextInt(100);
+    if (dice < 85) {
+      read(recorder, "/product?id=" + productIds.next(random));
+    } else if (dice < 93) {
+      int term = searchTerms.next(random);
+      read(recorder, "/search?q=" + WORDS[term % WORDS.length] + (term / WORDS.length));
+    } else if (dice < 98) {
+      read(recorder, "/report?category=category-" + (categories.next(random) - 1));
+    } else {
+      long id = productIds.next(random);
+      String price = BigDecimal.valueOf(100 + random.nextInt(100_000), 2).toPlainString();
+      get("/price?id=" + id + "&value=" + price, "POST");
+      String page = read(recorder, "/product?id=" + id);
+      if (recorder != null) {
+        recorder.requests.incrementAndGet();
+        if (!price.equals(page.split("\n")[2])) {
+          recorder.staleReads.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  private String read(Recorder recorder, String path) throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    String body = get(path, "GET");
+    if (recorder != null) {
+      recorder.record(System.nanoTime() - started);
+    }
+    return body;
+  }
+
+  private String get(String path, String method) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+
+  /** Database statements so far: {reads, writes}. */
+  long[] stats() throws IOException, InterruptedException {
+    String[] counts = get("/stats", "GET").split(" ");
+    return new long[] {Long.parseLong(counts[0]), Long.parseLong(counts[1])};
+  }
+
+  /** Latencies of one measured phase, from all clients. */
+  private static final class Recorder {
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong reads = new AtomicLong();
+    final AtomicLong staleReads = new AtomicLong();
+    private final List<long[]> chunks = new ArrayList<>();
+    private long[] current = new long[4096];
+    private int size;
+
+    synchronized void record(long nanos) {
+      requests.incrementAndGet();
+      reads.incrementAndGet();
+      if (size == current.length) {
+        chunks.add(current);
+        current = new long[4096];
+        size = 0;
+      }
+      current[size++] = nanos;
+    }
+
+    synchronized long[] latencies() {
+      long[] all = new long[chunks.size() * 4096 + size];
+      int at = 0;
+      for (long[] chunk : chunks) {
+        System.arraycopy(chunk, 0, all, at, chunk.length);
+        at += chunk.length;
+      }
+      System.arraycopy(current, 0, all, at, size);
+      return all;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.cacheagent.demo;
+
+import java.util.Arrays;
+
+/**
+ * What one mode of the demo measured.
+ *
+ * @param mode "no-agent" or "agent"
+ * @param readLatenciesNanos latency of every read request of the measured phase, sorted
+ * @param requests requests of the measured phase, reads and writes
+ * @param seconds length of the measured phase
+ * @param dbReadQueries read statements the service ran during the measured phase
+ * @param dbWriteQueries write statements the service ran during the measured phase
+ * @param reads read requests of the measured phase
+ * @param staleReads reads right after a write that did not see the written price
+ * @param store what the agent used, or "none"
+ */
+record RunResult(String mode, long[] readLatenciesNanos, long requests, double seconds, long dbReadQueries,
+    long dbWriteQueries, long reads, long staleReads, String store) {
+
+  RunResult {
+    readLatenciesNanos = readLatenciesNanos.clone();
+    Arrays.sort(readLatenciesNanos);
+  }
+
+  double percentileMillis(double p) {
+    if (readLatenciesNanos.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.min(readLatenciesNanos.length - 1, Math.ceil(p / 100 * readLatenciesNanos.length) - 1);
+    return readLatenciesNanos[Math.max(0, index)] / 1e6;
+  }
+
+  double throughputPerSecond() {
+    return requests / seconds;
+  }
+
+  long dbQueries() {
+    return dbReadQueries + dbWriteQueries;
+  }
+
+  /** Share of reads answered without a database statement (the service's own counters). */
+  double hitRatio() {
+    return reads == 0 ? 0 : Math.max(0, 1 - (double) dbReadQueries / reads);
+  }
+}
