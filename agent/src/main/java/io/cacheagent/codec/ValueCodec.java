@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /*
@@ -71,6 +72,20 @@ public final class ValueCodec {
     } finally {
       pool.free(kryo);
     }
+  }
+
+  /**
+   * Bytes that mark an evicted key: an entry header with generation 0, which no read accepts, and
+   * a random token, so that every tombstone differs and a compare-and-set can tell them apart.
+   */
+  public static byte[] tombstone() {
+    byte[] tombstone = new byte[HEADER + 16];
+    tombstone[0] = MAGIC;
+    tombstone[1] = FORMAT_VERSION;
+    byte[] token = new byte[16];
+    ThreadLocalRandom.current().nextBytes(token);
+    System.arraycopy(token, 0, tombstone, HEADER, token.length);
+    return tombstone;
   }
 
   /** The generation an entry was written under, or 0 when the bytes are not an entry of ours. */

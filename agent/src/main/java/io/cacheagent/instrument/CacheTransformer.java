@@ -63,7 +63,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       List<Eviction> evictions = new ArrayList<>();
       for (InstrumentationPlan.WriteRule write : writeRules) {
         if (InstrumentationPlan.matches(write.write(), method)) {
-          evictions.add(Eviction.of(write.eviction(), write.cached().signature().toString(), table.keyPrefix()));
+          evictions.add(Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
         }
       }
       if (!evictions.isEmpty()) {

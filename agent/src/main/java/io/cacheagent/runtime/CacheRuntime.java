@@ -23,6 +23,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * eviction can never bring back entries it dropped. A load that raced with the eviction stores its
  * value under the old generation, where it is never read.
  *
+ * Evictions by key. A write does not DEL the key: it writes a tombstone (bytes that are never a
+ * value) for the method's TTL. A miss stores its result with SET NX when it saw nothing under the
+ * key, and otherwise only if the key still holds exactly the bytes it saw (compare-and-set). So a
+ * load that read the database before a write and finishes after it can never put the old value
+ * back: its SET NX meets the tombstone, or its compare-and-set meets a newer tombstone. The next
+ * load, which started after the write, replaces the tombstone it saw.
+ *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
 public final class CacheRuntime implements Dispatcher {
@@ -30,8 +37,11 @@ public final class CacheRuntime implements Dispatcher {
   private final MethodTable table;
   private final CacheStore store;
 
-  /** A call that missed: where to store its result, and under which generation. */
-  private record Miss(String key, long generation) {}
+  /**
+   * A call that missed: where to store its result, under which generation, and the bytes it saw
+   * there ({@code null}: none), so that the store only replaces what it saw.
+   */
+  private record Miss(String key, long generation, byte[] seen) {}
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this.table = table;
@@ -69,7 +79,7 @@ public final class CacheRuntime implements Dispatcher {
       }
     }
     method.stats.misses.increment();
-    return new Miss(key, generation);
+    return new Miss(key, generation, found[0]);
   }
 
   private static Hit decode(CachedMethod method, String key, byte[] entry) {
@@ -104,7 +114,11 @@ public final class CacheRuntime implements Dispatcher {
           + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
       return;
     }
-    store.set(miss.key(), entry, method.rule.ttl());
+    if (miss.seen() == null) {
+      store.setIfAbsent(miss.key(), entry, method.rule.ttl());
+    } else {
+      store.replace(miss.key(), miss.seen(), entry, method.rule.ttl());
+    }
   }
 
   @Override
@@ -131,7 +145,7 @@ public final class CacheRuntime implements Dispatcher {
         continue;
       }
       try {
-        store.delete(CacheKeys.key(eviction.namespace(), eviction.rule().key(), args));
+        store.set(CacheKeys.key(eviction.namespace(), eviction.rule().key(), args), ValueCodec.tombstone(), eviction.ttl());
       } catch (UnstableArgumentException e) {
         AgentLog.warn("unstable-evict:" + write.name, write.name + " cannot evict from " + eviction.cachedName()
             + ": " + e.getMessage());

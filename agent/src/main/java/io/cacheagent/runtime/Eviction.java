@@ -1,7 +1,9 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.config.EvictRule;
+import io.cacheagent.config.MethodRule;
 import io.cacheagent.key.CacheKeys;
+import java.time.Duration;
 
 /**
  * One eviction a write method triggers: the rule, and where the keys of its cached method live.
@@ -10,12 +12,14 @@ import io.cacheagent.key.CacheKeys;
  * @param cachedName canonical signature of the cached method, as configured
  * @param namespace start of that method's keys
  * @param generationKey the key that {@code all: true} moves on
+ * @param ttl the cached method's TTL: how long a tombstone must outlive any entry it replaces
  */
-public record Eviction(EvictRule rule, String cachedName, String namespace, String generationKey) {
+public record Eviction(EvictRule rule, String cachedName, String namespace, String generationKey, Duration ttl) {
 
-  /** The eviction of {@code rule} on the cached method {@code cachedSignature}. */
-  public static Eviction of(EvictRule rule, String cachedSignature, String keyPrefix) {
-    return new Eviction(rule, cachedSignature, CacheKeys.namespace(keyPrefix, cachedSignature),
-        CacheKeys.generationKey(keyPrefix, cachedSignature));
+  /** The eviction of {@code rule} on the cached method {@code cached}. */
+  public static Eviction of(EvictRule rule, MethodRule cached, String keyPrefix) {
+    String signature = cached.signature().toString();
+    return new Eviction(rule, signature, CacheKeys.namespace(keyPrefix, signature),
+        CacheKeys.generationKey(keyPrefix, signature), cached.ttl());
   }
 }

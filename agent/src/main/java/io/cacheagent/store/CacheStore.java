@@ -23,8 +23,12 @@ public interface CacheStore extends AutoCloseable {
   /** Stores a value without expiry unless the key already has one. */
   void setIfAbsent(String key, byte[] value);
 
-  /** Removes a key. */
-  void delete(String key);
+  /** Stores a value that expires after {@code ttl}, unless the key already has one. */
+  void setIfAbsent(String key, byte[] value, Duration ttl);
+
+  /** Stores a value that expires after {@code ttl} if the key still holds exactly {@code expected}. */
+  void replace(String key, byte[] expected, byte[] value, Duration ttl);
+
 
   /** What this store is, for the log: never contains a password. */
   String describe();

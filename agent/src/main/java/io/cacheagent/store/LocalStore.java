@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -79,10 +80,16 @@ public final class LocalStore implements CacheStore {
   }
 
   @Override
-  public void delete(String key) {
-    entries.invalidate(key);
-    permanent.remove(key);
+  public void setIfAbsent(String key, byte[] value, Duration ttl) {
+    entries.asMap().putIfAbsent(key, new Entry(value, ttl.toNanos()));
   }
+
+  @Override
+  public void replace(String key, byte[] expected, byte[] value, Duration ttl) {
+    entries.asMap().computeIfPresent(key,
+        (k, current) -> Arrays.equals(current.value(), expected) ? new Entry(value, ttl.toNanos()) : current);
+  }
+
 
   @Override
   public String describe() {

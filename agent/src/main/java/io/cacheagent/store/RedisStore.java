@@ -7,6 +7,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,6 +18,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,10 @@ public final class RedisStore implements CacheStore {
 
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
+  /** SET only if the key still holds the bytes the caller saw; one key, so it runs on Redis Cluster too. */
+  private static final String COMPARE_AND_SET =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
+          + " return false";
 
   private final RedisSettings settings;
   private final long timeoutNanos;
@@ -149,14 +155,22 @@ public final class RedisStore implements CacheStore {
   }
 
   @Override
-  public void delete(String key) {
+  public void setIfAbsent(String key, byte[] value, Duration ttl) {
     RedisAsyncCommands<String, byte[]> redis = commands();
-    if (redis == null) {
-      AgentLog.warn("redis-evict", "redis is unreachable: an eviction of " + key + " was not sent");
-      return;
+    if (redis != null) {
+      watch(redis.set(key, value, SetArgs.Builder.nx().px(ttl.toMillis())));
     }
-    watch(redis.del(key));
   }
+
+  @Override
+  public void replace(String key, byte[] expected, byte[] value, Duration ttl) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis != null) {
+      byte[] millis = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.US_ASCII);
+      watch(redis.eval(COMPARE_AND_SET, ScriptOutputType.STATUS, new String[] {key}, expected, value, millis));
+    }
+  }
+
 
   private RedisAsyncCommands<String, byte[]> commands() {
     StatefulRedisConnection<String, byte[]> current = connection;

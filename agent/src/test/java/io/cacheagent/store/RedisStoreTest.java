@@ -44,14 +44,27 @@ class RedisStoreTest {
   }
 
   @Test
-  void setIfAbsent_keepsTheFirstValue_andDeleteRemoves() throws Exception {
+  void setIfAbsent_keepsTheFirstValue() throws Exception {
     store.setIfAbsent("gen", bytes("first"));
     store.setIfAbsent("gen", bytes("second"));
+    store.setIfAbsent("entry", bytes("first"), Duration.ofMinutes(1));
+    store.setIfAbsent("entry", bytes("second"), Duration.ofMinutes(1));
+
     assertThat(new String(store.get("gen")[0], StandardCharsets.UTF_8)).isEqualTo("first");
+    assertThat(new String(store.get("entry")[0], StandardCharsets.UTF_8)).isEqualTo("first");
+    assertThat(Long.parseLong(server.cli("PTTL", "entry"))).isBetween(1L, 60_000L);
+  }
 
-    store.delete("gen");
+  @Test
+  void replace_setsOnlyOverTheBytesItSaw() throws Exception {
+    store.set("k", bytes("tombstone-1"), Duration.ofMinutes(1));
 
-    assertThat(store.get("gen")[0]).isNull();
+    store.replace("k", bytes("tombstone-0"), bytes("stale load"), Duration.ofMinutes(1));
+    assertThat(new String(store.get("k")[0], StandardCharsets.UTF_8)).isEqualTo("tombstone-1");
+
+    store.replace("k", bytes("tombstone-1"), bytes("fresh load"), Duration.ofMinutes(2));
+    assertThat(new String(store.get("k")[0], StandardCharsets.UTF_8)).isEqualTo("fresh load");
+    assertThat(Long.parseLong(server.cli("PTTL", "k"))).isBetween(60_001L, 120_000L);
   }
 
   @Test

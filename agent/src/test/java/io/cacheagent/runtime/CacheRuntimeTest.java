@@ -1,0 +1,91 @@
+package io.cacheagent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.bootstrap.Hit;
+import io.cacheagent.config.EvictRule;
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.config.MethodSignature;
+import io.cacheagent.key.KeyExpression;
+import io.cacheagent.store.LocalStore;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The cache logic between the advice and the store, on the in-process store. */
+class CacheRuntimeTest {
+
+  private static final MethodSignature FIND = MethodSignature.parse("com.acme.Repo#find(long)");
+  private static final MethodSignature SAVE = MethodSignature.parse("com.acme.Repo#save(com.acme.P)");
+  private static final MethodSignature CLEAR = MethodSignature.parse("com.acme.Repo#clear()");
+
+  private final MethodTable table = new MethodTable("test");
+  private final CacheRuntime runtime = new CacheRuntime(table, new LocalStore(LocalStore.DEFAULT_MAX_BYTES));
+  private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), null, false, true, List.of(
+      new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
+      new EvictRule(CLEAR, null, true, false)));
+  private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "java.lang.String");
+  private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(long)", "(J)V",
+      List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
+  private final int clear = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", "()V",
+      List.of(Eviction.of(rule.evictOn().get(1), rule, "test")));
+
+  @Test
+  void miss_thenComplete_thenHit() {
+    Object first = runtime.begin(find, new Object[] {1L});
+    assertThat(first).isNotNull().isNotInstanceOf(Hit.class);
+    runtime.complete(find, first, "one");
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one"));
+  }
+
+  @Test
+  void loadThatStartedBeforeAWrite_cannotStoreItsOldValueAfterIt() {
+    Object slowLoad = runtime.begin(find, new Object[] {1L}); // reads the database before the write...
+    runtime.afterWrite(save, new Object[] {1L});               // ...the write commits and evicts...
+    runtime.complete(find, slowLoad, "old");                   // ...then the slow load tries to store
+
+    Object next = runtime.begin(find, new Object[] {1L});
+    assertThat(next).isNotInstanceOf(Hit.class);
+    runtime.complete(find, next, "new");
+    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
+  }
+
+  @Test
+  void loadThatSawATombstone_cannotStoreAfterASecondWrite() {
+    runtime.afterWrite(save, new Object[] {1L});
+    Object load = runtime.begin(find, new Object[] {1L});
+    runtime.afterWrite(save, new Object[] {1L});
+    runtime.complete(find, load, "between writes");
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void evictAll_dropsEveryEntry_andALoadRacingItIsNeverServed() {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    Object racing = runtime.begin(find, new Object[] {2L});
+
+    runtime.afterWrite(clear, new Object[0]);
+    runtime.complete(find, racing, "two, loaded before the clear");
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, new Object[] {2L})).isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void nullResult_isNotStoredUnlessCacheNulls() {
+    runtime.complete(find, runtime.begin(find, new Object[] {3L}), null);
+
+    assertThat(runtime.begin(find, new Object[] {3L})).isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void beforeWriteRules_doNotRunAfterTheWrite() {
+    runtime.complete(find, runtime.begin(find, new Object[] {4L}), "four");
+
+    runtime.beforeWrite(save, new Object[] {4L}); // the save rule evicts after, not before
+
+    assertThat(runtime.begin(find, new Object[] {4L})).isInstanceOf(Hit.class);
+  }
+}
