@@ -16,8 +16,9 @@ import java.util.Map;
  *   --agent PATH      agent/target/cache-agent.jar
  *   --config PATH     config/demo.yaml
  *   --redis URI       Redis for the agent run; "none" for the in-process store (default: none)
- *   --clients N       concurrent clients (default 8)
- *   --warmup S        seconds of unrecorded load per mode (default 15)
+ *   --clients N       concurrent clients (default 16)
+ *   --think MS        pause of each client between requests (default 50)
+ *   --warmup S        seconds of unrecorded load per mode (default 30)
  *   --seconds S       seconds of recorded load per mode (default 30)
  *   --out DIR         where demo-report.json and demo-report.html go (default demo-app/target)
  *   --classpath CP    the service's class path (default: this jar)
@@ -32,8 +33,9 @@ public final class DemoRunner {
     Path agent = Path.of(options.getOrDefault("agent", "agent/target/cache-agent.jar"));
     Path config = Path.of(options.getOrDefault("config", "config/demo.yaml"));
     String redis = options.getOrDefault("redis", "none");
-    int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
-    Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "15")));
+    int clients = Integer.parseInt(options.getOrDefault("clients", "16"));
+    long think = Long.parseLong(options.getOrDefault("think", "50"));
+    Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "30")));
     Duration measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "30")));
     Path out = Path.of(options.getOrDefault("out", "demo-app/target"));
     Path classpath = Path.of(options.getOrDefault("classpath",
@@ -49,29 +51,30 @@ public final class DemoRunner {
       agentEnv.put("CACHE_AGENT_KEY_PREFIX", "demo-" + System.currentTimeMillis());
       store = "Redis at " + redis;
     }
-    String conditions = String.format("%d clients, %ds warm-up + %ds measured per mode, Zipf(1.2) over 5,000 products, "
-            + "85%% product pages / 8%% searches / 5%% reports / 2%% price changes; %d cores, Java %s; agent store: %s",
-        clients, warmup.toSeconds(), measure.toSeconds(), Runtime.getRuntime().availableProcessors(),
+    String conditions = String.format("%d clients with %d ms think time, %ds warm-up + %ds measured per mode, Zipf(1.2) over 2,000 products, "
+            + "85%% product pages / 8%% searches / 6%% reports / 1%% price changes; %d cores, Java %s; agent store: %s",
+        clients, think, warmup.toSeconds(), measure.toSeconds(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), store);
     System.out.println("cache-agent demo: " + conditions);
 
     List<RunResult> runs = new ArrayList<>();
     System.out.println("[1/2] the catalog service without the agent");
     try (ServiceProcess service = ServiceProcess.start(classpath, null, null, Map.of())) {
-      runs.add(new LoadDriver(service.baseUrl(), clients).run("no-agent", "none", warmup, measure));
+      runs.add(new LoadDriver(service.baseUrl(), clients, think).run("no-agent", "none", warmup, measure));
     }
     System.out.println("[2/2] the same service with -javaagent:" + agent + "=" + config + " (" + store + ")");
     try (ServiceProcess service = ServiceProcess.start(classpath, agent, config, agentEnv)) {
-      runs.add(new LoadDriver(service.baseUrl(), clients).run("agent", store, warmup, measure));
+      runs.add(new LoadDriver(service.baseUrl(), clients, think).run("agent", store, warmup, measure));
     }
 
     System.out.println();
     System.out.print(Report.table(runs));
     RunResult before = runs.get(0);
     RunResult after = runs.get(1);
-    System.out.printf("p50 %.1fx lower, %.1f%% fewer database queries, %d stale reads%n",
+    System.out.printf("with the agent: p50 %.1fx lower, %.1fx the throughput, %.1f%% fewer database queries per request, %d stale reads%n",
         before.percentileMillis(50) / Math.max(0.001, after.percentileMillis(50)),
-        100.0 * (1 - (double) after.dbQueries() / Math.max(1, before.dbQueries())), after.staleReads());
+        after.throughputPerSecond() / Math.max(0.001, before.throughputPerSecond()),
+        100.0 * (1 - after.dbQueriesPerRequest() / Math.max(1e-9, before.dbQueriesPerRequest())), after.staleReads());
     Files.createDirectories(out);
     Report.writeJson(out.resolve("demo-report.json"), runs, conditions);
     Report.writeHtml(out.resolve("demo-report.html"), runs, conditions);

@@ -16,29 +16,33 @@ import java.util.concurrent.atomic.AtomicLong;
 /*
  * Concurrent clients against the catalog service, with the access pattern of a real shop:
  * product ids, search terms and categories drawn from Zipf distributions (a few are hot, most are
- * cold), 85% product pages, 8% searches, 5% category reports, 2% price changes. Every price change
+ * cold), 85% product pages, 8% searches, 6% category reports, 1% price changes. Every price change
  * is followed by a read of the same product by the same client: a read that does not show the
- * written price is a stale read.
+ * written price is a stale read. Each client changes only the prices of its own share of the
+ * products (id modulo clients), so no other client's write can make such a read look stale. Each client pauses a short think time between requests, as
+ * users do, so the service is measured under load rather than only at saturation.
  */
 final class LoadDriver {
 
   private static final int SEARCH_TERMS = 200;
-  private static final int PRODUCTS = 5_000; // as seeded by CatalogDatabase
+  private static final int PRODUCTS = 2_000; // as seeded by CatalogDatabase
   private static final int CATEGORIES = 20;
   private static final String[] WORDS = {"steel", "oak", "linen", "wool", "copper", "glass", "cotton", "leather",
       "bamboo", "ceramic", "walnut", "marble", "silk", "canvas", "brass", "maple", "granite", "velvet", "cedar", "slate"};
 
   private final String baseUrl;
   private final int clients;
+  private final long thinkMillis;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final Zipf productIds = new Zipf(PRODUCTS, 1.2);
   private final Zipf searchTerms = new Zipf(SEARCH_TERMS, 1.1);
   private final Zipf categories = new Zipf(CATEGORIES, 1.1);
 
-  LoadDriver(String baseUrl, int clients) {
+  LoadDriver(String baseUrl, int clients, long thinkMillis) {
     this.baseUrl = baseUrl;
     this.clients = clients;
+    this.thinkMillis = thinkMillis;
   }
 
   /** Runs unrecorded for {@code warmup}, then records for {@code measure}; prints a progress line each second. */
@@ -60,11 +64,13 @@ final class LoadDriver {
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       Random random = new Random(1000L * c + label.hashCode());
+      int clientIndex = c;
       Thread client = new Thread(() -> {
         while (running.get()) {
           try {
-            step(random, recorder);
+            step(random, recorder, clientIndex);
             done.incrementAndGet();
+            Thread.sleep(thinkMillis);
           } catch (IOException | InterruptedException e) {
             if (running.get()) {
               throw new IllegalStateException("request failed: " + e, e);
@@ -89,17 +95,17 @@ final class LoadDriver {
     System.out.println();
   }
 
-  private void step(Random random, Recorder recorder) throws IOException, InterruptedException {
+  private void step(Random random, Recorder recorder, int clientIndex) throws IOException, InterruptedException {
     int dice = random.nextInt(100);
     if (dice < 85) {
       read(recorder, "/product?id=" + productIds.next(random));
     } else if (dice < 93) {
       int term = searchTerms.next(random);
       read(recorder, "/search?q=" + WORDS[term % WORDS.length] + (term / WORDS.length));
-    } else if (dice < 98) {
+    } else if (dice < 99) {
       read(recorder, "/report?category=category-" + (categories.next(random) - 1));
     } else {
-      long id = productIds.next(random);
+      long id = ownedId(productIds.next(random), clientIndex);
       String price = BigDecimal.valueOf(100 + random.nextInt(100_000), 2).toPlainString();
       get("/price?id=" + id + "&value=" + price, "POST");
       String page = read(recorder, "/product?id=" + id);
@@ -110,6 +116,12 @@ final class LoadDriver {
         }
       }
     }
+  }
+
+  /** The product of this client's share nearest to a drawn one: (id - 1) % clients == clientIndex. */
+  private long ownedId(int drawn, int clientIndex) {
+    long id = (drawn - 1) / clients * clients + clientIndex + 1L;
+    return id > PRODUCTS ? id - clients : id;
   }
 
   private String read(Recorder recorder, String path) throws IOException, InterruptedException {

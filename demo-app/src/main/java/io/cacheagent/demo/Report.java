@@ -15,12 +15,12 @@ final class Report {
 
   static String table(List<RunResult> runs) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%-9s %9s %9s %9s %12s %10s %9s %7s%n",
-        "mode", "p50 ms", "p95 ms", "p99 ms", "requests/s", "db queries", "hit ratio", "stale"));
+    out.append(String.format(Locale.ROOT, "%-9s %9s %9s %9s %12s %10s %11s %9s %7s%n",
+        "mode", "p50 ms", "p95 ms", "p99 ms", "requests/s", "db queries", "queries/req", "hit ratio", "stale"));
     for (RunResult run : runs) {
-      out.append(String.format(Locale.ROOT, "%-9s %9.2f %9.2f %9.2f %12.1f %10d %8.1f%% %7d%n",
+      out.append(String.format(Locale.ROOT, "%-9s %9.2f %9.2f %9.2f %12.1f %10d %11.3f %8.1f%% %7d%n",
           run.mode(), run.percentileMillis(50), run.percentileMillis(95), run.percentileMillis(99),
-          run.throughputPerSecond(), run.dbQueries(), 100 * run.hitRatio(), run.staleReads()));
+          run.throughputPerSecond(), run.dbQueries(), run.dbQueriesPerRequest(), 100 * run.hitRatio(), run.staleReads()));
     }
     return out.toString();
   }
@@ -31,10 +31,10 @@ final class Report {
       RunResult run = runs.get(i);
       json.append(String.format(Locale.ROOT,
           "    {\"mode\": \"%s\", \"store\": \"%s\", \"p50Ms\": %.3f, \"p95Ms\": %.3f, \"p99Ms\": %.3f, "
-              + "\"throughputPerSec\": %.1f, \"dbQueries\": %d, \"dbReadQueries\": %d, \"reads\": %d, "
+              + "\"throughputPerSec\": %.1f, \"dbQueries\": %d, \"dbQueriesPerRequest\": %.4f, \"dbReadQueries\": %d, \"reads\": %d, "
               + "\"hitRatio\": %.4f, \"staleReads\": %d, \"seconds\": %.1f}%s%n",
           run.mode(), escape(run.store()), run.percentileMillis(50), run.percentileMillis(95), run.percentileMillis(99),
-          run.throughputPerSecond(), run.dbQueries(), run.dbReadQueries(), run.reads(), run.hitRatio(),
+          run.throughputPerSecond(), run.dbQueries(), run.dbQueriesPerRequest(), run.dbReadQueries(), run.reads(), run.hitRatio(),
           run.staleReads(), run.seconds(), i < runs.size() - 1 ? "," : ""));
     }
     Files.writeString(file, json.append("  ]\n}\n"));
@@ -50,12 +50,13 @@ final class Report {
         <h1>cache-agent demo: the catalog service before and after</h1>
         """);
     html.append("<p>").append(escapeHtml(conditions)).append("</p>\n<table><tr><th>mode</th><th>store</th><th>p50 ms</th>"
-        + "<th>p95 ms</th><th>p99 ms</th><th>requests/s</th><th>db queries</th><th>hit ratio</th><th>stale reads</th></tr>\n");
+        + "<th>p95 ms</th><th>p99 ms</th><th>requests/s</th><th>db queries</th><th>queries/request</th><th>hit ratio</th><th>stale reads</th></tr>\n");
     for (RunResult run : runs) {
       html.append(String.format(Locale.ROOT, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f</td><td>%.2f</td>"
-              + "<td>%.1f</td><td>%d</td><td>%.1f%%</td><td>%d</td></tr>%n",
+              + "<td>%.1f</td><td>%d</td><td>%.3f</td><td>%.1f%%</td><td>%d</td></tr>%n",
           run.mode(), run.mode(), escapeHtml(run.store()), run.percentileMillis(50), run.percentileMillis(95),
-          run.percentileMillis(99), run.throughputPerSecond(), run.dbQueries(), 100 * run.hitRatio(), run.staleReads()));
+          run.percentileMillis(99), run.throughputPerSecond(), run.dbQueries(), run.dbQueriesPerRequest(),
+          100 * run.hitRatio(), run.staleReads()));
     }
     html.append("</table>\n<h2>Latency of reads (percentile by latency, log scale)</h2>\n").append(cdfChart(runs));
     html.append("<h2>Requests per latency band</h2>\n").append(histogram(runs)).append("</body></html>\n");

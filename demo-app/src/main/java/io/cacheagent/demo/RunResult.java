@@ -39,6 +39,11 @@ record RunResult(String mode, long[] readLatenciesNanos, long requests, double s
     return dbReadQueries + dbWriteQueries;
   }
 
+  /** Database statements per request: the load on the database, whatever the throughput. */
+  double dbQueriesPerRequest() {
+    return requests == 0 ? 0 : (double) dbQueries() / requests;
+  }
+
   /** Share of reads answered without a database statement (the service's own counters). */
   double hitRatio() {
     return reads == 0 ? 0 : Math.max(0, 1 - (double) dbReadQueries / reads);
