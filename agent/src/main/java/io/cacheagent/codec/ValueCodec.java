@@ -88,9 +88,14 @@ public final class ValueCodec {
     return tombstone;
   }
 
+  /** Whether the bytes start like an entry (or a tombstone) of this format version. */
+  public static boolean isOurs(byte[] bytes) {
+    return bytes != null && bytes.length >= HEADER && bytes[0] == MAGIC && bytes[1] == FORMAT_VERSION;
+  }
+
   /** The generation an entry was written under, or 0 when the bytes are not an entry of ours. */
   public static long generationOf(byte[] bytes) {
-    if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC || bytes[1] != FORMAT_VERSION) {
+    if (!isOurs(bytes)) {
       return 0;
     }
     long generation = 0;

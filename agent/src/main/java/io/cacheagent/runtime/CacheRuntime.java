@@ -71,15 +71,21 @@ public final class CacheRuntime implements Dispatcher {
     if (generation == 0) {
       generation = newGeneration();
       store.setIfAbsent(method.generationKey, format(generation));
-    } else if (found[0] != null && ValueCodec.generationOf(found[0]) == generation) {
-      Hit hit = decode(method, key, found[0]);
+    }
+    byte[] entry = found[0];
+    if (entry != null && !ValueCodec.isOurs(entry)) {
+      method.stats.undecodable.increment();
+      AgentLog.warn("foreign:" + method.name, method.name + ": the bytes under " + key
+          + " are not a cache-agent entry of format " + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
+    } else if (entry != null && ValueCodec.generationOf(entry) == generation) {
+      Hit hit = decode(method, key, entry);
       if (hit != null) {
         method.stats.hits.increment();
         return hit;
       }
     }
     method.stats.misses.increment();
-    return new Miss(key, generation, found[0]);
+    return new Miss(key, generation, entry);
   }
 
   private static Hit decode(CachedMethod method, String key, byte[] entry) {

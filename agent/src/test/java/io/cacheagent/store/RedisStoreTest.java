@@ -95,6 +95,18 @@ class RedisStoreTest {
     }
   }
 
+  @Test
+  void uriWithPassword_authenticates() throws Exception {
+    try (RedisServer secured = RedisServer.start(java.util.List.of("--requirepass", "s3cret"));
+        RedisStore withPassword = new RedisStore(new RedisSettings("redis://:s3cret@127.0.0.1:" + secured.port() + "/0", Duration.ofMillis(500)))) {
+      awaitConnected(withPassword);
+      withPassword.set("k", bytes("v"));
+
+      assertThat(new String(withPassword.get("k")[0], StandardCharsets.UTF_8)).isEqualTo("v");
+      assertThat(withPassword.describe()).isEqualTo("redis redis://:<masked>@127.0.0.1:" + secured.port() + "/0 (command timeout 500ms)");
+    }
+  }
+
   private static void awaitConnected(RedisStore store) throws InterruptedException {
     for (int i = 0; i < 500 && !store.isConnected(); i++) {
       Thread.sleep(20);

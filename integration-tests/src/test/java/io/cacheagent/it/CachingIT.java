@@ -1,9 +1,11 @@
 package io.cacheagent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
+import io.cacheagent.testkit.RedisServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -20,11 +22,13 @@ class CachingIT {
   Path dir;
 
   private Path config;
+  private String keyPrefix;
 
   @BeforeEach
   void writeConfig(RedisEndpoint redis) throws Exception {
     // A fresh key prefix per test keeps tests apart on the shared server.
-    config = Configs.write(dir, "cache-agent.yaml", Configs.shop(redis.uri(), "it-" + UUID.randomUUID()));
+    keyPrefix = "it-" + UUID.randomUUID();
+    config = Configs.write(dir, "cache-agent.yaml", Configs.shop(redis.uri(), keyPrefix));
   }
 
   @Test
@@ -136,6 +140,47 @@ class CachingIT {
       Thread.sleep(1_500); // search has ttl: 1s
 
       assertThat(app.call("search product 1")).isEqualTo("[Product{1,product-1,10}] queries=2");
+    }
+  }
+
+  @Test
+  void foreignBytesUnderAKey_areAMiss_andGetReplaced(RedisEndpoint redis) throws Exception {
+    assumeTrue(redis.server() != null, "needs a server this run started");
+    String key = keyPrefix + ":com.acme.shop.ProductRepository#findById(long):i1";
+    redis.server().cli("SET", key, "{\"written\":\"by another app\"}");
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.log()).contains("treated as a miss and replaced").doesNotContain("Exception in");
+    }
+  }
+
+  @Test
+  void redisKilledAndRestarted_answersStayRight_andCachingResumes() throws Exception {
+    try (RedisServer own = RedisServer.start()) {
+      Path ownConfig = Configs.write(dir, "own.yaml", Configs.shop(own.uri(), "restart"));
+      try (AppProcess app = AppProcess.shop(ownConfig)) {
+        app.awaitAgentReady(true);
+        assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+        assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+
+        own.stop();
+        assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+        assertThat(app.call("save 1 during-outage")).isEqualTo("saved queries=3");
+        assertThat(app.call("find 1")).isEqualTo("Product{1,during-outage,1} queries=4");
+
+        own.restart(); // empty: nothing persists
+        String answer = "";
+        int queries = 4;
+        for (int attempt = 0; attempt < 600 && !answer.endsWith("queries=" + queries); attempt++) {
+          queries = Integer.parseInt(app.call("queries").split(" ")[0]);
+          answer = app.call("find 1");
+          Thread.sleep(100);
+        }
+        assertThat(answer).as("a repeated find is served from Redis again").isEqualTo("Product{1,during-outage,1} queries=" + queries);
+      }
     }
   }
 

@@ -20,11 +20,13 @@ public final class RedisServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final int port;
+  private final List<String> options;
   private final Path logFile;
   private Process process;
 
-  private RedisServer(int port) throws IOException {
+  private RedisServer(int port, List<String> options) throws IOException {
     this.port = port;
+    this.options = options;
     this.logFile = Files.createTempFile("redis-" + port + "-", ".log");
   }
 
@@ -35,7 +37,12 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server on a free port and waits until it answers PING. */
   public static RedisServer start() throws IOException, InterruptedException {
-    RedisServer server = new RedisServer(freePort());
+    return start(List.of());
+  }
+
+  /** Starts a server with extra {@code redis-server} options, e.g. {@code --requirepass secret}. */
+  public static RedisServer start(List<String> options) throws IOException, InterruptedException {
+    RedisServer server = new RedisServer(freePort(), List.copyOf(options));
     server.restart();
     return server;
   }
@@ -46,20 +53,27 @@ public final class RedisServer implements AutoCloseable {
     if (binary == null) {
       throw new IllegalStateException("redis-server is not installed; install it (apt-get install redis-server) or set REDIS_URI");
     }
-    process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+    List<String> command = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--protected-mode", "no",
         // tests slow the server down on purpose with DEBUG SLEEP
-        "--enable-debug-command", "local")
+        "--enable-debug-command", "local"));
+    command.addAll(options);
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(logFile.toFile())
         .start();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!"PONG".equals(tryCli("PING"))) {
+    while (!isAnswering()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         throw new IllegalStateException("redis-server on port " + port + " did not start: " + Files.readString(logFile));
       }
       Thread.sleep(20);
     }
+  }
+
+  private boolean isAnswering() throws IOException, InterruptedException {
+    String reply = tryCli("PING");
+    return reply != null && (reply.equals("PONG") || reply.startsWith("NOAUTH"));
   }
 
   /** Kills the server (SIGKILL): clients see the connection drop. */
