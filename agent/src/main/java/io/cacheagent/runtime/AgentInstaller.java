@@ -64,6 +64,10 @@ public final class AgentInstaller {
     }
   }
 
+  private static String plural(int count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : noun.endsWith("s") ? "es" : "s");
+  }
+
   private static void startInBackground(Runnable task) {
     Thread init = new Thread(() -> {
       try {
@@ -85,7 +89,7 @@ public final class AgentInstaller {
     MethodTable table = new MethodTable(config.keyPrefix());
     CacheBridge.install(new CacheRuntime(table, store));
     int classes = Instrumenter.install(instrumentation, config, table);
-    AgentLog.info("ready: " + config.methods().size() + " cached methods in " + classes + " classes from "
+    AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(classes, "class") + " from "
         + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
   }
 }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cacheagent.config.RedisSettings;
 import io.cacheagent.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RedisStoreTest {
 
@@ -97,13 +100,34 @@ class RedisStoreTest {
 
   @Test
   void uriWithPassword_authenticates() throws Exception {
-    try (RedisServer secured = RedisServer.start(java.util.List.of("--requirepass", "s3cret"));
+    try (RedisServer secured = RedisServer.start(List.of("--requirepass", "s3cret"));
         RedisStore withPassword = new RedisStore(new RedisSettings("redis://:s3cret@127.0.0.1:" + secured.port() + "/0", Duration.ofMillis(500)))) {
       awaitConnected(withPassword);
       withPassword.set("k", bytes("v"));
 
       assertThat(new String(withPassword.get("k")[0], StandardCharsets.UTF_8)).isEqualTo("v");
       assertThat(withPassword.describe()).isEqualTo("redis redis://:<masked>@127.0.0.1:" + secured.port() + "/0 (command timeout 500ms)");
+    }
+  }
+
+  @Test
+  void rediss_connectsOverTls(@TempDir Path certificates) throws Exception {
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=127.0.0.1", "-keyout", certificates.resolve("key.pem").toString(),
+        "-out", certificates.resolve("cert.pem").toString()).redirectErrorStream(true).start();
+    openssl.getInputStream().readAllBytes();
+    assertThat(openssl.waitFor()).as("openssl made a certificate").isZero();
+    int tlsPort = RedisServer.freePort();
+    try (RedisServer tls = RedisServer.start(List.of("--tls-port", String.valueOf(tlsPort),
+            "--tls-cert-file", certificates.resolve("cert.pem").toString(),
+            "--tls-key-file", certificates.resolve("key.pem").toString(),
+            "--tls-ca-cert-file", certificates.resolve("cert.pem").toString(), "--tls-auth-clients", "no"));
+        RedisStore overTls = new RedisStore(new RedisSettings(
+            "rediss://127.0.0.1:" + tlsPort + "/0?verifyPeer=NONE", Duration.ofMillis(500)))) {
+      awaitConnected(overTls);
+      overTls.set("over-tls", bytes("yes"));
+
+      assertThat(tls.cli("GET", "over-tls")).isEqualTo("yes");
     }
   }
 

@@ -131,7 +131,8 @@ public final class RedisServer implements AutoCloseable {
     return null;
   }
 
-  private static int freePort() throws IOException {
+  /** A port nobody listens on right now. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
