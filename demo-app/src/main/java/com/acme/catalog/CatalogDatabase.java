@@ -11,9 +11,9 @@ import java.util.Random;
 /** An in-memory H2 database seeded with products and reviews, the same every run (fixed seed). */
 final class CatalogDatabase {
 
-  static final int PRODUCTS = 2_000;
+  static final int PRODUCTS = 1_000;
   static final int CATEGORIES = 20;
-  static final int REVIEWS_PER_PRODUCT = 100;
+  static final int REVIEWS_PER_PRODUCT = 200;
   static final String[] WORDS = {
     "steel", "oak", "linen", "wool", "copper", "glass", "cotton", "leather", "bamboo", "ceramic",
     "walnut", "marble", "silk", "canvas", "brass", "maple", "granite", "velvet", "cedar", "slate"};

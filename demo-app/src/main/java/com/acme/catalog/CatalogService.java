@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
  *   GET  /search?q=oak               products whose description mentions the term
  *   GET  /report?category=category-3 ratings of a category
  *   POST /price?id=42&amp;value=19.99    change a price
+ *   POST /delete?id=42               delete a product
  *   GET  /stats                      statements run so far: reads and writes
  * </pre>
  */
@@ -53,6 +54,10 @@ public final class CatalogService {
         case "/report" -> String.valueOf(dao.report(query.get("category")));
         case "/price" -> {
           dao.updatePrice(Long.parseLong(query.get("id")), new BigDecimal(query.get("value")));
+          yield "ok";
+        }
+        case "/delete" -> {
+          dao.delete(Long.parseLong(query.get("id")));
           yield "ok";
         }
         case "/stats" -> ProductDao.READ_QUERIES.get() + " " + ProductDao.WRITE_QUERIES.get();

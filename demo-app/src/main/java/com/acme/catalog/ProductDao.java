@@ -86,6 +86,15 @@ public class ProductDao {
     }
   }
 
+  public void delete(long id) throws SQLException {
+    WRITE_QUERIES.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(CatalogDatabase.url());
+        PreparedStatement p = c.prepareStatement("DELETE FROM products WHERE id = ?")) {
+      p.setLong(1, id);
+      p.executeUpdate();
+    }
+  }
+
   private static List<SearchHit> hits(PreparedStatement statement) throws SQLException {
     List<SearchHit> hits = new ArrayList<>();
     try (ResultSet rs = statement.executeQuery()) {

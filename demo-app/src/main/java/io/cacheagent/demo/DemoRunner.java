@@ -51,8 +51,8 @@ public final class DemoRunner {
       agentEnv.put("CACHE_AGENT_KEY_PREFIX", "demo-" + System.currentTimeMillis());
       store = "Redis at " + redis;
     }
-    String conditions = String.format("%d clients with %d ms think time, %ds warm-up + %ds measured per mode, Zipf(1.2) over 2,000 products, "
-            + "85%% product pages / 8%% searches / 6%% reports / 1%% price changes; %d cores, Java %s; agent store: %s",
+    String conditions = String.format("%d clients with %d ms think time, %ds warm-up + %ds measured per mode, Zipf(1.2) over 1,000 products, "
+            + "85.5%% product pages / 8%% searches / 6%% reports / 0.5%% writes (price changes, 1 in 10 a delete); %d cores, Java %s; agent store: %s",
         clients, think, warmup.toSeconds(), measure.toSeconds(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), store);
     System.out.println("cache-agent demo: " + conditions);

@@ -12,20 +12,22 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /*
  * Concurrent clients against the catalog service, with the access pattern of a real shop:
  * product ids, search terms and categories drawn from Zipf distributions (a few are hot, most are
- * cold), 85% product pages, 8% searches, 6% category reports, 1% price changes. Every price change
- * is followed by a read of the same product by the same client: a read that does not show the
- * written price is a stale read. Each client changes only the prices of its own share of the
+ * cold), 85.5% product pages, 8% searches, 6% category reports, 0.5% writes: price changes, and
+ * one write in ten a delete. Every write is followed by a read of the same product by the same
+ * client: a read that does not show the written price, or still shows a deleted product, is a
+ * stale read. Each client changes only the prices of its own share of the
  * products (id modulo clients), so no other client's write can make such a read look stale. Each client pauses a short think time between requests, as
  * users do, so the service is measured under load rather than only at saturation.
  */
 final class LoadDriver {
 
   private static final int SEARCH_TERMS = 200;
-  private static final int PRODUCTS = 2_000; // as seeded by CatalogDatabase
+  private static final int PRODUCTS = 1_000; // as seeded by CatalogDatabase
   private static final int CATEGORIES = 20;
   private static final String[] WORDS = {"steel", "oak", "linen", "wool", "copper", "glass", "cotton", "leather",
       "bamboo", "ceramic", "walnut", "marble", "silk", "canvas", "brass", "maple", "granite", "velvet", "cedar", "slate"};
@@ -61,6 +63,7 @@ final class LoadDriver {
   private void drive(String label, Duration length, Recorder recorder) throws InterruptedException {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong done = new AtomicLong();
+    AtomicReference<Exception> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       Random random = new Random(1000L * c + label.hashCode());
@@ -71,9 +74,9 @@ final class LoadDriver {
             step(random, recorder, clientIndex);
             done.incrementAndGet();
             Thread.sleep(thinkMillis);
-          } catch (IOException | InterruptedException e) {
-            if (running.get()) {
-              throw new IllegalStateException("request failed: " + e, e);
+          } catch (IOException | InterruptedException | RuntimeException e) {
+            if (running.getAndSet(false)) {
+              failure.set(e);
             }
           }
         }
@@ -83,7 +86,7 @@ final class LoadDriver {
     }
     long end = System.nanoTime() + length.toNanos();
     long second = 0;
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end && running.get()) {
       Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
       second++;
       System.out.printf("\r  %-16s %3ds/%ds  %7d requests", label, second, length.toSeconds(), done.get());
@@ -93,25 +96,39 @@ final class LoadDriver {
       thread.join();
     }
     System.out.println();
+    if (failure.get() != null) {
+      throw new IllegalStateException("a client failed, so the run is void: " + failure.get(), failure.get());
+    }
   }
 
   private void step(Random random, Recorder recorder, int clientIndex) throws IOException, InterruptedException {
-    int dice = random.nextInt(100);
-    if (dice < 85) {
+    double dice = random.nextDouble() * 100;
+    if (dice < 85.5) {
       read(recorder, "/product?id=" + productIds.next(random));
-    } else if (dice < 93) {
+    } else if (dice < 93.5) {
       int term = searchTerms.next(random);
       read(recorder, "/search?q=" + WORDS[term % WORDS.length] + (term / WORDS.length));
-    } else if (dice < 99) {
+    } else if (dice < 99.5) {
       read(recorder, "/report?category=category-" + (categories.next(random) - 1));
+    } else if (random.nextInt(10) == 0) {
+      long id = ownedId(productIds.next(random), clientIndex);
+      get("/delete?id=" + id, "POST");
+      String page = read(recorder, "/product?id=" + id);
+      if (recorder != null) {
+        recorder.requests.incrementAndGet();
+        if (!page.equals("null")) {
+          recorder.staleReads.incrementAndGet();
+        }
+      }
     } else {
       long id = ownedId(productIds.next(random), clientIndex);
       String price = BigDecimal.valueOf(100 + random.nextInt(100_000), 2).toPlainString();
       get("/price?id=" + id + "&value=" + price, "POST");
       String page = read(recorder, "/product?id=" + id);
+      // "null": this client deleted the product earlier (only it writes this id), so null is right.
       if (recorder != null) {
         recorder.requests.incrementAndGet();
-        if (!price.equals(page.split("\n")[2])) {
+        if (!page.equals("null") && !price.equals(page.split("\n")[2])) {
           recorder.staleReads.incrementAndGet();
         }
       }
