@@ -12,10 +12,22 @@ public final class CacheBridge {
 
   private static volatile Dispatcher dispatcher;
 
+  /** Set by the first start of the agent in this JVM; a second start must not install again. */
+  private static final java.util.concurrent.atomic.AtomicBoolean CLAIMED = new java.util.concurrent.atomic.AtomicBoolean();
+
   /** Methods switched on, by id; read on every call, replaced whole when a switch flips. */
   private static volatile boolean[] switches = new boolean[0];
 
   private CacheBridge() {}
+
+  /**
+   * Claims this JVM for one agent start; {@code false} when an earlier start (a second {@code
+   * -javaagent}, or an attach after one) already did. Advice already inlined carries the ids of the
+   * first start, so a second one must not install a table of its own.
+   */
+  public static boolean claim() {
+    return CLAIMED.compareAndSet(false, true);
+  }
 
   /** Installs the implementation; {@code null} makes every instrumented method run uncached. */
   public static void install(Dispatcher implementation) {

@@ -14,8 +14,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 /*
  * Turns cached values into the bytes stored under a key, and back.
  *
- * Layout of an entry: byte 0xCA (ours), byte FORMAT_VERSION, 8 bytes generation (big-endian), then
- * the value as Kryo wrote it with class names. The generation is the one of the cached method when
+ * Layout of an entry: byte 0xCA (ours), byte FORMAT_VERSION, 8 bytes generation, 8 bytes shape
+ * fingerprint (both big-endian), then the value as Kryo wrote it with class names. A read with
+ * another shape fingerprint (see ShapeFingerprint) is a miss. The generation is the one of the cached method when
  * the value was loaded; a read that sees another generation treats the entry as evicted (see
  * CacheRuntime). Anything that does not parse, whatever the reason, is reported as undecodable,
  * which the caller treats as a miss.
@@ -30,17 +31,20 @@ public final class ValueCodec {
   public static final byte FORMAT_VERSION = 1;
 
   private static final byte MAGIC = (byte) 0xCA;
-  private static final int HEADER = 10;
-  private static final int POOL_SIZE = 16;
+  private static final int HEADER = 18;
+  /** Kryo instances kept per codec for reuse; more may exist while more threads call at once. */
+  private static final int POOL_SIZE = 256;
 
   private final Pool<Kryo> pool;
 
   /** A codec for values whose classes {@code loader} can see. */
   public ValueCodec(ClassLoader loader) {
-    this.pool = new Pool<>(true, false, POOL_SIZE) {
+    // Classes of the bootstrap loader (null) are resolved through the platform loader.
+    ClassLoader resolving = loader != null ? loader : ClassLoader.getPlatformClassLoader();
+    this.pool = new Pool<>(true, true, POOL_SIZE) {
       @Override
       protected Kryo create() {
-        return newKryo(loader);
+        return newKryo(resolving);
       }
     };
   }
@@ -58,15 +62,19 @@ public final class ValueCodec {
     return kryo;
   }
 
-  /** Encodes a value with its generation; throws when Kryo cannot write it. */
-  public byte[] encode(long generation, Object value) {
+  /** The shape fingerprint of a declared return type (see {@link ShapeFingerprint}); never 0. */
+  public static long shapeOf(java.lang.reflect.Type declaredReturnType) {
+    return ShapeFingerprint.of(declaredReturnType);
+  }
+
+  /** Encodes a value with its generation and shape fingerprint; throws when Kryo cannot write it. */
+  public byte[] encode(long generation, long shape, Object value) {
     Kryo kryo = pool.obtain();
     try (Output output = new Output(256, -1)) {
       output.writeByte(MAGIC);
       output.writeByte(FORMAT_VERSION);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        output.writeByte((byte) (generation >>> shift)); // big-endian, as generationOf reads it
-      }
+      writeLong(output, generation);
+      writeLong(output, shape);
       kryo.writeClassAndObject(output, value);
       return output.toBytes();
     } finally {
@@ -74,8 +82,22 @@ public final class ValueCodec {
     }
   }
 
+  private static void writeLong(Output output, long value) {
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      output.writeByte((byte) (value >>> shift)); // big-endian, as readLong reads it
+    }
+  }
+
+  private static long readLong(byte[] bytes, int offset) {
+    long value = 0;
+    for (int i = offset; i < offset + 8; i++) {
+      value = (value << 8) | (bytes[i] & 0xFF);
+    }
+    return value;
+  }
+
   /**
-   * Bytes that mark an evicted key: an entry header with generation 0, which no read accepts, and
+   * Bytes that mark an evicted key: an entry header with generation and shape 0, which no read accepts, and
    * a random token, so that every tombstone differs and a compare-and-set can tell them apart.
    */
   public static byte[] tombstone() {
@@ -95,14 +117,12 @@ public final class ValueCodec {
 
   /** The generation an entry was written under, or 0 when the bytes are not an entry of ours. */
   public static long generationOf(byte[] bytes) {
-    if (!isOurs(bytes)) {
-      return 0;
-    }
-    long generation = 0;
-    for (int i = 2; i < HEADER; i++) {
-      generation = (generation << 8) | (bytes[i] & 0xFF);
-    }
-    return generation;
+    return isOurs(bytes) ? readLong(bytes, 2) : 0;
+  }
+
+  /** The shape fingerprint an entry was written with, or 0 when the bytes are not an entry of ours. */
+  public static long shapeOf(byte[] bytes) {
+    return isOurs(bytes) ? readLong(bytes, 10) : 0;
   }
 
   /** Decodes an entry; throws {@link UndecodableException} for anything that is not a whole entry. */
@@ -110,8 +130,9 @@ public final class ValueCodec {
     if (generationOf(bytes) == 0) {
       throw new UndecodableException("not a cache-agent entry of format " + FORMAT_VERSION);
     }
-    Kryo kryo = pool.obtain();
+    Kryo kryo = null;
     try (Input input = new Input(bytes, HEADER, bytes.length - HEADER)) {
+      kryo = pool.obtain();
       Object value = kryo.readClassAndObject(input);
       if (input.position() != bytes.length) {
         throw new UndecodableException((bytes.length - input.position()) + " bytes left after the value");
@@ -119,10 +140,12 @@ public final class ValueCodec {
       return value;
     } catch (UndecodableException e) {
       throw e;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
       throw new UndecodableException(String.valueOf(e.getMessage()));
     } finally {
-      pool.free(kryo);
+      if (kryo != null) {
+        pool.free(kryo);
+      }
     }
   }
 }

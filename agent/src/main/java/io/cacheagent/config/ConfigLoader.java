@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -78,6 +77,9 @@ public final class ConfigLoader {
     String keyPrefix = AgentConfig.DEFAULT_KEY_PREFIX;
     Map<String, Node> redisSection = top.containsKey("redis") ? in.mapping(top.get("redis"), "redis", REDIS_KEYS) : null;
     String uri = env.get(REDIS_URI_ENV);
+    if (uri != null && !uri.isBlank()) {
+      uri = in.environmentRedisUri(uri, REDIS_URI_ENV);
+    }
     Duration commandTimeout = RedisSettings.DEFAULT_COMMAND_TIMEOUT;
     if (redisSection != null) {
       if (redisSection.containsKey("uri") && (uri == null || uri.isBlank())) {
@@ -120,17 +122,18 @@ public final class ConfigLoader {
       problems.add(methodsNode, "methods must be a list of methods to cache, each starting with \"- method: \"");
     } else {
       MethodRuleReader rules = new MethodRuleReader(in, problems, defaultTtl, defaultCacheNulls);
-      Map<String, String> seen = new HashMap<>();
       for (int i = 0; i < sequence.getValue().size(); i++) {
         MethodRule rule = rules.read(sequence.getValue().get(i), i);
-        if (rule != null) {
-          String earlier = seen.putIfAbsent(rule.signature().toString(), "methods[" + i + "]");
-          if (earlier != null) {
-            problems.add(sequence.getValue().get(i), "methods[" + i + "].method \"" + rule.signature()
-                + "\" is already listed at " + earlier + "; list each method once");
-          } else {
-            methods.add(rule);
-          }
+        if (rule == null) {
+          continue;
+        }
+        MethodRule earlier = overlapping(methods, rule.signature());
+        if (earlier != null) {
+          problems.add(sequence.getValue().get(i), "methods[" + i + "].method \"" + rule.signature()
+              + "\" names a method that methods[" + earlier.index() + "] (\"" + earlier.signature()
+              + "\") already caches; list each method once");
+        } else {
+          methods.add(rule);
         }
       }
     }
@@ -138,6 +141,18 @@ public final class ConfigLoader {
       throw problems.toException();
     }
     return new AgentConfig(fileName, redis, keyPrefix, List.copyOf(methods));
+  }
+
+  /** The rule that already covers a method of {@code signature}, if any: same method, or one of them names every overload. */
+  private static MethodRule overlapping(List<MethodRule> rules, MethodSignature signature) {
+    for (MethodRule rule : rules) {
+      MethodSignature other = rule.signature();
+      if (other.className().equals(signature.className()) && other.methodName().equals(signature.methodName())
+          && (!other.hasParameterList() || !signature.hasParameterList() || other.parameterTypes().equals(signature.parameterTypes()))) {
+        return rule;
+      }
+    }
+    return null;
   }
 
   /** The commonest syntax error: {@code key: [args[0], args[1]]} reads as nested lists. */

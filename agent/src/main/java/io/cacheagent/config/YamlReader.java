@@ -89,20 +89,39 @@ final class YamlReader {
     if (text == null) {
       return null;
     }
-    String uri = text.strip();
-    if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-socket://"))) {
-      problems.add(node, path + " \"" + new RedisSettings(uri, Duration.ZERO).maskedUri()
-          + "\" is not a Redis URI; use redis://host:6379/0, rediss://user:password@host:6379 for TLS, or leave redis out for the in-process store");
+    String problem = redisUriProblem(text.strip(), path);
+    if (problem != null) {
+      problems.add(node, problem);
       return null;
+    }
+    return text.strip();
+  }
+
+  /** Checks a URI from the environment, which has no position in the file. */
+  String environmentRedisUri(String uri, String variable) {
+    String problem = redisUriProblem(uri.strip(), "environment variable " + variable);
+    if (problem != null) {
+      problems.addWithoutPosition(problem);
+      return null;
+    }
+    return uri.strip();
+  }
+
+  /** What is wrong with a Redis URI, with any password masked, or {@code null} when it is fine. */
+  private static String redisUriProblem(String uri, String path) {
+    RedisSettings masked = new RedisSettings(uri, Duration.ZERO);
+    if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-socket://"))) {
+      return path + " \"" + masked.maskedUri()
+          + "\" is not a Redis URI; use redis://host:6379/0, rediss://user:password@host:6379 for TLS, or leave redis out for the in-process store";
     }
     try {
       io.lettuce.core.RedisURI.create(uri);
-    } catch (RuntimeException e) {
-      problems.add(node, path + " \"" + new RedisSettings(uri, Duration.ZERO).maskedUri()
-          + "\" is not a valid Redis URI (" + e.getMessage() + "); use redis://host:6379/0");
       return null;
+    } catch (RuntimeException e) {
+      // The parser's message may quote the whole URI, password included.
+      String detail = masked.maskSecretIn(String.valueOf(e.getMessage()));
+      return path + " \"" + masked.maskedUri() + "\" is not a valid Redis URI (" + detail + "); use redis://host:6379/0";
     }
-    return uri;
   }
 
   String keyPrefix(Node node, String path) {

@@ -6,7 +6,9 @@ import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.runtime.Eviction;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
@@ -43,6 +45,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       ProtectionDomain protectionDomain) {
     List<MethodRule> cachedRules = plan.cachedRules(type.getName());
     List<InstrumentationPlan.WriteRule> writeRules = plan.writeRules(type.getName());
+    Set<Object> matched = new HashSet<>();
     for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
       if (!method.isMethod() || method.isAbstract() || method.isNative() || method.isBridge() || method.isSynthetic()) {
         continue;
@@ -52,6 +55,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
         if (!InstrumentationPlan.matches(rule.signature(), method)) {
           continue;
         }
+        matched.add(rule);
         if (method.getReturnType().represents(void.class)) {
           AgentLog.warn("void:" + name, "methods[" + rule.index() + "].method \"" + rule.signature()
               + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
@@ -63,6 +67,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       List<Eviction> evictions = new ArrayList<>();
       for (InstrumentationPlan.WriteRule write : writeRules) {
         if (InstrumentationPlan.matches(write.write(), method)) {
+          matched.add(write);
           evictions.add(Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
         }
       }
@@ -71,7 +76,30 @@ final class CacheTransformer implements AgentBuilder.Transformer {
         builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
       }
     }
+    for (MethodRule rule : cachedRules) {
+      if (!matched.contains(rule)) {
+        reportNoMatch(type, "methods[" + rule.index() + "].method", rule.signature().toString(), rule.signature().methodName());
+      }
+    }
+    for (InstrumentationPlan.WriteRule write : writeRules) {
+      if (!matched.contains(write)) {
+        reportNoMatch(type, "methods[" + write.cached().index() + "].evictOn", write.write().toString(), write.write().methodName());
+      }
+    }
     return builder;
+  }
+
+  /** Says, once, that a signature names no method of its class, with the methods of that name it does have. */
+  private static void reportNoMatch(TypeDescription type, String path, String signature, String methodName) {
+    List<String> candidates = new ArrayList<>();
+    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+      if (method.getInternalName().equals(methodName) && !method.isBridge() && !method.isSynthetic()) {
+        candidates.add(InstrumentationPlan.canonicalName(type, method) + (method.isAbstract() ? " (abstract)" : ""));
+      }
+    }
+    AgentLog.warn("no-match:" + path + signature, path + " \"" + signature + "\" matches no method of " + type.getName()
+        + (candidates.isEmpty() ? " (it declares no method named " + methodName + ")" : "; it declares " + String.join(", ", candidates))
+        + "; that rule does nothing");
   }
 
   private Advice advice(TypeDescription adviceType, int id) {

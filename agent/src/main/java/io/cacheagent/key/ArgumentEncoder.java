@@ -1,7 +1,11 @@
 package io.cacheagent.key;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -39,6 +43,15 @@ import java.util.UUID;
 final class ArgumentEncoder {
 
   private static final int MAX_DEPTH = 8;
+
+  /** Record accessors, resolved once per record class (null when one cannot be made accessible). */
+  private static final ClassValue<MethodHandle[]> RECORD_ACCESSORS =
+      new ClassValue<>() {
+        @Override
+        protected MethodHandle[] computeValue(Class<?> type) {
+          return recordAccessors(type);
+        }
+      };
 
   private static final ClassValue<Field[]> FIELDS =
       new ClassValue<>() {
@@ -148,21 +161,41 @@ final class ArgumentEncoder {
 
   private static void encodeRecord(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
     Class<?> type = value.getClass();
+    MethodHandle[] accessors = RECORD_ACCESSORS.get(type);
+    if (accessors == null) {
+      throw new UnstableArgumentException("the components of " + type.getName() + " cannot be read");
+    }
     out.append('r').append(type.getName()).append('(');
-    RecordComponent[] components = type.getRecordComponents();
-    for (int i = 0; i < components.length; i++) {
+    for (int i = 0; i < accessors.length; i++) {
       if (i > 0) {
         out.append(',');
       }
+      Object component;
       try {
-        var accessor = components[i].getAccessor();
-        accessor.trySetAccessible();
-        encode(accessor.invoke(value), out, depth + 1);
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new UnstableArgumentException("cannot read " + type.getName() + "." + components[i].getName() + ": " + e);
+        component = (Object) accessors[i].invokeExact(value);
+      } catch (Throwable t) {
+        throw new UnstableArgumentException("reading a component of " + type.getName() + " threw " + t);
       }
+      encode(component, out, depth + 1);
     }
     out.append(')');
+  }
+
+  private static MethodHandle[] recordAccessors(Class<?> type) {
+    RecordComponent[] components = type.getRecordComponents();
+    MethodHandle[] accessors = new MethodHandle[components.length];
+    for (int i = 0; i < components.length; i++) {
+      Method accessor = components[i].getAccessor();
+      if (!accessor.trySetAccessible()) {
+        return null;
+      }
+      try {
+        accessors[i] = MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+      } catch (IllegalAccessException e) {
+        return null;
+      }
+    }
+    return accessors;
   }
 
   private static void encodeFields(Object value, StringBuilder out, int depth) throws UnstableArgumentException {

@@ -31,6 +31,10 @@ public final class AgentInstaller {
 
   /** Entry point from the launcher; throws only in strict mode. */
   public static void install(Instrumentation instrumentation, String agentArgs, File agentJar) {
+    if (!CacheBridge.claim()) {
+      AgentLog.info("already running in this JVM; this second start (" + agentArgs + ") is ignored");
+      return;
+    }
     String path = agentArgs != null && !agentArgs.isBlank() ? agentArgs.strip() : System.getProperty(CONFIG_PROPERTY);
     if (path == null || path.isBlank()) {
       AgentLog.info("no configuration given (use -javaagent:cache-agent.jar=cache-agent.yaml or -D"

@@ -50,6 +50,15 @@ public final class CacheRuntime implements Dispatcher {
 
   @Override
   public Object begin(int methodId, Object[] args) {
+    try {
+      return lookUp(methodId, args);
+    } catch (Throwable t) {
+      failed("begin", methodId, t);
+      return null;
+    }
+  }
+
+  private Object lookUp(int methodId, Object[] args) {
     CachedMethod method = table.cached(methodId);
     if (method == null) {
       return null;
@@ -75,10 +84,10 @@ public final class CacheRuntime implements Dispatcher {
     byte[] entry = found[0];
     if (entry != null && !ValueCodec.isOurs(entry)) {
       method.stats.undecodable.increment();
-      AgentLog.warn("foreign:" + method.name, method.name + ": the bytes under " + key
-          + " are not a cache-agent entry of format " + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
-    } else if (entry != null && ValueCodec.generationOf(entry) == generation) {
-      Hit hit = decode(method, key, entry);
+      AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
+          + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
+    } else if (entry != null && ValueCodec.generationOf(entry) == generation && ValueCodec.shapeOf(entry) == method.shape()) {
+      Hit hit = decode(method, entry);
       if (hit != null) {
         method.stats.hits.increment();
         return hit;
@@ -88,33 +97,41 @@ public final class CacheRuntime implements Dispatcher {
     return new Miss(key, generation, entry);
   }
 
-  private static Hit decode(CachedMethod method, String key, byte[] entry) {
+  private static Hit decode(CachedMethod method, byte[] entry) {
     try {
       Object value = method.codec.decode(entry);
       if (method.accepts(value)) {
         return new Hit(value);
       }
       method.stats.undecodable.increment();
-      AgentLog.warn("wrong-type:" + method.name, method.name + ": the entry under " + key + " holds a "
+      AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "
           + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
     } catch (UndecodableException e) {
       method.stats.undecodable.increment();
-      AgentLog.warn("undecodable:" + method.name, method.name + ": the entry under " + key
-          + " cannot be decoded (" + e.getMessage() + "); treated as a miss and replaced");
+      AgentLog.warn("undecodable:" + method.name, method.name + ": an entry cannot be decoded ("
+          + e.getMessage() + "); treated as a miss and replaced");
     }
     return null;
   }
 
   @Override
   public void complete(int methodId, Object call, Object result) {
+    try {
+      store(methodId, call, result);
+    } catch (Throwable t) {
+      failed("complete", methodId, t);
+    }
+  }
+
+  private void store(int methodId, Object call, Object result) {
     CachedMethod method = table.cached(methodId);
     if (method == null || !(call instanceof Miss miss) || (result == null && !method.rule.cacheNulls())) {
       return;
     }
     byte[] entry;
     try {
-      entry = method.codec.encode(miss.generation(), result);
-    } catch (RuntimeException | LinkageError e) {
+      entry = method.codec.encode(miss.generation(), method.shape(), result);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
       AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + result.getClass().getName()
           + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
@@ -138,6 +155,20 @@ public final class CacheRuntime implements Dispatcher {
   }
 
   private void evict(int writeId, Object[] args, boolean before) {
+    try {
+      runEvictions(writeId, args, before);
+    } catch (Throwable t) {
+      failed("evict", writeId, t);
+    }
+  }
+
+  /** A bug or an exhausted JVM: report it once, and let the call run as if uncached. */
+  private static void failed(String step, int id, Throwable t) {
+    AgentLog.warn("internal:" + step + ":" + t.getClass().getName(), "internal error in " + step + " of method #" + id
+        + " (" + t + "); the call ran uncached");
+  }
+
+  private void runEvictions(int writeId, Object[] args, boolean before) {
     WriteMethod write = table.write(writeId);
     if (write == null) {
       return;

@@ -4,6 +4,9 @@ import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
+import io.cacheagent.logging.AgentLog;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.util.Map;
 
 /**
@@ -23,13 +26,16 @@ final class CachedMethod {
   final String generationKey;
   final ValueCodec codec;
   final MethodStats stats = new MethodStats();
+  private final String descriptor;
   private final String returnTypeName;
   private final ClassLoader loader;
   private volatile Class<?> returnType;
+  private volatile long shape;
 
-  CachedMethod(int id, String name, MethodRule rule, String keyPrefix, String returnTypeName, ClassLoader loader) {
+  CachedMethod(int id, String name, String descriptor, MethodRule rule, String keyPrefix, String returnTypeName, ClassLoader loader) {
     this.id = id;
     this.name = name;
+    this.descriptor = descriptor;
     this.rule = rule;
     this.namespace = CacheKeys.namespace(keyPrefix, name);
     this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString());
@@ -40,6 +46,33 @@ final class CachedMethod {
 
   String keyFor(Object[] args) throws UnstableArgumentException {
     return CacheKeys.key(namespace, rule.key(), args);
+  }
+
+  /** The shape fingerprint of the declared return type; computed on first use, by reflection, once. */
+  long shape() {
+    long current = shape;
+    if (current == 0) {
+      current = computeShape();
+      shape = current;
+    }
+    return current;
+  }
+
+  private long computeShape() {
+    String className = name.substring(0, name.indexOf('#'));
+    String methodName = name.substring(name.indexOf('#') + 1, name.indexOf('('));
+    try {
+      for (Method method : Class.forName(className, false, loader).getDeclaredMethods()) {
+        if (method.getName().equals(methodName) && MethodType.methodType(method.getReturnType(),
+            method.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
+          return ValueCodec.shapeOf(method.getGenericReturnType());
+        }
+      }
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      AgentLog.warn("shape:" + name, name + ": cannot read the shape of its return type (" + e
+          + "); entries written by other versions of its classes are not told apart");
+    }
+    return 1;
   }
 
   /** Whether a decoded value may be returned by this method (a changed return type makes it a miss). */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Gives every instrumented method the integer id that its advice carries as a constant, and finds
@@ -18,7 +19,8 @@ import java.util.Map;
 public final class MethodTable {
 
   private final String keyPrefix;
-  private final Map<String, Integer> idsByIdentity = new HashMap<>();
+  /** Ids by class loader (compared by identity; weak, so a discarded loader can go) and method. */
+  private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
   private volatile CachedMethod[] cached = new CachedMethod[0];
   private volatile WriteMethod[] writes = new WriteMethod[0];
 
@@ -30,28 +32,28 @@ public final class MethodTable {
    * Registers a cached method and returns its id.
    *
    * @param name canonical signature of the concrete method, e.g. {@code com.acme.Repo#find(long)}
-   * @param descriptor JVM descriptor, to tell apart same-named classes of different loaders
+   * @param descriptor JVM descriptor of the method
    * @param returnTypeName binary name of the return type ({@code long}, {@code [J}, {@code com.acme.P}), to check cached values against
    */
   public synchronized int registerCached(ClassLoader loader, String name, String descriptor, MethodRule rule, String returnTypeName) {
-    String identity = identity("cached", loader, name, descriptor);
-    Integer known = idsByIdentity.get(identity);
+    Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
+    Integer known = ids.get("cached " + name + descriptor);
     if (known != null) {
       return known;
     }
     int id = cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, id + 1);
-    grown[id] = new CachedMethod(id, name, rule, keyPrefix, returnTypeName, loader);
+    grown[id] = new CachedMethod(id, name, descriptor, rule, keyPrefix, returnTypeName, loader);
     cached = grown;
-    idsByIdentity.put(identity, id);
+    ids.put("cached " + name + descriptor, id);
     publishSwitches();
     return id;
   }
 
   /** Registers a write method with the evictions it triggers and returns its id. */
   public synchronized int registerWrite(ClassLoader loader, String name, String descriptor, List<Eviction> evictions) {
-    String identity = identity("write", loader, name, descriptor);
-    Integer known = idsByIdentity.get(identity);
+    Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
+    Integer known = ids.get("write " + name + descriptor);
     if (known != null) {
       return known;
     }
@@ -59,7 +61,7 @@ public final class MethodTable {
     WriteMethod[] grown = Arrays.copyOf(writes, id + 1);
     grown[id] = new WriteMethod(id, name, evictions);
     writes = grown;
-    idsByIdentity.put(identity, id);
+    ids.put("write " + name + descriptor, id);
     return id;
   }
 
@@ -92,7 +94,4 @@ public final class MethodTable {
     CacheBridge.switches(on);
   }
 
-  private static String identity(String role, ClassLoader loader, String name, String descriptor) {
-    return role + '@' + System.identityHashCode(loader) + '/' + name + descriptor;
-  }
 }

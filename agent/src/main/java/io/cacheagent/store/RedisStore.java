@@ -40,6 +40,11 @@ public final class RedisStore implements CacheStore {
 
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
+  /**
+   * Commands that may wait for a reply at once. A hung Redis keeps timed-out commands until it
+   * answers; past this bound new ones fail at once instead of growing the heap.
+   */
+  private static final int REQUEST_QUEUE_SIZE = 10_000;
   /** SET only if the key still holds the bytes the caller saw; one key, so it runs on Redis Cluster too. */
   private static final String COMPARE_AND_SET =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
@@ -61,6 +66,7 @@ public final class RedisStore implements CacheStore {
     this.client = RedisClient.create(resources, RedisURI.create(settings.uri()));
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
+        .requestQueueSize(REQUEST_QUEUE_SIZE)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
         .build());

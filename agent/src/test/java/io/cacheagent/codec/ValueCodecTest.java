@@ -42,13 +42,13 @@ class ValueCodecTest {
   void roundTrip_recordsWithImmutableCollectionsAndOptional() throws Exception {
     Product product = new Product(42, "shoes", List.of("red", "leather"), Optional.of(new BigDecimal("19.90")));
 
-    assertThat(codec.decode(codec.encode(7, product))).isEqualTo(product);
+    assertThat(codec.decode(codec.encode(7, 5L, product))).isEqualTo(product);
   }
 
   @Test
   void roundTrip_classWithoutNoArgConstructor() throws Exception {
     UUID id = UUID.randomUUID();
-    Customer decoded = (Customer) codec.decode(codec.encode(7, new Customer("Ada", Status.RETIRED, id)));
+    Customer decoded = (Customer) codec.decode(codec.encode(7, 5L, new Customer("Ada", Status.RETIRED, id)));
 
     assertThat(decoded.name).isEqualTo("Ada");
     assertThat(decoded.status).isSameAs(Status.RETIRED);
@@ -71,22 +71,54 @@ class ValueCodecTest {
         new long[] {4L, 5L}.length);
 
     for (Object value : values) {
-      assertThat(codec.decode(codec.encode(1, value))).as("%s", value.getClass()).isEqualTo(value);
+      assertThat(codec.decode(codec.encode(1, 5L, value))).as("%s", value.getClass()).isEqualTo(value);
     }
-    assertThat(codec.decode(codec.encode(1, new long[] {4L, 5L}))).isEqualTo(new long[] {4L, 5L});
+    assertThat(codec.decode(codec.encode(1, 5L, new long[] {4L, 5L}))).isEqualTo(new long[] {4L, 5L});
   }
 
   @Test
   void roundTrip_unmodifiableViewStaysUnmodifiable() throws Exception {
-    Object decoded = codec.decode(codec.encode(1, Collections.unmodifiableList(new ArrayList<>(List.of(1)))));
+    Object decoded = codec.decode(codec.encode(1, 5L, Collections.unmodifiableList(new ArrayList<>(List.of(1)))));
 
     assertThatThrownBy(() -> ((List<Object>) decoded).add(2)).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
-  void generationOf_readsTheGenerationWritten() {
-    assertThat(ValueCodec.generationOf(codec.encode(-7414783495375871770L, "x"))).isEqualTo(-7414783495375871770L);
+  void generationOf_plainText_isZero() {
     assertThat(ValueCodec.generationOf("plain text".getBytes())).isZero();
+  }
+
+  record Renamed(long id, String title) {}
+
+  record Reordered(String name, long id) {}
+
+  @Test
+  void shapeOf_changesWithFieldNamesTypesAndTypeArguments() throws Exception {
+    long product = ValueCodec.shapeOf(Product.class);
+
+    assertThat(ValueCodec.shapeOf(Product.class)).isEqualTo(product);
+    assertThat(ValueCodec.shapeOf(Renamed.class)).isNotEqualTo(ValueCodec.shapeOf(Reordered.class));
+    assertThat(ValueCodec.shapeOf(getClass().getDeclaredMethod("products").getGenericReturnType()))
+        .isNotEqualTo(ValueCodec.shapeOf(getClass().getDeclaredMethod("customers").getGenericReturnType()));
+    assertThat(ValueCodec.shapeOf(Status.class)).isNotZero();
+  }
+
+  List<Product> products() {
+    return List.of();
+  }
+
+  List<Customer> customers() {
+    return List.of();
+  }
+
+  @Test
+  void header_carriesGenerationAndShape() {
+    byte[] entry = codec.encode(-7414783495375871770L, 0x1234_5678_9ABC_DEF0L, "x");
+
+    assertThat(ValueCodec.generationOf(entry)).isEqualTo(-7414783495375871770L);
+    assertThat(ValueCodec.shapeOf(entry)).isEqualTo(0x1234_5678_9ABC_DEF0L);
+    assertThat(ValueCodec.generationOf(ValueCodec.tombstone())).isZero();
+    assertThat(ValueCodec.shapeOf(ValueCodec.tombstone())).isZero();
   }
 
   @Test
@@ -98,9 +130,9 @@ class ValueCodecTest {
 
   @Test
   void decode_truncatedEntry_isUndecodable() {
-    byte[] entry = codec.encode(3, new Product(1, "a", List.of("x", "y"), Optional.empty()));
+    byte[] entry = codec.encode(3, 5L, new Product(1, "a", List.of("x", "y"), Optional.empty()));
 
-    for (int cut = 1; cut < entry.length - 10; cut++) {
+    for (int cut = 1; cut < entry.length - 18; cut++) {
       byte[] truncated = Arrays.copyOf(entry, entry.length - cut);
       assertThatThrownBy(() -> codec.decode(truncated)).as("cut %d bytes", cut).isInstanceOf(UndecodableException.class);
     }
@@ -108,7 +140,7 @@ class ValueCodecTest {
 
   @Test
   void decode_trailingGarbage_isUndecodable() {
-    byte[] entry = codec.encode(3, "value");
+    byte[] entry = codec.encode(3, 5L, "value");
     byte[] longer = Arrays.copyOf(entry, entry.length + 2);
 
     assertThatThrownBy(() -> codec.decode(longer)).isInstanceOf(UndecodableException.class).hasMessage("2 bytes left after the value");

@@ -206,7 +206,26 @@ class ConfigLoaderTest {
           - method: com.acme.A#find(long)
           - method: com.acme.A#find( long )
         """)).containsExactly(
-        "cache-agent.yaml:3:5: methods[1].method \"com.acme.A#find(long)\" is already listed at methods[0]; list each method once");
+        "cache-agent.yaml:3:5: methods[1].method \"com.acme.A#find(long)\" names a method that methods[0] (\"com.acme.A#find(long)\") already caches; list each method once");
+  }
+
+  @Test
+  void parse_overloadSetOverlappingOneOverload_isAnError() {
+    assertThat(problems("""
+        methods:
+          - method: com.acme.A#find(long)
+          - method: com.acme.A#find
+          - method: com.acme.A#find(java.lang.String)
+        """)).containsExactly(
+        "cache-agent.yaml:3:5: methods[1].method \"com.acme.A#find\" names a method that methods[0] (\"com.acme.A#find(long)\") already caches; list each method once");
+  }
+
+  @Test
+  void parse_envUriThatDoesNotParse_isReportedMasked() {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("a.yaml",
+        "methods:\n  - method: com.acme.A#b()\n", Map.of(ConfigLoader.REDIS_URI_ENV, "redis://:pa^ss@host:6379/0")));
+
+    assertThat(e.getMessage()).doesNotContain("pa^ss").contains("environment variable CACHE_AGENT_REDIS_URI \"redis://:<masked>@host:6379/0\"");
   }
 
   @Test

@@ -230,6 +230,21 @@ class CachingIT {
   }
 
   @Test
+  void signatureWithWrongParameterTypes_isReportedWithTheMethodsThatExist() throws Exception {
+    Path typo = Configs.write(dir, "typo.yaml", """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(int)
+        """);
+    try (AppProcess app = AppProcess.shop(typo)) {
+      app.awaitAgentReady(false).awaitLog("that rule does nothing");
+
+      assertThat(app.log()).contains("[cache-agent] methods[0].method \"com.acme.shop.ProductRepository#findById(int)\" matches no method"
+          + " of com.acme.shop.ProductRepository; it declares com.acme.shop.ProductRepository#findById(long); that rule does nothing");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+    }
+  }
+
+  @Test
   void badConfig_isReportedWithPosition_andAppRunsUncached() throws Exception {
     Path bad = Configs.write(dir, "bad.yaml", """
         methods:
