@@ -30,7 +30,8 @@ public final class Instrumenter {
         .with(new ProblemListener())
         // Named modules cannot read the bootstrap bridge unless given a read edge.
         .assureReadEdgeTo(instrumentation, CacheBridge.class, Hit.class)
-        .ignore(ElementMatchers.nameStartsWith("io.cacheagent."))
+        // The agent's own classes, whatever their names; application classes are matched by name only.
+        .ignore(ElementMatchers.any(), ElementMatchers.is(Instrumenter.class.getClassLoader()))
         .type(ElementMatchers.namedOneOf(plan.classNames().toArray(new String[0])))
         .transform(new CacheTransformer(plan, table))
         .installOn(instrumentation);
