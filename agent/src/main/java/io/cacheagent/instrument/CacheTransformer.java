@@ -46,6 +46,8 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     List<MethodRule> cachedRules = plan.cachedRules(type.getName());
     List<InstrumentationPlan.WriteRule> writeRules = plan.writeRules(type.getName());
     Set<Object> matched = new HashSet<>();
+    int cachedMethods = 0;
+    int writeMethods = 0;
     for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
       if (!method.isMethod() || method.isAbstract() || method.isNative() || method.isBridge() || method.isSynthetic()) {
         continue;
@@ -63,6 +65,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
         }
         int id = table.registerCached(loader, name, method.getDescriptor(), rule, method.getReturnType().asErasure().getName());
         builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
+        cachedMethods++;
       }
       List<Eviction> evictions = new ArrayList<>();
       for (InstrumentationPlan.WriteRule write : writeRules) {
@@ -74,7 +77,11 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       if (!evictions.isEmpty()) {
         int id = table.registerWrite(loader, name, method.getDescriptor(), evictions);
         builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
+        writeMethods++;
       }
+    }
+    if (cachedMethods + writeMethods > 0) {
+      AgentLog.info("instrumented " + type.getName() + " (" + cachedMethods + " cached, " + writeMethods + " evicting)");
     }
     for (MethodRule rule : cachedRules) {
       if (!matched.contains(rule)) {

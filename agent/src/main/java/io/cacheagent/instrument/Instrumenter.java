@@ -7,8 +7,6 @@ import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodTable;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
@@ -40,11 +38,6 @@ public final class Instrumenter {
 
   /** Reports each failed transformation once; never lets it reach the application. */
   private static final class ProblemListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
-      AgentLog.info("instrumented " + type.getName());
-    }
-
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
       AgentLog.warn("transform:" + typeName, "cannot instrument " + typeName + " (" + throwable
