@@ -68,6 +68,21 @@ public final class AgentInstaller {
     }
   }
 
+  /** One line per cached method when the JVM exits: what the cache did for it. */
+  private static void reportAtExit(MethodTable table) {
+    Thread report = new Thread(() -> {
+      for (CachedMethod method : table.cachedMethods()) {
+        AgentLog.info(method.name + ": " + method.stats);
+      }
+    }, "cache-agent-exit-report");
+    report.setContextClassLoader(null);
+    try {
+      Runtime.getRuntime().addShutdownHook(report);
+    } catch (IllegalStateException alreadyExiting) {
+      // nothing to report on a JVM that is already going down
+    }
+  }
+
   private static String plural(int count, String noun) {
     return count + " " + noun + (count == 1 ? "" : noun.endsWith("s") ? "es" : "s");
   }
@@ -93,6 +108,7 @@ public final class AgentInstaller {
     MethodTable table = new MethodTable(config.keyPrefix());
     CacheBridge.install(new CacheRuntime(table, store));
     int classes = Instrumenter.install(instrumentation, config, table);
+    reportAtExit(table);
     AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(classes, "class") + " from "
         + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
   }
