@@ -33,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * growing pauses; once connected, Lettuce reconnects by itself. While disconnected, commands are
  * rejected at once rather than queued, so a call never waits for a reconnect.
  *
+ * A circuit breaker (CircuitBreaker) stops reads from paying the command timeout while Redis
+ * hangs. Writes are not gated: they never wait.
+ *
  * Commands on one connection reach Redis in the order they were sent, so a write's DEL always
  * lands before a later read of the same thread: evictions can be fire-and-forget.
  */
@@ -54,6 +57,7 @@ public final class RedisStore implements CacheStore {
   private final long timeoutNanos;
   private final ClientResources resources;
   private final RedisClient client;
+  private final CircuitBreaker breaker;
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile boolean closed;
 
@@ -64,6 +68,7 @@ public final class RedisStore implements CacheStore {
         .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
         .build();
     this.client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    this.breaker = new CircuitBreaker("redis " + settings.maskedUri(), System::nanoTime);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .requestQueueSize(REQUEST_QUEUE_SIZE)
@@ -106,13 +111,25 @@ public final class RedisStore implements CacheStore {
     return current != null && current.isOpen();
   }
 
+  /** Whether reads are currently skipped because Redis failed several in a row. */
+  public boolean isCircuitOpen() {
+    return breaker.isOpen();
+  }
+
   @Override
   public byte[][] get(String... keys) {
     RedisAsyncCommands<String, byte[]> redis = commands();
-    if (redis == null) {
+    if (redis == null || !breaker.allowRequest()) {
       return null;
     }
-    RedisFuture<List<KeyValue<String, byte[]>>> reply = redis.mget(keys);
+    RedisFuture<List<KeyValue<String, byte[]>>> reply;
+    try {
+      reply = redis.mget(keys);
+    } catch (RuntimeException e) {
+      breaker.failure();
+      AgentLog.warn("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
+      return null;
+    }
     try {
       List<KeyValue<String, byte[]>> values = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
       byte[][] result = new byte[keys.length][];
@@ -121,16 +138,20 @@ public final class RedisStore implements CacheStore {
         result[i] = value.hasValue() ? value.getValue() : null;
       }
       AgentLog.resolved("redis-read");
+      breaker.success();
       return result;
     } catch (TimeoutException e) {
       reply.cancel(false);
+      breaker.failure();
       AgentLog.warn("redis-read", "redis did not answer within " + settings.commandTimeout().toMillis()
           + "ms; calls run uncached meanwhile");
       return null;
     } catch (ExecutionException e) {
+      breaker.failure();
       AgentLog.warn("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
       return null;
     } catch (InterruptedException e) {
+      breaker.failure(); // no verdict on Redis, but a probe must never stay in flight forever
       Thread.currentThread().interrupt();
       return null;
     }

@@ -88,6 +88,56 @@ class RedisStoreTest {
   }
 
   @Test
+  void circuitBreaker_opensWhileRedisHangs_sendsNoReads_andClosesWhenItAnswers() throws Exception {
+    try (RedisServer hanging = RedisServer.start();
+        RedisStore guarded = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofMillis(100)))) {
+      awaitConnected(guarded);
+      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+        try {
+          return hanging.cli("DEBUG", "SLEEP", "3");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300); // DEBUG SLEEP reaches the server first
+
+      for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
+        assertThat(guarded.get("k")).isNull();
+      }
+      assertThat(guarded.isCircuitOpen()).isTrue();
+      for (int i = 0; i < 100; i++) {
+        assertThat(guarded.get("k")).isNull();
+      }
+
+      sleeping.join();
+      // Only the reads before the breaker opened (and at most one probe a second since) reached
+      // Redis; it works through them once it wakes up.
+      long calls = 0;
+      for (int i = 0; i < 40 && calls < CircuitBreaker.FAILURES_TO_OPEN; i++) {
+        Thread.sleep(50);
+        calls = mgetCalls(hanging);
+      }
+      assertThat(calls).isBetween((long) CircuitBreaker.FAILURES_TO_OPEN, CircuitBreaker.FAILURES_TO_OPEN + 4L);
+      byte[][] answer = null;
+      for (int i = 0; i < 100 && answer == null; i++) {
+        answer = guarded.get("k");
+        Thread.sleep(50);
+      }
+      assertThat(answer).as("reads resume after Redis answers").isNotNull();
+      assertThat(guarded.isCircuitOpen()).isFalse();
+    }
+  }
+
+  private static long mgetCalls(RedisServer server) throws Exception {
+    for (String line : server.cli("INFO", "commandstats").split("\\R")) {
+      if (line.startsWith("cmdstat_mget:")) {
+        return Long.parseLong(line.strip().replaceAll("^cmdstat_mget:calls=(\\d+),.*", "$1"));
+      }
+    }
+    return 0;
+  }
+
+  @Test
   void get_withRedisNeverReachable_answersUnavailable() throws Exception {
     RedisServer doomed = RedisServer.start();
     String uri = doomed.uri();
