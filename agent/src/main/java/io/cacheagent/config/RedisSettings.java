@@ -15,30 +15,30 @@ public record RedisSettings(String uri, Duration commandTimeout) {
 
   /** {@code text} with this URI's password, wherever it appears, replaced by {@code <masked>}. */
   public String maskSecretIn(String text) {
-    String secret = password();
-    return secret == null || secret.isEmpty() ? text : text.replace(secret, "<masked>");
-  }
-
-  private String password() {
-    int start = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    if (start < 0 || at < start) {
-      return null;
+    String userInfo = userInfo();
+    if (userInfo == null) {
+      return text;
     }
-    String userInfo = uri.substring(start + 3, at);
-    return userInfo.substring(userInfo.indexOf(':') + 1);
+    String secret = userInfo.substring(userInfo.indexOf(':') + 1);
+    return secret.isEmpty() ? text : text.replace(secret, "<masked>");
   }
 
   /** The URI with any password replaced by {@code <masked>}, for logs. */
   public String maskedUri() {
-    int start = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    if (start < 0 || at < start) {
+    String userInfo = userInfo();
+    if (userInfo == null) {
       return uri;
     }
-    String userInfo = uri.substring(start + 3, at);
     int colon = userInfo.indexOf(':');
     String user = colon >= 0 ? userInfo.substring(0, colon + 1) : "";
-    return uri.substring(0, start + 3) + user + "<masked>" + uri.substring(at);
+    int start = uri.indexOf("://") + 3;
+    return uri.substring(0, start) + user + "<masked>" + uri.substring(start + userInfo.length());
+  }
+
+  /** What stands between "://" and the last "@" (user and password), or {@code null}. */
+  private String userInfo() {
+    int start = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    return start < 0 || at < start ? null : uri.substring(start + 3, at);
   }
 }
