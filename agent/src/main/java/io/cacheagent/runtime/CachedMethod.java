@@ -19,7 +19,6 @@ final class CachedMethod {
       "boolean", Boolean.class, "byte", Byte.class, "char", Character.class, "short", Short.class,
       "int", Integer.class, "long", Long.class, "float", Float.class, "double", Double.class);
 
-  final int id;
   final String name;
   final MethodRule rule;
   final String namespace;
@@ -32,8 +31,7 @@ final class CachedMethod {
   private volatile Class<?> returnType;
   private volatile long shape;
 
-  CachedMethod(int id, String name, String descriptor, MethodRule rule, String keyPrefix, String returnTypeName, ClassLoader loader) {
-    this.id = id;
+  CachedMethod(String name, String descriptor, MethodRule rule, String keyPrefix, String returnTypeName, ClassLoader loader) {
     this.name = name;
     this.descriptor = descriptor;
     this.rule = rule;

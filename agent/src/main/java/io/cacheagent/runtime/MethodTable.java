@@ -43,7 +43,7 @@ public final class MethodTable {
     }
     int id = cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, id + 1);
-    grown[id] = new CachedMethod(id, name, descriptor, rule, keyPrefix, returnTypeName, loader);
+    grown[id] = new CachedMethod(name, descriptor, rule, keyPrefix, returnTypeName, loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);
     publishSwitches();
@@ -59,7 +59,7 @@ public final class MethodTable {
     }
     int id = writes.length;
     WriteMethod[] grown = Arrays.copyOf(writes, id + 1);
-    grown[id] = new WriteMethod(id, name, evictions);
+    grown[id] = new WriteMethod(name, evictions);
     writes = grown;
     ids.put("write " + name + descriptor, id);
     return id;

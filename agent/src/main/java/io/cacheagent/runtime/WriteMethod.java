@@ -8,12 +8,10 @@ import java.util.List;
  */
 final class WriteMethod {
 
-  final int id;
   final String name;
   final List<Eviction> evictions;
 
-  WriteMethod(int id, String name, List<Eviction> evictions) {
-    this.id = id;
+  WriteMethod(String name, List<Eviction> evictions) {
     this.name = name;
     this.evictions = List.copyOf(evictions);
   }
