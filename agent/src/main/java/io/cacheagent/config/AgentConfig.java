@@ -9,13 +9,22 @@ import java.util.List;
  * @param source the file it came from
  * @param redis where Redis is, or {@code null} for the in-process store
  * @param keyPrefix every key the agent writes starts with it
+ * @param serializationAllow packages and classes that entries may hold besides those allowed by
+ *     default ({@code serialization.allow})
  * @param methods the cached methods, in file order
  */
-public record AgentConfig(String source, RedisSettings redis, String keyPrefix, List<MethodRule> methods) {
+public record AgentConfig(
+    String source, RedisSettings redis, String keyPrefix, List<String> serializationAllow, List<MethodRule> methods) {
 
   /** Default of {@code redis.keyPrefix}. */
   public static final String DEFAULT_KEY_PREFIX = "cache-agent";
 
   /** Default of {@code defaults.ttl}: five minutes. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
+  /** Default of {@code defaults.ttlJitter}: 5%, as a fraction of the TTL. */
+  public static final double DEFAULT_TTL_JITTER = 0.05;
+
+  /** Largest {@code ttlJitter}: 50%. */
+  public static final double MAX_TTL_JITTER = 0.5;
 }

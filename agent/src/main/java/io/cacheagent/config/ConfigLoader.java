@@ -30,9 +30,10 @@ public final class ConfigLoader {
   /** Environment variable that overrides {@code redis.keyPrefix} (e.g. one prefix per environment). */
   public static final String KEY_PREFIX_ENV = "CACHE_AGENT_KEY_PREFIX";
 
-  private static final List<String> TOP_KEYS = List.of("redis", "defaults", "methods");
+  private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "methods");
   private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
-  private static final List<String> DEFAULTS_KEYS = List.of("ttl", "cacheNulls");
+  private static final List<String> DEFAULTS_KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl");
+  private static final List<String> SERIALIZATION_KEYS = List.of("allow");
 
   private ConfigLoader() {}
 
@@ -100,17 +101,12 @@ public final class ConfigLoader {
       keyPrefix = envPrefix.strip();
     }
 
-    Duration defaultTtl = AgentConfig.DEFAULT_TTL;
-    boolean defaultCacheNulls = false;
-    if (top.containsKey("defaults")) {
-      Map<String, Node> defaults = in.mapping(top.get("defaults"), "defaults", DEFAULTS_KEYS);
-      if (defaults != null) {
-        if (defaults.containsKey("ttl")) {
-          defaultTtl = in.positiveDuration(defaults.get("ttl"), "defaults.ttl", defaultTtl);
-        }
-        if (defaults.containsKey("cacheNulls")) {
-          defaultCacheNulls = in.bool(defaults.get("cacheNulls"), "defaults.cacheNulls", false);
-        }
+    MethodDefaults defaults = top.containsKey("defaults") ? readDefaults(in, top.get("defaults")) : MethodDefaults.BUILT_IN;
+    List<String> allow = List.of();
+    if (top.containsKey("serialization")) {
+      Map<String, Node> serialization = in.mapping(top.get("serialization"), "serialization", SERIALIZATION_KEYS);
+      if (serialization != null && serialization.containsKey("allow")) {
+        allow = in.qualifiedNames(serialization.get("allow"), "serialization.allow");
       }
     }
 
@@ -121,7 +117,7 @@ public final class ConfigLoader {
     } else if (!(methodsNode instanceof SequenceNode sequence)) {
       problems.add(methodsNode, "methods must be a list of methods to cache, each starting with \"- method: \"");
     } else {
-      MethodRuleReader rules = new MethodRuleReader(in, problems, defaultTtl, defaultCacheNulls);
+      MethodRuleReader rules = new MethodRuleReader(in, problems, defaults);
       for (int i = 0; i < sequence.getValue().size(); i++) {
         MethodRule rule = rules.read(sequence.getValue().get(i), i);
         if (rule == null) {
@@ -140,7 +136,22 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw problems.toException();
     }
-    return new AgentConfig(fileName, redis, keyPrefix, List.copyOf(methods));
+    return new AgentConfig(fileName, redis, keyPrefix, allow, List.copyOf(methods));
+  }
+
+  private static MethodDefaults readDefaults(YamlReader in, Node node) {
+    MethodDefaults builtIn = MethodDefaults.BUILT_IN;
+    Map<String, Node> defaults = in.mapping(node, "defaults", DEFAULTS_KEYS);
+    if (defaults == null) {
+      return builtIn;
+    }
+    return new MethodDefaults(
+        defaults.containsKey("ttl") ? in.positiveDuration(defaults.get("ttl"), "defaults.ttl", builtIn.ttl()) : builtIn.ttl(),
+        defaults.containsKey("ttlJitter")
+            ? in.percentage(defaults.get("ttlJitter"), "defaults.ttlJitter", AgentConfig.MAX_TTL_JITTER, builtIn.ttlJitter())
+            : builtIn.ttlJitter(),
+        defaults.containsKey("cacheNulls") && in.bool(defaults.get("cacheNulls"), "defaults.cacheNulls", false),
+        defaults.containsKey("nullTtl") ? in.positiveDuration(defaults.get("nullTtl"), "defaults.nullTtl", null) : null);
   }
 
   /** The rule that already covers a method of {@code signature}, if any: same method, or one of them names every overload. */

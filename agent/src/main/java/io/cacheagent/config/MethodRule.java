@@ -9,9 +9,12 @@ import java.util.List;
  *
  * @param index position in the {@code methods} list, for messages
  * @param signature the cached method, or every overload when it has no parameter list
- * @param ttl how long an entry lives
+ * @param ttl how long an entry lives at most
+ * @param ttlJitter fraction of {@code ttl} (0 to 0.5) by which each entry's life is shortened at
+ *     random, so that entries written together do not expire together
  * @param key expressions over the arguments; {@code null} means all arguments
  * @param cacheNulls whether a {@code null} result is cached
+ * @param nullTtl how long a cached {@code null} lives (jittered like {@code ttl})
  * @param enabled the operator's switch
  * @param evictOn writes that evict entries of this method
  */
@@ -19,7 +22,9 @@ public record MethodRule(
     int index,
     MethodSignature signature,
     Duration ttl,
+    double ttlJitter,
     List<KeyExpression> key,
     boolean cacheNulls,
+    Duration nullTtl,
     boolean enabled,
     List<EvictRule> evictOn) {}

@@ -12,7 +12,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads one entry of {@code methods}, with its {@code evictOn} list. */
 final class MethodRuleReader {
 
-  private static final List<String> METHOD_KEYS = List.of("method", "ttl", "key", "cacheNulls", "enabled", "evictOn");
+  private static final List<String> METHOD_KEYS = List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "enabled", "evictOn");
   private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
 
   /** Parameter types whose values are never stable keys: keying on them is a config error. */
@@ -26,14 +26,12 @@ final class MethodRuleReader {
 
   private final YamlReader in;
   private final Problems problems;
-  private final Duration defaultTtl;
-  private final boolean defaultCacheNulls;
+  private final MethodDefaults defaults;
 
-  MethodRuleReader(YamlReader in, Problems problems, Duration defaultTtl, boolean defaultCacheNulls) {
+  MethodRuleReader(YamlReader in, Problems problems, MethodDefaults defaults) {
     this.in = in;
     this.problems = problems;
-    this.defaultTtl = defaultTtl;
-    this.defaultCacheNulls = defaultCacheNulls;
+    this.defaults = defaults;
   }
 
   /** Returns the rule, or {@code null} when it has errors (already reported). */
@@ -48,17 +46,26 @@ final class MethodRuleReader {
       return null;
     }
     MethodSignature signature = signature(entry.get("method"), path + ".method");
-    Duration ttl = entry.containsKey("ttl") ? in.positiveDuration(entry.get("ttl"), path + ".ttl", defaultTtl) : defaultTtl;
-    boolean cacheNulls = entry.containsKey("cacheNulls") ? in.bool(entry.get("cacheNulls"), path + ".cacheNulls", false) : defaultCacheNulls;
+    Duration ttl = entry.containsKey("ttl") ? in.positiveDuration(entry.get("ttl"), path + ".ttl", defaults.ttl()) : defaults.ttl();
+    double ttlJitter = entry.containsKey("ttlJitter")
+        ? in.percentage(entry.get("ttlJitter"), path + ".ttlJitter", AgentConfig.MAX_TTL_JITTER, defaults.ttlJitter())
+        : defaults.ttlJitter();
+    boolean cacheNulls = entry.containsKey("cacheNulls") ? in.bool(entry.get("cacheNulls"), path + ".cacheNulls", false) : defaults.cacheNulls();
+    Duration nullTtl = defaults.nullTtl() != null ? defaults.nullTtl() : ttl;
+    if (entry.containsKey("nullTtl")) {
+      nullTtl = in.positiveDuration(entry.get("nullTtl"), path + ".nullTtl", nullTtl);
+    }
     boolean enabled = !entry.containsKey("enabled") || in.bool(entry.get("enabled"), path + ".enabled", true);
     List<KeyExpression> key = null;
     if (entry.containsKey("key")) {
       key = ConfigLoader.keyExpressions(in, problems, entry.get("key"), path + ".key");
     }
-    if (signature == null) {
-      return null;
+    // With a bad signature or key, its shape is unknown: check what does not depend on it, and
+    // report nothing that would only follow from the first error.
+    boolean shapeKnown = signature != null && (key != null || !entry.containsKey("key"));
+    if (shapeKnown) {
+      checkKey(signature, key, entry.containsKey("key") ? entry.get("key") : entry.get("method"), path);
     }
-    checkKey(signature, key, entry.containsKey("key") ? entry.get("key") : entry.get("method"), path);
     List<EvictRule> evictOn = new ArrayList<>();
     if (entry.containsKey("evictOn")) {
       Node evictNode = entry.get("evictOn");
@@ -66,14 +73,17 @@ final class MethodRuleReader {
         problems.add(evictNode, path + ".evictOn must be a list, each item starting with \"- method: \"");
       } else {
         for (int j = 0; j < list.getValue().size(); j++) {
-          EvictRule rule = readEvict(list.getValue().get(j), path, j, signature, key);
+          EvictRule rule = readEvict(list.getValue().get(j), path, j, shapeKnown ? signature : null, key);
           if (rule != null) {
             evictOn.add(rule);
           }
         }
       }
     }
-    return new MethodRule(index, signature, ttl, key, cacheNulls, enabled, List.copyOf(evictOn));
+    if (signature == null) {
+      return null;
+    }
+    return new MethodRule(index, signature, ttl, ttlJitter, key, cacheNulls, nullTtl, enabled, List.copyOf(evictOn));
   }
 
   private MethodSignature signature(Node node, String path) {
@@ -127,19 +137,26 @@ final class MethodRuleReader {
     for (KeyExpression expression : key) {
       if (expression.argumentIndex() >= params.size()) {
         problems.add(node, path + ".key \"" + expression + "\" names argument " + expression.argumentIndex()
-            + " but " + signature + " has " + params.size() + (params.size() == 1 ? " parameter" : " parameters")
-            + "; use args[0] to args[" + Math.max(0, params.size() - 1) + "]");
+            + " but " + signature + " has " + parameters(params.size()) + "; use " + argumentRange(params.size()));
       } else if (expression.isBareArgument()) {
         checkStable(params.get(expression.argumentIndex()), expression.argumentIndex(), node, path + ".key");
       }
     }
   }
 
+  private static String parameters(int count) {
+    return count + (count == 1 ? " parameter" : " parameters");
+  }
+
+  private static String argumentRange(int count) {
+    return count <= 1 ? "args[0]" : "args[0] to args[" + (count - 1) + "]";
+  }
+
   private void checkStable(String type, int index, Node node, String path) {
     boolean unstable = UNSTABLE_TYPES.contains(type) || UNSTABLE_PACKAGES.stream().anyMatch(type::startsWith);
     if (unstable) {
       problems.add(node, path + " keys on args[" + index + "] of type " + type
-          + ", which has no stable value; name the arguments that identify the result with key: [args[0], ...]");
+          + ", which has no stable value; name the arguments or properties that identify the result, e.g. key: args[0].id");
     }
   }
 
@@ -154,7 +171,8 @@ final class MethodRuleReader {
       return null;
     }
     MethodSignature write = signature(entry.get("method"), path + ".method");
-    boolean all = entry.containsKey("all") && in.bool(entry.get("all"), path + ".all", false);
+    Boolean allValue = entry.containsKey("all") ? in.bool(entry.get("all"), path + ".all") : Boolean.FALSE;
+    boolean all = Boolean.TRUE.equals(allValue);
     boolean before = false;
     if (entry.containsKey("when")) {
       String when = in.scalar(entry.get("when"), path + ".when");
@@ -175,8 +193,8 @@ final class MethodRuleReader {
         return null;
       }
     }
-    if (write == null) {
-      return null;
+    if (write == null || allValue == null || cached == null) {
+      return null; // cached == null: the cached method's key shape is unknown (already reported)
     }
     if (!all) {
       if (!cached.hasParameterList()) {
@@ -187,6 +205,11 @@ final class MethodRuleReader {
       int cachedParts = cachedKey != null ? cachedKey.size() : cached.parameterTypes().size();
       Integer evictParts = key != null ? Integer.valueOf(key.size())
           : write.hasParameterList() ? Integer.valueOf(write.parameterTypes().size()) : null;
+      if (evictParts != null && evictParts == 0) {
+        problems.add(node, path + " evicts by key, but " + write + " has no arguments to make one; to drop every entry of "
+            + methodPath + " when it runs, add all: true");
+        return null;
+      }
       if (evictParts != null && evictParts != cachedParts) {
         problems.add(entry.containsKey("key") ? entry.get("key") : node, path + (key != null ? ".key" : "")
             + " makes " + evictParts + " key " + (evictParts == 1 ? "part" : "parts") + " but " + methodPath
@@ -197,7 +220,7 @@ final class MethodRuleReader {
         for (KeyExpression expression : key) {
           if (expression.argumentIndex() >= write.parameterTypes().size()) {
             problems.add(entry.get("key"), path + ".key \"" + expression + "\" names argument " + expression.argumentIndex()
-                + " but " + write + " has " + write.parameterTypes().size() + " parameters");
+                + " but " + write + " has " + parameters(write.parameterTypes().size()) + "; use " + argumentRange(write.parameterTypes().size()));
             return null;
           }
         }

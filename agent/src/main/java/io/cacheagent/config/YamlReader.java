@@ -1,16 +1,24 @@
 package io.cacheagent.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Typed reads from a composed YAML tree; every bad value becomes a problem with its position. */
 final class YamlReader {
+
+  private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3})?)\\s*%");
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
 
   private final Problems problems;
 
@@ -69,17 +77,65 @@ final class YamlReader {
     return duration;
   }
 
-  boolean bool(Node node, String path, boolean fallback) {
+  /** A percentage from 0% to {@code max} (a fraction), e.g. {@code 10%}, returned as a fraction. */
+  double percentage(Node node, String path, double max, double fallback) {
     String text = scalar(node, path);
     if (text == null) {
       return fallback;
     }
+    String accepted = "use a percentage from 0% (off) to " + Math.round(max * 100) + "%, e.g. 10%";
+    Matcher m = PERCENT.matcher(text.strip());
+    if (!m.matches()) {
+      problems.add(node, path + " \"" + text + "\" is not a percentage; " + accepted);
+      return fallback;
+    }
+    double fraction = Double.parseDouble(m.group(1)) / 100;
+    if (fraction > max) {
+      problems.add(node, path + " \"" + text + "\" is too large; " + accepted);
+      return fallback;
+    }
+    return fraction;
+  }
+
+  /** A list of Java package or class names, e.g. {@code [com.acme.model, java.time.Instant]}. */
+  List<String> qualifiedNames(Node node, String path) {
+    if (!(node instanceof SequenceNode list)) {
+      problems.add(node, path + " must be a list of package or class names, e.g. [com.acme.model]");
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < list.getValue().size(); i++) {
+      Node item = list.getValue().get(i);
+      String text = scalar(item, path + "[" + i + "]");
+      if (text == null) {
+        continue;
+      }
+      if (!QUALIFIED_NAME.matcher(text.strip()).matches()) {
+        problems.add(item, path + "[" + i + "] \"" + text + "\" is not a package or class name; use e.g. com.acme.model or com.acme.model.Price");
+      } else {
+        names.add(text.strip());
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  boolean bool(Node node, String path, boolean fallback) {
+    Boolean value = bool(node, path);
+    return value != null ? value : fallback;
+  }
+
+  /** {@code true} or {@code false}; {@code null} (with a problem) for anything else. */
+  Boolean bool(Node node, String path) {
+    String text = scalar(node, path);
+    if (text == null) {
+      return null;
+    }
     return switch (text) {
-      case "true" -> true;
-      case "false" -> false;
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
       default -> {
         problems.add(node, path + " \"" + text + "\" is not a boolean; use true or false");
-        yield fallback;
+        yield null;
       }
     };
   }
@@ -114,6 +170,9 @@ final class YamlReader {
       return path + " \"" + masked.maskedUri()
           + "\" is not a Redis URI; use redis://host:6379/0, rediss://user:password@host:6379 for TLS, or leave redis out for the in-process store";
     }
+    if (!uri.startsWith("redis-socket://") && !hasHostAndPort(uri)) {
+      return path + " \"" + masked.maskedUri() + "\" has no valid host and port; use redis://host:6379/0";
+    }
     try {
       io.lettuce.core.RedisURI.create(uri);
       return null;
@@ -121,6 +180,16 @@ final class YamlReader {
       // The parser's message may quote the whole URI, password included.
       String detail = masked.maskSecretIn(String.valueOf(e.getMessage()));
       return path + " \"" + masked.maskedUri() + "\" is not a valid Redis URI (" + detail + "); use redis://host:6379/0";
+    }
+  }
+
+  /** Whether a redis:// or rediss:// URI names a host (and, if it has a port, a number). */
+  private static boolean hasHostAndPort(String uri) {
+    try {
+      java.net.URI parsed = new java.net.URI(uri);
+      return parsed.getHost() != null && !parsed.getHost().isEmpty(); // a port out of range: Lettuce says so
+    } catch (java.net.URISyntaxException e) {
+      return true; // Lettuce's own parser gives the better message
     }
   }
 

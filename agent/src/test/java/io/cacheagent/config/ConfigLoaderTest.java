@@ -17,7 +17,11 @@ class ConfigLoaderTest {
         keyPrefix: shop
       defaults:
         ttl: 5m
+        ttlJitter: 10%
         cacheNulls: true
+        nullTtl: 30s
+      serialization:
+        allow: [com.acme.money, java.util.Currency]
       methods:
         - method: com.acme.shop.ProductRepository#findById(long)
           ttl: 10m
@@ -29,7 +33,9 @@ class ConfigLoaderTest {
         - method: com.acme.shop.ProductRepository#search(String, int)
           key: ["args[0]", "args[1]"]
           ttl: PT30S
+          ttlJitter: 0%
           cacheNulls: false
+          nullTtl: 1s
         - method: com.acme.shop.PriceService#quote
           enabled: false
       """;
@@ -48,6 +54,8 @@ class ConfigLoaderTest {
     assertThat(findById.signature()).hasToString("com.acme.shop.ProductRepository#findById(long)");
     assertThat(findById.ttl()).isEqualTo(Duration.ofMinutes(10));
     assertThat(findById.cacheNulls()).isTrue();
+    assertThat(findById.ttlJitter()).isEqualTo(0.10);
+    assertThat(findById.nullTtl()).isEqualTo(Duration.ofSeconds(30));
     assertThat(findById.key()).isNull();
     assertThat(findById.evictOn()).hasSize(2);
     assertThat(findById.evictOn().get(0).key()).extracting(Object::toString).containsExactly("args[0].id");
@@ -58,6 +66,9 @@ class ConfigLoaderTest {
     assertThat(search.key()).extracting(Object::toString).containsExactly("args[0]", "args[1]");
     assertThat(search.ttl()).isEqualTo(Duration.ofSeconds(30));
     assertThat(search.cacheNulls()).isFalse();
+    assertThat(search.ttlJitter()).isZero();
+    assertThat(search.nullTtl()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.serializationAllow()).containsExactly("com.acme.money", "java.util.Currency");
 
     MethodRule quote = config.methods().get(2);
     assertThat(quote.signature().hasParameterList()).isFalse();
@@ -107,7 +118,7 @@ class ConfigLoaderTest {
           - method: com.acme.A#b(long)
             ttl_seconds: 10
         """)).containsExactly(
-        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, key, cacheNulls, enabled, evictOn");
+        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, enabled, evictOn");
   }
 
   @Test
@@ -148,7 +159,7 @@ class ConfigLoaderTest {
           - method: com.acme.A#b(long)
             key: args[1]
         """)).containsExactly(
-        "cache-agent.yaml:3:10: methods[0].key \"args[1]\" names argument 1 but com.acme.A#b(long) has 1 parameter; use args[0] to args[0]");
+        "cache-agent.yaml:3:10: methods[0].key \"args[1]\" names argument 1 but com.acme.A#b(long) has 1 parameter; use args[0]");
   }
 
   @Test
@@ -158,7 +169,7 @@ class ConfigLoaderTest {
           - method: com.acme.A#b(java.util.function.Supplier)
         """)).containsExactly(
         "cache-agent.yaml:2:13: methods[0].method keys on args[0] of type java.util.function.Supplier, which has no stable value; "
-            + "name the arguments that identify the result with key: [args[0], ...]");
+            + "name the arguments or properties that identify the result, e.g. key: args[0].id");
   }
 
   @Test
