@@ -8,8 +8,8 @@ import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /*
  * What the bridge calls: looks calls up, stores results, runs evictions.
@@ -30,12 +30,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * back: its SET NX meets the tombstone, or its compare-and-set meets a newer tombstone. The next
  * load, which started after the write, replaces the tombstone it saw.
  *
+ * An eviction the store did not confirm (Redis down or slow) is not lost: see MissedEvictions.
+ *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
 public final class CacheRuntime implements Dispatcher {
 
   private final MethodTable table;
   private final CacheStore store;
+  private final MissedEvictions missedEvictions;
 
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
@@ -46,6 +49,7 @@ public final class CacheRuntime implements Dispatcher {
   public CacheRuntime(MethodTable table, CacheStore store) {
     this.table = table;
     this.store = store;
+    this.missedEvictions = new MissedEvictions(store);
   }
 
   @Override
@@ -76,10 +80,18 @@ public final class CacheRuntime implements Dispatcher {
       method.stats.uncached.increment();
       return null;
     }
-    long generation = parseGeneration(found[1]);
+    if (!missedEvictions.isEmpty()) {
+      boolean mayBeStale = missedEvictions.isPending(method.generationKey); // before the drop: found predates it
+      missedEvictions.sendDrops();
+      if (mayBeStale) {
+        method.stats.uncached.increment();
+        return null;
+      }
+    }
+    long generation = Generations.parse(found[1]);
     if (generation == 0) {
-      generation = newGeneration();
-      store.setIfAbsent(method.generationKey, format(generation));
+      generation = Generations.next();
+      store.setIfAbsent(method.generationKey, Generations.format(generation));
     }
     byte[] entry = found[0];
     if (entry != null && !ValueCodec.isOurs(entry)) {
@@ -137,10 +149,11 @@ public final class CacheRuntime implements Dispatcher {
           + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
       return;
     }
+    Duration ttl = method.ttlFor(result);
     if (miss.seen() == null) {
-      store.setIfAbsent(miss.key(), entry, method.rule.ttl());
+      store.setIfAbsent(miss.key(), entry, ttl);
     } else {
-      store.replace(miss.key(), miss.seen(), entry, method.rule.ttl());
+      store.replace(miss.key(), miss.seen(), entry, ttl);
     }
   }
 
@@ -177,39 +190,19 @@ public final class CacheRuntime implements Dispatcher {
       if (eviction.rule().before() != before) {
         continue;
       }
-      if (eviction.rule().all()) {
-        store.set(eviction.generationKey(), format(newGeneration()));
-        continue;
-      }
       try {
-        store.set(CacheKeys.key(eviction.namespace(), eviction.rule().key(), args), ValueCodec.tombstone(), eviction.ttl());
+        CompletionStage<?> written = eviction.rule().all()
+            ? store.set(eviction.generationKey(), Generations.nextFormatted())
+            : store.set(CacheKeys.key(eviction.namespace(), eviction.rule().key(), args), ValueCodec.tombstone(), eviction.ttl());
+        written.whenComplete((ok, failure) -> {
+          if (failure != null) {
+            missedEvictions.record(eviction.generationKey(), eviction.cachedName(), failure);
+          }
+        });
       } catch (UnstableArgumentException e) {
         AgentLog.warn("unstable-evict:" + write.name, write.name + " cannot evict from " + eviction.cachedName()
             + ": " + e.getMessage());
       }
-    }
-  }
-
-  private static long newGeneration() {
-    long generation;
-    do {
-      generation = ThreadLocalRandom.current().nextLong();
-    } while (generation == 0);
-    return generation;
-  }
-
-  private static byte[] format(long generation) {
-    return Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static long parseGeneration(byte[] bytes) {
-    if (bytes == null) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 }

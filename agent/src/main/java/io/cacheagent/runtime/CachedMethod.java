@@ -7,7 +7,9 @@ import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One instrumented method whose results are cached: its rule, where its keys live, and the codec
@@ -40,6 +42,21 @@ final class CachedMethod {
     this.returnTypeName = returnTypeName;
     this.loader = loader;
     this.codec = new ValueCodec(loader);
+  }
+
+  /**
+   * How long a fresh entry holding {@code result} lives: {@code ttl} (or {@code nullTtl} for a
+   * {@code null}) shortened by a random part of up to {@code ttlJitter}, never lengthened, so that
+   * entries written together (a warm-up, a deploy) do not all expire in the same second.
+   */
+  Duration ttlFor(Object result) {
+    Duration ttl = result == null ? rule.nullTtl() : rule.ttl();
+    if (rule.ttlJitter() == 0) {
+      return ttl;
+    }
+    long millis = ttl.toMillis();
+    long cut = (long) (millis * rule.ttlJitter() * ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis(Math.max(1, millis - cut));
   }
 
   String keyFor(Object[] args) throws UnstableArgumentException {

@@ -1,6 +1,7 @@
 package io.cacheagent.store;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where entries live: Redis, or the in-process store when no Redis is configured.
@@ -14,11 +15,14 @@ public interface CacheStore extends AutoCloseable {
   /** The values under {@code keys}, in order, {@code null} where absent; {@code null} when unavailable. */
   byte[][] get(String... keys);
 
-  /** Stores a value that expires after {@code ttl}. */
-  void set(String key, byte[] value, Duration ttl);
+  /**
+   * Stores a value that expires after {@code ttl}. The stage completes when the store confirmed
+   * it, and exceptionally when it did not (unavailable, timed out, refused).
+   */
+  CompletionStage<?> set(String key, byte[] value, Duration ttl);
 
-  /** Stores a value without expiry. */
-  void set(String key, byte[] value);
+  /** Stores a value without expiry; the stage tells whether the store confirmed it. */
+  CompletionStage<?> set(String key, byte[] value);
 
   /** Stores a value without expiry unless the key already has one. */
   void setIfAbsent(String key, byte[] value);

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * Closed: every read goes to Redis. After FAILURES_TO_OPEN consecutive reads that timed out or
  * failed, the breaker opens: reads answer "unavailable" at once, so calls run uncached without
  * waiting. After the open period one read is let through as a probe; if it succeeds the breaker
- * closes (and the log says caching resumed), if not it stays open for another period.
+ * closes, if not it stays open for another period. (RedisStore logs the recovery.)
  */
 final class CircuitBreaker {
 
@@ -48,7 +48,6 @@ final class CircuitBreaker {
       open = false;
       probing.set(false);
       AgentLog.resolved("breaker-open");
-      AgentLog.info(target + " answers again; caching resumes");
     }
   }
 

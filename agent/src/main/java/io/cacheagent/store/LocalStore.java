@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -16,6 +18,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class LocalStore implements CacheStore {
 
   /** Default upper bound of the stored bytes: 64 MiB. */
+  private static final CompletionStage<?> DONE = CompletableFuture.completedFuture(null);
+
   public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
 
   private final Cache<String, Entry> entries;
@@ -65,13 +69,15 @@ public final class LocalStore implements CacheStore {
   }
 
   @Override
-  public void set(String key, byte[] value, Duration ttl) {
+  public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
     entries.put(key, new Entry(value, ttl.toNanos()));
+    return DONE;
   }
 
   @Override
-  public void set(String key, byte[] value) {
+  public CompletionStage<?> set(String key, byte[] value) {
     permanent.put(key, value);
+    return DONE;
   }
 
   @Override

@@ -17,24 +17,30 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
  * The Redis store, over one shared Lettuce connection.
  *
  * The connection is opened on a daemon thread, never on the application's: until it is up, every
  * read answers "unavailable" and the call runs uncached. A failed first connect is retried with
- * growing pauses; once connected, Lettuce reconnects by itself. While disconnected, commands are
+ * growing pauses; once connected, Lettuce reconnects by itself, at least once a second. While disconnected, commands are
  * rejected at once rather than queued, so a call never waits for a reconnect.
  *
  * A circuit breaker (CircuitBreaker) stops reads from paying the command timeout while Redis
- * hangs. Writes are not gated: they never wait.
+ * hangs. Writes never wait, but while the breaker is open they are not sent either: each would only
+ * time out, and thousands of them cost CPU the application needs. An eviction not sent is reported
+ * to the caller as failed (see MissedEvictions).
  *
  * Commands on one connection reach Redis in the order they were sent, so a write's DEL always
  * lands before a later read of the same thread: evictions can be fire-and-forget.
@@ -43,6 +49,7 @@ public final class RedisStore implements CacheStore {
 
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
+  private static final Duration MAX_RECONNECT_PAUSE = Duration.ofSeconds(1);
   /**
    * Commands that may wait for a reply at once. A hung Redis keeps timed-out commands until it
    * answers; past this bound new ones fail at once instead of growing the heap.
@@ -53,6 +60,9 @@ public final class RedisStore implements CacheStore {
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
           + " return false";
 
+  private static final CompletionStage<?> NOT_CONNECTED =
+      CompletableFuture.failedFuture(new IllegalStateException("redis is not connected or not answering"));
+
   private final RedisSettings settings;
   private final long timeoutNanos;
   private final ClientResources resources;
@@ -60,12 +70,17 @@ public final class RedisStore implements CacheStore {
   private final CircuitBreaker breaker;
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile boolean closed;
+  /** Whether reads have failed since the last one that succeeded. */
+  private final AtomicBoolean troubled = new AtomicBoolean();
 
   public RedisStore(RedisSettings settings) {
     this.settings = settings;
     this.timeoutNanos = settings.commandTimeout().toNanos();
     this.resources = DefaultClientResources.builder()
         .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
+        // Lettuce's default backs off to 30 s between reconnects; after an outage, caching should
+        // resume within about a second of Redis returning, and a refused connect costs nothing.
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), MAX_RECONNECT_PAUSE, 2, TimeUnit.MILLISECONDS))
         .build();
     this.client = RedisClient.create(resources, RedisURI.create(settings.uri()));
     this.breaker = new CircuitBreaker("redis " + settings.maskedUri(), System::nanoTime);
@@ -118,16 +133,24 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public byte[][] get(String... keys) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
-    if (redis == null || !breaker.allowRequest()) {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current == null) {
+      return null; // not connected yet; the connector thread reports why
+    }
+    if (!current.isOpen()) {
+      trouble("redis-lost", "lost the connection to " + settings.maskedUri()
+          + "; calls run uncached until it is back (reconnecting every second)");
+      return null;
+    }
+    if (!breaker.allowRequest()) {
       return null;
     }
     RedisFuture<List<KeyValue<String, byte[]>>> reply;
     try {
-      reply = redis.mget(keys);
+      reply = current.async().mget(keys);
     } catch (RuntimeException e) {
       breaker.failure();
-      AgentLog.warn("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
+      trouble("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
       return null;
     }
     try {
@@ -137,18 +160,20 @@ public final class RedisStore implements CacheStore {
         KeyValue<String, byte[]> value = values.get(i);
         result[i] = value.hasValue() ? value.getValue() : null;
       }
-      AgentLog.resolved("redis-read");
       breaker.success();
+      if (troubled.get()) {
+        recovered();
+      }
       return result;
     } catch (TimeoutException e) {
       reply.cancel(false);
       breaker.failure();
-      AgentLog.warn("redis-read", "redis did not answer within " + settings.commandTimeout().toMillis()
+      trouble("redis-read", "redis did not answer within " + settings.commandTimeout().toMillis()
           + "ms; calls run uncached meanwhile");
       return null;
     } catch (ExecutionException e) {
       breaker.failure();
-      AgentLog.warn("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
+      trouble("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
       return null;
     } catch (InterruptedException e) {
       breaker.failure(); // no verdict on Redis, but a probe must never stay in flight forever
@@ -157,20 +182,31 @@ public final class RedisStore implements CacheStore {
     }
   }
 
-  @Override
-  public void set(String key, byte[] value, Duration ttl) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
-    if (redis != null) {
-      watch(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
+  /** Reports a problem with reads, once per incident. */
+  private void trouble(String problem, String message) {
+    troubled.set(true);
+    AgentLog.warn(problem, message);
+  }
+
+  /** A read succeeded after a problem: say so once, and let the next problem be reported at once. */
+  private void recovered() {
+    if (troubled.compareAndSet(true, false)) {
+      AgentLog.resolved("redis-lost");
+      AgentLog.resolved("redis-read");
+      AgentLog.info("redis " + settings.maskedUri() + " answers again; caching resumes");
     }
   }
 
   @Override
-  public void set(String key, byte[] value) {
+  public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
     RedisAsyncCommands<String, byte[]> redis = commands();
-    if (redis != null) {
-      watch(redis.set(key, value));
-    }
+    return redis == null ? NOT_CONNECTED : watch(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
+  }
+
+  @Override
+  public CompletionStage<?> set(String key, byte[] value) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    return redis == null ? NOT_CONNECTED : watch(redis.set(key, value));
   }
 
   @Override
@@ -199,13 +235,14 @@ public final class RedisStore implements CacheStore {
   }
 
 
+  /** The commands for a write, or {@code null} when it would not reach Redis. */
   private RedisAsyncCommands<String, byte[]> commands() {
     StatefulRedisConnection<String, byte[]> current = connection;
-    return current == null || !current.isOpen() ? null : current.async();
+    return current == null || !current.isOpen() || breaker.isOpen() ? null : current.async();
   }
 
-  private static void watch(RedisFuture<?> reply) {
-    reply.whenComplete((ok, failure) -> {
+  private static CompletionStage<?> watch(RedisFuture<?> reply) {
+    return reply.whenComplete((ok, failure) -> {
       if (failure != null) {
         AgentLog.warn("redis-write", "redis write failed (" + rootMessage(failure) + ")");
       }

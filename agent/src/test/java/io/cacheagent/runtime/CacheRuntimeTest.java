@@ -7,12 +7,11 @@ import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.KeyExpression;
-import io.cacheagent.store.LocalStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The cache logic between the advice and the store, on the in-process store. */
+/** The cache logic between the advice and the store, on the in-process store (which tests can take down). */
 class CacheRuntimeTest {
 
   private static final MethodSignature FIND = MethodSignature.parse("com.acme.Repo#find(long)");
@@ -20,8 +19,9 @@ class CacheRuntimeTest {
   private static final MethodSignature CLEAR = MethodSignature.parse("com.acme.Repo#clear()");
 
   private final MethodTable table = new MethodTable("test");
-  private final CacheRuntime runtime = new CacheRuntime(table, new LocalStore(LocalStore.DEFAULT_MAX_BYTES));
-  private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), null, false, true, List.of(
+  private final FlakyStore store = new FlakyStore();
+  private final CacheRuntime runtime = new CacheRuntime(table, store);
+  private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, List.of(
       new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
       new EvictRule(CLEAR, null, true, false)));
   private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "java.lang.String");
@@ -87,5 +87,73 @@ class CacheRuntimeTest {
     runtime.beforeWrite(save, new Object[] {4L}); // the save rule evicts after, not before
 
     assertThat(runtime.begin(find, new Object[] {4L})).isInstanceOf(Hit.class);
+  }
+
+  @Test
+  void storeDown_callsRunUncached() {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    store.down = true;
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNull();
+  }
+
+  @Test
+  void evictionMissedWhileStoreWasDown_noEntryOfThatMethodIsServedAgain() {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, new Object[] {2L}), "two");
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
+    store.down = false;
+
+    assertThat(runtime.begin(find, new Object[] {1L})).as("runs uncached while the drop is sent").isNull();
+    assertThat(runtime.begin(find, new Object[] {1L})).as("entry 1 is gone").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, new Object[] {2L})).as("and so is every other entry").isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void evictionMissed_theMethodIsCachedAgainOnceTheDropIsConfirmed() {
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L});
+    store.down = false;
+    store.holdConfirmations = true;
+    runtime.begin(find, new Object[] {1L}); // sends the drop; unconfirmed
+
+    assertThat(runtime.begin(find, new Object[] {1L})).as("drop not yet confirmed").isNull();
+    store.confirmHeldWrites();
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, "fresh");
+    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("fresh"));
+  }
+
+  @Test
+  void evictionMissedWhileADropIsInFlight_needsAnotherDrop() {
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L});
+    store.down = false;
+    store.holdConfirmations = true;
+    runtime.begin(find, new Object[] {1L}); // the first drop is sent...
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L}); // ...a second eviction is missed after it was sent...
+    store.down = false;
+    store.confirmHeldWrites();                   // ...so its confirmation does not end the outage
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNull();
+    store.confirmHeldWrites();
+    assertThat(runtime.begin(find, new Object[] {1L})).isNotNull();
+  }
+
+  @Test
+  void evictionMissed_aReadOfAnotherMethodSendsTheDrop() {
+    MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#count()"), Duration.ofMinutes(5), 0, null,
+        false, Duration.ofMinutes(5), true, List.of());
+    int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "()Ljava/lang/String;", other, "java.lang.String");
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L});
+    store.down = false;
+
+    runtime.begin(count, new Object[0]);
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNotNull().isNotInstanceOf(Hit.class);
   }
 }

@@ -11,12 +11,17 @@ final class Configs {
 
   /** The fixture shop's configuration: findById with evictions, search, price, ids, failing. */
   static String shop(String redisUri, String keyPrefix) {
+    return shop(redisUri, keyPrefix, "500ms");
+  }
+
+  /** The fixture shop's configuration with another {@code redis.commandTimeout}. */
+  static String shop(String redisUri, String keyPrefix, String commandTimeout) {
     String redis = redisUri == null ? "" : """
         redis:
           uri: %s
-          commandTimeout: 500ms
+          commandTimeout: %s
           keyPrefix: %s
-        """.formatted(redisUri, keyPrefix);
+        """.formatted(redisUri, commandTimeout, keyPrefix);
     return redis + """
         methods:
           - method: com.acme.shop.ProductRepository#findById(long)

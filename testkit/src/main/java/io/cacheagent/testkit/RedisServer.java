@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} process on a free loopback port, owned by the test that started it,
- * so that the test can stop, restart or pause it. Nothing is persisted to disk.
+ * so that the test can stop, restart or pause it. Nothing is persisted to disk, unless the test
+ * stops it with {@link #shutdownSaving()}.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -22,12 +23,14 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final List<String> options;
   private final Path logFile;
+  private final Path dataDir;
   private Process process;
 
   private RedisServer(int port, List<String> options) throws IOException {
     this.port = port;
     this.options = options;
     this.logFile = Files.createTempFile("redis-" + port + "-", ".log");
+    this.dataDir = Files.createTempDirectory("redis-" + port + "-data");
   }
 
   /** Whether a {@code redis-server} binary is on the PATH. */
@@ -47,7 +50,10 @@ public final class RedisServer implements AutoCloseable {
     return server;
   }
 
-  /** Starts the server again on the same port (after {@link #stop()}); empty, as nothing persists. */
+  /**
+   * Starts the server again on the same port (after {@link #stop()} or {@link #shutdownSaving()});
+   * empty, unless {@link #shutdownSaving()} saved its data.
+   */
   public void restart() throws IOException, InterruptedException {
     String binary = findBinary("redis-server");
     if (binary == null) {
@@ -55,6 +61,7 @@ public final class RedisServer implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--protected-mode", "no",
+        "--dir", dataDir.toString(), "--dbfilename", "dump.rdb",
         // tests slow the server down on purpose with DEBUG SLEEP
         "--enable-debug-command", "local"));
     command.addAll(options);
@@ -81,6 +88,17 @@ public final class RedisServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Stops the server the way an operator restarts it: it writes its data to disk and exits, and
+   * the next {@link #restart()} loads it again. Clients see the connection drop.
+   */
+  public void shutdownSaving() throws IOException, InterruptedException {
+    tryCli("SHUTDOWN", "SAVE"); // the server closes the connection instead of answering
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("redis-server on port " + port + " did not shut down: " + Files.readString(logFile));
     }
   }
 
@@ -144,6 +162,8 @@ public final class RedisServer implements AutoCloseable {
     stop();
     try {
       Files.deleteIfExists(logFile);
+      Files.deleteIfExists(dataDir.resolve("dump.rdb"));
+      Files.deleteIfExists(dataDir);
     } catch (IOException ignored) {
       // a temp file left behind is harmless
     }

@@ -1,0 +1,90 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.store.CacheStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/*
+ * Cached methods that missed an eviction, because Redis did not take the write's tombstone or new
+ * generation (down, restarting, timed out).
+ *
+ * Such a method's entries may be stale: none of them is served again until all of them have been
+ * dropped (one SET of a new generation, see CacheRuntime). The drop is sent as soon as Redis
+ * answers a read again, and again on every later read until Redis confirms it. Until then calls of
+ * that method run uncached.
+ *
+ * Why drop everything instead of retrying the missed evictions: a retry queue must keep every
+ * missed key for as long as Redis is away (unbounded), and replay them in order; one flag per method
+ * is bounded and cannot miss. The cost is a cold cache for that method after the outage.
+ *
+ * Other JVMs that still reached Redis during the outage may have served the stale entries in the
+ * meantime; nothing on this side can prevent that.
+ */
+final class MissedEvictions {
+
+  private final CacheStore store;
+  /** Generation key of each method that missed an eviction, with its name and whether a drop is in flight. */
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** {@code missed} counts missed evictions, so that a drop sent before the latest one does not clear it. */
+  private record Pending(String cachedName, AtomicInteger missed, AtomicBoolean dropping) {}
+
+  MissedEvictions(CacheStore store) {
+    this.store = store;
+  }
+
+  /** Records that an eviction from the method with this generation key did not reach the store. */
+  void record(String generationKey, String cachedName, Throwable why) {
+    boolean[] first = {false};
+    pending.compute(generationKey, (key, existing) -> {
+      first[0] = existing == null;
+      Pending current = first[0] ? new Pending(cachedName, new AtomicInteger(), new AtomicBoolean()) : existing;
+      current.missed().incrementAndGet();
+      return current;
+    });
+    if (first[0]) {
+      AgentLog.warn("missed-eviction:" + generationKey, "an eviction from " + cachedName + " was not written ("
+          + why.getMessage() + "); its entries are not served until all of them are dropped, as soon as redis answers");
+    }
+  }
+
+  /** Whether no method waits for a drop: the one check on the hot path while all is well. */
+  boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
+  /** Whether entries of the method with this generation key must not be served yet. */
+  boolean isPending(String generationKey) {
+    return pending.containsKey(generationKey);
+  }
+
+  /** Sends the drop of every pending method that has none in flight; called once the store answers reads. */
+  void sendDrops() {
+    pending.forEach((generationKey, method) -> {
+      if (method.dropping().compareAndSet(false, true)) {
+        int missedBefore = method.missed().get();
+        store.set(generationKey, Generations.nextFormatted()).whenComplete((ok, failure) -> {
+          if (failure == null && clear(generationKey, missedBefore)) {
+            AgentLog.resolved("missed-eviction:" + generationKey);
+            AgentLog.info("dropped every entry of " + method.cachedName() + " after a missed eviction; it is cached again");
+          } else {
+            method.dropping().set(false);
+          }
+        });
+      }
+    });
+  }
+
+  /** Forgets a method after its drop, unless it missed another eviction since the drop was sent. */
+  private boolean clear(String generationKey, int missedBefore) {
+    boolean[] cleared = {false};
+    pending.computeIfPresent(generationKey, (key, method) -> {
+      cleared[0] = method.missed().get() == missedBefore;
+      return cleared[0] ? null : method;
+    });
+    return cleared[0];
+  }
+}

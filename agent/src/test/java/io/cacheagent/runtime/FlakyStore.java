@@ -1,0 +1,87 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.store.CacheStore;
+import io.cacheagent.store.LocalStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The in-process store, which a test can take down (reads unavailable, writes refused) or make
+ * slow to confirm writes (each confirmation waits until the test releases it).
+ */
+final class FlakyStore implements CacheStore {
+
+  private final LocalStore store = new LocalStore(LocalStore.DEFAULT_MAX_BYTES);
+  private final List<Runnable> unconfirmed = new ArrayList<>();
+  boolean down;
+  boolean holdConfirmations;
+
+  /** Confirms every write held so far. */
+  void confirmHeldWrites() {
+    List<Runnable> held = List.copyOf(unconfirmed);
+    unconfirmed.clear();
+    held.forEach(Runnable::run);
+  }
+
+  @Override
+  public byte[][] get(String... keys) {
+    return down ? null : store.get(keys);
+  }
+
+  @Override
+  public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
+    return write(() -> store.set(key, value, ttl));
+  }
+
+  @Override
+  public CompletionStage<?> set(String key, byte[] value) {
+    return write(() -> store.set(key, value));
+  }
+
+  private CompletionStage<?> write(Runnable write) {
+    if (down) {
+      return CompletableFuture.failedFuture(new IllegalStateException("store is down"));
+    }
+    write.run();
+    if (!holdConfirmations) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Object> confirmation = new CompletableFuture<>();
+    unconfirmed.add(() -> confirmation.complete(null));
+    return confirmation;
+  }
+
+  @Override
+  public void setIfAbsent(String key, byte[] value) {
+    if (!down) {
+      store.setIfAbsent(key, value);
+    }
+  }
+
+  @Override
+  public void setIfAbsent(String key, byte[] value, Duration ttl) {
+    if (!down) {
+      store.setIfAbsent(key, value, ttl);
+    }
+  }
+
+  @Override
+  public void replace(String key, byte[] expected, byte[] value, Duration ttl) {
+    if (!down) {
+      store.replace(key, expected, value, ttl);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "flaky " + store.describe();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
