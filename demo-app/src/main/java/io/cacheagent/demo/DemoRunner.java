@@ -81,7 +81,8 @@ public final class DemoRunner {
     System.out.println("report: " + out.resolve("demo-report.html") + " and " + out.resolve("demo-report.json"));
   }
 
-  private static Map<String, String> options(String[] args) {
+  /** Parses {@code --name value} pairs. */
+  static Map<String, String> options(String[] args) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {

@@ -49,18 +49,44 @@ final class LoadDriver {
 
   /** Runs unrecorded for {@code warmup}, then records for {@code measure}; prints a progress line each second. */
   RunResult run(String mode, String store, Duration warmup, Duration measure) throws Exception {
-    drive(mode + " warm-up", warmup, null);
+    drive(mode + " warm-up", warmup, null, false, NOTHING);
     long[] before = stats();
     Recorder recorder = new Recorder();
     long started = System.nanoTime();
-    drive(mode, measure, recorder);
+    drive(mode, measure, recorder, false, NOTHING);
     double seconds = (System.nanoTime() - started) / 1e9;
     long[] after = stats();
     return new RunResult(mode, recorder.latencies(), recorder.requests.get(), seconds, after[0] - before[0],
         after[1] - before[1], recorder.reads.get(), recorder.staleReads.get(), store);
   }
 
-  private void drive(String label, Duration length, Recorder recorder) throws InterruptedException {
+  /** Something to do once a second while the load runs, e.g. stop Redis at second 10. */
+  interface EverySecond {
+    void at(int second) throws Exception;
+  }
+
+  private static final EverySecond NOTHING = second -> {};
+
+  /**
+   * Runs unrecorded for {@code warmup}, then for {@code measure} records every read and the
+   * database's statements once a second, calling {@code everySecond} at each second. A failed
+   * request is counted, and the load goes on.
+   */
+  Timeline runTimeline(Duration warmup, Duration measure, EverySecond everySecond) throws Exception {
+    drive("warm-up", warmup, null, false, NOTHING);
+    Recorder recorder = new Recorder();
+    List<long[]> queries = new ArrayList<>();
+    queries.add(stats());
+    drive("measured", measure, recorder, true, second -> {
+      queries.add(stats());
+      everySecond.at(second);
+    });
+    return Timeline.of(recorder, queries);
+  }
+
+  /** Runs the clients for {@code length}; a failed request voids the run unless {@code countFailures}. */
+  private void drive(String label, Duration length, Recorder recorder, boolean countFailures, EverySecond everySecond)
+      throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong done = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
@@ -73,23 +99,31 @@ final class LoadDriver {
           try {
             step(random, recorder, clientIndex);
             done.incrementAndGet();
-            Thread.sleep(thinkMillis);
           } catch (IOException | InterruptedException | RuntimeException e) {
-            if (running.getAndSet(false)) {
+            if (countFailures && running.get()) {
+              recorder.failures.incrementAndGet();
+            } else if (running.getAndSet(false)) {
               failure.set(e);
             }
+          }
+          try {
+            Thread.sleep(thinkMillis);
+          } catch (InterruptedException e) {
+            return;
           }
         }
       }, "client-" + c);
       client.start();
       threads.add(client);
     }
-    long end = System.nanoTime() + length.toNanos();
-    long second = 0;
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    int second = 0;
     while (System.nanoTime() < end && running.get()) {
-      Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
       second++;
+      Thread.sleep(Math.max(1, (start + second * 1_000_000_000L - System.nanoTime()) / 1_000_000));
       System.out.printf("\r  %-16s %3ds/%ds  %7d requests", label, second, length.toSeconds(), done.get());
+      everySecond.at(second);
     }
     running.set(false);
     for (Thread thread : threads) {
@@ -164,37 +198,5 @@ final class LoadDriver {
   long[] stats() throws IOException, InterruptedException {
     String[] counts = get("/stats", "GET").split(" ");
     return new long[] {Long.parseLong(counts[0]), Long.parseLong(counts[1])};
-  }
-
-  /** Latencies of one measured phase, from all clients. */
-  private static final class Recorder {
-    final AtomicLong requests = new AtomicLong();
-    final AtomicLong reads = new AtomicLong();
-    final AtomicLong staleReads = new AtomicLong();
-    private final List<long[]> chunks = new ArrayList<>();
-    private long[] current = new long[4096];
-    private int size;
-
-    synchronized void record(long nanos) {
-      requests.incrementAndGet();
-      reads.incrementAndGet();
-      if (size == current.length) {
-        chunks.add(current);
-        current = new long[4096];
-        size = 0;
-      }
-      current[size++] = nanos;
-    }
-
-    synchronized long[] latencies() {
-      long[] all = new long[chunks.size() * 4096 + size];
-      int at = 0;
-      for (long[] chunk : chunks) {
-        System.arraycopy(chunk, 0, all, at, chunk.length);
-        at += chunk.length;
-      }
-      System.arraycopy(current, 0, all, at, size);
-      return all;
-    }
   }
 }
