@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import com.esotericsoftware.kryo.util.Pool;
 import java.util.Arrays;
 import java.util.UUID;
@@ -22,7 +23,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * which the caller treats as a miss.
  *
  * Kryo resolves class names through the class loader of the instrumented method, never through the
- * agent's own: the values are the application's classes. Kryo instances are not thread-safe and are
+ * agent's own: the values are the application's classes. Only names on the method's
+ * ClassAllowList are resolved at all. Kryo instances are not thread-safe and are
  * costly to build, so each codec keeps a small pool.
  */
 public final class ValueCodec {
@@ -37,20 +39,20 @@ public final class ValueCodec {
 
   private final Pool<Kryo> pool;
 
-  /** A codec for values whose classes {@code loader} can see. */
-  public ValueCodec(ClassLoader loader) {
+  /** A codec for values whose classes {@code loader} can see and {@code allowList} allows. */
+  public ValueCodec(ClassLoader loader, ClassAllowList allowList) {
     // Classes of the bootstrap loader (null) are resolved through the platform loader.
     ClassLoader resolving = loader != null ? loader : ClassLoader.getPlatformClassLoader();
     this.pool = new Pool<>(true, true, POOL_SIZE) {
       @Override
       protected Kryo create() {
-        return newKryo(resolving);
+        return newKryo(resolving, allowList);
       }
     };
   }
 
-  private static Kryo newKryo(ClassLoader loader) {
-    Kryo kryo = new Kryo();
+  private static Kryo newKryo(ClassLoader loader, ClassAllowList allowList) {
+    Kryo kryo = new Kryo(new AllowListClassResolver(allowList), new MapReferenceResolver());
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
     kryo.setClassLoader(loader);
@@ -67,7 +69,20 @@ public final class ValueCodec {
     return ShapeFingerprint.of(declaredReturnType);
   }
 
-  /** Encodes a value with its generation and shape fingerprint; throws when Kryo cannot write it. */
+  /** The class the allow list refused, if that is why {@code e} was thrown; else {@code null}. */
+  private static String refusedClass(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof AllowListClassResolver.RefusedClassException refused) {
+        return refused.className;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Encodes a value with its generation and shape fingerprint; throws when Kryo cannot write it,
+   * or when it holds a class the allow list refuses (it could never be read back).
+   */
   public byte[] encode(long generation, long shape, Object value) {
     Kryo kryo = pool.obtain();
     try (Output output = new Output(256, -1)) {
@@ -77,6 +92,13 @@ public final class ValueCodec {
       writeLong(output, shape);
       kryo.writeClassAndObject(output, value);
       return output.toBytes();
+    } catch (RuntimeException e) {
+      String refused = refusedClass(e);
+      if (refused != null) {
+        throw new IllegalArgumentException("it holds a " + refused
+            + ", which entries of this method may not hold; if that class is yours, add its package to serialization.allow");
+      }
+      throw e;
     } finally {
       pool.free(kryo);
     }
@@ -141,7 +163,8 @@ public final class ValueCodec {
     } catch (UndecodableException e) {
       throw e;
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
-      throw new UndecodableException(String.valueOf(e.getMessage()));
+      String refused = refusedClass(e);
+      throw refused != null ? UndecodableException.refused(refused) : new UndecodableException(String.valueOf(e.getMessage()));
     } finally {
       if (kryo != null) {
         pool.free(kryo);

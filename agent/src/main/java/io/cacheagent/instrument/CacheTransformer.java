@@ -63,7 +63,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
               + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
           continue;
         }
-        int id = table.registerCached(loader, name, method.getDescriptor(), rule, method.getReturnType().asErasure().getName());
+        int id = table.registerCached(loader, name, method.getDescriptor(), rule, ValueTypes.of(method.getReturnType()));
         builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
         cachedMethods++;
       }

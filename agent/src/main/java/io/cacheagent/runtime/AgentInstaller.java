@@ -105,7 +105,7 @@ public final class AgentInstaller {
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
         : new RedisStore(config.redis());
-    MethodTable table = new MethodTable(config.keyPrefix());
+    MethodTable table = new MethodTable(config.keyPrefix(), config.serializationAllow());
     CacheBridge.install(new CacheRuntime(table, store));
     int classes = Instrumenter.install(instrumentation, config, table);
     reportAtExit(table);

@@ -119,9 +119,16 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "
           + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
     } catch (UndecodableException e) {
-      method.stats.undecodable.increment();
-      AgentLog.warn("undecodable:" + method.name, method.name + ": an entry cannot be decoded ("
-          + e.getMessage() + "); treated as a miss and replaced");
+      if (e.refusedClass() != null) {
+        method.stats.refused.increment();
+        AgentLog.warn("refused:" + method.name, method.name + ": an entry names class " + e.refusedClass()
+            + ", which entries of this method may not hold (allowed: " + method.allowList + "); it was not loaded, the entry"
+            + " is treated as a miss and replaced. If that class is yours, add its package to serialization.allow");
+      } else {
+        method.stats.undecodable.increment();
+        AgentLog.warn("undecodable:" + method.name, method.name + ": an entry cannot be decoded ("
+            + e.getMessage() + "); treated as a miss and replaced");
+      }
     }
     return null;
   }

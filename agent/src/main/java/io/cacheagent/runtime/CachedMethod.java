@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.key.CacheKeys;
@@ -8,6 +9,7 @@ import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -26,6 +28,8 @@ final class CachedMethod {
   final String namespace;
   final String generationKey;
   final ValueCodec codec;
+  /** What its entries may hold; for messages. */
+  final ClassAllowList allowList;
   final MethodStats stats = new MethodStats();
   private final String descriptor;
   private final String returnTypeName;
@@ -33,15 +37,17 @@ final class CachedMethod {
   private volatile Class<?> returnType;
   private volatile long shape;
 
-  CachedMethod(String name, String descriptor, MethodRule rule, String keyPrefix, String returnTypeName, ClassLoader loader) {
+  CachedMethod(String name, String descriptor, MethodRule rule, String keyPrefix, List<String> valueTypes,
+      ClassAllowList allowList, ClassLoader loader) {
     this.name = name;
     this.descriptor = descriptor;
     this.rule = rule;
     this.namespace = CacheKeys.namespace(keyPrefix, name);
     this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString());
-    this.returnTypeName = returnTypeName;
+    this.returnTypeName = valueTypes.get(0);
     this.loader = loader;
-    this.codec = new ValueCodec(loader);
+    this.allowList = allowList;
+    this.codec = new ValueCodec(loader, allowList);
   }
 
   /**

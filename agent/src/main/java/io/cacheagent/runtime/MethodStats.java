@@ -8,11 +8,13 @@ final class MethodStats {
   final LongAdder misses = new LongAdder();
   final LongAdder uncached = new LongAdder();
   final LongAdder undecodable = new LongAdder();
+  /** Entries naming a class outside the allow list: possibly planted, never instantiated. */
+  final LongAdder refused = new LongAdder();
   final LongAdder unencodable = new LongAdder();
 
   @Override
   public String toString() {
     return "hits=" + hits.sum() + " misses=" + misses.sum() + " uncached=" + uncached.sum()
-        + " undecodable=" + undecodable.sum() + " unencodable=" + unencodable.sum();
+        + " undecodable=" + undecodable.sum() + " refused=" + refused.sum() + " unencodable=" + unencodable.sum();
   }
 }

@@ -1,7 +1,9 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.CacheBridge;
+import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.config.MethodRule;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,13 +21,32 @@ import java.util.WeakHashMap;
 public final class MethodTable {
 
   private final String keyPrefix;
+  private final List<String> serializationAllow;
   /** Ids by class loader (compared by identity; weak, so a discarded loader can go) and method. */
   private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
   private volatile CachedMethod[] cached = new CachedMethod[0];
   private volatile WriteMethod[] writes = new WriteMethod[0];
 
-  public MethodTable(String keyPrefix) {
+  /** {@code serializationAllow}: packages and classes that any entry may hold besides each method's own. */
+  public MethodTable(String keyPrefix, List<String> serializationAllow) {
     this.keyPrefix = keyPrefix;
+    this.serializationAllow = List.copyOf(serializationAllow);
+  }
+
+  /** What entries of a method may hold: the packages of its class and of its value types, and the configured extras. */
+  private ClassAllowList allowList(String name, List<String> valueTypes) {
+    List<String> allowed = new ArrayList<>(serializationAllow);
+    allowed.add(packageOf(name.substring(0, name.indexOf('#'))));
+    for (String type : valueTypes) {
+      allowed.add(type.startsWith("java.") ? type : packageOf(type)); // never a whole JDK package
+    }
+    return new ClassAllowList(allowed);
+  }
+
+  /** The package of a class, or the class itself when it has none (an empty package cannot be allowed whole). */
+  private static String packageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? className : className.substring(0, dot);
   }
 
   /**
@@ -33,9 +54,10 @@ public final class MethodTable {
    *
    * @param name canonical signature of the concrete method, e.g. {@code com.acme.Repo#find(long)}
    * @param descriptor JVM descriptor of the method
-   * @param returnTypeName binary name of the return type ({@code long}, {@code [J}, {@code com.acme.P}), to check cached values against
+   * @param valueTypes binary names of the return type ({@code long}, {@code [J}, {@code com.acme.P}), to
+   *     check cached values against, then of the classes its type arguments name
    */
-  public synchronized int registerCached(ClassLoader loader, String name, String descriptor, MethodRule rule, String returnTypeName) {
+  public synchronized int registerCached(ClassLoader loader, String name, String descriptor, MethodRule rule, List<String> valueTypes) {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null) {
@@ -43,7 +65,7 @@ public final class MethodTable {
     }
     int id = cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, id + 1);
-    grown[id] = new CachedMethod(name, descriptor, rule, keyPrefix, returnTypeName, loader);
+    grown[id] = new CachedMethod(name, descriptor, rule, keyPrefix, valueTypes, allowList(name, valueTypes), loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);
     publishSwitches();

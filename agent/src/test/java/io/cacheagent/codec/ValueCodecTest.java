@@ -9,17 +9,19 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import io.cacheagent.gadget.Gadget;
 import org.junit.jupiter.api.Test;
 
 class ValueCodecTest {
 
-  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader());
+  private final ValueCodec codec = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.codec")));
 
   record Product(long id, String name, List<String> tags, Optional<BigDecimal> price) {}
 
@@ -144,5 +146,45 @@ class ValueCodecTest {
     byte[] longer = Arrays.copyOf(entry, entry.length + 2);
 
     assertThatThrownBy(() -> codec.decode(longer)).isInstanceOf(UndecodableException.class).hasMessage("2 bytes left after the value");
+  }
+
+  @Test
+  void decode_classOutsideTheAllowList_isRefusedBeforeAnyOfItsCodeRuns() throws Exception {
+    ValueCodec permissive = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
+    byte[] planted = permissive.encode(7, 5L, new HashMap<>(Map.of(new Gadget("rm -rf /"), "x")));
+    int triggeredBefore = Gadget.TRIGGERED.get();
+
+    assertThatThrownBy(() -> codec.decode(planted))
+        .isInstanceOfSatisfying(UndecodableException.class, e -> assertThat(e.refusedClass()).isEqualTo(Gadget.class.getName()))
+        .hasMessage("class io.cacheagent.gadget.Gadget is not allowed in cache entries");
+    assertThat(Gadget.TRIGGERED.get()).as("Gadget.hashCode calls during the refused decode").isEqualTo(triggeredBefore);
+    assertThat(permissive.decode(planted)).as("the same bytes do run it where allowed").isInstanceOf(HashMap.class);
+    assertThat(Gadget.TRIGGERED.get()).isGreaterThan(triggeredBefore);
+  }
+
+  @Test
+  void encode_valueHoldingAClassOutsideTheAllowList_isRefused() {
+    assertThatThrownBy(() -> codec.encode(7, 5L, List.of(new Gadget("x"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("it holds a io.cacheagent.gadget.Gadget, which entries of this method may not hold;"
+            + " if that class is yours, add its package to serialization.allow");
+  }
+
+  @Test
+  void allowList_packagesIncludeSubpackages_classesAndArraysByElement() {
+    ClassAllowList allow = new ClassAllowList(List.of("com.acme.shop", "com.other.Money"));
+
+    assertThat(allow.allows("com.acme.shop.Product")).isTrue();
+    assertThat(allow.allows("com.acme.shop.model.Price")).isTrue();
+    assertThat(allow.allows("[Lcom.acme.shop.Product;")).isTrue();
+    assertThat(allow.allows("[[J")).isTrue();
+    assertThat(allow.allows("com.other.Money")).isTrue();
+    assertThat(allow.allows("java.time.ZoneRegion")).isTrue();
+    assertThat(allow.allows("java.util.ImmutableCollections$ListN")).isTrue();
+    assertThat(allow.allows("com.acme.shopping.Cart")).isFalse();
+    assertThat(allow.allows("com.other.Moneybag")).isFalse();
+    assertThat(allow.allows("java.net.URL")).isFalse();
+    assertThat(allow.allows("org.apache.commons.collections.functors.InvokerTransformer")).isFalse();
+    assertThat(allow.allows("[Lorg.apache.commons.collections.functors.InvokerTransformer;")).isFalse();
   }
 }

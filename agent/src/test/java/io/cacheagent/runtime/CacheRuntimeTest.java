@@ -3,12 +3,18 @@ package io.cacheagent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.bootstrap.Hit;
+import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.gadget.Gadget;
+import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The cache logic between the advice and the store, on the in-process store (which tests can take down). */
@@ -18,13 +24,13 @@ class CacheRuntimeTest {
   private static final MethodSignature SAVE = MethodSignature.parse("com.acme.Repo#save(com.acme.P)");
   private static final MethodSignature CLEAR = MethodSignature.parse("com.acme.Repo#clear()");
 
-  private final MethodTable table = new MethodTable("test");
+  private final MethodTable table = new MethodTable("test", List.of());
   private final FlakyStore store = new FlakyStore();
   private final CacheRuntime runtime = new CacheRuntime(table, store);
   private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, List.of(
       new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
       new EvictRule(CLEAR, null, true, false)));
-  private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "java.lang.String");
+  private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
   private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(long)", "(J)V",
       List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
   private final int clear = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", "()V",
@@ -146,7 +152,7 @@ class CacheRuntimeTest {
   void evictionMissed_aReadOfAnotherMethodSendsTheDrop() {
     MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#count()"), Duration.ofMinutes(5), 0, null,
         false, Duration.ofMinutes(5), true, List.of());
-    int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "()Ljava/lang/String;", other, "java.lang.String");
+    int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "()Ljava/lang/String;", other, List.of("java.lang.String"));
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
     store.down = true;
     runtime.afterWrite(save, new Object[] {1L});
@@ -155,5 +161,25 @@ class CacheRuntimeTest {
     runtime.begin(count, new Object[0]);
 
     assertThat(runtime.begin(find, new Object[] {1L})).isNotNull().isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void plantedEntryOfAClassOutsideTheAllowList_isRefusedCountedAndReplaced() throws Exception {
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, "one");
+    String key = CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, new Object[] {1L});
+    byte[] genuine = store.get(key)[0];
+    ValueCodec attacker = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
+    store.set(key, attacker.encode(ValueCodec.generationOf(genuine), ValueCodec.shapeOf(genuine),
+        new HashMap<>(Map.of(new Gadget("payload"), "x"))), Duration.ofMinutes(5));
+    int triggeredBefore = Gadget.TRIGGERED.get();
+
+    Object call = runtime.begin(find, new Object[] {1L});
+
+    assertThat(call).isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(table.cached(find).stats.refused.sum()).isEqualTo(1);
+    assertThat(Gadget.TRIGGERED.get()).isEqualTo(triggeredBefore);
+    runtime.complete(find, call, "one again");
+    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one again"));
   }
 }

@@ -1,0 +1,46 @@
+package io.cacheagent.codec;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+
+/** Kryo's class resolver with an allow list: a name not on it is refused before any class is loaded. */
+final class AllowListClassResolver extends DefaultClassResolver {
+
+  private final ClassAllowList allowList;
+
+  AllowListClassResolver(ClassAllowList allowList) {
+    this.allowList = allowList;
+  }
+
+  /** NOTE: Kryo 5 calls this with each class name it reads, before Class.forName; a throw stops the read. */
+  @Override
+  protected Class<?> getTypeByName(String className) {
+    if (!allowList.allows(className)) {
+      throw new RefusedClassException(className);
+    }
+    return super.getTypeByName(className);
+  }
+
+  @Override
+  protected void writeName(Output output, Class type, Registration registration) {
+    if (!allowList.allows(type.getName())) {
+      throw new RefusedClassException(type.getName());
+    }
+    super.writeName(output, type, registration);
+  }
+
+  /** A class an entry may not hold. */
+  static final class RefusedClassException extends KryoException {
+
+    private static final long serialVersionUID = 1L;
+
+    final String className;
+
+    RefusedClassException(String className) {
+      super("class " + className + " is not allowed in cache entries");
+      this.className = className;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.cacheagent.codec;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/*
+ * The classes a cache entry may hold: everything else is refused before Kryo loads it.
+ *
+ * Bytes in Redis are input from outside the JVM: anyone who can write to Redis can put any class
+ * name there. Kryo would load the named class and build an instance of it, and a class from the
+ * application's class path whose methods run during deserialization (hashCode of a map key,
+ * compareTo of a sorted set's element) is a "gadget" that can be chained into code execution. So
+ * names are checked against this list first, and a value holding anything else is not written
+ * either (it could never be read back).
+ *
+ * Allowed: JDK value types and collections (no URL: its hashCode resolves host names), the
+ * packages (and subpackages) of each cached method's declaring class and of its return type and
+ * type arguments, and what serialization.allow adds. A name whose last segment starts with an
+ * upper-case letter is a class, otherwise a package.
+ */
+public final class ClassAllowList {
+
+  private static final Set<String> JDK_CLASSES = Set.of(
+      "java.lang.Object", "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Character",
+      "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
+      "java.math.BigDecimal", "java.math.BigInteger",
+      "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.HashMap", "java.util.LinkedHashMap",
+      "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet", "java.util.EnumMap",
+      "java.util.RegularEnumSet", "java.util.JumboEnumSet", "java.util.BitSet", "java.util.UUID", "java.util.Optional",
+      "java.util.OptionalInt", "java.util.OptionalLong", "java.util.OptionalDouble", "java.util.Date", "java.util.Locale",
+      "java.util.Currency", "java.util.KeyValueHolder", "java.util.AbstractMap$SimpleEntry",
+      "java.util.AbstractMap$SimpleImmutableEntry", "java.util.Arrays$ArrayList",
+      "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.CopyOnWriteArrayList",
+      "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "java.net.URI");
+  /** Immutable and unmodifiable JDK collections, whose classes are private. */
+  private static final List<String> JDK_PREFIXES =
+      List.of("java.time.", "java.util.Collections$", "java.util.ImmutableCollections$");
+
+  private final Set<String> packages = new TreeSet<>();
+  private final Set<String> classes = new TreeSet<>();
+
+  /** The JDK's value types plus {@code names}: packages (with their subpackages) and classes. */
+  public ClassAllowList(Collection<String> names) {
+    for (String name : names) {
+      String last = name.substring(name.lastIndexOf('.') + 1);
+      if (!last.isEmpty() && Character.isUpperCase(last.charAt(0))) {
+        classes.add(name);
+      } else {
+        packages.add(name);
+      }
+    }
+  }
+
+  /** Whether an entry may hold an instance of the class of this binary name (arrays: of their element type). */
+  public boolean allows(String className) {
+    String name = className;
+    while (name.startsWith("[")) {
+      name = name.substring(1);
+    }
+    if (name.length() == 1) {
+      return true; // an array of primitives
+    }
+    if (name.startsWith("L") && name.endsWith(";") && !name.equals(className)) {
+      name = name.substring(1, name.length() - 1);
+    }
+    if (JDK_CLASSES.contains(name) || classes.contains(name)) {
+      return true;
+    }
+    for (String prefix : JDK_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    for (String allowed : packages) {
+      if (name.startsWith(allowed) && name.length() > allowed.length() && name.charAt(allowed.length()) == '.') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    TreeSet<String> all = new TreeSet<>(packages);
+    all.addAll(classes);
+    return "the JDK's value types and " + (all.isEmpty() ? "nothing else" : String.join(", ", all));
+  }
+}

@@ -1,0 +1,51 @@
+package io.cacheagent.instrument;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+
+/** The classes a method's declared return type names: itself, its type arguments, their arguments. */
+final class ValueTypes {
+
+  private static final int MAX_DEPTH = 8;
+
+  private ValueTypes() {}
+
+  /** Binary names, the return type's erasure first; e.g. {@code java.util.Map, java.lang.String, com.acme.Product}. */
+  static List<String> of(TypeDescription.Generic returnType) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(returnType.asErasure().getName());
+    collect(returnType, names, 0);
+    return new ArrayList<>(names);
+  }
+
+  private static void collect(TypeDescription.Generic type, Set<String> names, int depth) {
+    if (depth > MAX_DEPTH) {
+      return;
+    }
+    TypeDefinition.Sort sort = type.getSort();
+    if (sort == TypeDefinition.Sort.PARAMETERIZED) {
+      names.add(type.asErasure().getName());
+      for (TypeDescription.Generic argument : type.getTypeArguments()) {
+        collect(argument, names, depth + 1);
+      }
+    } else if (sort == TypeDefinition.Sort.GENERIC_ARRAY) {
+      collect(type.getComponentType(), names, depth + 1);
+    } else if (sort == TypeDefinition.Sort.WILDCARD || sort == TypeDefinition.Sort.VARIABLE) {
+      for (TypeDescription.Generic bound : type.getUpperBounds()) {
+        collect(bound, names, depth + 1);
+      }
+    } else if (sort == TypeDefinition.Sort.NON_GENERIC) {
+      TypeDescription erasure = type.asErasure();
+      while (erasure.isArray()) {
+        erasure = erasure.getComponentType();
+      }
+      if (!erasure.isPrimitive()) {
+        names.add(erasure.getName());
+      }
+    }
+  }
+}
