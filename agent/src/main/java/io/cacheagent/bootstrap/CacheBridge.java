@@ -59,6 +59,14 @@ public final class CacheBridge {
     }
   }
 
+  /** Forgets a call that {@link #begin} reported as a miss and whose body threw. */
+  public static void abandon(int methodId, Object call) {
+    Dispatcher current = dispatcher;
+    if (current != null) {
+      current.abandon(methodId, call);
+    }
+  }
+
   /** Runs the eviction rules of a write method that ask to evict before the write. */
   public static void beforeWrite(int writeId, Object[] args) {
     Dispatcher current = dispatcher;

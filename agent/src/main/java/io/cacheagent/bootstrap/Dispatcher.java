@@ -14,6 +14,9 @@ public interface Dispatcher {
   /** Called after the body returned normally for a call that {@link #begin} saw as a miss. */
   void complete(int methodId, Object call, Object result);
 
+  /** Called after the body threw for a call that {@link #begin} saw as a miss: nothing is stored. */
+  void abandon(int methodId, Object call);
+
   /** Eviction rules that run before the write method's body. */
   void beforeWrite(int writeId, Object[] args);
 

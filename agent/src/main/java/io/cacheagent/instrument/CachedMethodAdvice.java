@@ -36,6 +36,8 @@ final class CachedMethodAdvice {
       returned = ((Hit) hit).value;
     } else if (call != null && thrown == null) {
       CacheBridge.complete(id, call, returned);
+    } else if (call != null) {
+      CacheBridge.abandon(id, call);
     }
   }
 }

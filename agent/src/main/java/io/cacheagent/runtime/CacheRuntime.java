@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionStage;
  * load, which started after the write, replaces the tombstone it saw.
  *
  * An eviction the store did not confirm (Redis down or slow) is not lost: see MissedEvictions.
+ * Concurrent misses of one key run the method once: see InFlightLoads.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
@@ -39,12 +40,16 @@ public final class CacheRuntime implements Dispatcher {
   private final MethodTable table;
   private final CacheStore store;
   private final MissedEvictions missedEvictions;
+  private final InFlightLoads loads = new InFlightLoads();
 
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
    * there ({@code null}: none), so that the store only replaces what it saw.
    */
-  private record Miss(String key, long generation, byte[] seen) {}
+  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load) {}
+
+  /** The generation of a Miss when the store did not answer: its result is shared with its peers, never stored. */
+  private static final long NO_STORE = 0;
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this.table = table;
@@ -77,8 +82,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     byte[][] found = store.get(key, method.generationKey);
     if (found == null) {
-      method.stats.uncached.increment();
-      return null;
+      return coalesce(method, key, NO_STORE, null); // nowhere to store, but one run can still serve its peers
     }
     if (!missedEvictions.isEmpty()) {
       boolean mayBeStale = missedEvictions.isPending(method.generationKey); // before the drop: found predates it
@@ -105,8 +109,28 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    method.stats.misses.increment();
-    return new Miss(key, generation, entry);
+    return coalesce(method, key, generation, entry);
+  }
+
+  /**
+   * A miss: leads the load of {@code key} (returns the Miss to complete), or waits for the load
+   * already in flight and serves a copy of its result (see InFlightLoads); {@code null} runs the
+   * method uncached.
+   */
+  private Object coalesce(CachedMethod method, String key, long generation, byte[] seen) {
+    InFlightLoads.Load load = loads.join(key, method.generationKey);
+    if (InFlightLoads.leads(load)) {
+      (generation == NO_STORE ? method.stats.uncached : method.stats.misses).increment();
+      return new Miss(key, generation, seen, load);
+    }
+    byte[] shared = InFlightLoads.await(load);
+    Hit hit = shared == null ? null : decode(method, shared);
+    if (hit == null) {
+      method.stats.uncached.increment();
+      return null;
+    }
+    method.stats.coalesced.increment();
+    return hit;
   }
 
   private static Hit decode(CachedMethod method, byte[] entry) {
@@ -144,23 +168,46 @@ public final class CacheRuntime implements Dispatcher {
 
   private void store(int methodId, Object call, Object result) {
     CachedMethod method = table.cached(methodId);
-    if (method == null || !(call instanceof Miss miss) || (result == null && !method.rule.cacheNulls())) {
+    if (method == null || !(call instanceof Miss miss)) {
       return;
     }
-    byte[] entry;
+    byte[] entry = null;
     try {
-      entry = method.codec.encode(miss.generation(), method.shape(), result);
+      if (miss.generation() == NO_STORE && !miss.load().hasFollowers()) {
+        return; // nothing to store and nobody to share with: skip the encoding
+      }
+      entry = encode(method, miss, result);
+      if (entry != null && miss.generation() != NO_STORE && (result != null || method.rule.cacheNulls())) {
+        Duration ttl = method.ttlFor(result);
+        if (miss.seen() == null) {
+          store.setIfAbsent(miss.key(), entry, ttl);
+        } else {
+          store.replace(miss.key(), miss.seen(), entry, ttl);
+        }
+      }
+    } finally {
+      // After the store was sent: a call that misses from now on reads it (one connection keeps order).
+      loads.finish(miss.key(), miss.load(), entry);
+    }
+  }
+
+  /** The entry for a result, or {@code null} when it cannot be serialized (reported). */
+  private static byte[] encode(CachedMethod method, Miss miss, Object result) {
+    try {
+      // An entry with generation 0 would not decode (0 marks tombstones); one only shared in memory needs none.
+      return method.codec.encode(miss.generation() == NO_STORE ? 1 : miss.generation(), method.shape(), result);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
-      AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + result.getClass().getName()
+      AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())
           + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
-      return;
+      return null;
     }
-    Duration ttl = method.ttlFor(result);
-    if (miss.seen() == null) {
-      store.setIfAbsent(miss.key(), entry, ttl);
-    } else {
-      store.replace(miss.key(), miss.seen(), entry, ttl);
+  }
+
+  @Override
+  public void abandon(int methodId, Object call) {
+    if (call instanceof Miss miss) {
+      loads.finish(miss.key(), miss.load(), null);
     }
   }
 
@@ -198,9 +245,15 @@ public final class CacheRuntime implements Dispatcher {
         continue;
       }
       try {
-        CompletionStage<?> written = eviction.rule().all()
-            ? store.set(eviction.generationKey(), Generations.nextFormatted())
-            : store.set(CacheKeys.key(eviction.namespace(), eviction.rule().key(), args), ValueCodec.tombstone(), eviction.ttl());
+        CompletionStage<?> written;
+        if (eviction.rule().all()) {
+          loads.evictedAll(eviction.generationKey());
+          written = store.set(eviction.generationKey(), Generations.nextFormatted());
+        } else {
+          String key = CacheKeys.key(eviction.namespace(), eviction.rule().key(), args);
+          loads.evicted(key);
+          written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
+        }
         written.whenComplete((ok, failure) -> {
           if (failure != null) {
             missedEvictions.record(eviction.generationKey(), eviction.cachedName(), failure);

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class MethodStats {
   final LongAdder hits = new LongAdder();
   final LongAdder misses = new LongAdder();
+  /** Misses served by another call's load of the same key (stampede protection). */
+  final LongAdder coalesced = new LongAdder();
   final LongAdder uncached = new LongAdder();
   final LongAdder undecodable = new LongAdder();
   /** Entries naming a class outside the allow list: possibly planted, never instantiated. */
@@ -14,7 +16,7 @@ final class MethodStats {
 
   @Override
   public String toString() {
-    return "hits=" + hits.sum() + " misses=" + misses.sum() + " uncached=" + uncached.sum()
+    return "hits=" + hits.sum() + " misses=" + misses.sum() + " coalesced=" + coalesced.sum() + " uncached=" + uncached.sum()
         + " undecodable=" + undecodable.sum() + " refused=" + refused.sum() + " unencodable=" + unencodable.sum();
   }
 }

@@ -12,9 +12,14 @@ import io.cacheagent.gadget.Gadget;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The cache logic between the advice and the store, on the in-process store (which tests can take down). */
@@ -100,7 +105,10 @@ class CacheRuntimeTest {
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
     store.down = true;
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNull();
+    Object call = runtime.begin(find, new Object[] {1L});
+    assertThat(call).as("runs the method").isNotInstanceOf(Hit.class);
+    runtime.complete(find, call, "fresh");
+    assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
   }
 
   @Test
@@ -181,5 +189,75 @@ class CacheRuntimeTest {
     assertThat(Gadget.TRIGGERED.get()).isEqualTo(triggeredBefore);
     runtime.complete(find, call, "one again");
     assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one again"));
+  }
+
+  @Test
+  void concurrentMissesOfOneKey_runTheMethodOnce_andEachGetsItsOwnCopy() throws Exception {
+    int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
+        rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));
+    Object leader = runtime.begin(list, new Object[] {1L});
+    assertThat(leader).isNotNull().isNotInstanceOf(Hit.class);
+
+    Future<Object> follower = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
+    List<String> loaded = new ArrayList<>(List.of("a", "b"));
+    runtime.complete(list, leader, loaded);
+
+    assertThat(follower.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value)
+        .isEqualTo(loaded).isNotSameAs(loaded));
+    assertThat(table.cached(list).stats.coalesced.sum()).isEqualTo(1);
+    assertThat(table.cached(list).stats.misses.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void leaderThrows_followerRunsTheMethodItself() throws Exception {
+    Object leader = runtime.begin(find, new Object[] {1L});
+    Future<Object> follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+
+    runtime.abandon(find, leader);
+
+    assertThat(follower.get(10, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void missesWhileTheStoreIsDown_areCoalescedToo() throws Exception {
+    store.down = true;
+    Object leader = runtime.begin(find, new Object[] {1L});
+    Future<Object> follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+
+    runtime.complete(find, leader, "loaded once");
+
+    assertThat(follower.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("loaded once"));
+    store.down = false;
+    assertThat(runtime.begin(find, new Object[] {1L})).as("nothing was stored").isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void aLoadThatAWriteOvertook_isNotJoinedByLaterCalls() throws Exception {
+    Object leader = runtime.begin(find, new Object[] {1L}); // reads the database before the write
+    runtime.afterWrite(save, new Object[] {1L});
+
+    Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(10, TimeUnit.SECONDS);
+
+    assertThat(later).as("starts a load of its own instead of waiting for the old one").isNotNull().isNotInstanceOf(Hit.class);
+    runtime.complete(find, leader, "old");
+  }
+
+  private MethodRule rule(String signature) {
+    return new MethodRule(1, MethodSignature.parse(signature), Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, List.of());
+  }
+
+  private static Future<Object> inAnotherThread(Callable<Object> call) throws InterruptedException {
+    return inAnotherThread(call, true);
+  }
+
+  /** Runs {@code call} in a new thread; with {@code awaitParked}, returns once that thread waits. */
+  private static Future<Object> inAnotherThread(Callable<Object> call, boolean awaitParked) throws InterruptedException {
+    FutureTask<Object> task = new FutureTask<>(call);
+    Thread thread = new Thread(task, "follower");
+    thread.start();
+    while (awaitParked && thread.getState() != Thread.State.TIMED_WAITING && !task.isDone()) {
+      Thread.sleep(5);
+    }
+    return task;
   }
 }

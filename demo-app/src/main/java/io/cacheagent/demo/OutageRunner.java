@@ -80,6 +80,8 @@ public final class OutageRunner {
           }
         });
         report(timeline, downAt, upAt, resumedAt[0], conditions, out);
+        System.out.println("the agent's log during the run:");
+        service.output().lines().filter(line -> line.startsWith("[cache-agent]")).forEach(line -> System.out.println("  " + line));
       }
     }
   }

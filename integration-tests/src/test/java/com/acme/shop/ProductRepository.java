@@ -28,6 +28,12 @@ public class ProductRepository {
     return rows.get(id);
   }
 
+  /** findById behind a slow network: 300 ms per call. */
+  public Product slowFind(long id) throws InterruptedException {
+    Thread.sleep(300);
+    return findById(id);
+  }
+
   public List<Product> search(String text, int limit) {
     QUERIES.incrementAndGet();
     List<Product> found = new ArrayList<>();

@@ -4,16 +4,51 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A "legacy" app driven line by line over standard input, one answer line per command:
  * {@code find 1}, {@code search product 2}, {@code save 1 newname}, {@code saveBroken 1},
- * {@code deleteAll}, {@code fail 1}, {@code price 3}, {@code ids}, {@code queries}.
+ * {@code deleteAll}, {@code fail 1}, {@code price 3}, {@code ids}, {@code queries}, and {@code burst 8 1}
+ * (8 threads call slowFind(1) at the same moment; answers the distinct results).
  */
 public final class ShopApp {
 
   private ShopApp() {}
+
+  /** {@code threads} threads call slowFind(id) at once; answers the distinct results, in order. */
+  private static String burst(ProductRepository repository, int threads, long id) {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> answers = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int i = 0; i < threads; i++) {
+        answers.add(pool.submit(() -> {
+          start.await();
+          return String.valueOf(repository.slowFind(id));
+        }));
+      }
+      start.countDown();
+      Set<String> distinct = new TreeSet<>();
+      for (Future<String> answer : answers) {
+        distinct.add(answer.get());
+      }
+      return threads + " answers " + distinct;
+    } catch (InterruptedException | ExecutionException e) {
+      return "burst failed: " + e;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     ProductRepository repository = new ProductRepository();
@@ -45,6 +80,7 @@ public final class ShopApp {
           case "price" -> String.valueOf(ProductRepository.priceOf(Integer.parseInt(words[1])));
           case "ids" -> Arrays.toString(repository.ids());
           case "queries" -> String.valueOf(ProductRepository.QUERIES.get());
+          case "burst" -> burst(repository, Integer.parseInt(words[1]), Long.parseLong(words[2]));
           default -> "unknown command " + words[0];
         };
       } catch (RuntimeException e) {

@@ -157,6 +157,24 @@ class CachingIT {
   }
 
   @Test
+  void concurrentMissesOfOneKey_runTheMethodOnce() throws Exception {
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("burst 8 2")).isEqualTo("8 answers [Product{2,product-2,20}] queries=1");
+      assertThat(app.call("burst 8 2")).isEqualTo("8 answers [Product{2,product-2,20}] queries=1");
+      assertThat(app.call("burst 8 3")).isEqualTo("8 answers [Product{3,product-3,30}] queries=2");
+    }
+  }
+
+  @Test
+  void concurrentMisses_withoutTheAgent_eachRunTheMethod() throws Exception {
+    try (AppProcess app = AppProcess.shop(null)) {
+      assertThat(app.call("burst 8 2")).isEqualTo("8 answers [Product{2,product-2,20}] queries=8");
+    }
+  }
+
+  @Test
   void redisAbsent_appAnswersExactlyAsWithoutTheAgent() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

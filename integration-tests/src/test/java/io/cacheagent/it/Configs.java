@@ -38,6 +38,7 @@ final class Configs {
           - method: com.acme.shop.ProductRepository#failing(long)
           - method: com.acme.shop.ProductRepository#priceOf(int)
           - method: com.acme.shop.ProductRepository#ids()
+          - method: com.acme.shop.ProductRepository#slowFind(long)
         """;
   }
 
