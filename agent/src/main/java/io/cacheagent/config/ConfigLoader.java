@@ -32,7 +32,7 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "methods");
   private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
-  private static final List<String> DEFAULTS_KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl");
+  private static final List<String> DEFAULTS_KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
 
   private ConfigLoader() {}
@@ -151,7 +151,8 @@ public final class ConfigLoader {
             ? in.percentage(defaults.get("ttlJitter"), "defaults.ttlJitter", AgentConfig.MAX_TTL_JITTER, builtIn.ttlJitter())
             : builtIn.ttlJitter(),
         defaults.containsKey("cacheNulls") && in.bool(defaults.get("cacheNulls"), "defaults.cacheNulls", false),
-        defaults.containsKey("nullTtl") ? in.positiveDuration(defaults.get("nullTtl"), "defaults.nullTtl", null) : null);
+        defaults.containsKey("nullTtl") ? in.positiveDuration(defaults.get("nullTtl"), "defaults.nullTtl", null) : null,
+        defaults.containsKey("stampedeLock") && in.bool(defaults.get("stampedeLock"), "defaults.stampedeLock", false));
   }
 
   /** The rule that already covers a method of {@code signature}, if any: same method, or one of them names every overload. */

@@ -9,9 +9,10 @@ import java.time.Duration;
  * @param ttlJitter default {@code ttlJitter}, a fraction
  * @param cacheNulls default {@code cacheNulls}
  * @param nullTtl default {@code nullTtl}; {@code null} means each method's own {@code ttl}
+ * @param stampedeLock default {@code stampedeLock}
  */
-record MethodDefaults(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl) {
+record MethodDefaults(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl, boolean stampedeLock) {
 
   static final MethodDefaults BUILT_IN =
-      new MethodDefaults(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null);
+      new MethodDefaults(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null, false);
 }

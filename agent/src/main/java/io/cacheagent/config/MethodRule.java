@@ -15,6 +15,8 @@ import java.util.List;
  * @param key expressions over the arguments; {@code null} means all arguments
  * @param cacheNulls whether a {@code null} result is cached
  * @param nullTtl how long a cached {@code null} lives (jittered like {@code ttl})
+ * @param stampedeLock whether JVMs take a short lease in Redis before loading a missed key, so
+ *     that one JVM loads it while the others wait for its entry
  * @param enabled the operator's switch
  * @param evictOn writes that evict entries of this method
  */
@@ -26,5 +28,6 @@ public record MethodRule(
     List<KeyExpression> key,
     boolean cacheNulls,
     Duration nullTtl,
+    boolean stampedeLock,
     boolean enabled,
     List<EvictRule> evictOn) {}

@@ -12,7 +12,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads one entry of {@code methods}, with its {@code evictOn} list. */
 final class MethodRuleReader {
 
-  private static final List<String> METHOD_KEYS = List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "enabled", "evictOn");
+  private static final List<String> METHOD_KEYS =
+      List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "stampedeLock", "enabled", "evictOn");
   private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
 
   /** Parameter types whose values are never stable keys: keying on them is a config error. */
@@ -55,6 +56,8 @@ final class MethodRuleReader {
     if (entry.containsKey("nullTtl")) {
       nullTtl = in.positiveDuration(entry.get("nullTtl"), path + ".nullTtl", nullTtl);
     }
+    boolean stampedeLock = entry.containsKey("stampedeLock")
+        ? in.bool(entry.get("stampedeLock"), path + ".stampedeLock", false) : defaults.stampedeLock();
     boolean enabled = !entry.containsKey("enabled") || in.bool(entry.get("enabled"), path + ".enabled", true);
     List<KeyExpression> key = null;
     if (entry.containsKey("key")) {
@@ -83,7 +86,7 @@ final class MethodRuleReader {
     if (signature == null) {
       return null;
     }
-    return new MethodRule(index, signature, ttl, ttlJitter, key, cacheNulls, nullTtl, enabled, List.copyOf(evictOn));
+    return new MethodRule(index, signature, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, List.copyOf(evictOn));
   }
 
   private MethodSignature signature(Node node, String path) {

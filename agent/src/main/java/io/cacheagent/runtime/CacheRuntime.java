@@ -31,7 +31,7 @@ import java.util.concurrent.CompletionStage;
  * load, which started after the write, replaces the tombstone it saw.
  *
  * An eviction the store did not confirm (Redis down or slow) is not lost: see MissedEvictions.
- * Concurrent misses of one key run the method once: see InFlightLoads.
+ * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
@@ -46,7 +46,7 @@ public final class CacheRuntime implements Dispatcher {
    * A call that missed: where to store its result, under which generation, and the bytes it saw
    * there ({@code null}: none), so that the store only replaces what it saw.
    */
-  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load) {}
+  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken) {}
 
   /** The generation of a Miss when the store did not answer: its result is shared with its peers, never stored. */
   private static final long NO_STORE = 0;
@@ -82,7 +82,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     byte[][] found = store.get(key, method.generationKey);
     if (found == null) {
-      return coalesce(method, key, NO_STORE, null); // nowhere to store, but one run can still serve its peers
+      return coalesce(method, key, NO_STORE, false, null); // nowhere to store, but one run can still serve its peers
     }
     if (!missedEvictions.isEmpty()) {
       boolean mayBeStale = missedEvictions.isPending(method.generationKey); // before the drop: found predates it
@@ -93,7 +93,8 @@ public final class CacheRuntime implements Dispatcher {
       }
     }
     long generation = Generations.parse(found[1]);
-    if (generation == 0) {
+    boolean generationInvented = generation == 0;
+    if (generationInvented) {
       generation = Generations.next();
       store.setIfAbsent(method.generationKey, Generations.format(generation));
     }
@@ -109,7 +110,7 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    return coalesce(method, key, generation, entry);
+    return coalesce(method, key, generation, generationInvented, entry);
   }
 
   /**
@@ -117,11 +118,10 @@ public final class CacheRuntime implements Dispatcher {
    * already in flight and serves a copy of its result (see InFlightLoads); {@code null} runs the
    * method uncached.
    */
-  private Object coalesce(CachedMethod method, String key, long generation, byte[] seen) {
+  private Object coalesce(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen) {
     InFlightLoads.Load load = loads.join(key, method.generationKey);
     if (InFlightLoads.leads(load)) {
-      (generation == NO_STORE ? method.stats.uncached : method.stats.misses).increment();
-      return new Miss(key, generation, seen, load);
+      return lead(method, key, generation, generationInvented, seen, load);
     }
     byte[] shared = InFlightLoads.await(load);
     Hit hit = shared == null ? null : decode(method, shared);
@@ -131,6 +131,32 @@ public final class CacheRuntime implements Dispatcher {
     }
     method.stats.coalesced.increment();
     return hit;
+  }
+
+  /**
+   * This JVM's first miss of a key: with stampedeLock, takes the lease of the key, or waits for the
+   * JVM that holds it (see Leases). Returns the Miss to complete, or the other JVM's entry.
+   */
+  private Object lead(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen,
+      InFlightLoads.Load load) {
+    byte[] leaseToken = null;
+    if (method.rule.stampedeLock() && generation != NO_STORE) {
+      byte[] token = Leases.newToken();
+      CacheStore.Lease lease = store.tryLease(Leases.leaseKey(key), token, Leases.LEASE);
+      if (lease == CacheStore.Lease.TAKEN) {
+        leaseToken = token;
+      } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
+        byte[] loaded = Leases.awaitEntry(store, method, key, generationInvented ? 0 : generation, seen);
+        Hit hit = loaded == null ? null : decode(method, loaded);
+        if (hit != null) {
+          loads.finish(key, load, loaded);
+          method.stats.coalesced.increment();
+          return hit;
+        }
+      }
+    }
+    (generation == NO_STORE ? method.stats.uncached : method.stats.misses).increment();
+    return new Miss(key, generation, seen, load, leaseToken);
   }
 
   private static Hit decode(CachedMethod method, byte[] entry) {
@@ -187,7 +213,15 @@ public final class CacheRuntime implements Dispatcher {
       }
     } finally {
       // After the store was sent: a call that misses from now on reads it (one connection keeps order).
-      loads.finish(miss.key(), miss.load(), entry);
+      end(miss, entry);
+    }
+  }
+
+  /** Ends a miss's load: its followers get {@code entry} ({@code null}: they run the method), its lease is released. */
+  private void end(Miss miss, byte[] entry) {
+    loads.finish(miss.key(), miss.load(), entry);
+    if (miss.leaseToken() != null) {
+      store.release(Leases.leaseKey(miss.key()), miss.leaseToken());
     }
   }
 
@@ -207,7 +241,7 @@ public final class CacheRuntime implements Dispatcher {
   @Override
   public void abandon(int methodId, Object call) {
     if (call instanceof Miss miss) {
-      loads.finish(miss.key(), miss.load(), null);
+      end(miss, null);
     }
   }
 

@@ -33,6 +33,18 @@ public interface CacheStore extends AutoCloseable {
   /** Stores a value that expires after {@code ttl} if the key still holds exactly {@code expected}. */
   void replace(String key, byte[] expected, byte[] value, Duration ttl);
 
+  /** What {@link #tryLease} found. */
+  enum Lease { TAKEN, HELD_BY_OTHERS, UNAVAILABLE }
+
+  /**
+   * Takes a lease: stores {@code token} under {@code key} for {@code lease} unless the key exists.
+   * Waits for the answer at most the command timeout.
+   */
+  Lease tryLease(String key, byte[] token, Duration lease);
+
+  /** Ends a lease, if the key still holds {@code token}; never waits. */
+  void release(String key, byte[] token);
+
 
   /** What this store is, for the log: never contains a password. */
   String describe();

@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentMap;
 public final class LocalStore implements CacheStore {
 
   /** Default upper bound of the stored bytes: 64 MiB. */
-  private static final CompletionStage<?> DONE = CompletableFuture.completedFuture(null);
-
   public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
+  private static final CompletionStage<?> DONE = CompletableFuture.completedFuture(null);
 
   private final Cache<String, Entry> entries;
   private final ConcurrentMap<String, byte[]> permanent = new ConcurrentHashMap<>();
@@ -96,6 +96,15 @@ public final class LocalStore implements CacheStore {
         (k, current) -> Arrays.equals(current.value(), expected) ? new Entry(value, ttl.toNanos()) : current);
   }
 
+  @Override
+  public Lease tryLease(String key, byte[] token, Duration lease) {
+    return entries.asMap().putIfAbsent(key, new Entry(token, lease.toNanos())) == null ? Lease.TAKEN : Lease.HELD_BY_OTHERS;
+  }
+
+  @Override
+  public void release(String key, byte[] token) {
+    entries.asMap().computeIfPresent(key, (k, current) -> Arrays.equals(current.value(), token) ? null : current);
+  }
 
   @Override
   public String describe() {

@@ -60,6 +60,9 @@ public final class RedisStore implements CacheStore {
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
           + " return false";
 
+  /** DEL only if the key still holds the caller's token: a lease that expired and was taken by another JVM stays. */
+  private static final String COMPARE_AND_DELETE =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
   private static final CompletionStage<?> NOT_CONNECTED =
       CompletableFuture.failedFuture(new IllegalStateException("redis is not connected or not answering"));
 
@@ -234,6 +237,35 @@ public final class RedisStore implements CacheStore {
     }
   }
 
+  @Override
+  public Lease tryLease(String key, byte[] token, Duration lease) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis == null) {
+      return Lease.UNAVAILABLE;
+    }
+    RedisFuture<String> reply = redis.set(key, token, SetArgs.Builder.nx().px(lease.toMillis()));
+    try {
+      String answer = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      breaker.success();
+      return "OK".equals(answer) ? Lease.TAKEN : Lease.HELD_BY_OTHERS;
+    } catch (TimeoutException | ExecutionException e) {
+      reply.cancel(false);
+      breaker.failure();
+      return Lease.UNAVAILABLE;
+    } catch (InterruptedException e) {
+      breaker.failure();
+      Thread.currentThread().interrupt();
+      return Lease.UNAVAILABLE;
+    }
+  }
+
+  @Override
+  public void release(String key, byte[] token) {
+    RedisAsyncCommands<String, byte[]> redis = commands();
+    if (redis != null) {
+      watch(redis.eval(COMPARE_AND_DELETE, ScriptOutputType.INTEGER, new String[] {key}, token));
+    }
+  }
 
   /** The commands for a write, or {@code null} when it would not reach Redis. */
   private RedisAsyncCommands<String, byte[]> commands() {

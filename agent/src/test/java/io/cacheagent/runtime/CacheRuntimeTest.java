@@ -32,7 +32,7 @@ class CacheRuntimeTest {
   private final MethodTable table = new MethodTable("test", List.of());
   private final FlakyStore store = new FlakyStore();
   private final CacheRuntime runtime = new CacheRuntime(table, store);
-  private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, List.of(
+  private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true, List.of(
       new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
       new EvictRule(CLEAR, null, true, false)));
   private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
@@ -159,7 +159,7 @@ class CacheRuntimeTest {
   @Test
   void evictionMissed_aReadOfAnotherMethodSendsTheDrop() {
     MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#count()"), Duration.ofMinutes(5), 0, null,
-        false, Duration.ofMinutes(5), true, List.of());
+        false, Duration.ofMinutes(5), false, true, List.of());
     int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "()Ljava/lang/String;", other, List.of("java.lang.String"));
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
     store.down = true;
@@ -243,7 +243,7 @@ class CacheRuntimeTest {
   }
 
   private MethodRule rule(String signature) {
-    return new MethodRule(1, MethodSignature.parse(signature), Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, List.of());
+    return new MethodRule(1, MethodSignature.parse(signature), Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true, List.of());
   }
 
   private static Future<Object> inAnotherThread(Callable<Object> call) throws InterruptedException {
@@ -259,5 +259,65 @@ class CacheRuntimeTest {
       Thread.sleep(5);
     }
     return task;
+  }
+
+  /** A second JVM on the same store: its own table and runtime, the same configuration. */
+  private record OtherJvm(CacheRuntime runtime, int find) {}
+
+  private OtherJvm otherJvm(MethodRule rule) {
+    MethodTable otherTable = new MethodTable("test", List.of());
+    int id = otherTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule,
+        List.of("java.lang.String"));
+    return new OtherJvm(new CacheRuntime(otherTable, store), id);
+  }
+
+  private MethodRule stampedeLocked() {
+    return new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, true, List.of());
+  }
+
+  @Test
+  void stampedeLock_aSecondJvmWaitsForTheEntryOfTheJvmThatHoldsTheLease() throws Exception {
+    OtherJvm first = otherJvm(stampedeLocked());
+    OtherJvm second = otherJvm(stampedeLocked());
+    Object loading = first.runtime().begin(first.find(), new Object[] {1L});
+    assertThat(loading).isNotNull().isNotInstanceOf(Hit.class);
+
+    Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), new Object[] {1L}));
+    first.runtime().complete(first.find(), loading, "loaded by the first JVM");
+
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class,
+        hit -> assertThat(hit.value).isEqualTo("loaded by the first JVM"));
+  }
+
+  @Test
+  void stampedeLock_whenTheLeaseHolderNeverStores_theOtherJvmLoadsItselfAfterTheLease() throws Exception {
+    OtherJvm first = otherJvm(stampedeLocked());
+    OtherJvm second = otherJvm(stampedeLocked());
+    first.runtime().begin(first.find(), new Object[] {1L}); // takes the lease, then hangs
+
+    long started = System.nanoTime();
+    Object own = second.runtime().begin(second.find(), new Object[] {1L});
+
+    assertThat(own).as("a miss of its own").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Leases.LEASE);
+  }
+
+  @Test
+  void stampedeLock_aWriteWhileAnotherJvmLoads_endsTheWaitAtOnce() throws Exception {
+    OtherJvm first = otherJvm(stampedeLocked());
+    OtherJvm second = otherJvm(stampedeLocked());
+    first.runtime().complete(first.find(), first.runtime().begin(first.find(), new Object[] {1L}), "old");
+    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, new Object[] {1L}), ValueCodec.tombstone(),
+        Duration.ofMinutes(5)); // an earlier write
+    Object loading = first.runtime().begin(first.find(), new Object[] {1L});
+    assertThat(loading).isNotInstanceOf(Hit.class);
+
+    Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), new Object[] {1L}));
+    Thread.sleep(100);
+    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, new Object[] {1L}), ValueCodec.tombstone(),
+        Duration.ofMinutes(5)); // a write while the first JVM loads
+
+    assertThat(waiting.get(1, TimeUnit.SECONDS)).as("runs the method itself, long before the lease ends")
+        .isNotNull().isNotInstanceOf(Hit.class);
   }
 }

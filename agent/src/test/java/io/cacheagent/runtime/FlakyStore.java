@@ -76,6 +76,18 @@ final class FlakyStore implements CacheStore {
   }
 
   @Override
+  public Lease tryLease(String key, byte[] token, Duration lease) {
+    return down ? Lease.UNAVAILABLE : store.tryLease(key, token, lease);
+  }
+
+  @Override
+  public void release(String key, byte[] token) {
+    if (!down) {
+      store.release(key, token);
+    }
+  }
+
+  @Override
   public String describe() {
     return "flaky " + store.describe();
   }

@@ -8,6 +8,8 @@ import io.cacheagent.testkit.RedisExtension;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -168,6 +170,35 @@ class CachingIT {
   }
 
   @Test
+  void stampedeLock_twoJvmsMissingAtOnce_runTheMethodOnceBetweenThem() throws Exception {
+    try (AppProcess first = AppProcess.shop(config); AppProcess second = AppProcess.shop(config)) {
+      first.awaitAgentReady(true);
+      second.awaitAgentReady(true);
+
+      CompletableFuture<String> inFirst = CompletableFuture.supplyAsync(() -> call(first, "burst 4 4"));
+      CompletableFuture<String> inSecond = CompletableFuture.supplyAsync(() -> call(second, "burst 4 4"));
+
+      String answerOfFirst = inFirst.get(30, TimeUnit.SECONDS);
+      String answerOfSecond = inSecond.get(30, TimeUnit.SECONDS);
+      assertThat(answerOfFirst).startsWith("4 answers [Product{4,product-4,40}] queries=");
+      assertThat(answerOfSecond).startsWith("4 answers [Product{4,product-4,40}] queries=");
+      assertThat(queries(answerOfFirst) + queries(answerOfSecond)).as("queries of both JVMs").isEqualTo(1);
+    }
+  }
+
+  private static String call(AppProcess app, String command) {
+    try {
+      return app.call(command);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int queries(String answer) {
+    return Integer.parseInt(answer.substring(answer.lastIndexOf('=') + 1));
+  }
+
+  @Test
   void concurrentMisses_withoutTheAgent_eachRunTheMethod() throws Exception {
     try (AppProcess app = AppProcess.shop(null)) {
       assertThat(app.call("burst 8 2")).isEqualTo("8 answers [Product{2,product-2,20}] queries=8");
@@ -260,7 +291,7 @@ class CachingIT {
         """);
     try (AppProcess app = AppProcess.shop(bad, "-Dcache.agent.strict=true")) {
       assertThat(app.waitForExit()).isNotZero();
-      assertThat(app.log()).contains("bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, enabled, evictOn")
+      assertThat(app.log()).contains("bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, evictOn")
           .contains("1 config error; strict mode (cache.agent.strict=true) stops the start");
     }
   }

@@ -39,6 +39,7 @@ final class Configs {
           - method: com.acme.shop.ProductRepository#priceOf(int)
           - method: com.acme.shop.ProductRepository#ids()
           - method: com.acme.shop.ProductRepository#slowFind(long)
+            stampedeLock: true
         """;
   }
 

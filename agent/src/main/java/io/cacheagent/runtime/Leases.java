@@ -1,0 +1,80 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.store.CacheStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Stampede protection across JVMs, for methods with stampedeLock: true.
+ *
+ * When a hot key expires, every JVM of a fleet misses it at once, and each would run the method.
+ * With a lease, the JVM whose miss comes first takes a short lease in Redis (SET key#lease token NX
+ * PX) and loads; the others poll the entry's key until the loader's entry appears, and serve it.
+ * They stop waiting and run the method themselves when the lease time has passed (the loader may be
+ * slow or gone; the lease expires by itself), when an eviction overtakes the load (its entry would
+ * be refused), or when Redis stops answering. The loader releases the lease after storing.
+ */
+final class Leases {
+
+  /** How long a lease lasts, and so how long other JVMs wait for its loader at most: 2 seconds. */
+  static final Duration LEASE = Duration.ofSeconds(2);
+
+  /** Pause between two looks at the entry while another JVM loads it: 20 ms. */
+  static final long POLL_MILLIS = 20;
+
+  private Leases() {}
+
+  static String leaseKey(String key) {
+    return key + "#lease";
+  }
+
+  /** A token no other lease holder has. */
+  static byte[] newToken() {
+    byte[] token = new byte[16];
+    ThreadLocalRandom.current().nextBytes(token);
+    return token;
+  }
+
+  /**
+   * Waits while another JVM holds the lease of {@code key}: returns the entry it stored, or
+   * {@code null} when the caller should run the method itself.
+   *
+   * @param generation the method's generation when the caller missed; 0 when it had none yet (the
+   *     first miss of a fleet), in which case the one the loader stored is taken
+   * @param seen the bytes the caller saw under the key ({@code null}: none)
+   */
+  static byte[] awaitEntry(CacheStore store, CachedMethod method, String key, long generation, byte[] seen) {
+    long expected = generation;
+    long deadline = System.nanoTime() + LEASE.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      byte[][] found = store.get(key, method.generationKey);
+      if (found == null) {
+        return null; // Redis stopped answering
+      }
+      long current = Generations.parse(found[1]);
+      if (expected == 0) {
+        expected = current;
+      } else if (current != expected) {
+        return null; // every entry was dropped meanwhile
+      }
+      byte[] entry = found[0];
+      if (entry != null && expected != 0 && ValueCodec.generationOf(entry) == expected
+          && ValueCodec.shapeOf(entry) == method.shape()) {
+        return entry;
+      }
+      if (entry != null && !Arrays.equals(entry, seen)) {
+        return null; // a tombstone: a write overtook the other JVM's load, whose entry will be refused
+      }
+    }
+    return null;
+  }
+}
