@@ -4,12 +4,10 @@ import io.cacheagent.bootstrap.Dispatcher;
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.codec.UndecodableException;
 import io.cacheagent.codec.ValueCodec;
-import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 
 /*
  * What the bridge calls: looks calls up, stores results, runs evictions.
@@ -41,6 +39,7 @@ public final class CacheRuntime implements Dispatcher {
   private final CacheStore store;
   private final MissedEvictions missedEvictions;
   private final InFlightLoads loads = new InFlightLoads();
+  private final Evictions evictions;
 
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
@@ -55,6 +54,7 @@ public final class CacheRuntime implements Dispatcher {
     this.table = table;
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
+    this.evictions = new Evictions(store, loads, missedEvictions);
   }
 
   @Override
@@ -257,7 +257,10 @@ public final class CacheRuntime implements Dispatcher {
 
   private void evict(int writeId, Object[] args, boolean before) {
     try {
-      runEvictions(writeId, args, before);
+      WriteMethod write = table.write(writeId);
+      if (write != null) {
+        evictions.run(write, args, before);
+      }
     } catch (Throwable t) {
       failed("evict", writeId, t);
     }
@@ -267,36 +270,5 @@ public final class CacheRuntime implements Dispatcher {
   private static void failed(String step, int id, Throwable t) {
     AgentLog.warn("internal:" + step + ":" + t.getClass().getName(), "internal error in " + step + " of method #" + id
         + " (" + t + "); the call ran uncached");
-  }
-
-  private void runEvictions(int writeId, Object[] args, boolean before) {
-    WriteMethod write = table.write(writeId);
-    if (write == null) {
-      return;
-    }
-    for (Eviction eviction : write.evictions) {
-      if (eviction.rule().before() != before) {
-        continue;
-      }
-      try {
-        CompletionStage<?> written;
-        if (eviction.rule().all()) {
-          loads.evictedAll(eviction.generationKey());
-          written = store.set(eviction.generationKey(), Generations.nextFormatted());
-        } else {
-          String key = CacheKeys.key(eviction.namespace(), eviction.rule().key(), args);
-          loads.evicted(key);
-          written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
-        }
-        written.whenComplete((ok, failure) -> {
-          if (failure != null) {
-            missedEvictions.record(eviction.generationKey(), eviction.cachedName(), failure);
-          }
-        });
-      } catch (UnstableArgumentException e) {
-        AgentLog.warn("unstable-evict:" + write.name, write.name + " cannot evict from " + eviction.cachedName()
-            + ": " + e.getMessage());
-      }
-    }
   }
 }

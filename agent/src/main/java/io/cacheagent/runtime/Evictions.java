@@ -1,0 +1,54 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.UnstableArgumentException;
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.store.CacheStore;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs the evictions of a write method (see CacheRuntime for tombstones and generations): detaches
+ * loads in flight that the write makes stale, writes the tombstone or the new generation without
+ * waiting, and hands a write the store did not confirm to MissedEvictions.
+ */
+final class Evictions {
+
+  private final CacheStore store;
+  private final InFlightLoads loads;
+  private final MissedEvictions missed;
+
+  Evictions(CacheStore store, InFlightLoads loads, MissedEvictions missed) {
+    this.store = store;
+    this.loads = loads;
+    this.missed = missed;
+  }
+
+  /** Runs the evictions of {@code write} that belong before its body ({@code before}) or after it. */
+  void run(WriteMethod write, Object[] args, boolean before) {
+    for (Eviction eviction : write.evictions) {
+      if (eviction.rule().before() != before) {
+        continue;
+      }
+      try {
+        CompletionStage<?> written;
+        if (eviction.rule().all()) {
+          loads.evictedAll(eviction.generationKey());
+          written = store.set(eviction.generationKey(), Generations.nextFormatted());
+        } else {
+          String key = CacheKeys.key(eviction.namespace(), eviction.rule().key(), args);
+          loads.evicted(key);
+          written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
+        }
+        written.whenComplete((ok, failure) -> {
+          if (failure != null) {
+            missed.record(eviction.generationKey(), eviction.cachedName(), failure);
+          }
+        });
+      } catch (UnstableArgumentException e) {
+        AgentLog.warn("unstable-evict:" + write.name, write.name + " cannot evict from " + eviction.cachedName()
+            + ": " + e.getMessage());
+      }
+    }
+  }
+}
