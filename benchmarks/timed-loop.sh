@@ -28,5 +28,5 @@ java -javaagent:"$agent"="$out/timed-loop.yaml" -cp "$out" io.cacheagent.bench.T
 
 mean() { awk '{s+=$1} END {printf "%.0f ms\n", s/NR}'; }
 echo "JVM start to main, mean of 8 runs:"
-echo -n "  no agent:                 "; for _ in $(seq 8); do java -cp "$out" io.cacheagent.bench.TimedLoop start; done | mean
-echo -n "  cache-agent, 2 methods:   "; for _ in $(seq 8); do java -javaagent:"$agent"="$out/timed-loop.yaml" -cp "$out" io.cacheagent.bench.TimedLoop start 2>/dev/null; done | mean
+echo -n "  no agent:                 "; for _ in $(seq 8); do java -cp "$out" io.cacheagent.bench.TimedLoop start "$(date +%s%3N)"; done | mean
+echo -n "  cache-agent, 2 methods:   "; for _ in $(seq 8); do java -javaagent:"$agent"="$out/timed-loop.yaml" -cp "$out" io.cacheagent.bench.TimedLoop start "$(date +%s%3N)" 2>/dev/null; done | mean

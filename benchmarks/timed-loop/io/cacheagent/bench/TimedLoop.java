@@ -26,9 +26,10 @@ public class TimedLoop {
   static volatile Object sink;
 
   public static void main(String[] args) throws Exception {
-    long startToMain = System.currentTimeMillis() - ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
     if (args[0].equals("start")) {
-      System.out.println(startToMain);
+      // args[1]: epoch milliseconds just before the launch. (The process's own start instant is
+      // derived from the boot time in whole seconds on Linux: up to a second off.)
+      System.out.println(System.currentTimeMillis() - Long.parseLong(args[1]));
       return;
     }
     Thread.sleep(Long.parseLong(args[2])); // until the agent is ready and connected
