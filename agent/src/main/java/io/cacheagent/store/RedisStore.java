@@ -54,7 +54,7 @@ public final class RedisStore implements CacheStore {
    * Commands that may wait for a reply at once. A hung Redis keeps timed-out commands until it
    * answers; past this bound new ones fail at once instead of growing the heap.
    */
-  private static final int REQUEST_QUEUE_SIZE = 10_000;
+  static final int REQUEST_QUEUE_SIZE = 10_000;
   /** SET only if the key still holds the bytes the caller saw; one key, so it runs on Redis Cluster too. */
   private static final String COMPARE_AND_SET =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"

@@ -7,6 +7,7 @@ import io.cacheagent.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +126,32 @@ class RedisStoreTest {
       }
       assertThat(answer).as("reads resume after Redis answers").isNotNull();
       assertThat(guarded.isCircuitOpen()).isFalse();
+    }
+  }
+
+  @Test
+  void writesWhileRedisHangs_pastTheRequestQueueBound_areRefused_insteadOfGrowingTheHeap() throws Exception {
+    try (RedisServer hanging = RedisServer.start();
+        RedisStore patient = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofSeconds(10)))) {
+      awaitConnected(patient);
+      hanging.cli("CLIENT", "PAUSE", "3000", "ALL");
+      int sent = RedisStore.REQUEST_QUEUE_SIZE + 5_000;
+
+      List<CompletableFuture<?>> writes = new ArrayList<>();
+      for (int i = 0; i < sent; i++) {
+        writes.add(patient.set("k" + i, bytes("v"), Duration.ofMinutes(1)).toCompletableFuture());
+      }
+
+      // Lettuce checks the bound on its I/O thread: the refusals arrive within moments; no write can
+      // time out (10 s), and none succeeds before the 3 s pause ends.
+      long waiting = sent;
+      for (int i = 0; i < 100 && waiting > RedisStore.REQUEST_QUEUE_SIZE; i++) {
+        Thread.sleep(50);
+        waiting = writes.stream().filter(write -> !write.isDone()).count();
+      }
+      long refused = writes.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+      assertThat(waiting).as("writes held for Redis").isLessThanOrEqualTo(RedisStore.REQUEST_QUEUE_SIZE);
+      assertThat(refused).as("writes refused").isGreaterThanOrEqualTo(sent - RedisStore.REQUEST_QUEUE_SIZE);
     }
   }
 
