@@ -39,13 +39,16 @@ public final class ConfigLoader {
 
   /** Loads a file; {@code env} supplies {@value #REDIS_URI_ENV} and {@value #KEY_PREFIX_ENV}. */
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
-    String text;
+    return parse(file.getFileName().toString(), read(file), env);
+  }
+
+  /** The text of a configuration file. */
+  public static String read(Path file) throws ConfigException {
     try {
-      text = Files.readString(file);
+      return Files.readString(file);
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot read the configuration (" + e + ")"));
     }
-    return parse(file.getFileName().toString(), text, env);
   }
 
   /** Parses YAML text; {@code fileName} prefixes every message. */

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the durations of the configuration: {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}, {@code PT10M}. */
-final class Durations {
+public final class Durations {
 
   static final String ACCEPTED = "use 250ms, 30s, 10m, 1h, 1d or PT10M";
 
@@ -36,5 +36,18 @@ final class Durations {
       }
     }
     return null;
+  }
+
+  /** A duration as the configuration writes it: {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}. */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    long[] units = {86_400_000, 3_600_000, 60_000, 1_000};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (millis != 0 && millis % units[i] == 0) {
+        return millis / units[i] + names[i];
+      }
+    }
+    return millis + "ms";
   }
 }

@@ -30,4 +30,10 @@ public record MethodRule(
     Duration nullTtl,
     boolean stampedeLock,
     boolean enabled,
-    List<EvictRule> evictOn) {}
+    List<EvictRule> evictOn) {
+
+  /** This rule switched on or off. */
+  public MethodRule withEnabled(boolean on) {
+    return new MethodRule(index, signature, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, on, evictOn);
+  }
+}

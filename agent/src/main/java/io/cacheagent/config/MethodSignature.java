@@ -77,6 +77,16 @@ public record MethodSignature(String className, String methodName, List<String> 
     return parameterTypes != null;
   }
 
+  /**
+   * Whether this signature names the concrete method with this canonical name, e.g. {@code
+   * com.acme.Repo#find(long)}: the same, or every overload of that name when it lists no parameters.
+   */
+  public boolean covers(String canonicalName) {
+    return parameterTypes != null
+        ? toString().equals(canonicalName)
+        : canonicalName.startsWith(className + '#' + methodName + '(');
+  }
+
   /** The canonical text: {@code com.acme.Repo#find(long,java.lang.String)}. */
   @Override
   public String toString() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
@@ -27,12 +28,13 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   private static final TypeDescription CACHED_ADVICE = TypeDescription.ForLoadedType.of(CachedMethodAdvice.class);
   private static final TypeDescription EVICTING_ADVICE = TypeDescription.ForLoadedType.of(EvictingMethodAdvice.class);
 
-  private final InstrumentationPlan plan;
+  private final Supplier<InstrumentationPlan> plans;
   private final MethodTable table;
   private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(CacheTransformer.class.getClassLoader());
 
-  CacheTransformer(InstrumentationPlan plan, MethodTable table) {
-    this.plan = plan;
+  /** {@code plans}: the current plan, replaced when the configuration is reloaded. */
+  CacheTransformer(Supplier<InstrumentationPlan> plans, MethodTable table) {
+    this.plans = plans;
     this.table = table;
   }
 
@@ -43,6 +45,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       ClassLoader loader,
       JavaModule module,
       ProtectionDomain protectionDomain) {
+    InstrumentationPlan plan = plans.get();
     List<MethodRule> cachedRules = plan.cachedRules(type.getName());
     List<InstrumentationPlan.WriteRule> writeRules = plan.writeRules(type.getName());
     Set<Object> matched = new HashSet<>();

@@ -6,7 +6,12 @@ import io.cacheagent.config.AgentConfig;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodTable;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
@@ -14,14 +19,26 @@ import net.bytebuddy.utility.JavaModule;
  * Installs the transformer for the configured classes, and only those: a class not named in the
  * configuration is never transformed. Classes loaded before (the agent installs in the background,
  * and may be attached late) are retransformed; advice never changes a class's shape, so that works.
+ * A reloaded configuration replaces the plan, and the loaded classes it newly names are
+ * retransformed, a few at a time.
  */
 public final class Instrumenter {
 
-  private Instrumenter() {}
+  /** Classes retransformed per call, so that no single call holds the JVM for long. */
+  private static final int RETRANSFORM_BATCH = 20;
 
-  /** Installs the advice; returns the number of classes that the configuration names. */
-  public static int install(Instrumentation instrumentation, AgentConfig config, MethodTable table) {
-    InstrumentationPlan plan = new InstrumentationPlan(config);
+  private final Instrumentation instrumentation;
+  private volatile InstrumentationPlan plan;
+
+  private Instrumenter(Instrumentation instrumentation, InstrumentationPlan plan) {
+    this.instrumentation = instrumentation;
+    this.plan = plan;
+  }
+
+  /** Installs the advice for {@code config}. */
+  public static Instrumenter install(Instrumentation instrumentation, AgentConfig config, MethodTable table) {
+    Instrumenter instrumenter = new Instrumenter(instrumentation, new InstrumentationPlan(config));
+    ElementMatcher<TypeDescription> configured = type -> instrumenter.plan.classNames().contains(type.getName());
     new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -30,10 +47,35 @@ public final class Instrumenter {
         .assureReadEdgeTo(instrumentation, CacheBridge.class, Hit.class)
         // The agent's own classes, whatever their names; application classes are matched by name only.
         .ignore(ElementMatchers.any(), ElementMatchers.is(Instrumenter.class.getClassLoader()))
-        .type(ElementMatchers.namedOneOf(plan.classNames().toArray(new String[0])))
-        .transform(new CacheTransformer(plan, table))
+        .type(configured)
+        .transform(new CacheTransformer(() -> instrumenter.plan, table))
         .installOn(instrumentation);
+    return instrumenter;
+  }
+
+  /** The number of classes the current configuration names. */
+  public int classCount() {
     return plan.classNames().size();
+  }
+
+  /** Takes a reloaded configuration; the loaded classes among {@code retransform} are transformed again. */
+  public void reconfigure(AgentConfig config, Set<String> retransform) {
+    plan = new InstrumentationPlan(config);
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (retransform.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
+        loaded.add(type);
+      }
+    }
+    for (int from = 0; from < loaded.size(); from += RETRANSFORM_BATCH) {
+      List<Class<?>> batch = loaded.subList(from, Math.min(loaded.size(), from + RETRANSFORM_BATCH));
+      try {
+        instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
+      } catch (Exception | LinkageError e) {
+        AgentLog.warn("retransform:" + batch.get(0).getName(), "cannot transform " + batch + " again (" + e
+            + "); the methods the reload added there run uncached until a restart");
+      }
+    }
   }
 
   /** Reports each failed transformation once; never lets it reach the application. */

@@ -6,6 +6,8 @@ import io.cacheagent.config.ConfigException;
 import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.instrument.Instrumenter;
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.ops.ConfigWatcher;
+import io.cacheagent.ops.Reloader;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.LocalStore;
 import io.cacheagent.store.RedisStore;
@@ -41,10 +43,13 @@ public final class AgentInstaller {
           + CONFIG_PROPERTY + "=cache-agent.yaml); the application runs without caching");
       return;
     }
+    Path file = Path.of(path);
     if (Boolean.getBoolean("cache.agent.strict")) {
+      String text;
       AgentConfig config;
       try {
-        config = ConfigLoader.load(Path.of(path), System.getenv());
+        text = ConfigLoader.read(file);
+        config = ConfigLoader.parse(file.getFileName().toString(), text, System.getenv());
       } catch (ConfigException e) {
         String message = e.getMessage().replace(
             "cache-agent is disabled and the application runs without caching",
@@ -54,18 +59,40 @@ public final class AgentInstaller {
         }
         throw new IllegalStateException(message);
       }
-      startInBackground(() -> start(instrumentation, config));
+      startInBackground(() -> startAndWatch(instrumentation, file, text, config));
     } else {
       startInBackground(() -> {
+        String text;
         try {
-          start(instrumentation, ConfigLoader.load(Path.of(path), System.getenv()));
+          text = ConfigLoader.read(file);
         } catch (ConfigException e) {
-          for (String line : e.getMessage().split(System.lineSeparator())) {
-            AgentLog.info(line);
-          }
+          e.getMessage().lines().forEach(AgentLog::info);
+          return;
         }
+        AgentConfig config = null;
+        try {
+          config = ConfigLoader.parse(file.getFileName().toString(), text, System.getenv());
+        } catch (ConfigException e) {
+          e.getMessage().lines().forEach(AgentLog::info);
+        }
+        startAndWatch(instrumentation, file, text, config);
       });
     }
+  }
+
+  /**
+   * Starts with {@code config} ({@code null}: it had errors, the agent waits for a valid version),
+   * then applies each valid change of the file.
+   */
+  private static void startAndWatch(Instrumentation instrumentation, Path file, String text, AgentConfig config) {
+    Reloader[] running = {config == null ? null : start(instrumentation, config)};
+    ConfigWatcher.start(file, text, System.getenv(), next -> {
+      if (running[0] == null) {
+        running[0] = start(instrumentation, next);
+      } else {
+        running[0].apply(next);
+      }
+    });
   }
 
   /** One line per cached method when the JVM exits: what the cache did for it. */
@@ -100,16 +127,18 @@ public final class AgentInstaller {
     init.start();
   }
 
-  private static void start(Instrumentation instrumentation, AgentConfig config) {
+  private static Reloader start(Instrumentation instrumentation, AgentConfig config) {
     long started = System.nanoTime();
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
         : new RedisStore(config.redis());
     MethodTable table = new MethodTable(config.keyPrefix(), config.serializationAllow());
     CacheBridge.install(new CacheRuntime(table, store));
-    int classes = Instrumenter.install(instrumentation, config, table);
+    Instrumenter instrumenter = Instrumenter.install(instrumentation, config, table);
     reportAtExit(table);
-    AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(classes, "class") + " from "
-        + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
+    AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
+        + " from " + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
+        + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s");
+    return new Reloader(config, table, instrumenter);
   }
 }

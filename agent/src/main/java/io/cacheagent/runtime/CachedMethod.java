@@ -24,7 +24,8 @@ final class CachedMethod {
       "int", Integer.class, "long", Long.class, "float", Float.class, "double", Double.class);
 
   final String name;
-  final MethodRule rule;
+  /** Replaced whole when the configuration is reloaded. */
+  volatile MethodRule rule;
   final String namespace;
   final String generationKey;
   final ValueCodec codec;

@@ -2,12 +2,16 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.CacheBridge;
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.config.AgentConfig;
+import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.WeakHashMap;
 
 /**
@@ -61,6 +65,8 @@ public final class MethodTable {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null) {
+      cached[known].rule = rule; // transformed again (a reload): the rule may be new
+      publishSwitches();
       return known;
     }
     int id = cached.length;
@@ -77,6 +83,7 @@ public final class MethodTable {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("write " + name + descriptor);
     if (known != null) {
+      writes[known].evictions = List.copyOf(evictions);
       return known;
     }
     int id = writes.length;
@@ -85,6 +92,43 @@ public final class MethodTable {
     writes = grown;
     ids.put("write " + name + descriptor, id);
     return id;
+  }
+
+  /**
+   * Applies a reloaded configuration to the methods already instrumented: each takes the rule
+   * that now covers it, or is switched off when none does; each write method takes the evictions
+   * that now name it. Returns the classes of rules that no instrumented method answers yet (new
+   * methods, new write methods): those must be transformed again if they are loaded.
+   */
+  public synchronized Set<String> reconfigure(AgentConfig config) {
+    Set<String> untransformed = new TreeSet<>();
+    for (MethodRule rule : config.methods()) {
+      if (Arrays.stream(cached).noneMatch(method -> rule.signature().covers(method.name))) {
+        untransformed.add(rule.signature().className());
+      }
+      for (EvictRule eviction : rule.evictOn()) {
+        if (Arrays.stream(writes).noneMatch(write -> eviction.write().covers(write.name))) {
+          untransformed.add(eviction.write().className());
+        }
+      }
+    }
+    for (CachedMethod method : cached) {
+      MethodRule now = config.methods().stream().filter(rule -> rule.signature().covers(method.name)).findFirst().orElse(null);
+      method.rule = now != null ? now : method.rule.withEnabled(false); // removed: its advice stays, inert
+    }
+    for (WriteMethod write : writes) {
+      List<Eviction> evictions = new ArrayList<>();
+      for (MethodRule rule : config.methods()) {
+        for (EvictRule eviction : rule.evictOn()) {
+          if (eviction.write().covers(write.name)) {
+            evictions.add(Eviction.of(eviction, rule, keyPrefix));
+          }
+        }
+      }
+      write.evictions = List.copyOf(evictions);
+    }
+    publishSwitches();
+    return untransformed;
   }
 
   /** The prefix every key starts with. */

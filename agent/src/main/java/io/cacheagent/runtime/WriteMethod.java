@@ -9,7 +9,8 @@ import java.util.List;
 final class WriteMethod {
 
   final String name;
-  final List<Eviction> evictions;
+  /** Replaced whole when the configuration is reloaded. */
+  volatile List<Eviction> evictions;
 
   WriteMethod(String name, List<Eviction> evictions) {
     this.name = name;

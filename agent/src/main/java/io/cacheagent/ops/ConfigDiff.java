@@ -1,0 +1,95 @@
+package io.cacheagent.ops;
+
+import io.cacheagent.config.AgentConfig;
+import io.cacheagent.config.Durations;
+import io.cacheagent.config.EvictRule;
+import io.cacheagent.config.MethodRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/** What a reloaded configuration changes, one line per method or setting, as the log shows it. */
+final class ConfigDiff {
+
+  private ConfigDiff() {}
+
+  /** The changes from {@code before} to {@code after}; empty when they configure the same. */
+  static List<String> lines(AgentConfig before, AgentConfig after) {
+    List<String> lines = new ArrayList<>();
+    if (!Objects.equals(before.redis(), after.redis()) || !before.keyPrefix().equals(after.keyPrefix())
+        || !before.serializationAllow().equals(after.serializationAllow())) {
+      lines.add("redis and serialization settings changed; they take effect at the next restart");
+    }
+    Map<String, MethodRule> old = bySignature(before);
+    Map<String, MethodRule> now = bySignature(after);
+    for (Map.Entry<String, MethodRule> entry : now.entrySet()) {
+      MethodRule was = old.get(entry.getKey());
+      if (was == null) {
+        lines.add("+ " + entry.getKey() + " (" + describe(entry.getValue()) + ")");
+      } else {
+        List<String> changes = changes(was, entry.getValue());
+        if (!changes.isEmpty()) {
+          lines.add(entry.getKey() + ": " + String.join(", ", changes));
+        }
+      }
+    }
+    for (String signature : old.keySet()) {
+      if (!now.containsKey(signature)) {
+        lines.add("- " + signature + " (no longer cached)");
+      }
+    }
+    return lines;
+  }
+
+  private static Map<String, MethodRule> bySignature(AgentConfig config) {
+    Map<String, MethodRule> rules = new LinkedHashMap<>();
+    for (MethodRule rule : config.methods()) {
+      rules.put(rule.signature().toString(), rule);
+    }
+    return rules;
+  }
+
+  private static List<String> changes(MethodRule was, MethodRule now) {
+    List<String> changes = new ArrayList<>();
+    compare(changes, "enabled", was, now, MethodRule::enabled);
+    compare(changes, "ttl", was, now, rule -> Durations.format(rule.ttl()));
+    compare(changes, "ttlJitter", was, now, rule -> percent(rule.ttlJitter()));
+    compare(changes, "key", was, now, rule -> rule.key() == null ? "all arguments" : rule.key().toString());
+    compare(changes, "cacheNulls", was, now, MethodRule::cacheNulls);
+    if (was.cacheNulls() || now.cacheNulls()) { // otherwise it only follows ttl, and matters not
+      compare(changes, "nullTtl", was, now, rule -> Durations.format(rule.nullTtl()));
+    }
+    compare(changes, "stampedeLock", was, now, MethodRule::stampedeLock);
+    compare(changes, "evictOn", was, now, rule -> evictions(rule.evictOn()));
+    return changes;
+  }
+
+  private static void compare(List<String> changes, String name, MethodRule was, MethodRule now, Function<MethodRule, Object> value) {
+    Object before = value.apply(was);
+    Object after = value.apply(now);
+    if (!before.equals(after)) {
+      changes.add(name + " " + before + " -> " + after);
+    }
+  }
+
+  private static String describe(MethodRule rule) {
+    return "ttl " + Durations.format(rule.ttl()) + (rule.enabled() ? "" : ", enabled false")
+        + (rule.evictOn().isEmpty() ? "" : ", evictOn " + evictions(rule.evictOn()));
+  }
+
+  private static String evictions(List<EvictRule> rules) {
+    List<String> texts = new ArrayList<>();
+    for (EvictRule rule : rules) {
+      texts.add(rule.write() + (rule.all() ? " all" : rule.key() == null ? "" : " key " + rule.key())
+          + (rule.before() ? " before" : ""));
+    }
+    return texts.toString();
+  }
+
+  private static String percent(double fraction) {
+    return Math.round(fraction * 1000) / 10.0 + "%";
+  }
+}

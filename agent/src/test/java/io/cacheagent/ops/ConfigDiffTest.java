@@ -1,0 +1,75 @@
+package io.cacheagent.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.config.AgentConfig;
+import io.cacheagent.config.ConfigException;
+import io.cacheagent.config.ConfigLoader;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigDiffTest {
+
+  private static final String BEFORE = """
+      methods:
+        - method: com.acme.Repo#find(long)
+          ttl: 10m
+          evictOn:
+            - method: com.acme.Repo#save(com.acme.P)
+              key: args[0].id
+        - method: com.acme.Repo#search(String)
+        - method: com.acme.Repo#old()
+      """;
+
+  @Test
+  void lines_namesEveryChangedSettingOfEachMethod_andAddedAndRemovedMethods() throws ConfigException {
+    AgentConfig after = parse("""
+        methods:
+          - method: com.acme.Repo#find(long)
+            ttl: 5m
+            enabled: false
+            evictOn:
+              - method: com.acme.Repo#save(com.acme.P)
+                key: args[0].id
+              - method: com.acme.Repo#clear()
+                all: true
+          - method: com.acme.Repo#search(String)
+          - method: com.acme.Repo#count()
+            ttl: 30s
+        """);
+
+    assertThat(ConfigDiff.lines(parse(BEFORE), after)).containsExactly(
+        "com.acme.Repo#find(long): enabled true -> false, ttl 10m -> 5m, evictOn [com.acme.Repo#save(com.acme.P) key [args[0].id]]"
+            + " -> [com.acme.Repo#save(com.acme.P) key [args[0].id], com.acme.Repo#clear() all]",
+        "+ com.acme.Repo#count() (ttl 30s)",
+        "- com.acme.Repo#old() (no longer cached)");
+  }
+
+  @Test
+  void lines_sameMethodsReordered_isNoChange() throws ConfigException {
+    AgentConfig reordered = parse("""
+        methods:
+          - method: com.acme.Repo#old()
+          - method: com.acme.Repo#search(java.lang.String)
+          - method: com.acme.Repo#find(long)
+            ttl: 10m
+            evictOn:
+              - method: com.acme.Repo#save(com.acme.P)
+                key: args[0].id
+        """);
+
+    assertThat(ConfigDiff.lines(parse(BEFORE), reordered)).isEmpty();
+  }
+
+  @Test
+  void lines_redisChanged_saysItWaitsForARestart() throws ConfigException {
+    AgentConfig withRedis = parse("redis:\n  uri: redis://cache:6379/0\n" + BEFORE);
+
+    assertThat(ConfigDiff.lines(parse(BEFORE), withRedis))
+        .containsExactly("redis and serialization settings changed; they take effect at the next restart");
+  }
+
+  private static AgentConfig parse(String yaml) throws ConfigException {
+    return ConfigLoader.parse("cache-agent.yaml", yaml, Map.of());
+  }
+}
