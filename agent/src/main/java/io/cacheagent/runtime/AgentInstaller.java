@@ -86,6 +86,9 @@ public final class AgentInstaller {
    */
   private static void startAndWatch(Instrumentation instrumentation, Path file, String text, AgentConfig config) {
     Reloader[] running = {config == null ? null : start(instrumentation, config)};
+    if (config == null) {
+      AgentLog.info("watching " + file.getFileName() + ": once it is valid, the agent starts");
+    }
     ConfigWatcher.start(file, text, System.getenv(), next -> {
       if (running[0] == null) {
         running[0] = start(instrumentation, next);

@@ -122,4 +122,20 @@ class ReloadIT {
       assertThat(app.call("find 1")).as("still cached: enabled: false was not applied").isEqualTo("Product{1,product-1,10} queries=1");
     }
   }
+
+  @Test
+  void invalidAtStart_theAgentStartsOnceTheFileIsFixed() throws Exception {
+    edit("#findById(long)\n    ttl: 10m\n", "#findById(long)\n    ttl: 10 minutes\n");
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitLog("watching shop.yaml: once it is valid, the agent starts");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+
+      edit("ttl: 10 minutes", "ttl: 10m");
+      app.awaitAgentReady(true);
+
+      app.call("find 1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+    }
+  }
 }
