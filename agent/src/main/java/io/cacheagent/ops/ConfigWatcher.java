@@ -7,8 +7,9 @@ import io.cacheagent.logging.AgentLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /*
  * Watches the configuration file and hands every valid new version to the running agent.
@@ -27,14 +28,17 @@ public final class ConfigWatcher {
 
   private final Path file;
   private final Map<String, String> env;
-  private final Consumer<AgentConfig> apply;
+  private final Function<AgentConfig, List<String>> apply;
   private String inForce;
   private String reported;
+  private volatile int version;
+  private volatile String lastOutcome = "none since start";
 
-  private ConfigWatcher(Path file, String inForce, Map<String, String> env, Consumer<AgentConfig> apply) {
+  private ConfigWatcher(Path file, String inForce, boolean valid, Map<String, String> env, Function<AgentConfig, List<String>> apply) {
     this.file = file;
     this.inForce = inForce;
     this.reported = inForce;
+    this.version = valid ? 1 : 0;
     this.env = env;
     this.apply = apply;
   }
@@ -43,14 +47,31 @@ public final class ConfigWatcher {
    * Starts watching on the daemon thread {@code cache-agent-config-watch}.
    *
    * @param inForce the text of the configuration the agent runs with (or was refused with)
-   * @param apply takes each valid new configuration
+   * @param valid whether that text was a valid configuration
+   * @param apply takes each valid new configuration and returns what it changed, one line each
    */
-  public static void start(Path file, String inForce, Map<String, String> env, Consumer<AgentConfig> apply) {
-    ConfigWatcher watcher = new ConfigWatcher(file, inForce, env, apply);
+  public static ConfigWatcher start(Path file, String inForce, boolean valid, Map<String, String> env,
+      Function<AgentConfig, List<String>> apply) {
+    ConfigWatcher watcher = new ConfigWatcher(file, inForce, valid, env, apply);
     Thread thread = new Thread(watcher::watch, "cache-agent-config-watch");
     thread.setDaemon(true);
     thread.setContextClassLoader(null);
     thread.start();
+    return watcher;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Versions of the file applied so far, the one at start included. */
+  public int version() {
+    return version;
+  }
+
+  /** What the last new version of the file did: its changes, or why it was refused. */
+  public String lastOutcome() {
+    return lastOutcome;
   }
 
   private void watch() {
@@ -68,7 +89,7 @@ public final class ConfigWatcher {
   }
 
   /** Reads the file; applies it when it is new and valid, reports it once when it is new and not. */
-  void check() {
+  public synchronized void check() {
     String text;
     try {
       text = Files.readString(file);
@@ -87,11 +108,15 @@ public final class ConfigWatcher {
     } catch (ConfigException e) {
       e.problems().forEach(AgentLog::info);
       int count = e.problems().size();
-      AgentLog.info(count + (count == 1 ? " config error" : " config errors") + " in the changed " + file.getFileName()
-          + "; the running configuration stays in force");
+      String summary = count + (count == 1 ? " config error" : " config errors") + " in the changed " + file.getFileName()
+          + "; the running configuration stays in force";
+      AgentLog.info(summary);
+      lastOutcome = "refused: " + summary + " (first: " + e.problems().get(0) + ")";
       return;
     }
-    apply.accept(config);
+    List<String> changes = apply.apply(config);
     inForce = text;
+    version++;
+    lastOutcome = "version " + version + ": " + (changes.isEmpty() ? "no change that matters" : String.join("; ", changes));
   }
 }

@@ -24,8 +24,8 @@ public final class Reloader {
     this.instrumenter = instrumenter;
   }
 
-  /** Applies {@code next}; called by the watcher's thread only. */
-  public void apply(AgentConfig next) {
+  /** Applies {@code next} and returns what changed, one line per method; called by the watcher only. */
+  public List<String> apply(AgentConfig next) {
     List<String> changes = ConfigDiff.lines(inForce, next);
     Set<String> retransform = table.reconfigure(next);
     instrumenter.reconfigure(next, retransform);
@@ -36,5 +36,6 @@ public final class Reloader {
     for (String change : changes) {
       AgentLog.info("reloaded " + next.source() + ": " + change);
     }
+    return changes;
   }
 }

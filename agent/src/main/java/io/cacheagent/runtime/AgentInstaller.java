@@ -6,7 +6,9 @@ import io.cacheagent.config.ConfigException;
 import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.instrument.Instrumenter;
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.ops.AgentBean;
 import io.cacheagent.ops.ConfigWatcher;
+import io.cacheagent.ops.JmxExporter;
 import io.cacheagent.ops.Reloader;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.LocalStore;
@@ -14,6 +16,7 @@ import io.cacheagent.store.RedisStore;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Starts the agent inside its isolated class loader (called reflectively by {@code CacheAgent}).
@@ -80,22 +83,33 @@ public final class AgentInstaller {
     }
   }
 
+  /** A started agent: what JMX and reloads need of it. */
+  private record Started(MethodTable table, CacheStore store, Reloader reloader) {}
+
   /**
    * Starts with {@code config} ({@code null}: it had errors, the agent waits for a valid version),
-   * then applies each valid change of the file.
+   * then applies each valid change of the file, and shows itself in JMX.
    */
   private static void startAndWatch(Instrumentation instrumentation, Path file, String text, AgentConfig config) {
-    Reloader[] running = {config == null ? null : start(instrumentation, config)};
-    if (config == null) {
+    Started[] started = {config == null ? null : start(instrumentation, config)};
+    ConfigWatcher[] watcher = {null};
+    watcher[0] = ConfigWatcher.start(file, text, config != null, System.getenv(), next -> {
+      if (started[0] != null) {
+        return started[0].reloader().apply(next);
+      }
+      started[0] = start(instrumentation, next);
+      export(started[0], watcher[0]);
+      return List.of("the agent started");
+    });
+    if (started[0] != null) {
+      export(started[0], watcher[0]);
+    } else {
       AgentLog.info("watching " + file.getFileName() + ": once it is valid, the agent starts");
     }
-    ConfigWatcher.start(file, text, System.getenv(), next -> {
-      if (running[0] == null) {
-        running[0] = start(instrumentation, next);
-      } else {
-        running[0].apply(next);
-      }
-    });
+  }
+
+  private static void export(Started started, ConfigWatcher watcher) {
+    JmxExporter.start(started.table(), started.store(), new AgentBean(started.store(), watcher));
   }
 
   /** One line per cached method when the JVM exits: what the cache did for it. */
@@ -130,7 +144,7 @@ public final class AgentInstaller {
     init.start();
   }
 
-  private static Reloader start(Instrumentation instrumentation, AgentConfig config) {
+  private static Started start(Instrumentation instrumentation, AgentConfig config) {
     long started = System.nanoTime();
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
@@ -142,6 +156,6 @@ public final class AgentInstaller {
     AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
         + " from " + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
         + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s");
-    return new Reloader(config, table, instrumenter);
+    return new Started(table, store, new Reloader(config, table, instrumenter));
   }
 }

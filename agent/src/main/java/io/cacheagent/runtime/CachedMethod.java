@@ -66,6 +66,10 @@ final class CachedMethod {
     return Duration.ofMillis(Math.max(1, millis - cut));
   }
 
+  ClassLoader loader() {
+    return loader;
+  }
+
   String keyFor(Object[] args) throws UnstableArgumentException {
     return CacheKeys.key(namespace, rule.key(), args);
   }

@@ -5,6 +5,7 @@ import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -129,6 +130,21 @@ public final class MethodTable {
     }
     publishSwitches();
     return untransformed;
+  }
+
+  /** Switches one method on or off (an operator's action); the next reload sets it as the file says. */
+  synchronized void setEnabled(CachedMethod method, boolean on) {
+    method.rule = method.rule.withEnabled(on);
+    publishSwitches();
+  }
+
+  /** Every cached method instrumented so far, with what an operator may do to it. */
+  public List<MethodControl> controls(CacheStore store) {
+    List<MethodControl> controls = new ArrayList<>();
+    for (CachedMethod method : cached) {
+      controls.add(new MethodControl(method, this, store));
+    }
+    return controls;
   }
 
   /** The prefix every key starts with. */

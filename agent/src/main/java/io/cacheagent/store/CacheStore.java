@@ -46,6 +46,11 @@ public interface CacheStore extends AutoCloseable {
   void release(String key, byte[] token);
 
 
+  /** {@code connected}, {@code not connected}, {@code circuit open}, or {@code in-process}. */
+  default String state() {
+    return "in-process";
+  }
+
   /** What this store is, for the log: never contains a password. */
   String describe();
 

@@ -129,6 +129,11 @@ public final class RedisStore implements CacheStore {
     return current != null && current.isOpen();
   }
 
+  @Override
+  public String state() {
+    return !isConnected() ? "not connected" : breaker.isOpen() ? "circuit open" : "connected";
+  }
+
   /** Whether reads are currently skipped because Redis failed several in a row. */
   public boolean isCircuitOpen() {
     return breaker.isOpen();

@@ -124,6 +124,11 @@ final class AppProcess implements AutoCloseable {
     return redis ? awaitLog("[cache-agent] connected to") : this;
   }
 
+  /** The process id, e.g. to attach to it. */
+  long pid() {
+    return process.pid();
+  }
+
   String log() {
     return stderr.toString();
   }

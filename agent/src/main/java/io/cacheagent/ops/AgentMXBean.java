@@ -1,0 +1,23 @@
+package io.cacheagent.ops;
+
+/** The agent in JMX ({@code io.cacheagent:type=Agent}): its store, its configuration, and a reload. */
+public interface AgentMXBean {
+
+  /** Where entries live, e.g. {@code redis redis://cache:6379/0 (command timeout 50ms)}. */
+  String getStore();
+
+  /** {@code connected}, {@code not connected}, {@code circuit open} (Redis failed, probed once a second) or {@code in-process}. */
+  String getStoreState();
+
+  /** The configuration file the agent watches. */
+  String getConfigFile();
+
+  /** How many versions of the file have been applied, the one at start included. */
+  int getConfigVersion();
+
+  /** What the last applied change did, one line per method, or what was wrong with a refused one. */
+  String getLastReload();
+
+  /** Reads the configuration file now instead of within the next second. */
+  void reload();
+}

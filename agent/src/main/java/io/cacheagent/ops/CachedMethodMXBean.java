@@ -1,0 +1,35 @@
+package io.cacheagent.ops;
+
+/**
+ * One cached method in JMX ({@code io.cacheagent:type=CachedMethod,name="com.acme.Repo#find(long)"}):
+ * what the cache did for it since the JVM started, its switch, and an operation to drop its entries.
+ */
+public interface CachedMethodMXBean {
+
+  /** The concrete method, e.g. {@code com.acme.Repo#find(long)}. */
+  String getMethod();
+
+  long getHits();
+
+  long getMisses();
+
+  /** Hits divided by hits plus misses; 0 before the first call. */
+  double getHitRatio();
+
+  /** Misses answered by a concurrent call's load of the same key. */
+  long getCoalesced();
+
+  /** Calls that ran without the cache: Redis did not answer, an eviction was missed, an argument had no stable value. */
+  long getUncached();
+
+  /** Entries that could not be used or stored: undecodable, refused by the allow list, unencodable. */
+  long getErrors();
+
+  boolean isEnabled();
+
+  /** Switches the method on or off, until the configuration file next changes. */
+  void setEnabled(boolean enabled);
+
+  /** Drops every entry of the method, in every JVM that shares the Redis. */
+  void dropAllEntries();
+}

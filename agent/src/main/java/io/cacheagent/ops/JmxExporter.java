@@ -1,0 +1,136 @@
+package io.cacheagent.ops;
+
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.runtime.MethodControl;
+import io.cacheagent.runtime.MethodTable;
+import io.cacheagent.store.CacheStore;
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.Set;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/*
+ * Publishes the agent and each cached method as MXBeans in the platform MBean server, where
+ * jconsole, VisualVM and JMX exporters find them.
+ *
+ * Methods are registered as their classes are instrumented, which happens inside class loading; a
+ * JMX call there could load classes of its own and deadlock. So a daemon thread looks for new
+ * methods once a second and registers them from outside.
+ */
+public final class JmxExporter {
+
+  /** The domain of every name the agent registers. */
+  public static final String DOMAIN = "io.cacheagent";
+
+  private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+  private final MethodTable table;
+  private final CacheStore store;
+  private final Set<String> registered = new HashSet<>();
+
+  private JmxExporter(MethodTable table, CacheStore store) {
+    this.table = table;
+    this.store = store;
+  }
+
+  /** Registers the agent's MXBean now, and each method's within a second of its instrumentation. */
+  public static void start(MethodTable table, CacheStore store, AgentMXBean agent) {
+    JmxExporter exporter = new JmxExporter(table, store);
+    try {
+      exporter.server.registerMBean(agent, new ObjectName(DOMAIN + ":type=Agent"));
+    } catch (JMException e) {
+      AgentLog.warn("jmx", "cannot register the agent in JMX (" + e + "); the cache works, but not visible there");
+      return;
+    }
+    Thread thread = new Thread(exporter::run, "cache-agent-jmx");
+    thread.setDaemon(true);
+    thread.setContextClassLoader(null);
+    thread.start();
+  }
+
+  private void run() {
+    while (true) {
+      try {
+        registerNewMethods();
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | JMException e) {
+        AgentLog.warn("jmx", "cannot register a cached method in JMX (" + e + ")");
+      }
+    }
+  }
+
+  private void registerNewMethods() throws JMException {
+    for (MethodControl method : table.controls(store)) {
+      String key = method.name() + "@" + method.loaderId();
+      if (registered.add(key)) {
+        ObjectName name = new ObjectName(DOMAIN + ":type=CachedMethod,name=" + ObjectName.quote(method.name()));
+        if (server.isRegistered(name)) { // the same method in a second class loader
+          name = new ObjectName(DOMAIN + ":type=CachedMethod,name=" + ObjectName.quote(method.name())
+              + ",loader=" + Integer.toHexString(method.loaderId()));
+        }
+        server.registerMBean(new CachedMethodBean(method), name);
+      }
+    }
+  }
+
+  /** One method's MXBean over its MethodControl. */
+  private record CachedMethodBean(MethodControl method) implements CachedMethodMXBean {
+
+    @Override
+    public String getMethod() {
+      return method.name();
+    }
+
+    @Override
+    public long getHits() {
+      return method.hits();
+    }
+
+    @Override
+    public long getMisses() {
+      return method.misses();
+    }
+
+    @Override
+    public double getHitRatio() {
+      long hits = method.hits();
+      long calls = hits + method.misses();
+      return calls == 0 ? 0 : (double) hits / calls;
+    }
+
+    @Override
+    public long getCoalesced() {
+      return method.coalesced();
+    }
+
+    @Override
+    public long getUncached() {
+      return method.uncached();
+    }
+
+    @Override
+    public long getErrors() {
+      return method.errors();
+    }
+
+    @Override
+    public boolean isEnabled() {
+      return method.enabled();
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+      method.enable(enabled);
+      AgentLog.info("JMX: " + method.name() + " switched " + (enabled ? "on" : "off") + " until the configuration file changes");
+    }
+
+    @Override
+    public void dropAllEntries() {
+      method.dropAllEntries();
+      AgentLog.info("JMX: dropped every entry of " + method.name());
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.tools.attach.VirtualMachine;
+import io.cacheagent.testkit.RedisEndpoint;
+import io.cacheagent.testkit.RedisExtension;
+import java.nio.file.Path;
+import java.util.UUID;
+import javax.management.Attribute;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's MXBeans, read and driven over JMX from outside the app's JVM, as jconsole does. */
+@ExtendWith(RedisExtension.class)
+class JmxIT {
+
+  private static final ObjectName AGENT = name("io.cacheagent:type=Agent");
+  private static final ObjectName FIND_BY_ID =
+      name("io.cacheagent:type=CachedMethod,name=" + ObjectName.quote("com.acme.shop.ProductRepository#findById(long)"));
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void cachedMethodBean_countsAKnownSequenceOfCalls_andItsSwitchAndDropWork(RedisEndpoint redis) throws Exception {
+    Path config = Configs.write(dir, "shop.yaml", Configs.shop(redis.uri(), "jmx-" + UUID.randomUUID()));
+    try (AppProcess app = AppProcess.shop(config); JMXConnector jmx = connect(app)) {
+      app.awaitAgentReady(true);
+      app.call("find 1");
+      app.call("find 1");
+      app.call("find 2");
+      MBeanServerConnection beans = jmx.getMBeanServerConnection();
+      awaitRegistered(beans, FIND_BY_ID);
+
+      assertThat(beans.getAttribute(FIND_BY_ID, "Hits")).isEqualTo(1L);
+      assertThat(beans.getAttribute(FIND_BY_ID, "Misses")).isEqualTo(2L);
+      assertThat((double) beans.getAttribute(FIND_BY_ID, "HitRatio")).isEqualTo(1.0 / 3);
+      assertThat(beans.getAttribute(FIND_BY_ID, "Enabled")).isEqualTo(true);
+
+      beans.setAttribute(FIND_BY_ID, new Attribute("Enabled", false));
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+      beans.setAttribute(FIND_BY_ID, new Attribute("Enabled", true));
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+
+      beans.invoke(FIND_BY_ID, "dropAllEntries", null, null);
+      assertThat(app.call("find 1")).as("the entry was dropped").isEqualTo("Product{1,product-1,10} queries=4");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=4");
+
+      assertThat(beans.getAttribute(AGENT, "StoreState")).isEqualTo("connected");
+      assertThat(beans.getAttribute(AGENT, "ConfigVersion")).isEqualTo(1);
+      assertThat(beans.getAttribute(AGENT, "ConfigFile")).isEqualTo(config.toAbsolutePath().toString());
+      assertThat(app.log()).contains("[cache-agent] JMX: com.acme.shop.ProductRepository#findById(long) switched off until the"
+          + " configuration file changes");
+    }
+  }
+
+  private static JMXConnector connect(AppProcess app) throws Exception {
+    VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
+    try {
+      return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+    } finally {
+      vm.detach();
+    }
+  }
+
+  private static void awaitRegistered(MBeanServerConnection beans, ObjectName name) throws Exception {
+    for (int i = 0; i < 100 && !beans.isRegistered(name); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(beans.isRegistered(name)).as(name + " registered").isTrue();
+  }
+
+  private static ObjectName name(String text) {
+    try {
+      return new ObjectName(text);
+    } catch (javax.management.MalformedObjectNameException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
