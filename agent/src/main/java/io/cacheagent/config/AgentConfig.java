@@ -11,10 +11,11 @@ import java.util.List;
  * @param keyPrefix every key the agent writes starts with it
  * @param serializationAllow packages and classes that entries may hold besides those allowed by
  *     default ({@code serialization.allow})
+ * @param metrics the Prometheus endpoint and the summary line, both off by default
  * @param methods the cached methods, in file order
  */
-public record AgentConfig(
-    String source, RedisSettings redis, String keyPrefix, List<String> serializationAllow, List<MethodRule> methods) {
+public record AgentConfig(String source, RedisSettings redis, String keyPrefix, List<String> serializationAllow,
+    MetricsSettings metrics, List<MethodRule> methods) {
 
   /** Default of {@code redis.keyPrefix}. */
   public static final String DEFAULT_KEY_PREFIX = "cache-agent";

@@ -30,10 +30,11 @@ public final class ConfigLoader {
   /** Environment variable that overrides {@code redis.keyPrefix} (e.g. one prefix per environment). */
   public static final String KEY_PREFIX_ENV = "CACHE_AGENT_KEY_PREFIX";
 
-  private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "methods");
+  private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
   private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
   private static final List<String> DEFAULTS_KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
+  private static final List<String> METRICS_KEYS = List.of("port", "statsInterval");
 
   private ConfigLoader() {}
 
@@ -113,6 +114,8 @@ public final class ConfigLoader {
       }
     }
 
+    MetricsSettings metrics = top.containsKey("metrics") ? readMetrics(in, top.get("metrics")) : MetricsSettings.NONE;
+
     List<MethodRule> methods = new ArrayList<>();
     Node methodsNode = top.get("methods");
     if (methodsNode == null) {
@@ -139,7 +142,18 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw problems.toException();
     }
-    return new AgentConfig(fileName, redis, keyPrefix, allow, List.copyOf(methods));
+    return new AgentConfig(fileName, redis, keyPrefix, allow, metrics, List.copyOf(methods));
+  }
+
+  private static MetricsSettings readMetrics(YamlReader in, Node node) {
+    Map<String, Node> metrics = in.mapping(node, "metrics", METRICS_KEYS);
+    if (metrics == null) {
+      return MetricsSettings.NONE;
+    }
+    int port = metrics.containsKey("port") ? in.port(metrics.get("port"), "metrics.port") : 0;
+    Duration interval = metrics.containsKey("statsInterval")
+        ? in.positiveDuration(metrics.get("statsInterval"), "metrics.statsInterval", null) : null;
+    return new MetricsSettings(port, interval);
   }
 
   private static MethodDefaults readDefaults(YamlReader in, Node node) {

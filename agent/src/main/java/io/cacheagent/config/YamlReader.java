@@ -119,6 +119,24 @@ final class YamlReader {
     return List.copyOf(names);
   }
 
+  /** A TCP port from 1 to 65535; 0 (with a problem) otherwise. */
+  int port(Node node, String path) {
+    String text = scalar(node, path);
+    if (text == null) {
+      return 0;
+    }
+    try {
+      int port = Integer.parseInt(text.strip());
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(node, path + " \"" + text + "\" is not a port; use a number from 1 to 65535, e.g. 9404");
+    return 0;
+  }
+
   boolean bool(Node node, String path, boolean fallback) {
     Boolean value = bool(node, path);
     return value != null ? value : fallback;

@@ -25,6 +25,13 @@ public interface CachedMethodMXBean {
   /** Entries that could not be used or stored: undecodable, refused by the allow list, unencodable. */
   long getErrors();
 
+  /** Median time the method ran on a miss, in milliseconds, since the JVM started. */
+  double getLoadMillisP50();
+
+  double getLoadMillisP90();
+
+  double getLoadMillisP99();
+
   boolean isEnabled();
 
   /** Switches the method on or off, until the configuration file next changes. */

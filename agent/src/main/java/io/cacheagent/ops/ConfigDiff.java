@@ -20,8 +20,8 @@ final class ConfigDiff {
   static List<String> lines(AgentConfig before, AgentConfig after) {
     List<String> lines = new ArrayList<>();
     if (!Objects.equals(before.redis(), after.redis()) || !before.keyPrefix().equals(after.keyPrefix())
-        || !before.serializationAllow().equals(after.serializationAllow())) {
-      lines.add("redis and serialization settings changed; they take effect at the next restart");
+        || !before.serializationAllow().equals(after.serializationAllow()) || !before.metrics().equals(after.metrics())) {
+      lines.add("redis, serialization or metrics settings changed; they take effect at the next restart");
     }
     Map<String, MethodRule> old = bySignature(before);
     Map<String, MethodRule> now = bySignature(after);

@@ -117,6 +117,21 @@ public final class JmxExporter {
     }
 
     @Override
+    public double getLoadMillisP50() {
+      return method.loadSeconds(50) * 1000;
+    }
+
+    @Override
+    public double getLoadMillisP90() {
+      return method.loadSeconds(90) * 1000;
+    }
+
+    @Override
+    public double getLoadMillisP99() {
+      return method.loadSeconds(99) * 1000;
+    }
+
+    @Override
     public boolean isEnabled() {
       return method.enabled();
     }

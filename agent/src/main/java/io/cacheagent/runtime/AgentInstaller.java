@@ -9,6 +9,7 @@ import io.cacheagent.logging.AgentLog;
 import io.cacheagent.ops.AgentBean;
 import io.cacheagent.ops.ConfigWatcher;
 import io.cacheagent.ops.JmxExporter;
+import io.cacheagent.ops.MetricsPublisher;
 import io.cacheagent.ops.Reloader;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.LocalStore;
@@ -98,18 +99,19 @@ public final class AgentInstaller {
         return started[0].reloader().apply(next);
       }
       started[0] = start(instrumentation, next);
-      export(started[0], watcher[0]);
+      export(started[0], watcher[0], next);
       return List.of("the agent started");
     });
     if (started[0] != null) {
-      export(started[0], watcher[0]);
+      export(started[0], watcher[0], config);
     } else {
       AgentLog.info("watching " + file.getFileName() + ": once it is valid, the agent starts");
     }
   }
 
-  private static void export(Started started, ConfigWatcher watcher) {
+  private static void export(Started started, ConfigWatcher watcher, AgentConfig config) {
     JmxExporter.start(started.table(), started.store(), new AgentBean(started.store(), watcher));
+    MetricsPublisher.start(config.metrics(), started.table(), started.store());
   }
 
   /** One line per cached method when the JVM exits: what the cache did for it. */

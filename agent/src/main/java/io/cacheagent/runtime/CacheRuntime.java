@@ -45,7 +45,7 @@ public final class CacheRuntime implements Dispatcher {
    * A call that missed: where to store its result, under which generation, and the bytes it saw
    * there ({@code null}: none), so that the store only replaces what it saw.
    */
-  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken) {}
+  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long startedNanos) {}
 
   /** The generation of a Miss when the store did not answer: its result is shared with its peers, never stored. */
   private static final long NO_STORE = 0;
@@ -156,7 +156,7 @@ public final class CacheRuntime implements Dispatcher {
       }
     }
     (generation == NO_STORE ? method.stats.uncached : method.stats.misses).increment();
-    return new Miss(key, generation, seen, load, leaseToken);
+    return new Miss(key, generation, seen, load, leaseToken, System.nanoTime());
   }
 
   private static Hit decode(CachedMethod method, byte[] entry) {
@@ -197,6 +197,7 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null || !(call instanceof Miss miss)) {
       return;
     }
+    method.stats.loadNanos.recordValue(Math.max(0, System.nanoTime() - miss.startedNanos()));
     byte[] entry = null;
     try {
       if (miss.generation() == NO_STORE && !miss.load().hasFollowers()) {

@@ -49,6 +49,33 @@ public final class MethodControl {
     return method.stats.undecodable.sum() + method.stats.refused.sum() + method.stats.unencodable.sum();
   }
 
+  /** Misses whose method ran and returned (the loads timed). */
+  public long loads() {
+    return method.stats.loadNanos.getTotalCount();
+  }
+
+  /** The time a load took at this percentile (0-100), in seconds; 0 before the first load. */
+  public double loadSeconds(double percentile) {
+    return method.stats.loadNanos.getValueAtPercentile(percentile) / 1e9;
+  }
+
+  /** The total time of all loads, in seconds (from the histogram: within 1%). */
+  public double loadSecondsSum() {
+    return method.stats.loadNanos.getMean() * method.stats.loadNanos.getTotalCount() / 1e9;
+  }
+
+  public long undecodable() {
+    return method.stats.undecodable.sum();
+  }
+
+  public long refused() {
+    return method.stats.refused.sum();
+  }
+
+  public long unencodable() {
+    return method.stats.unencodable.sum();
+  }
+
   public boolean enabled() {
     return method.rule.enabled();
   }

@@ -1,6 +1,8 @@
 package io.cacheagent.runtime;
 
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 
 /** Counters of one cached method; contention-free on the hot path. */
 final class MethodStats {
@@ -13,6 +15,8 @@ final class MethodStats {
   /** Entries naming a class outside the allow list: possibly planted, never instantiated. */
   final LongAdder refused = new LongAdder();
   final LongAdder unencodable = new LongAdder();
+  /** How long the method ran on each miss, in nanoseconds (2 significant digits, resizes itself). */
+  final Histogram loadNanos = new ConcurrentHistogram(2);
 
   @Override
   public String toString() {

@@ -66,7 +66,7 @@ class ConfigDiffTest {
     AgentConfig withRedis = parse("redis:\n  uri: redis://cache:6379/0\n" + BEFORE);
 
     assertThat(ConfigDiff.lines(parse(BEFORE), withRedis))
-        .containsExactly("redis and serialization settings changed; they take effect at the next restart");
+        .containsExactly("redis, serialization or metrics settings changed; they take effect at the next restart");
   }
 
   private static AgentConfig parse(String yaml) throws ConfigException {

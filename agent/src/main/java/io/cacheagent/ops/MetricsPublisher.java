@@ -1,0 +1,84 @@
+package io.cacheagent.ops;
+
+import com.sun.net.httpserver.HttpServer;
+import io.cacheagent.config.MetricsSettings;
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.runtime.MethodControl;
+import io.cacheagent.runtime.MethodTable;
+import io.cacheagent.store.CacheStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes what {@code metrics} asks for: the Prometheus endpoint ({@code metrics.port}, all
+ * interfaces, {@code GET /metrics}) and the summary line in the log ({@code metrics.statsInterval}).
+ * Both run on daemon threads of their own; nothing is served unless configured.
+ */
+public final class MetricsPublisher {
+
+  private MetricsPublisher() {}
+
+  public static void start(MetricsSettings settings, MethodTable table, CacheStore store) {
+    if (settings.port() > 0) {
+      serve(settings.port(), table, store);
+    }
+    if (settings.statsInterval() != null) {
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "cache-agent-stats"));
+      long millis = settings.statsInterval().toMillis();
+      timer.scheduleAtFixedRate(() -> AgentLog.info(summary(table.controls(store), store)), millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static void serve(int port, MethodTable table, CacheStore store) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+      server.setExecutor(Executors.newSingleThreadExecutor(task -> daemon(task, "cache-agent-metrics")));
+      server.createContext("/metrics", exchange -> {
+        byte[] body = PrometheusText.render(table.controls(store), store).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      });
+      server.start();
+      AgentLog.info("metrics: http://0.0.0.0:" + port + "/metrics");
+    } catch (IOException | RuntimeException e) {
+      AgentLog.warn("metrics-port", "cannot serve metrics on port " + port + " (" + e + "); the cache works without them");
+    }
+  }
+
+  /** One line over all cached methods, e.g. {@code stats: 3 methods, 1520 calls, hit ratio 91.2%, ...}. */
+  static String summary(List<MethodControl> methods, CacheStore store) {
+    long hits = 0;
+    long misses = 0;
+    long coalesced = 0;
+    long uncached = 0;
+    long errors = 0;
+    for (MethodControl m : methods) {
+      hits += m.hits();
+      misses += m.misses();
+      coalesced += m.coalesced();
+      uncached += m.uncached();
+      errors += m.errors();
+    }
+    long calls = hits + misses + coalesced + uncached;
+    return String.format(Locale.ROOT, "stats: %d cached methods, %d calls: %d hits, %d misses, %d coalesced, %d uncached;"
+            + " hit ratio %.1f%%; %d entry errors; store %s", methods.size(), calls, hits, misses, coalesced, uncached,
+        calls == 0 ? 0.0 : 100.0 * (hits + coalesced) / calls, errors, store.state());
+  }
+
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.setContextClassLoader(null);
+    return thread;
+  }
+}
