@@ -18,8 +18,19 @@ import java.util.jar.JarFile;
 public final class CacheAgent {
 
   private static final String INSTALLER = "io.cacheagent.runtime.AgentInstaller";
+  private static final String COMMAND = "io.cacheagent.ops.Command";
 
   private CacheAgent() {}
+
+  /** {@code java -jar cache-agent.jar stats <pid>}: the commands, run inside the isolated class loader. */
+  public static void main(String[] args) throws Exception {
+    File agentJar = agentJar();
+    IsolatedClassLoader.checkIsAgentJar(agentJar);
+    Object code = Class.forName(COMMAND, true, new IsolatedClassLoader(agentJar))
+        .getMethod("run", String[].class, java.io.PrintStream.class, java.io.PrintStream.class)
+        .invoke(null, args, System.out, System.err);
+    System.exit((Integer) code);
+  }
 
   /** Called by the JVM for {@code -javaagent:}; never throws unless strict mode asks it to. */
   public static void premain(String agentArgs, Instrumentation instrumentation) {

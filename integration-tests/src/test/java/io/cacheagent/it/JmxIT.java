@@ -61,6 +61,27 @@ class JmxIT {
     }
   }
 
+  @Test
+  void statsCommand_printsThePerMethodTableOfARunningJvm(RedisEndpoint redis) throws Exception {
+    Path config = Configs.write(dir, "shop.yaml", Configs.shop(redis.uri(), "stats-" + UUID.randomUUID()));
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitAgentReady(true);
+      app.call("find 1");
+      app.call("find 1");
+      app.call("find 2");
+      Thread.sleep(1_500); // the MXBeans of new methods are registered within a second
+
+      Process stats = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())).redirectErrorStream(true).start();
+      String output = new String(stats.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+      assertThat(stats.waitFor()).as(output).isZero();
+      assertThat(output).contains("JVM " + app.pid() + ": store redis " + redis.uri() + " (command timeout 500ms), connected;"
+          + " configuration " + config.toAbsolutePath() + ", version 1");
+      assertThat(output).containsPattern("com\\.acme\\.shop\\.ProductRepository#findById\\(long\\) +true +1 +2 +33\\.3% +0 +0 +0 ");
+    }
+  }
+
   private static JMXConnector connect(AppProcess app) throws Exception {
     VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
     try {
