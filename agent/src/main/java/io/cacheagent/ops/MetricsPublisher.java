@@ -70,8 +70,9 @@ public final class MetricsPublisher {
       errors += m.errors();
     }
     long calls = hits + misses + coalesced + uncached;
-    return String.format(Locale.ROOT, "stats: %d cached methods, %d calls: %d hits, %d misses, %d coalesced, %d uncached;"
-            + " hit ratio %.1f%%; %d entry errors; store %s", methods.size(), calls, hits, misses, coalesced, uncached,
+    return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits, %d misses, %d coalesced, %d uncached;"
+            + " hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls, hits, misses,
+        coalesced, uncached,
         calls == 0 ? 0.0 : 100.0 * (hits + coalesced) / calls, errors, store.state());
   }
 
