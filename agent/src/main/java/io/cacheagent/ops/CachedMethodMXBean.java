@@ -22,6 +22,9 @@ public interface CachedMethodMXBean {
   /** Calls that ran without the cache: Redis did not answer, an eviction was missed, an argument had no stable value. */
   long getUncached();
 
+  /** Evictions that write methods ran on its entries, by key or all. */
+  long getEvictions();
+
   /** Entries that could not be used or stored: undecodable, refused by the allow list, unencodable. */
   long getErrors();
 

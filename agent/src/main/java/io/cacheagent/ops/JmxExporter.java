@@ -112,6 +112,11 @@ public final class JmxExporter {
     }
 
     @Override
+    public long getEvictions() {
+      return method.evictions();
+    }
+
+    @Override
     public long getErrors() {
       return method.errors();
     }

@@ -32,6 +32,10 @@ final class PrometheusText {
       sample(out, "cache_agent_entry_errors_total", m, "kind", "refused", m.refused());
       sample(out, "cache_agent_entry_errors_total", m, "kind", "unencodable", m.unencodable());
     }
+    header(out, "cache_agent_evictions_total", "counter", "Evictions that write methods ran on the method's entries, by key or all.");
+    for (MethodControl m : methods) {
+      sample(out, "cache_agent_evictions_total", m, null, null, m.evictions());
+    }
     header(out, "cache_agent_load_seconds", "summary", "How long the method ran on a miss, since the JVM started.");
     for (MethodControl m : methods) {
       for (double quantile : QUANTILES) {

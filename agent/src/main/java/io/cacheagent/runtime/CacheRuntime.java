@@ -54,7 +54,7 @@ public final class CacheRuntime implements Dispatcher {
     this.table = table;
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
-    this.evictions = new Evictions(store, loads, missedEvictions);
+    this.evictions = new Evictions(table, store, loads, missedEvictions);
   }
 
   @Override

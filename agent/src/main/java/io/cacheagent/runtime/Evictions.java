@@ -14,11 +14,13 @@ import java.util.concurrent.CompletionStage;
  */
 final class Evictions {
 
+  private final MethodTable table;
   private final CacheStore store;
   private final InFlightLoads loads;
   private final MissedEvictions missed;
 
-  Evictions(CacheStore store, InFlightLoads loads, MissedEvictions missed) {
+  Evictions(MethodTable table, CacheStore store, InFlightLoads loads, MissedEvictions missed) {
+    this.table = table;
     this.store = store;
     this.loads = loads;
     this.missed = missed;
@@ -40,6 +42,7 @@ final class Evictions {
           loads.evicted(key);
           written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
         }
+        table.evicted(eviction.cachedName());
         written.whenComplete((ok, failure) -> {
           if (failure != null) {
             missed.record(eviction.generationKey(), eviction.cachedName(), failure);

@@ -44,6 +44,11 @@ public final class MethodControl {
     return method.stats.uncached.sum();
   }
 
+  /** Evictions that writes ran on this method's entries (by key or all). */
+  public long evictions() {
+    return table.evictions(method.rule.signature().toString());
+  }
+
   /** Entries that could not be used or stored: undecodable, refused and unencodable. */
   public long errors() {
     return method.stats.undecodable.sum() + method.stats.refused.sum() + method.stats.unencodable.sum();

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Gives every instrumented method the integer id that its advice carries as a constant, and finds
@@ -31,6 +33,8 @@ public final class MethodTable {
   private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
   private volatile CachedMethod[] cached = new CachedMethod[0];
   private volatile WriteMethod[] writes = new WriteMethod[0];
+  /** Evictions run, by the configured signature of the cached method they evict from. */
+  private final Map<String, LongAdder> evictions = new ConcurrentHashMap<>();
 
   /** {@code serializationAllow}: packages and classes that any entry may hold besides each method's own. */
   public MethodTable(String keyPrefix, List<String> serializationAllow) {
@@ -145,6 +149,17 @@ public final class MethodTable {
       controls.add(new MethodControl(method, this, store));
     }
     return controls;
+  }
+
+  /** Counts an eviction from the cached method configured as {@code cachedName}. */
+  void evicted(String cachedName) {
+    evictions.computeIfAbsent(cachedName, name -> new LongAdder()).increment();
+  }
+
+  /** Evictions run so far from the cached method configured as {@code cachedName}. */
+  long evictions(String cachedName) {
+    LongAdder count = evictions.get(cachedName);
+    return count == null ? 0 : count.sum();
   }
 
   /** The prefix every key starts with. */

@@ -43,15 +43,20 @@ class JmxIT {
       assertThat(beans.getAttribute(FIND_BY_ID, "Misses")).isEqualTo(2L);
       assertThat((double) beans.getAttribute(FIND_BY_ID, "HitRatio")).isEqualTo(1.0 / 3);
       assertThat(beans.getAttribute(FIND_BY_ID, "Enabled")).isEqualTo(true);
+      assertThat(beans.getAttribute(FIND_BY_ID, "Evictions")).isEqualTo(0L);
+      assertThat((double) beans.getAttribute(FIND_BY_ID, "LoadMillisP99")).isPositive();
 
       beans.setAttribute(FIND_BY_ID, new Attribute("Enabled", false));
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
       beans.setAttribute(FIND_BY_ID, new Attribute("Enabled", true));
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
 
+      app.call("save 2 renamed");
+      assertThat(beans.getAttribute(FIND_BY_ID, "Evictions")).isEqualTo(1L);
+
       beans.invoke(FIND_BY_ID, "dropAllEntries", null, null);
-      assertThat(app.call("find 1")).as("the entry was dropped").isEqualTo("Product{1,product-1,10} queries=4");
-      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=4");
+      assertThat(app.call("find 1")).as("the entry was dropped").isEqualTo("Product{1,product-1,10} queries=5");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=5");
 
       assertThat(beans.getAttribute(AGENT, "StoreState")).isEqualTo("connected");
       assertThat(beans.getAttribute(AGENT, "ConfigVersion")).isEqualTo(1);

@@ -47,6 +47,7 @@ class MetricsIT {
           "cache_agent_calls_total{" + FIND + ",result=\"uncached\"} 0\n",
           "cache_agent_entry_errors_total{" + FIND + ",kind=\"refused\"} 0\n",
           "# TYPE cache_agent_load_seconds summary\n",
+          "cache_agent_evictions_total{" + FIND + "} 0\n",
           "cache_agent_load_seconds_count{" + FIND + "} 2\n",
           "cache_agent_method_enabled{" + FIND + "} 1\n",
           "cache_agent_store_up 1\n");
