@@ -20,7 +20,21 @@ final class AllowListClassResolver extends DefaultClassResolver {
     if (!allowList.allows(className)) {
       throw new RefusedClassException(className);
     }
-    return super.getTypeByName(className);
+    Class<?> known = super.getTypeByName(className);
+    if (known != null) {
+      return known;
+    }
+    // Resolve here, through the method's loader only: Kryo would fall back to its own loader.
+    try {
+      Class<?> type = Class.forName(className, false, kryo.getClassLoader());
+      if (nameToClass == null) {
+        nameToClass = new com.esotericsoftware.kryo.util.ObjectMap<>();
+      }
+      nameToClass.put(className, type);
+      return type;
+    } catch (ClassNotFoundException e) {
+      throw new KryoException("Unable to find class: " + className, e);
+    }
   }
 
   @Override

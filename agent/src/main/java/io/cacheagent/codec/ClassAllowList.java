@@ -33,10 +33,18 @@ public final class ClassAllowList {
       "java.util.Currency", "java.util.KeyValueHolder", "java.util.AbstractMap$SimpleEntry",
       "java.util.AbstractMap$SimpleImmutableEntry", "java.util.Arrays$ArrayList",
       "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.CopyOnWriteArrayList",
+      "java.util.concurrent.ConcurrentSkipListMap", "java.util.concurrent.ConcurrentSkipListSet",
+      "java.util.concurrent.TimeUnit", "java.util.concurrent.atomic.AtomicInteger", "java.util.concurrent.atomic.AtomicLong",
+      "java.util.concurrent.atomic.AtomicBoolean", "java.util.Vector", "java.util.Hashtable", "java.util.Properties",
+      "java.util.PriorityQueue",
       "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "java.net.URI");
   /** Immutable and unmodifiable JDK collections, whose classes are private. */
   private static final List<String> JDK_PREFIXES =
       List.of("java.time.", "java.util.Collections$", "java.util.ImmutableCollections$");
+
+  /** Packages that belong to the JDK: never allowed whole, only class by class. */
+  private static final List<String> JDK_PACKAGE_ROOTS =
+      List.of("java", "javax", "jdk", "sun", "com.sun", "org.w3c", "org.xml", "org.ietf", "org.omg");
 
   private final Set<String> packages = new TreeSet<>();
   private final Set<String> classes = new TreeSet<>();
@@ -51,6 +59,16 @@ public final class ClassAllowList {
         packages.add(name);
       }
     }
+  }
+
+  /** Whether a package belongs to the JDK ({@code java.*}, {@code javax.*}, {@code sun.*}, ...). */
+  public static boolean isJdkPackage(String pkg) {
+    for (String root : JDK_PACKAGE_ROOTS) {
+      if (pkg.equals(root) || pkg.startsWith(root + ".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether an entry may hold an instance of the class of this binary name (arrays: of their element type). */

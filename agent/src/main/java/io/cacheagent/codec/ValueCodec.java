@@ -96,7 +96,7 @@ public final class ValueCodec {
       String refused = refusedClass(e);
       if (refused != null) {
         throw new IllegalArgumentException("it holds a " + refused
-            + ", which entries of this method may not hold; if that class is yours, add its package to serialization.allow");
+            + ", which entries of this method may not hold; to cache it, add the class (or its package, if it is yours) to serialization.allow");
       }
       throw e;
     } finally {
@@ -162,9 +162,11 @@ public final class ValueCodec {
       return value;
     } catch (UndecodableException e) {
       throw e;
-    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+    } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
+      // OutOfMemoryError: planted bytes can claim a collection or array of any size; the one
+      // allocation failed, nothing else was taken.
       String refused = refusedClass(e);
-      throw refused != null ? UndecodableException.refused(refused) : new UndecodableException(String.valueOf(e.getMessage()));
+      throw refused != null ? UndecodableException.refused(refused) : new UndecodableException(String.valueOf(e));
     } finally {
       if (kryo != null) {
         pool.free(kryo);

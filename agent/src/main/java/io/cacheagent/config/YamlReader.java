@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.codec.ClassAllowList;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,8 +111,14 @@ final class YamlReader {
       if (text == null) {
         continue;
       }
-      if (!QUALIFIED_NAME.matcher(text.strip()).matches()) {
+      String name = text.strip();
+      String last = name.substring(name.lastIndexOf('.') + 1);
+      boolean isPackage = last.isEmpty() || !Character.isUpperCase(last.charAt(0));
+      if (!QUALIFIED_NAME.matcher(name).matches()) {
         problems.add(item, path + "[" + i + "] \"" + text + "\" is not a package or class name; use e.g. com.acme.model or com.acme.model.Price");
+      } else if (isPackage && (name.indexOf('.') < 0 || ClassAllowList.isJdkPackage(name))) {
+        problems.add(item, path + "[" + i + "] \"" + text + "\" is too wide: bytes planted in Redis could name almost any class in it;"
+            + " list your own packages (e.g. com.acme.money) or single classes (e.g. java.util.Currency)");
       } else {
         names.add(text.strip());
       }

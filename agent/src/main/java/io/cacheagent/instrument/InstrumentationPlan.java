@@ -20,6 +20,8 @@ final class InstrumentationPlan {
 
   private final Map<String, List<MethodRule>> cachedByClass = new HashMap<>();
   private final Map<String, List<WriteRule>> writesByClass = new HashMap<>();
+  /** Read for every class the JVM loads: built once. */
+  private final Set<String> classNames;
 
   InstrumentationPlan(AgentConfig config) {
     for (MethodRule rule : config.methods()) {
@@ -29,13 +31,14 @@ final class InstrumentationPlan {
             .add(new WriteRule(eviction.write(), eviction, rule));
       }
     }
+    Set<String> names = new java.util.HashSet<>(cachedByClass.keySet());
+    names.addAll(writesByClass.keySet());
+    classNames = Set.copyOf(names);
   }
 
   /** Every class that has something to instrument: the only classes ever transformed. */
   Set<String> classNames() {
-    Set<String> names = new java.util.HashSet<>(cachedByClass.keySet());
-    names.addAll(writesByClass.keySet());
-    return names;
+    return classNames;
   }
 
   List<MethodRule> cachedRules(String className) {

@@ -23,9 +23,15 @@ public final class CacheKeys {
     return keyPrefix + ':' + methodId + ':';
   }
 
-  /** The key of the generation counter that {@code evictOn ... all: true} moves on. */
-  public static String generationKey(String keyPrefix, String ruleId) {
-    return keyPrefix + ':' + ruleId + ":#generation";
+  /**
+   * The key of the generation that {@code evictOn ... all: true} moves on, for a rule: its
+   * signature as configured, and its key expressions when it has any. A reload that changes
+   * either gets a new generation key, and so none of the entries stored under the old meaning
+   * (another key shape, another set of overloads) is read again.
+   */
+  public static String generationKey(String keyPrefix, String signature, List<KeyExpression> key) {
+    String id = key == null ? signature : signature + "[" + sha256(key.toString()).substring(0, 8) + "]";
+    return keyPrefix + ':' + id + ":#generation";
   }
 
   /**

@@ -30,6 +30,7 @@ public final class ConfigWatcher {
   private final Map<String, String> env;
   private final Function<AgentConfig, List<String>> apply;
   private String inForce;
+  /** The last version reported as invalid (or in force): not parsed again until the file changes. */
   private String reported;
   private volatile int version;
   private volatile String lastOutcome = "none since start";
@@ -83,7 +84,7 @@ public final class ConfigWatcher {
         return;
       } catch (RuntimeException | LinkageError e) {
         AgentLog.warn("reload-failed", "could not apply the changed " + file.getFileName() + " (" + e
-            + "); the running configuration stays in force");
+            + "); part of it may be in force; trying again every second");
       }
     }
   }
@@ -101,11 +102,11 @@ public final class ConfigWatcher {
     if (text.equals(inForce) || text.equals(reported)) {
       return;
     }
-    reported = text;
     AgentConfig config;
     try {
       config = ConfigLoader.parse(file.getFileName().toString(), text, env);
     } catch (ConfigException e) {
+      reported = text;
       e.problems().forEach(AgentLog::info);
       int count = e.problems().size();
       String summary = count + (count == 1 ? " config error" : " config errors") + " in the changed " + file.getFileName()
@@ -114,8 +115,9 @@ public final class ConfigWatcher {
       lastOutcome = "refused: " + summary + " (first: " + e.problems().get(0) + ")";
       return;
     }
-    List<String> changes = apply.apply(config);
+    List<String> changes = apply.apply(config); // if it throws, the next check tries this version again
     inForce = text;
+    reported = text;
     version++;
     lastOutcome = "version " + version + ": " + (changes.isEmpty() ? "no change that matters" : String.join("; ", changes));
   }

@@ -7,6 +7,9 @@ import io.cacheagent.store.CacheStore;
 import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -149,8 +152,16 @@ public final class JmxExporter {
 
     @Override
     public void dropAllEntries() {
-      method.dropAllEntries();
-      AgentLog.info("JMX: dropped every entry of " + method.name());
+      try {
+        method.dropAllEntries().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        AgentLog.info("JMX: dropped every entry of " + method.name());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted before the store confirmed the drop");
+      } catch (ExecutionException | TimeoutException e) {
+        // The caller (jconsole, a script) sees it failed; nothing was dropped.
+        throw new IllegalStateException("the store did not drop the entries of " + method.name() + ": " + e.getCause());
+      }
     }
   }
 }

@@ -18,6 +18,8 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts the agent inside its isolated class loader (called reflectively by {@code CacheAgent}).
@@ -92,20 +94,31 @@ public final class AgentInstaller {
    * then applies each valid change of the file, and shows itself in JMX.
    */
   private static void startAndWatch(Instrumentation instrumentation, Path file, String text, AgentConfig config) {
-    Started[] started = {config == null ? null : start(instrumentation, config)};
-    ConfigWatcher[] watcher = {null};
-    watcher[0] = ConfigWatcher.start(file, text, config != null, System.getenv(), next -> {
-      if (started[0] != null) {
-        return started[0].reloader().apply(next);
+    AtomicReference<Started> started = new AtomicReference<>(config == null ? null : start(instrumentation, config));
+    AtomicReference<ConfigWatcher> watcher = new AtomicReference<>();
+    CountDownLatch watching = new CountDownLatch(1);
+    watcher.set(ConfigWatcher.start(file, text, config != null, System.getenv(), next -> {
+      if (started.get() != null) {
+        return started.get().reloader().apply(next);
       }
-      started[0] = start(instrumentation, next);
-      export(started[0], watcher[0], next);
+      awaitQuietly(watching);
+      started.set(start(instrumentation, next));
+      export(started.get(), watcher.get(), next);
       return List.of("the agent started");
-    });
-    if (started[0] != null) {
-      export(started[0], watcher[0], config);
+    }));
+    watching.countDown();
+    if (config != null) {
+      export(started.get(), watcher.get(), config);
     } else {
       AgentLog.info("watching " + file.getFileName() + ": once it is valid, the agent starts");
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -121,10 +121,20 @@ public final class CacheRuntime implements Dispatcher {
   private Object coalesce(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen) {
     InFlightLoads.Load load = loads.join(key, method.generationKey);
     if (InFlightLoads.leads(load)) {
-      return lead(method, key, generation, generationInvented, seen, load);
+      try {
+        return lead(method, key, generation, generationInvented, seen, load);
+      } catch (Throwable t) {
+        loads.finish(key, load, null); // never leave followers waiting
+        throw t;
+      }
+    }
+    if (InFlightLoads.leadsAny()) {
+      method.stats.uncached.increment(); // this thread is loading: waiting for another could be waiting for itself
+      return null;
     }
     byte[] shared = InFlightLoads.await(load);
-    Hit hit = shared == null ? null : decode(method, shared);
+    // Another class loader's version of the class may have loaded it under the same key.
+    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : decode(method, shared);
     if (hit == null) {
       method.stats.uncached.increment();
       return null;
@@ -140,11 +150,13 @@ public final class CacheRuntime implements Dispatcher {
   private Object lead(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen,
       InFlightLoads.Load load) {
     byte[] leaseToken = null;
-    if (method.rule.stampedeLock() && generation != NO_STORE) {
+    // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
+    if (method.rule.stampedeLock() && generation != NO_STORE && load.leaseToken == null) {
       byte[] token = Leases.newToken();
       CacheStore.Lease lease = store.tryLease(Leases.leaseKey(key), token, Leases.LEASE);
       if (lease == CacheStore.Lease.TAKEN) {
         leaseToken = token;
+        load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
         byte[] loaded = Leases.awaitEntry(store, method, key, generationInvented ? 0 : generation, seen);
         Hit hit = loaded == null ? null : decode(method, loaded);
@@ -156,6 +168,7 @@ public final class CacheRuntime implements Dispatcher {
       }
     }
     (generation == NO_STORE ? method.stats.uncached : method.stats.misses).increment();
+    InFlightLoads.started();
     return new Miss(key, generation, seen, load, leaseToken, System.nanoTime());
   }
 
@@ -173,7 +186,7 @@ public final class CacheRuntime implements Dispatcher {
         method.stats.refused.increment();
         AgentLog.warn("refused:" + method.name, method.name + ": an entry names class " + e.refusedClass()
             + ", which entries of this method may not hold (allowed: " + method.allowList + "); it was not loaded, the entry"
-            + " is treated as a miss and replaced. If that class is yours, add its package to serialization.allow");
+            + " is treated as a miss and replaced. If the value is legitimate, add the class (or its package, if it is yours) to serialization.allow");
       } else {
         method.stats.undecodable.increment();
         AgentLog.warn("undecodable:" + method.name, method.name + ": an entry cannot be decoded ("
@@ -220,6 +233,7 @@ public final class CacheRuntime implements Dispatcher {
 
   /** Ends a miss's load: its followers get {@code entry} ({@code null}: they run the method), its lease is released. */
   private void end(Miss miss, byte[] entry) {
+    InFlightLoads.ended();
     loads.finish(miss.key(), miss.load(), entry);
     if (miss.leaseToken() != null) {
       store.release(Leases.leaseKey(miss.key()), miss.leaseToken());

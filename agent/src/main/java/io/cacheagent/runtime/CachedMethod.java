@@ -27,7 +27,8 @@ final class CachedMethod {
   /** Replaced whole when the configuration is reloaded. */
   volatile MethodRule rule;
   final String namespace;
-  final String generationKey;
+  /** Follows the rule: replaced with it when a reload changes the signature or the key expressions. */
+  volatile String generationKey;
   final ValueCodec codec;
   /** What its entries may hold; for messages. */
   final ClassAllowList allowList;
@@ -44,7 +45,7 @@ final class CachedMethod {
     this.descriptor = descriptor;
     this.rule = rule;
     this.namespace = CacheKeys.namespace(keyPrefix, name);
-    this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString());
+    this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
     this.returnTypeName = valueTypes.get(0);
     this.loader = loader;
     this.allowList = allowList;
@@ -64,6 +65,12 @@ final class CachedMethod {
     long millis = ttl.toMillis();
     long cut = (long) (millis * rule.ttlJitter() * ThreadLocalRandom.current().nextDouble());
     return Duration.ofMillis(Math.max(1, millis - cut));
+  }
+
+  /** Takes a reloaded rule, with the generation key that goes with it. */
+  void rebind(MethodRule next, String keyPrefix) {
+    generationKey = CacheKeys.generationKey(keyPrefix, next.signature().toString(), next.key());
+    rule = next;
   }
 
   ClassLoader loader() {

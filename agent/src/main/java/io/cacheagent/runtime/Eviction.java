@@ -20,6 +20,6 @@ public record Eviction(EvictRule rule, String cachedName, String namespace, Stri
   public static Eviction of(EvictRule rule, MethodRule cached, String keyPrefix) {
     String signature = cached.signature().toString();
     return new Eviction(rule, signature, CacheKeys.namespace(keyPrefix, signature),
-        CacheKeys.generationKey(keyPrefix, signature), cached.ttl());
+        CacheKeys.generationKey(keyPrefix, signature, cached.key()), cached.ttl());
   }
 }

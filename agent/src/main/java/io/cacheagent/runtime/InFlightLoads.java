@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  *
  * A follower runs the method itself when the leader threw, returned something that cannot be
  * encoded, or has not returned within MAX_WAIT (a stuck leader must not stop the others for
- * longer), and when it is the leader itself (a recursive call). A load that an eviction overtook
+ * longer), when it is the leader itself (a recursive call), and when it leads a load of its own
+ * (two loads that wait for each other would both stall). A load that an eviction overtook
  * is detached first: a call that starts after a write must not receive a value loaded before it.
  */
 final class InFlightLoads {
@@ -31,6 +32,8 @@ final class InFlightLoads {
     final long startedNanos = System.nanoTime();
     /** Of the cached method, which {@code all: true} evictions name. */
     final String generationKey;
+    /** The Redis lease the leader took for this load (stampedeLock), if any. */
+    volatile byte[] leaseToken;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
     Load(String generationKey) {
@@ -43,7 +46,30 @@ final class InFlightLoads {
     }
   }
 
+  /** Loads the current thread leads and has not finished: while there are any, it never waits for another. */
+  private static final ThreadLocal<int[]> LEADING = ThreadLocal.withInitial(() -> new int[1]);
+
   private final Map<String, Load> loads = new ConcurrentHashMap<>();
+
+  /** The current thread starts running a method for a load it leads. */
+  static void started() {
+    LEADING.get()[0]++;
+  }
+
+  /** The current thread's method returned or threw. */
+  static void ended() {
+    int[] leading = LEADING.get();
+    leading[0] = Math.max(0, leading[0] - 1);
+  }
+
+  /**
+   * Whether the current thread is running a method for a load it leads. Such a thread never
+   * waits for another load: that load's leader may be waiting for this thread's (two methods
+   * that call each other, or a lock or connection it holds), and both would stall.
+   */
+  static boolean leadsAny() {
+    return LEADING.get()[0] > 0;
+  }
 
   /**
    * Joins the load of {@code key}: returns a new load that this caller leads (and must {@link

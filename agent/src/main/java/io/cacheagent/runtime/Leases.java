@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
  * When a hot key expires, every JVM of a fleet misses it at once, and each would run the method.
  * With a lease, the JVM whose miss comes first takes a short lease in Redis (SET key#lease token NX
  * PX) and loads; the others poll the entry's key until the loader's entry appears, and serve it.
- * They stop waiting and run the method themselves when the lease time has passed (the loader may be
- * slow or gone; the lease expires by itself), when an eviction overtakes the load (its entry would
- * be refused), or when Redis stops answering. The loader releases the lease after storing.
+ * They stop waiting and run the method themselves when the lease is gone without an entry (the
+ * loader threw, or its entry was refused), when the lease time has passed (the loader may be slow
+ * or gone; the lease expires by itself), when an eviction overtakes the load, or when Redis stops
+ * answering. The loader releases the lease after storing.
  */
 final class Leases {
 
@@ -56,7 +57,7 @@ final class Leases {
         Thread.currentThread().interrupt();
         return null;
       }
-      byte[][] found = store.get(key, method.generationKey);
+      byte[][] found = store.get(key, method.generationKey, leaseKey(key));
       if (found == null) {
         return null; // Redis stopped answering
       }
@@ -73,6 +74,9 @@ final class Leases {
       }
       if (entry != null && !Arrays.equals(entry, seen)) {
         return null; // a tombstone: a write overtook the other JVM's load, whose entry will be refused
+      }
+      if (found[2] == null) {
+        return null; // the holder released the lease without an entry we can use (it threw, or its store was refused)
       }
     }
     return null;

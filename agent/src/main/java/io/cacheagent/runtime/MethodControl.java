@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.store.CacheStore;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What an operator can see and do to one cached method while the application runs (JMX, the
@@ -90,9 +91,12 @@ public final class MethodControl {
     table.setEnabled(method, on);
   }
 
-  /** Drops every entry of the method, in every JVM (a new generation, see CacheRuntime). */
-  public void dropAllEntries() {
-    store.set(method.generationKey, Generations.nextFormatted());
+  /**
+   * Drops every entry of the method, in every JVM (a new generation, see CacheRuntime); the
+   * stage completes when the store confirmed it, exceptionally when it did not.
+   */
+  public CompletionStage<?> dropAllEntries() {
+    return store.set(method.generationKey, Generations.nextFormatted());
   }
 
   /** The counters as the exit report and the log print them. */

@@ -33,6 +33,12 @@ public final class MethodTable {
   private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
   private volatile CachedMethod[] cached = new CachedMethod[0];
   private volatile WriteMethod[] writes = new WriteMethod[0];
+  /**
+   * Rules a reload removed, by signature: their methods are switched off, but their evictions keep
+   * running, so that entries written before the removal are still evicted by later writes, and are
+   * right if the rule comes back (by a reload or a JMX switch).
+   */
+  private final Map<String, MethodRule> retired = new HashMap<>();
   /** Evictions run, by the configured signature of the cached method they evict from. */
   private final Map<String, LongAdder> evictions = new ConcurrentHashMap<>();
 
@@ -45,17 +51,22 @@ public final class MethodTable {
   /** What entries of a method may hold: the packages of its class and of its value types, and the configured extras. */
   private ClassAllowList allowList(String name, List<String> valueTypes) {
     List<String> allowed = new ArrayList<>(serializationAllow);
-    allowed.add(packageOf(name.substring(0, name.indexOf('#'))));
+    allowed.add(packageOrClass(name.substring(0, name.indexOf('#'))));
     for (String type : valueTypes) {
-      allowed.add(type.startsWith("java.") ? type : packageOf(type)); // never a whole JDK package
+      allowed.add(packageOrClass(type));
     }
     return new ClassAllowList(allowed);
   }
 
-  /** The package of a class, or the class itself when it has none (an empty package cannot be allowed whole). */
-  private static String packageOf(String className) {
+  /**
+   * The package of an application class, to allow with its subpackages; the class alone when it
+   * belongs to the JDK or to a package of fewer than two segments (allowing {@code javax.**} or
+   * {@code org.**} would allow far more than the application's own classes).
+   */
+  private static String packageOrClass(String className) {
     int dot = className.lastIndexOf('.');
-    return dot < 0 ? className : className.substring(0, dot);
+    String pkg = dot < 0 ? "" : className.substring(0, dot);
+    return pkg.indexOf('.') < 0 || ClassAllowList.isJdkPackage(pkg) ? className : pkg;
   }
 
   /**
@@ -70,7 +81,7 @@ public final class MethodTable {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null) {
-      cached[known].rule = rule; // transformed again (a reload): the rule may be new
+      cached[known].rebind(rule, keyPrefix); // transformed again (a reload): the rule may be new
       publishSwitches();
       return known;
     }
@@ -101,8 +112,8 @@ public final class MethodTable {
 
   /**
    * Applies a reloaded configuration to the methods already instrumented: each takes the rule
-   * that now covers it, or is switched off when none does; each write method takes the evictions
-   * that now name it. Returns the classes of rules that no instrumented method answers yet (new
+   * that now covers it, or is switched off when none does (its evictions keep running, see
+   * {@link #retired}); each write method takes the evictions that now name it. Returns the classes of rules that no instrumented method answers yet (new
    * methods, new write methods): those must be transformed again if they are loaded.
    */
   public synchronized Set<String> reconfigure(AgentConfig config) {
@@ -117,13 +128,21 @@ public final class MethodTable {
         }
       }
     }
+    for (MethodRule rule : config.methods()) {
+      retired.remove(rule.signature().toString());
+    }
     for (CachedMethod method : cached) {
       MethodRule now = config.methods().stream().filter(rule -> rule.signature().covers(method.name)).findFirst().orElse(null);
-      method.rule = now != null ? now : method.rule.withEnabled(false); // removed: its advice stays, inert
+      if (now == null) {
+        retired.put(method.rule.signature().toString(), method.rule.withEnabled(false));
+      }
+      method.rebind(now != null ? now : method.rule.withEnabled(false), keyPrefix); // removed: its advice stays, inert
     }
+    List<MethodRule> evicting = new ArrayList<>(config.methods());
+    evicting.addAll(retired.values());
     for (WriteMethod write : writes) {
       List<Eviction> evictions = new ArrayList<>();
-      for (MethodRule rule : config.methods()) {
+      for (MethodRule rule : evicting) {
         for (EvictRule eviction : rule.evictOn()) {
           if (eviction.write().covers(write.name)) {
             evictions.add(Eviction.of(eviction, rule, keyPrefix));
@@ -138,7 +157,7 @@ public final class MethodTable {
 
   /** Switches one method on or off (an operator's action); the next reload sets it as the file says. */
   synchronized void setEnabled(CachedMethod method, boolean on) {
-    method.rule = method.rule.withEnabled(on);
+    method.rebind(method.rule.withEnabled(on), keyPrefix);
     publishSwitches();
   }
 

@@ -167,7 +167,7 @@ class ValueCodecTest {
     assertThatThrownBy(() -> codec.encode(7, 5L, List.of(new Gadget("x"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("it holds a io.cacheagent.gadget.Gadget, which entries of this method may not hold;"
-            + " if that class is yours, add its package to serialization.allow");
+            + " to cache it, add the class (or its package, if it is yours) to serialization.allow");
   }
 
   @Test

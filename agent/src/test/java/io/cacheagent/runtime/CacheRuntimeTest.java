@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.config.MetricsSettings;
 import io.cacheagent.gadget.Gadget;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
@@ -36,7 +38,7 @@ class CacheRuntimeTest {
       new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
       new EvictRule(CLEAR, null, true, false)));
   private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
-  private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(long)", "(J)V",
+  private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", "(Lcom/acme/P;)V",
       List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
   private final int clear = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", "()V",
       List.of(Eviction.of(rule.evictOn().get(1), rule, "test")));
@@ -319,5 +321,42 @@ class CacheRuntimeTest {
 
     assertThat(waiting.get(1, TimeUnit.SECONDS)).as("runs the method itself, long before the lease ends")
         .isNotNull().isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void aThreadThatLeadsALoad_neverWaitsForAnotherThreadsLoad() throws Exception {
+    Future<Object> otherLeader = inAnotherThread(() -> runtime.begin(find, new Object[] {2L}), false);
+    assertThat(otherLeader.get(10, TimeUnit.SECONDS)).isNotInstanceOf(Hit.class); // leads key 2, never completes
+    Object mine = runtime.begin(find, new Object[] {1L}); // this thread leads key 1...
+
+    long started = System.nanoTime();
+    Object nested = runtime.begin(find, new Object[] {2L}); // ...and its method needs key 2
+
+    assertThat(nested).as("runs uncached instead of waiting").isNull();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    runtime.complete(find, mine, "one");
+  }
+
+  @Test
+  void reloadThatChangesTheKey_neverServesEntriesStoredUnderTheOldKey() {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "keyed by all arguments");
+    MethodRule rekeyed = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, List.of(KeyExpression.parse("args[0]")), false,
+        Duration.ofMinutes(5), false, true, rule.evictOn());
+
+    table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rekeyed)));
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void ruleRemovedByAReload_keepsItsEvictions_soThatItIsRightWhenItComesBack() {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "before the removal");
+    table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of()));
+    assertThat(table.cached(find).rule.enabled()).as("switched off (the advice checks the switch)").isFalse();
+
+    runtime.afterWrite(save, new Object[] {1L}); // a write while the rule is gone
+    table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rule)));
+
+    assertThat(runtime.begin(find, new Object[] {1L})).as("the write evicted it").isNotNull().isNotInstanceOf(Hit.class);
   }
 }
