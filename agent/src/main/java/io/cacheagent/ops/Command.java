@@ -2,17 +2,26 @@ package io.cacheagent.ops;
 
 import java.io.PrintStream;
 
-/** The commands of {@code java -jar cache-agent.jar}; only {@code stats} so far. */
+/** The commands of {@code java -jar cache-agent.jar}: {@code check} and {@code stats}. */
 public final class Command {
 
   private static final String USAGE = """
-      usage: java -jar cache-agent.jar stats <pid>    the cache's counters in a running JVM
+      usage: java -jar cache-agent.jar check <config.yaml> <class path>   does every signature match a method?
+             java -jar cache-agent.jar stats <pid>                        the cache's counters in a running JVM
       (to use the agent: java -javaagent:cache-agent.jar=cache-agent.yaml ...)""";
 
   private Command() {}
 
   /** Runs the command in {@code args}; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 3 && args[0].equals("check")) {
+      try {
+        return CheckCommand.run(java.nio.file.Path.of(args[1]), args[2], out);
+      } catch (Exception e) {
+        err.println("cannot check " + args[1] + " against " + args[2] + ": " + e);
+        return 1;
+      }
+    }
     if (args.length == 2 && args[0].equals("stats")) {
       try {
         return StatsCommand.run(args[1], out);

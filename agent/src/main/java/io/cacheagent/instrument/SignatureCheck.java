@@ -1,0 +1,203 @@
+package io.cacheagent.instrument;
+
+import io.cacheagent.config.MethodSignature;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+
+/*
+ * Tells, without running the application, whether a signature of the configuration names a method
+ * the agent can instrument in a given class path, and if not, what the operator probably meant.
+ *
+ * Classes are read as class files (Byte Buddy's TypePool), never loaded, so nothing of the
+ * application runs. Diagnoses, in order: class not on the class path; a lambda; an abstract or
+ * interface method (with the classes on the class path that implement it); wrong parameter types
+ * (with the overloads that exist); a misspelt name (with the closest names); a void method to cache.
+ */
+public final class SignatureCheck implements AutoCloseable {
+
+  /** The verdict on one signature: whether it matches, and one line saying what or why not. */
+  public record Verdict(boolean matches, String detail) {}
+
+  private final List<Path> classPath;
+  private final ClassFileLocator locator;
+  private final TypePool pool;
+  private List<String> allClassNames;
+
+  /** {@code classPath}: directories and jar files, as a class path lists them. */
+  public SignatureCheck(List<Path> classPath) throws IOException {
+    this.classPath = List.copyOf(classPath);
+    List<ClassFileLocator> locators = new ArrayList<>();
+    for (Path entry : classPath) {
+      locators.add(Files.isDirectory(entry) ? new ClassFileLocator.ForFolder(entry.toFile()) : ClassFileLocator.ForJarFile.of(entry.toFile()));
+    }
+    locators.add(ClassFileLocator.ForClassLoader.ofPlatformLoader());
+    this.locator = new ClassFileLocator.Compound(locators);
+    this.pool = TypePool.Default.of(locator);
+  }
+
+  /** The verdict on {@code signature}; {@code cached} for a cached method, else a write method. */
+  public Verdict check(MethodSignature signature, boolean cached) {
+    TypePool.Resolution resolution = pool.describe(signature.className());
+    if (!resolution.isResolved()) {
+      return new Verdict(false, "class " + signature.className() + " is not on the class path");
+    }
+    TypeDescription type = resolution.resolve();
+    if (signature.methodName().startsWith("lambda$")) {
+      return new Verdict(false, "a lambda's body cannot be instrumented; name the method that calls it");
+    }
+    List<String> matching = new ArrayList<>();
+    List<String> abstractMatching = new ArrayList<>();
+    List<String> sameName = new ArrayList<>();
+    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+      if (!method.isMethod() || method.isBridge() || method.isSynthetic()) {
+        continue;
+      }
+      String name = InstrumentationPlan.canonicalName(type, method);
+      if (method.getInternalName().equals(signature.methodName())) {
+        sameName.add(name);
+      }
+      if (InstrumentationPlan.matches(signature, method)) {
+        if (method.isAbstract() || method.isNative()) {
+          abstractMatching.add(name);
+        } else if (cached && method.getReturnType().represents(void.class)) {
+          return new Verdict(false, name + " returns void: nothing to cache; use it in evictOn instead");
+        } else {
+          matching.add(name);
+        }
+      }
+    }
+    if (!matching.isEmpty()) {
+      return new Verdict(true, "matches " + String.join(", ", matching));
+    }
+    if (!abstractMatching.isEmpty()) {
+      List<String> implementations = implementationsOf(type, signature);
+      return new Verdict(false, String.join(", ", abstractMatching) + " is abstract" + (type.isInterface() ? " (an interface)" : "")
+          + " and cannot be instrumented; name the class that implements it"
+          + (implementations.isEmpty() ? "" : ": " + String.join(", ", implementations)));
+    }
+    if (!sameName.isEmpty()) {
+      return new Verdict(false, "no overload with these parameter types; " + type.getName() + " declares " + String.join(", ", sameName));
+    }
+    List<String> closest = closestNames(type, signature.methodName());
+    return new Verdict(false, type.getName() + " declares no method named " + signature.methodName()
+        + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
+  }
+
+  /** Concrete classes on the class path that declare the method and extend or implement {@code type}. */
+  private List<String> implementationsOf(TypeDescription type, MethodSignature signature) {
+    List<String> found = new ArrayList<>();
+    for (String className : allClassNames()) {
+      TypePool.Resolution resolution = pool.describe(className);
+      if (!resolution.isResolved()) {
+        continue;
+      }
+      TypeDescription candidate = resolution.resolve();
+      if (candidate.isAbstract() || !inherits(candidate, type.getName(), 0)) {
+        continue;
+      }
+      for (MethodDescription.InDefinedShape method : candidate.getDeclaredMethods()) {
+        if (!method.isAbstract() && !method.isBridge() && !method.isSynthetic() && InstrumentationPlan.matches(
+            new MethodSignature(candidate.getName(), signature.methodName(), signature.parameterTypes()), method)) {
+          found.add(InstrumentationPlan.canonicalName(candidate, method));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Whether {@code candidate} extends or implements the type named {@code ancestor}, by name, without loading anything. */
+  private static boolean inherits(TypeDefinition candidate, String ancestor, int depth) {
+    if (candidate == null || depth > 20) {
+      return false;
+    }
+    try {
+      for (TypeDescription.Generic parent : candidate.getInterfaces()) {
+        if (parent.asErasure().getName().equals(ancestor) || inherits(parent.asErasure(), ancestor, depth + 1)) {
+          return true;
+        }
+      }
+      TypeDescription.Generic superClass = candidate.getSuperClass();
+      return superClass != null && (superClass.asErasure().getName().equals(ancestor) || inherits(superClass.asErasure(), ancestor, depth + 1));
+    } catch (RuntimeException unresolvable) {
+      return false; // a parent that is not on the class path
+    }
+  }
+
+  private static List<String> closestNames(TypeDescription type, String wanted) {
+    return type.getDeclaredMethods().stream()
+        .filter(m -> m.isMethod() && !m.isBridge() && !m.isSynthetic())
+        .filter(m -> distance(m.getInternalName().toLowerCase(), wanted.toLowerCase()) <= Math.max(2, wanted.length() / 4))
+        .sorted(Comparator.comparingInt(m -> distance(m.getInternalName(), wanted)))
+        .map(m -> InstrumentationPlan.canonicalName(type, m))
+        .distinct()
+        .limit(3)
+        .toList();
+  }
+
+  /** Levenshtein distance. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private List<String> allClassNames() {
+    if (allClassNames == null) {
+      List<String> names = new ArrayList<>();
+      for (Path entry : classPath) {
+        try {
+          if (Files.isDirectory(entry)) {
+            try (Stream<Path> files = Files.walk(entry)) {
+              files.filter(f -> f.toString().endsWith(".class")).forEach(f -> names.add(className(entry.relativize(f).toString())));
+            }
+          } else {
+            try (JarFile jar = new JarFile(entry.toFile())) {
+              jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                  .forEach(n -> names.add(className(n)));
+            }
+          }
+        } catch (IOException e) {
+          // an unreadable entry adds no candidates
+        }
+      }
+      names.removeIf(n -> n.endsWith("module-info") || n.endsWith("package-info"));
+      allClassNames = names;
+    }
+    return allClassNames;
+  }
+
+  private static String className(String path) {
+    return path.substring(0, path.length() - ".class".length()).replace(File.separatorChar, '.').replace('/', '.');
+  }
+
+  @Override
+  public void close() throws IOException {
+    locator.close();
+  }
+}

@@ -1,0 +1,62 @@
+package io.cacheagent.ops;
+
+import io.cacheagent.config.AgentConfig;
+import io.cacheagent.config.ConfigException;
+import io.cacheagent.config.ConfigLoader;
+import io.cacheagent.config.EvictRule;
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.instrument.SignatureCheck;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code java -jar cache-agent.jar check <config.yaml> <class path>}: validates the file and says,
+ * for every signature in it, whether it names a method of the given classes (and if not, what was
+ * probably meant). Exit code 0 only when the file is valid and every signature matches.
+ */
+final class CheckCommand {
+
+  private CheckCommand() {}
+
+  static int run(Path config, String classPath, PrintStream out) throws Exception {
+    AgentConfig agentConfig;
+    try {
+      agentConfig = ConfigLoader.load(config, System.getenv());
+    } catch (ConfigException e) {
+      e.getMessage().lines().forEach(out::println);
+      return 1;
+    }
+    List<Path> entries = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (!entry.isBlank()) {
+        entries.add(Path.of(entry));
+      }
+    }
+    int signatures = 0;
+    int failed = 0;
+    try (SignatureCheck check = new SignatureCheck(entries)) {
+      for (MethodRule rule : agentConfig.methods()) {
+        String path = "methods[" + rule.index() + "].method";
+        signatures++;
+        failed += report(out, path, rule.signature().toString(), check.check(rule.signature(), true));
+        for (int j = 0; j < rule.evictOn().size(); j++) {
+          EvictRule eviction = rule.evictOn().get(j);
+          signatures++;
+          failed += report(out, "methods[" + rule.index() + "].evictOn[" + j + "].method", eviction.write().toString(),
+              check.check(eviction.write(), false));
+        }
+      }
+    }
+    out.println(config.getFileName() + ": " + signatures + (signatures == 1 ? " signature, " : " signatures, ")
+        + (failed == 0 ? "all match" : failed + (failed == 1 ? " does not match" : " do not match")));
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static int report(PrintStream out, String path, String signature, SignatureCheck.Verdict verdict) {
+    out.println((verdict.matches() ? "ok       " : "NO MATCH ") + path + " \"" + signature + "\": " + verdict.detail());
+    return verdict.matches() ? 0 : 1;
+  }
+}

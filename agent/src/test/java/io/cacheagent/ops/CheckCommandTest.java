@@ -1,0 +1,79 @@
+package io.cacheagent.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.fixture.JdbcCatalog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private int check(String yaml) throws Exception {
+    Path config = Files.writeString(dir.resolve("cache-agent.yaml"), yaml);
+    Path classes = Path.of(JdbcCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return Command.run(new String[] {"check", config.toString(), classes.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+  }
+
+  private String output() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void check_everySignatureMatches_exitsZero() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.JdbcCatalog#find(long)
+            evictOn:
+              - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
+                all: true
+        """);
+
+    assertThat(code).isZero();
+    assertThat(output()).isEqualTo("""
+        ok       methods[0].method "io.cacheagent.fixture.JdbcCatalog#find(long)": matches io.cacheagent.fixture.JdbcCatalog#find(long)
+        ok       methods[0].evictOn[0].method "io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)": matches io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
+        cache-agent.yaml: 2 signatures, all match
+        """);
+  }
+
+  @Test
+  void check_signaturesThatMatchNothing_sayWhatWasProbablyMeant_andExitOne() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.Catalog#find(long)
+          - method: io.cacheagent.fixture.JdbcCatalog#findByName(int)
+          - method: io.cacheagent.fixture.JdbcCatalog#findByNme(String)
+          - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
+          - method: io.cacheagent.fixture.JpaCatalog#find(long)
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).isEqualTo("""
+        NO MATCH methods[0].method "io.cacheagent.fixture.Catalog#find(long)": io.cacheagent.fixture.Catalog#find(long) is abstract (an interface) and cannot be instrumented; name the class that implements it: io.cacheagent.fixture.JdbcCatalog#find(long)
+        NO MATCH methods[1].method "io.cacheagent.fixture.JdbcCatalog#findByName(int)": no overload with these parameter types; io.cacheagent.fixture.JdbcCatalog declares io.cacheagent.fixture.JdbcCatalog#findByName(java.lang.String)
+        NO MATCH methods[2].method "io.cacheagent.fixture.JdbcCatalog#findByNme(java.lang.String)": io.cacheagent.fixture.JdbcCatalog declares no method named findByNme; closest: io.cacheagent.fixture.JdbcCatalog#findByName(java.lang.String)
+        NO MATCH methods[3].method "io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)": io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item) returns void: nothing to cache; use it in evictOn instead
+        NO MATCH methods[4].method "io.cacheagent.fixture.JpaCatalog#find(long)": class io.cacheagent.fixture.JpaCatalog is not on the class path
+        cache-agent.yaml: 5 signatures, 5 do not match
+        """);
+  }
+
+  @Test
+  void check_invalidFile_printsItsProblems_andExitsOne() throws Exception {
+    int code = check("methods:\n  - method: io.cacheagent.fixture.JdbcCatalog#find(long)\n    ttl: soon\n");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).startsWith("cache-agent.yaml:3:10: methods[0].ttl \"soon\" is not a duration");
+  }
+}

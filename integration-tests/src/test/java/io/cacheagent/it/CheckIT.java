@@ -1,0 +1,45 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar cache-agent.jar check} with the real jar, against the fixture shop's class path. */
+class CheckIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void check_shopConfiguration_everySignatureMatches() throws Exception {
+    Path config = Configs.write(dir, "shop.yaml", Configs.shop("redis://127.0.0.1:6379/0", "check"));
+
+    Process check = check(config);
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(check.waitFor()).as(output).isZero();
+    assertThat(output).contains("ok       methods[0].method \"com.acme.shop.ProductRepository#findById(long)\": matches"
+        + " com.acme.shop.ProductRepository#findById(long)").endsWith("shop.yaml: 9 signatures, all match\n");
+  }
+
+  @Test
+  void check_typo_isReportedWithTheClosestName_andExitsOne() throws Exception {
+    Path config = Configs.write(dir, "typo.yaml", "methods:\n  - method: com.acme.shop.ProductRepository#findByld(long)\n");
+
+    Process check = check(config);
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(check.waitFor()).as(output).isEqualTo(1);
+    assertThat(output).isEqualTo("NO MATCH methods[0].method \"com.acme.shop.ProductRepository#findByld(long)\":"
+        + " com.acme.shop.ProductRepository declares no method named findByld; closest: com.acme.shop.ProductRepository#findById(long)\n"
+        + "typo.yaml: 1 signature, 1 does not match\n");
+  }
+
+  private static Process check(Path config) throws Exception {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", AppProcess.agentJar(),
+        "check", config.toString(), System.getProperty("java.class.path")).redirectErrorStream(true).start();
+  }
+}
