@@ -1,6 +1,7 @@
 package io.cacheagent.instrument;
 
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.config.MethodSignature;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.runtime.Eviction;
@@ -88,28 +89,21 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     }
     for (MethodRule rule : cachedRules) {
       if (!matched.contains(rule)) {
-        reportNoMatch(type, "methods[" + rule.index() + "].method", rule.signature().toString(), rule.signature().methodName());
+        reportNoMatch(type, "methods[" + rule.index() + "].method", rule.signature(), true);
       }
     }
     for (InstrumentationPlan.WriteRule write : writeRules) {
       if (!matched.contains(write)) {
-        reportNoMatch(type, "methods[" + write.cached().index() + "].evictOn", write.write().toString(), write.write().methodName());
+        reportNoMatch(type, "methods[" + write.cached().index() + "].evictOn", write.write(), false);
       }
     }
     return builder;
   }
 
-  /** Says, once, that a signature names no method of its class, with the methods of that name it does have. */
-  private static void reportNoMatch(TypeDescription type, String path, String signature, String methodName) {
-    List<String> candidates = new ArrayList<>();
-    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-      if (method.getInternalName().equals(methodName) && !method.isBridge() && !method.isSynthetic()) {
-        candidates.add(InstrumentationPlan.canonicalName(type, method) + (method.isAbstract() ? " (abstract)" : ""));
-      }
-    }
-    AgentLog.warn("no-match:" + path + signature, path + " \"" + signature + "\" matches no method of " + type.getName()
-        + (candidates.isEmpty() ? " (it declares no method named " + methodName + ")" : "; it declares " + String.join(", ", candidates))
-        + "; that rule does nothing");
+  /** Says, once, that a signature names no method of its class, and what was probably meant (as the check command does). */
+  private static void reportNoMatch(TypeDescription type, String path, MethodSignature signature, boolean cached) {
+    String why = SignatureCheck.diagnose(type, signature, cached, List::of).detail();
+    AgentLog.warn("no-match:" + path + signature, path + " \"" + signature + "\" matches no method: " + why + "; that rule does nothing");
   }
 
   private Advice advice(TypeDescription adviceType, int id) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.jar.JarEntry;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import net.bytebuddy.description.method.MethodDescription;
@@ -55,6 +56,14 @@ public final class SignatureCheck implements AutoCloseable {
       return new Verdict(false, "class " + signature.className() + " is not on the class path");
     }
     TypeDescription type = resolution.resolve();
+    return diagnose(type, signature, cached, () -> implementationsOf(type, signature));
+  }
+
+  /**
+   * The verdict on {@code signature} in a class already at hand (the agent has it at load time);
+   * {@code implementations} lists the classes implementing an abstract method, when that is known.
+   */
+  static Verdict diagnose(TypeDescription type, MethodSignature signature, boolean cached, Supplier<List<String>> implementations) {
     if (signature.methodName().startsWith("lambda$")) {
       return new Verdict(false, "a lambda's body cannot be instrumented; name the method that calls it");
     }
@@ -83,10 +92,10 @@ public final class SignatureCheck implements AutoCloseable {
       return new Verdict(true, "matches " + String.join(", ", matching));
     }
     if (!abstractMatching.isEmpty()) {
-      List<String> implementations = implementationsOf(type, signature);
+      List<String> implementing = implementations.get();
       return new Verdict(false, String.join(", ", abstractMatching) + " is abstract" + (type.isInterface() ? " (an interface)" : "")
           + " and cannot be instrumented; name the class that implements it"
-          + (implementations.isEmpty() ? "" : ": " + String.join(", ", implementations)));
+          + (implementing.isEmpty() ? "" : ": " + String.join(", ", implementing)));
     }
     if (!sameName.isEmpty()) {
       return new Verdict(false, "no overload with these parameter types; " + type.getName() + " declares " + String.join(", ", sameName));

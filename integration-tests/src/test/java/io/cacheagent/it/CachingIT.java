@@ -259,8 +259,9 @@ class CachingIT {
     try (AppProcess app = AppProcess.shop(typo)) {
       app.awaitAgentReady(false).awaitLog("that rule does nothing");
 
-      assertThat(app.log()).contains("[cache-agent] methods[0].method \"com.acme.shop.ProductRepository#findById(int)\" matches no method"
-          + " of com.acme.shop.ProductRepository; it declares com.acme.shop.ProductRepository#findById(long); that rule does nothing");
+      assertThat(app.log()).contains("[cache-agent] methods[0].method \"com.acme.shop.ProductRepository#findById(int)\" matches no method:"
+          + " no overload with these parameter types; com.acme.shop.ProductRepository declares"
+          + " com.acme.shop.ProductRepository#findById(long); that rule does nothing");
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
     }
   }
