@@ -19,17 +19,26 @@ import java.util.concurrent.Future;
  * A "legacy" app driven line by line over standard input, one answer line per command:
  * {@code find 1}, {@code search product 2}, {@code save 1 newname}, {@code saveBroken 1},
  * {@code deleteAll}, {@code fail 1}, {@code price 3}, {@code ids}, {@code queries}, and {@code burst 8 1}
- * (8 threads call slowFind(1) at the same moment; answers the distinct results).
+ * (8 threads call slowFind(1) at the same moment; answers the distinct results), {@code vburst 200 1}
+ * (the same from virtual threads, Java 21+).
  */
 public final class ShopApp {
 
   private ShopApp() {}
 
-  /** {@code threads} threads call slowFind(id) at once; answers the distinct results, in order. */
-  private static String burst(ProductRepository repository, int threads, long id) {
+  /** One virtual thread per task (Java 21+); the app is compiled for 17, so found by reflection. */
+  private static ExecutorService virtualThreads() {
+    try {
+      return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no virtual threads on Java " + Runtime.version().feature());
+    }
+  }
+
+  /** {@code threads} tasks of {@code pool} call slowFind(id) at once; answers the distinct results, in order. */
+  private static String burst(ProductRepository repository, ExecutorService pool, int threads, long id) {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<String>> answers = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       for (int i = 0; i < threads; i++) {
         answers.add(pool.submit(() -> {
@@ -80,7 +89,9 @@ public final class ShopApp {
           case "price" -> String.valueOf(ProductRepository.priceOf(Integer.parseInt(words[1])));
           case "ids" -> Arrays.toString(repository.ids());
           case "queries" -> String.valueOf(ProductRepository.QUERIES.get());
-          case "burst" -> burst(repository, Integer.parseInt(words[1]), Long.parseLong(words[2]));
+          case "burst" -> burst(repository, Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+              Long.parseLong(words[2]));
+          case "vburst" -> burst(repository, virtualThreads(), Integer.parseInt(words[1]), Long.parseLong(words[2]));
           default -> "unknown command " + words[0];
         };
       } catch (RuntimeException e) {

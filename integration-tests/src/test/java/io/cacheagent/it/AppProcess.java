@@ -50,8 +50,14 @@ final class AppProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the agent and {@code config} (null: no agent at all). */
   static AppProcess start(Path config, List<String> jvmOptions, String classpath, String mainClass, Map<String, String> env)
       throws IOException {
+    return start(Path.of(System.getProperty("java.home")), config, jvmOptions, classpath, mainClass, env);
+  }
+
+  /** The same, on the JDK or JRE at {@code javaHome}. */
+  static AppProcess start(Path javaHome, Path config, List<String> jvmOptions, String classpath, String mainClass,
+      Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.add("-Xshare:auto");
     if (config != null) {
       command.add("-javaagent:" + agentJar() + "=" + config);
