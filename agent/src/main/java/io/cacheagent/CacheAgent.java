@@ -22,13 +22,13 @@ public final class CacheAgent {
 
   private CacheAgent() {}
 
-  /** {@code java -jar cache-agent.jar stats <pid>}: the commands, run inside the isolated class loader. */
+  /** {@code java -jar cache-agent.jar attach|check|stats ...}: the commands, run inside the isolated class loader. */
   public static void main(String[] args) throws Exception {
     File agentJar = agentJar();
     IsolatedClassLoader.checkIsAgentJar(agentJar);
     Object code = Class.forName(COMMAND, true, new IsolatedClassLoader(agentJar))
-        .getMethod("run", String[].class, java.io.PrintStream.class, java.io.PrintStream.class)
-        .invoke(null, args, System.out, System.err);
+        .getMethod("run", String[].class, java.io.PrintStream.class, java.io.PrintStream.class, File.class)
+        .invoke(null, args, System.out, System.err, agentJar);
     System.exit((Integer) code);
   }
 

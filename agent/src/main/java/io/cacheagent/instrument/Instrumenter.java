@@ -42,6 +42,8 @@ public final class Instrumenter {
     new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        // Classes already loaded (a late start, an attach) are transformed again a few at a time.
+        .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
         .with(new ProblemListener())
         // Named modules cannot read the bootstrap bridge unless given a read edge.
         .assureReadEdgeTo(instrumentation, CacheBridge.class, Hit.class)

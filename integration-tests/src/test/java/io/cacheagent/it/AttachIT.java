@@ -1,0 +1,49 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisEndpoint;
+import io.cacheagent.testkit.RedisExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar cache-agent.jar attach}: caching added to a JVM that started without the agent. */
+@ExtendWith(RedisExtension.class)
+class AttachIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void attach_toARunningJvm_cachesItsAlreadyLoadedClass_andASecondAttachChangesNothing(RedisEndpoint redis) throws Exception {
+    Path config = Configs.write(dir, "shop.yaml", Configs.shop(redis.uri(), "attach-" + UUID.randomUUID()));
+    try (AppProcess app = AppProcess.shop(null)) {
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1"); // ProductRepository is loaded
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+
+      String first = attach(app, config);
+      assertThat(first).startsWith("attached cache-agent to JVM " + app.pid() + " with " + config.toAbsolutePath());
+      app.awaitAgentReady(true);
+
+      app.call("find 1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+
+      Thread.sleep(1_500); // the agent's MXBean, by which the second attach knows it is there
+      assertThat(attach(app, config)).startsWith("JVM " + app.pid() + " already runs cache-agent with " + config.toAbsolutePath()
+          + "; nothing changed");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+    }
+  }
+
+  private static String attach(AppProcess app, Path config) throws Exception {
+    Process attach = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        AppProcess.agentJar(), "attach", String.valueOf(app.pid()), config.toString()).redirectErrorStream(true).start();
+    String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(attach.waitFor()).as(output).isZero();
+    return output;
+  }
+}
