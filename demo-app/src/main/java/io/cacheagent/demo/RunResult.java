@@ -24,11 +24,16 @@ record RunResult(String mode, long[] readLatenciesNanos, long requests, double s
   }
 
   double percentileMillis(double p) {
-    if (readLatenciesNanos.length == 0) {
+    return percentileMillis(readLatenciesNanos, p);
+  }
+
+  /** The {@code p}th percentile (nearest rank) of sorted latencies in nanoseconds, in milliseconds; 0 when empty. */
+  static double percentileMillis(long[] sortedNanos, double p) {
+    if (sortedNanos.length == 0) {
       return 0;
     }
-    int index = (int) Math.min(readLatenciesNanos.length - 1, Math.ceil(p / 100 * readLatenciesNanos.length) - 1);
-    return readLatenciesNanos[Math.max(0, index)] / 1e6;
+    int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100 * sortedNanos.length) - 1);
+    return sortedNanos[Math.max(0, index)] / 1e6;
   }
 
   double throughputPerSecond() {

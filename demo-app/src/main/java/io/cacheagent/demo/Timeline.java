@@ -38,7 +38,7 @@ record Timeline(List<Second> seconds, long requests, long failures, long staleRe
     List<Second> seconds = new ArrayList<>();
     for (int s = 1; s < queries.size(); s++) {
       long[] inSecond = between(latencies, endTimes, s - 1, s);
-      seconds.add(new Second(s, inSecond.length, percentile(inSecond, 50), percentile(inSecond, 99),
+      seconds.add(new Second(s, inSecond.length, RunResult.percentileMillis(inSecond, 50), RunResult.percentileMillis(inSecond, 99),
           queries.get(s)[0] - queries.get(s - 1)[0]));
     }
     return new Timeline(List.copyOf(seconds), recorder.requests.get(), recorder.failures.get(), recorder.staleReads.get(), latencies, endTimes);
@@ -46,12 +46,12 @@ record Timeline(List<Second> seconds, long requests, long failures, long staleRe
 
   /** The {@code p}th percentile latency of reads that ended after second {@code from} and by second {@code to}. */
   double percentileMillis(int from, int to, double p) {
-    return percentile(between(latencies, endTimes, from, to), p);
+    return RunResult.percentileMillis(between(latencies, endTimes, from, to), p);
   }
 
   /** Largest latency of reads that ended after second {@code from} and by second {@code to}. */
   double maxMillis(int from, int to) {
-    return percentile(between(latencies, endTimes, from, to), 100);
+    return RunResult.percentileMillis(between(latencies, endTimes, from, to), 100);
   }
 
   /** Share of reads in seconds {@code from + 1} to {@code to} answered without a database statement. */
@@ -78,13 +78,5 @@ record Timeline(List<Second> seconds, long requests, long failures, long staleRe
     long[] result = Arrays.copyOf(selected, n);
     Arrays.sort(result);
     return result;
-  }
-
-  private static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1);
-    return sorted[Math.max(0, index)] / 1e6;
   }
 }
