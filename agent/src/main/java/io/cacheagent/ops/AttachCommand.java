@@ -5,10 +5,8 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.management.ObjectName;
+import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * {@code java -jar cache-agent.jar attach <pid> <config.yaml>}: adds caching to a running JVM. The
@@ -49,10 +47,9 @@ final class AttachCommand {
 
   /** The configuration file of the agent already running in {@code vm}, or {@code null}. */
   private static String runningConfig(VirtualMachine vm) throws Exception {
-    try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
-      ObjectName agent = new ObjectName(JmxExporter.DOMAIN + ":type=Agent");
-      return connector.getMBeanServerConnection().isRegistered(agent)
-          ? String.valueOf(connector.getMBeanServerConnection().getAttribute(agent, "ConfigFile")) : null;
+    try (JMXConnector connector = JmxExporter.connect(vm)) {
+      MBeanServerConnection beans = connector.getMBeanServerConnection();
+      return beans.isRegistered(JmxExporter.AGENT) ? String.valueOf(beans.getAttribute(JmxExporter.AGENT, "ConfigFile")) : null;
     }
   }
 }

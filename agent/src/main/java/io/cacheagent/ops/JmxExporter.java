@@ -1,9 +1,11 @@
 package io.cacheagent.ops;
 
+import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodControl;
 import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.store.CacheStore;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,6 +15,9 @@ import java.util.concurrent.TimeoutException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /*
  * Publishes the agent and each cached method as MXBeans in the platform MBean server, where
@@ -26,6 +31,12 @@ public final class JmxExporter {
 
   /** The domain of every name the agent registers. */
   public static final String DOMAIN = "io.cacheagent";
+
+  /** The name of the agent's own MXBean. */
+  static final ObjectName AGENT = name(DOMAIN + ":type=Agent");
+
+  /** The pattern that matches every cached method's MXBean. */
+  static final ObjectName CACHED_METHODS = name(DOMAIN + ":type=CachedMethod,*");
 
   private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
   private final MethodTable table;
@@ -41,7 +52,7 @@ public final class JmxExporter {
   public static void start(MethodTable table, CacheStore store, AgentMXBean agent) {
     JmxExporter exporter = new JmxExporter(table, store);
     try {
-      exporter.server.registerMBean(agent, new ObjectName(DOMAIN + ":type=Agent"));
+      exporter.server.registerMBean(agent, AGENT);
     } catch (JMException e) {
       AgentLog.warn("jmx", "cannot register the agent in JMX (" + e + "); the cache works, but not visible there");
       return;
@@ -50,6 +61,22 @@ public final class JmxExporter {
     thread.setDaemon(true);
     thread.setContextClassLoader(null);
     thread.start();
+  }
+
+  private static ObjectName name(String text) {
+    try {
+      return new ObjectName(text);
+    } catch (JMException e) {
+      throw new IllegalStateException(e); // the names above are constants
+    }
+  }
+
+  /**
+   * Connects to the platform MBean server of the JVM {@code vm} is attached to, starting its local
+   * management agent if it is not running (for the commands).
+   */
+  static JMXConnector connect(VirtualMachine vm) throws IOException {
+    return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
   }
 
   private void run() {

@@ -8,8 +8,6 @@ import java.util.TreeSet;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * {@code java -jar cache-agent.jar stats <pid>}: the per-method table of a running JVM, read over
@@ -23,15 +21,9 @@ final class StatsCommand {
 
   static int run(String pid, PrintStream out) throws Exception {
     VirtualMachine vm = VirtualMachine.attach(pid);
-    String address;
-    try {
-      address = vm.startLocalManagementAgent();
-    } finally {
-      vm.detach();
-    }
-    try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+    try (JMXConnector connector = JmxExporter.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
-      ObjectName agent = new ObjectName(JmxExporter.DOMAIN + ":type=Agent");
+      ObjectName agent = JmxExporter.AGENT;
       if (!beans.isRegistered(agent)) {
         out.println("JVM " + pid + " runs no started cache-agent");
         return 1;
@@ -40,7 +32,7 @@ final class StatsCommand {
           + "; configuration " + beans.getAttribute(agent, "ConfigFile") + ", version " + beans.getAttribute(agent, "ConfigVersion"));
       out.printf(Locale.ROOT, ROW, "method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "errors",
           "load p50", "load p99");
-      Set<ObjectName> methods = new TreeSet<>(beans.queryNames(new ObjectName(JmxExporter.DOMAIN + ":type=CachedMethod,*"), null));
+      Set<ObjectName> methods = new TreeSet<>(beans.queryNames(JmxExporter.CACHED_METHODS, null));
       for (ObjectName method : methods) {
         out.printf(Locale.ROOT, ROW, beans.getAttribute(method, "Method"), beans.getAttribute(method, "Enabled"),
             beans.getAttribute(method, "Hits"), beans.getAttribute(method, "Misses"),
@@ -50,6 +42,8 @@ final class StatsCommand {
             String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP99")));
       }
       return 0;
+    } finally {
+      vm.detach();
     }
   }
 }
