@@ -54,10 +54,7 @@ public final class ConfigWatcher {
   public static ConfigWatcher start(Path file, String inForce, boolean valid, Map<String, String> env,
       Function<AgentConfig, List<String>> apply) {
     ConfigWatcher watcher = new ConfigWatcher(file, inForce, valid, env, apply);
-    Thread thread = new Thread(watcher::watch, "cache-agent-config-watch");
-    thread.setDaemon(true);
-    thread.setContextClassLoader(null);
-    thread.start();
+    AgentThreads.daemon("config-watch", watcher::watch).start();
     return watcher;
   }
 

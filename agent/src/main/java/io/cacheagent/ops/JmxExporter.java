@@ -57,10 +57,7 @@ public final class JmxExporter {
       AgentLog.warn("jmx", "cannot register the agent in JMX (" + e + "); the cache works, but not visible there");
       return;
     }
-    Thread thread = new Thread(exporter::run, "cache-agent-jmx");
-    thread.setDaemon(true);
-    thread.setContextClassLoader(null);
-    thread.start();
+    AgentThreads.daemon("jmx", exporter::run).start();
   }
 
   private static ObjectName name(String text) {

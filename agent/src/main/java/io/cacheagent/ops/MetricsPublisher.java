@@ -30,7 +30,7 @@ public final class MetricsPublisher {
       serve(settings.port(), table, store);
     }
     if (settings.statsInterval() != null) {
-      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "cache-agent-stats"));
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("stats", task));
       long millis = settings.statsInterval().toMillis();
       timer.scheduleAtFixedRate(() -> AgentLog.info(summary(table.controls(store), store)), millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -39,7 +39,7 @@ public final class MetricsPublisher {
   private static void serve(int port, MethodTable table, CacheStore store) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-      server.setExecutor(Executors.newSingleThreadExecutor(task -> daemon(task, "cache-agent-metrics")));
+      server.setExecutor(Executors.newSingleThreadExecutor(task -> AgentThreads.daemon("metrics", task)));
       server.createContext("/metrics", exchange -> {
         byte[] body = PrometheusText.render(table.controls(store), store).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -74,12 +74,5 @@ public final class MetricsPublisher {
             + " hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls, hits, misses,
         coalesced, uncached,
         calls == 0 ? 0.0 : 100.0 * (hits + coalesced) / calls, errors, store.state());
-  }
-
-  private static Thread daemon(Runnable task, String name) {
-    Thread thread = new Thread(task, name);
-    thread.setDaemon(true);
-    thread.setContextClassLoader(null);
-    return thread;
   }
 }

@@ -7,6 +7,7 @@ import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.instrument.Instrumenter;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.ops.AgentBean;
+import io.cacheagent.ops.AgentThreads;
 import io.cacheagent.ops.ConfigWatcher;
 import io.cacheagent.ops.JmxExporter;
 import io.cacheagent.ops.MetricsPublisher;
@@ -147,16 +148,13 @@ public final class AgentInstaller {
   }
 
   private static void startInBackground(Runnable task) {
-    Thread init = new Thread(() -> {
+    AgentThreads.daemon("init", () -> {
       try {
         task.run();
       } catch (Throwable t) {
         AgentLog.info("could not start (" + t + "); the application runs without caching");
       }
-    }, "cache-agent-init");
-    init.setDaemon(true);
-    init.setContextClassLoader(null);
-    init.start();
+    }).start();
   }
 
   private static Started start(Instrumentation instrumentation, AgentConfig config) {
