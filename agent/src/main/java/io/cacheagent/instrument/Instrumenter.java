@@ -63,6 +63,9 @@ public final class Instrumenter {
   /** Takes a reloaded configuration; the loaded classes among {@code retransform} are transformed again. */
   public void reconfigure(AgentConfig config, Set<String> retransform) {
     plan = new InstrumentationPlan(config);
+    if (retransform.isEmpty()) {
+      return; // most reloads only change settings: no need to walk every loaded class
+    }
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       if (retransform.contains(type.getName()) && instrumentation.isModifiableClass(type)) {

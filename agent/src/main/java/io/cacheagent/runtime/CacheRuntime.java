@@ -103,7 +103,7 @@ public final class CacheRuntime implements Dispatcher {
       method.stats.undecodable.increment();
       AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
           + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
-    } else if (entry != null && ValueCodec.generationOf(entry) == generation && ValueCodec.shapeOf(entry) == method.shape()) {
+    } else if (method.isCurrent(entry, generation)) {
       Hit hit = decode(method, entry);
       if (hit != null) {
         method.stats.hits.increment();

@@ -108,6 +108,11 @@ final class CachedMethod {
     return 1;
   }
 
+  /** Whether {@code entry} was stored under {@code generation} by a class of this method's shape: one it may serve. */
+  boolean isCurrent(byte[] entry, long generation) {
+    return entry != null && ValueCodec.generationOf(entry) == generation && ValueCodec.shapeOf(entry) == shape();
+  }
+
   /** Whether a decoded value may be returned by this method (a changed return type makes it a miss). */
   boolean accepts(Object value) {
     if (value == null) {

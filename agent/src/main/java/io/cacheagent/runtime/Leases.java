@@ -1,6 +1,5 @@
 package io.cacheagent.runtime;
 
-import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -68,8 +67,7 @@ final class Leases {
         return null; // every entry was dropped meanwhile
       }
       byte[] entry = found[0];
-      if (entry != null && expected != 0 && ValueCodec.generationOf(entry) == expected
-          && ValueCodec.shapeOf(entry) == method.shape()) {
+      if (expected != 0 && method.isCurrent(entry, expected)) {
         return entry;
       }
       if (entry != null && !Arrays.equals(entry, seen)) {
