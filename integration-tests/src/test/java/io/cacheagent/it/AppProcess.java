@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A forked JVM running an app, optionally with {@code -javaagent:cache-agent.jar}, driven over
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class AppProcess implements AutoCloseable {
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+  private static final Pattern QUERIES = Pattern.compile("queries=(\\d+)$");
 
   private final Process process;
   private final Writer stdin;
@@ -128,6 +131,15 @@ final class AppProcess implements AutoCloseable {
   AppProcess awaitAgentReady(boolean redis) throws InterruptedException {
     awaitLog("[cache-agent] ready");
     return redis ? awaitLog("[cache-agent] connected to") : this;
+  }
+
+  /** The query count at the end of an answer of the fixture shop ({@code ... queries=3}). */
+  static int queriesIn(String answer) {
+    Matcher m = QUERIES.matcher(answer);
+    if (!m.find()) {
+      throw new AssertionError("no queries=N in \"" + answer + "\"");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   /** The process id, e.g. to attach to it. */

@@ -182,7 +182,7 @@ class CachingIT {
       String answerOfSecond = inSecond.get(30, TimeUnit.SECONDS);
       assertThat(answerOfFirst).startsWith("4 answers [Product{4,product-4,40}] queries=");
       assertThat(answerOfSecond).startsWith("4 answers [Product{4,product-4,40}] queries=");
-      assertThat(queries(answerOfFirst) + queries(answerOfSecond)).as("queries of both JVMs").isEqualTo(1);
+      assertThat(AppProcess.queriesIn(answerOfFirst) + AppProcess.queriesIn(answerOfSecond)).as("queries of both JVMs").isEqualTo(1);
     }
   }
 
@@ -192,10 +192,6 @@ class CachingIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static int queries(String answer) {
-    return Integer.parseInt(answer.substring(answer.lastIndexOf('=') + 1));
   }
 
   @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cacheagent.testkit.RedisServer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * memory. Every answer must be the one the app gives without the agent, and caching must come back.
  */
 class ReliabilityIT {
-
-  private static final Pattern QUERIES = Pattern.compile("queries=(\\d+)$");
 
   @TempDir
   Path dir;
@@ -52,7 +48,7 @@ class ReliabilityIT {
 
       awaitCachingResumes(app, "find 1", "Product{1,renamed,1}");
       assertThat(app.log()).contains("dropped every entry of com.acme.shop.ProductRepository#findById(long) after a missed eviction");
-      int before = queries(app.call("queries"));
+      int before = AppProcess.queriesIn(app.call("queries"));
       assertThat(app.call("find 2")).as("entry 2 was dropped too").isEqualTo("Product{2,product-2,20} queries=" + (before + 1));
       assertThat(app.call("find 2")).isEqualTo("Product{2,product-2,20} queries=" + (before + 1));
     }
@@ -112,7 +108,7 @@ class ReliabilityIT {
     for (int attempt = 0; attempt < 300; attempt++) {
       String reply = app.call(command);
       assertThat(reply).startsWith(answer + " queries=");
-      int queries = queries(reply);
+      int queries = AppProcess.queriesIn(reply);
       if (queries == previous) {
         return;
       }
@@ -120,11 +116,5 @@ class ReliabilityIT {
       Thread.sleep(100);
     }
     throw new AssertionError("caching did not resume within 30 s; log:\n" + app.log());
-  }
-
-  private static int queries(String reply) {
-    Matcher m = QUERIES.matcher(reply);
-    assertThat(m.find()).as("queries in \"%s\"", reply).isTrue();
-    return Integer.parseInt(m.group(1));
   }
 }
