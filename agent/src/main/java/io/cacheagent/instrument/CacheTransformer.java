@@ -8,7 +8,10 @@ import io.cacheagent.runtime.Eviction;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
@@ -21,8 +24,10 @@ import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Adds the advice to the configured methods of one class, each with its id bound as a constant.
- * Bridge, synthetic, abstract and native methods never match.
+ * Adds the advice to the configured methods of one class, each with its id bound as a constant:
+ * the methods that rules name on the class itself, and those that implement an interface or
+ * abstract method that a rule names (see {@link Implementations}). Bridge, synthetic, abstract and
+ * native methods never take advice.
  */
 final class CacheTransformer implements AgentBuilder.Transformer {
 
@@ -31,12 +36,34 @@ final class CacheTransformer implements AgentBuilder.Transformer {
 
   private final Supplier<InstrumentationPlan> plans;
   private final MethodTable table;
+  private final Supertypes supertypes = new Supertypes();
   private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(CacheTransformer.class.getClassLoader());
 
   /** {@code plans}: the current plan, replaced when the configuration is reloaded. */
   CacheTransformer(Supplier<InstrumentationPlan> plans, MethodTable table) {
     this.plans = plans;
     this.table = table;
+  }
+
+  /**
+   * Whether {@code type}, not named in the configuration, implements an interface or abstract
+   * method that a rule names. Asked of every class the application loads: most have no configured
+   * supertype and cost a walk over the names of their ancestors.
+   */
+  boolean implementsConfigured(TypeDescription type, ClassLoader loader) {
+    if (loader == null || loader == ClassLoader.getPlatformClassLoader() || Supertypes.isJdkType(type.getName())
+        || !Implementations.mayImplement(type)) {
+      return false;
+    }
+    InstrumentationPlan plan = plans.get();
+    for (String ancestorName : supertypes.among(type, loader, plan.classNames())) {
+      TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
+      if (ancestor != null && (plan.cachedRules(ancestorName).stream().anyMatch(rule -> Implementations.namesAbstractMethod(ancestor, rule.signature()))
+          || plan.writeRules(ancestorName).stream().anyMatch(write -> Implementations.namesAbstractMethod(ancestor, write.write())))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -47,45 +74,83 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       JavaModule module,
       ProtectionDomain protectionDomain) {
     InstrumentationPlan plan = plans.get();
+    Targets targets = new Targets();
+    adviseDeclared(type, plan, targets);
+    if (Implementations.mayImplement(type)) {
+      for (String ancestorName : supertypes.among(type, loader, plan.classNames())) {
+        adviseInherited(type, ancestorName, plan, targets);
+      }
+    }
+    int cachedMethods = 0;
+    for (Map.Entry<MethodDescription.InDefinedShape, Cached> entry : targets.cached.entrySet()) {
+      MethodDescription.InDefinedShape method = entry.getKey();
+      Cached target = entry.getValue();
+      int id = table.registerCached(loader, InstrumentationPlan.canonicalName(type, method), target.configuredAs(),
+          method.getDescriptor(), target.rule(), ValueTypes.of(method.getReturnType()));
+      builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
+      cachedMethods++;
+    }
+    for (Map.Entry<MethodDescription.InDefinedShape, Writes> entry : targets.writes.entrySet()) {
+      MethodDescription.InDefinedShape method = entry.getKey();
+      Writes target = entry.getValue();
+      int id = table.registerWrite(loader, InstrumentationPlan.canonicalName(type, method), List.copyOf(target.configuredAs),
+          method.getDescriptor(), target.evictions);
+      builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
+    }
+    if (!targets.cached.isEmpty() || !targets.writes.isEmpty()) {
+      AgentLog.info("instrumented " + type.getName() + " (" + cachedMethods + " cached, " + targets.writes.size() + " evicting)");
+    }
+    return builder;
+  }
+
+  /** What one class's methods get: the rule of each cached method, the evictions of each write method. */
+  private static final class Targets {
+    final Map<MethodDescription.InDefinedShape, Cached> cached = new LinkedHashMap<>();
+    final Map<MethodDescription.InDefinedShape, Writes> writes = new LinkedHashMap<>();
+
+    void write(MethodDescription.InDefinedShape method, String configuredAs, Eviction eviction) {
+      Writes target = writes.computeIfAbsent(method, m -> new Writes());
+      target.configuredAs.add(configuredAs);
+      target.evictions.add(eviction);
+    }
+  }
+
+  private record Cached(MethodRule rule, String configuredAs) {}
+
+  private static final class Writes {
+    final Set<String> configuredAs = new LinkedHashSet<>();
+    final List<Eviction> evictions = new ArrayList<>();
+  }
+
+  /** The rules that name this class itself; each one that matches nothing is reported with what was probably meant. */
+  private void adviseDeclared(TypeDescription type, InstrumentationPlan plan, Targets targets) {
     List<MethodRule> cachedRules = plan.cachedRules(type.getName());
     List<InstrumentationPlan.WriteRule> writeRules = plan.writeRules(type.getName());
+    if (cachedRules.isEmpty() && writeRules.isEmpty()) {
+      return;
+    }
     Set<Object> matched = new HashSet<>();
-    int cachedMethods = 0;
-    int writeMethods = 0;
     for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-      if (!method.isMethod() || method.isAbstract() || method.isNative() || method.isBridge() || method.isSynthetic()) {
+      if (!method.isMethod() || method.isNative() || method.isBridge() || method.isSynthetic()) {
         continue;
       }
       String name = InstrumentationPlan.canonicalName(type, method);
       for (MethodRule rule : cachedRules) {
-        if (!InstrumentationPlan.matches(rule.signature(), method)) {
-          continue;
+        if (InstrumentationPlan.matches(rule.signature(), method)) {
+          matched.add(rule); // an abstract method: its implementations take the rule when they load
+          if (!method.isAbstract() && cacheable(rule, method, name)) {
+            targets.cached.put(method, new Cached(rule, name));
+          }
         }
-        matched.add(rule);
-        if (method.getReturnType().represents(void.class)) {
-          AgentLog.warn("void:" + name, "methods[" + rule.index() + "].method \"" + rule.signature()
-              + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
-          continue;
-        }
-        int id = table.registerCached(loader, name, method.getDescriptor(), rule, ValueTypes.of(method.getReturnType()));
-        builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
-        cachedMethods++;
       }
-      List<Eviction> evictions = new ArrayList<>();
       for (InstrumentationPlan.WriteRule write : writeRules) {
         if (InstrumentationPlan.matches(write.write(), method)) {
           matched.add(write);
-          evictions.add(Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
+          if (!method.isAbstract()) {
+            targets.write(method, name, Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
+          }
         }
       }
-      if (!evictions.isEmpty()) {
-        int id = table.registerWrite(loader, name, method.getDescriptor(), evictions);
-        builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
-        writeMethods++;
-      }
-    }
-    if (cachedMethods + writeMethods > 0) {
-      AgentLog.info("instrumented " + type.getName() + " (" + cachedMethods + " cached, " + writeMethods + " evicting)");
     }
     for (MethodRule rule : cachedRules) {
       if (!matched.contains(rule)) {
@@ -97,7 +162,50 @@ final class CacheTransformer implements AgentBuilder.Transformer {
         reportNoMatch(type, "methods[" + write.cached().index() + "].evictOn", write.write(), false);
       }
     }
-    return builder;
+  }
+
+  /**
+   * The rules that name an abstract method of {@code ancestorName}, applied to the methods of this
+   * class that implement it. A method that a rule on its own class already caches keeps that rule.
+   */
+  private void adviseInherited(TypeDescription type, String ancestorName, InstrumentationPlan plan, Targets targets) {
+    TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
+    if (ancestor == null) {
+      return;
+    }
+    for (MethodRule rule : plan.cachedRules(ancestorName)) {
+      if (Implementations.namesAbstractMethod(ancestor, rule.signature())) {
+        for (MethodDescription.InDefinedShape method : Implementations.in(type, rule.signature())) {
+          String configuredAs = configuredAs(rule.signature(), ancestorName, method);
+          if (!targets.cached.containsKey(method) && cacheable(rule, method, configuredAs)) {
+            targets.cached.put(method, new Cached(rule, configuredAs));
+          }
+        }
+      }
+    }
+    for (InstrumentationPlan.WriteRule write : plan.writeRules(ancestorName)) {
+      if (Implementations.namesAbstractMethod(ancestor, write.write())) {
+        for (MethodDescription.InDefinedShape method : Implementations.in(type, write.write())) {
+          targets.write(method, configuredAs(write.write(), ancestorName, method),
+              Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
+        }
+      }
+    }
+  }
+
+  /** The name an implementing method's keys live under: the signature as configured, or per overload when it lists no parameters. */
+  private static String configuredAs(MethodSignature signature, String ancestorName, MethodDescription method) {
+    return signature.hasParameterList() ? signature.toString() : InstrumentationPlan.canonicalName(ancestorName, method);
+  }
+
+  /** Whether a method a rule matches can be cached; says why not, once, if it returns void. */
+  private static boolean cacheable(MethodRule rule, MethodDescription method, String name) {
+    if (!method.getReturnType().represents(void.class)) {
+      return true;
+    }
+    AgentLog.warn("void:" + name, "methods[" + rule.index() + "].method \"" + rule.signature()
+        + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
+    return false;
   }
 
   /** Says, once, that a signature names no method of its class, and what was probably meant (as the check command does). */

@@ -72,7 +72,12 @@ final class InstrumentationPlan {
 
   /** The canonical name of a concrete method, as used in keys: {@code com.acme.Repo#find(long)}. */
   static String canonicalName(TypeDescription type, MethodDescription method) {
-    StringBuilder name = new StringBuilder(type.getName()).append('#').append(method.getInternalName()).append('(');
+    return canonicalName(type.getName(), method);
+  }
+
+  /** The canonical name {@code method} would have in the class {@code className}. */
+  static String canonicalName(String className, MethodDescription method) {
+    StringBuilder name = new StringBuilder(className).append('#').append(method.getInternalName()).append('(');
     List<TypeDescription> params = method.getParameters().asTypeList().asErasures();
     for (int i = 0; i < params.size(); i++) {
       if (i > 0) {

@@ -10,14 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the transformer for the configured classes, and only those: a class not named in the
- * configuration is never transformed. Classes loaded before (the agent installs in the background,
+ * Installs the transformer for the configured classes, and only those: a class that is not named
+ * in the configuration, and does not implement an interface or abstract method named there, is
+ * never transformed. Classes loaded before (the agent installs in the background,
  * and may be attached late) are retransformed; advice never changes a class's shape, so that works.
  * A reloaded configuration replaces the plan, and the loaded classes it newly names are
  * retransformed, a few at a time.
@@ -38,7 +37,9 @@ public final class Instrumenter {
   /** Installs the advice for {@code config}. */
   public static Instrumenter install(Instrumentation instrumentation, AgentConfig config, MethodTable table) {
     Instrumenter instrumenter = new Instrumenter(instrumentation, new InstrumentationPlan(config));
-    ElementMatcher<TypeDescription> configured = type -> instrumenter.plan.classNames().contains(type.getName());
+    CacheTransformer transformer = new CacheTransformer(() -> instrumenter.plan, table);
+    AgentBuilder.RawMatcher configured = (type, loader, module, redefined, domain) ->
+        instrumenter.plan.classNames().contains(type.getName()) || transformer.implementsConfigured(type, loader);
     new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -50,7 +51,7 @@ public final class Instrumenter {
         // The agent's own classes, whatever their names; application classes are matched by name only.
         .ignore(ElementMatchers.any(), ElementMatchers.is(Instrumenter.class.getClassLoader()))
         .type(configured)
-        .transform(new CacheTransformer(() -> instrumenter.plan, table))
+        .transform(transformer)
         .installOn(instrumentation);
     return instrumenter;
   }
@@ -68,7 +69,7 @@ public final class Instrumenter {
     }
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (retransform.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
+      if (instrumentation.isModifiableClass(type) && isOrExtendsAny(type, retransform)) {
         loaded.add(type);
       }
     }
@@ -81,6 +82,22 @@ public final class Instrumenter {
             + "); the methods the reload added there run uncached until a restart");
       }
     }
+  }
+
+  /** Whether {@code type}, loaded, is named in {@code names} or extends or implements a class so named. */
+  private static boolean isOrExtendsAny(Class<?> type, Set<String> names) {
+    if (type == null) {
+      return false;
+    }
+    if (names.contains(type.getName()) || isOrExtendsAny(type.getSuperclass(), names)) {
+      return true;
+    }
+    for (Class<?> parent : type.getInterfaces()) {
+      if (isOrExtendsAny(parent, names)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reports each failed transformation once; never lets it reach the application. */

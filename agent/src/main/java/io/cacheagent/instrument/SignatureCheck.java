@@ -24,7 +24,8 @@ import net.bytebuddy.pool.TypePool;
  *
  * Classes are read as class files (Byte Buddy's TypePool), never loaded, so nothing of the
  * application runs. Diagnoses, in order: class not on the class path; a lambda; an abstract or
- * interface method (with the classes on the class path that implement it); wrong parameter types
+ * interface method (it matches when a class on the class path implements it: the rule applies to
+ * those classes); wrong parameter types
  * (with the overloads that exist); a misspelt name (with the closest names); a void method to cache.
  */
 public final class SignatureCheck implements AutoCloseable {
@@ -93,9 +94,10 @@ public final class SignatureCheck implements AutoCloseable {
     }
     if (!abstractMatching.isEmpty()) {
       List<String> implementing = implementations.get();
-      return new Verdict(false, String.join(", ", abstractMatching) + " is abstract" + (type.isInterface() ? " (an interface)" : "")
-          + " and cannot be instrumented; name the class that implements it"
-          + (implementing.isEmpty() ? "" : ": " + String.join(", ", implementing)));
+      String what = String.join(", ", abstractMatching) + " is abstract" + (type.isInterface() ? " (an interface)" : "");
+      return implementing.isEmpty()
+          ? new Verdict(false, what + " and no class on the class path implements it")
+          : new Verdict(true, what + "; applies to " + String.join(", ", implementing));
     }
     if (!sameName.isEmpty()) {
       return new Verdict(false, "no overload with these parameter types; " + type.getName() + " declares " + String.join(", ", sameName));
@@ -105,7 +107,7 @@ public final class SignatureCheck implements AutoCloseable {
         + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
   }
 
-  /** Concrete classes on the class path that declare the method and extend or implement {@code type}. */
+  /** The methods on the class path that implement the abstract method, as the agent finds them at load time. */
   private List<String> implementationsOf(TypeDescription type, MethodSignature signature) {
     List<String> found = new ArrayList<>();
     for (String className : allClassNames()) {
@@ -114,14 +116,15 @@ public final class SignatureCheck implements AutoCloseable {
         continue;
       }
       TypeDescription candidate = resolution.resolve();
-      if (candidate.isAbstract() || !inherits(candidate, type.getName(), 0)) {
+      if (!Implementations.mayImplement(candidate) || !inherits(candidate, type.getName(), 0)) {
         continue;
       }
-      for (MethodDescription.InDefinedShape method : candidate.getDeclaredMethods()) {
-        if (!method.isAbstract() && !method.isBridge() && !method.isSynthetic() && InstrumentationPlan.matches(
-            new MethodSignature(candidate.getName(), signature.methodName(), signature.parameterTypes()), method)) {
+      try {
+        for (MethodDescription method : Implementations.in(candidate, signature)) {
           found.add(InstrumentationPlan.canonicalName(candidate, method));
         }
+      } catch (RuntimeException unresolvable) {
+        // a supertype that is not on the class path: its methods cannot be told apart
       }
     }
     return found;

@@ -23,7 +23,14 @@ final class CachedMethod {
       "boolean", Boolean.class, "byte", Byte.class, "char", Character.class, "short", Short.class,
       "int", Integer.class, "long", Long.class, "float", Float.class, "double", Double.class);
 
+  /** The concrete method, e.g. {@code com.acme.JdbcRepo#find(long)}: for logs, JMX and metrics. */
   final String name;
+  /**
+   * The method as its rule names it, and so where its keys live: {@code name}, or the interface or
+   * abstract method it implements ({@code com.acme.Repo#find(long)}), whose every implementation
+   * shares these keys, as evictions named on the interface expect.
+   */
+  final String configuredAs;
   /** Replaced whole when the configuration is reloaded. */
   volatile MethodRule rule;
   final String namespace;
@@ -39,12 +46,13 @@ final class CachedMethod {
   private volatile Class<?> returnType;
   private volatile long shape;
 
-  CachedMethod(String name, String descriptor, MethodRule rule, String keyPrefix, List<String> valueTypes,
-      ClassAllowList allowList, ClassLoader loader) {
+  CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, String keyPrefix,
+      List<String> valueTypes, ClassAllowList allowList, ClassLoader loader) {
     this.name = name;
+    this.configuredAs = configuredAs;
     this.descriptor = descriptor;
     this.rule = rule;
-    this.namespace = CacheKeys.namespace(keyPrefix, name);
+    this.namespace = CacheKeys.namespace(keyPrefix, configuredAs);
     this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
     this.returnTypeName = valueTypes.get(0);
     this.loader = loader;

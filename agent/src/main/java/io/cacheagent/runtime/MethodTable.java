@@ -48,10 +48,14 @@ public final class MethodTable {
     this.serializationAllow = List.copyOf(serializationAllow);
   }
 
-  /** What entries of a method may hold: the packages of its class and of its value types, and the configured extras. */
-  private ClassAllowList allowList(String name, List<String> valueTypes) {
+  /**
+   * What entries of a method may hold: the packages of its class (and of the class its rule
+   * names, for an interface's implementation) and of its value types, and the configured extras.
+   */
+  private ClassAllowList allowList(String name, String configuredAs, List<String> valueTypes) {
     List<String> allowed = new ArrayList<>(serializationAllow);
     allowed.add(packageOrClass(name.substring(0, name.indexOf('#'))));
+    allowed.add(packageOrClass(configuredAs.substring(0, configuredAs.indexOf('#'))));
     for (String type : valueTypes) {
       allowed.add(packageOrClass(type));
     }
@@ -72,12 +76,15 @@ public final class MethodTable {
   /**
    * Registers a cached method and returns its id.
    *
-   * @param name canonical signature of the concrete method, e.g. {@code com.acme.Repo#find(long)}
+   * @param name canonical signature of the concrete method, e.g. {@code com.acme.JdbcRepo#find(long)}
+   * @param configuredAs the method as its rule names it, where its keys live: {@code name} itself,
+   *     or the interface or abstract method it implements, e.g. {@code com.acme.Repo#find(long)}
    * @param descriptor JVM descriptor of the method
    * @param valueTypes binary names of the return type ({@code long}, {@code [J}, {@code com.acme.P}), to
    *     check cached values against, then of the classes its type arguments name
    */
-  public synchronized int registerCached(ClassLoader loader, String name, String descriptor, MethodRule rule, List<String> valueTypes) {
+  public synchronized int registerCached(ClassLoader loader, String name, String configuredAs, String descriptor, MethodRule rule,
+      List<String> valueTypes) {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null) {
@@ -87,15 +94,22 @@ public final class MethodTable {
     }
     int id = cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, id + 1);
-    grown[id] = new CachedMethod(name, descriptor, rule, keyPrefix, valueTypes, allowList(name, valueTypes), loader);
+    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyPrefix, valueTypes,
+        allowList(name, configuredAs, valueTypes), loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);
     publishSwitches();
     return id;
   }
 
-  /** Registers a write method with the evictions it triggers and returns its id. */
-  public synchronized int registerWrite(ClassLoader loader, String name, String descriptor, List<Eviction> evictions) {
+  /**
+   * Registers a write method with the evictions it triggers and returns its id.
+   *
+   * @param configuredAs the names the configuration may give it: its own canonical signature, and
+   *     those of the interface or abstract methods it implements
+   */
+  public synchronized int registerWrite(ClassLoader loader, String name, List<String> configuredAs, String descriptor,
+      List<Eviction> evictions) {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("write " + name + descriptor);
     if (known != null) {
@@ -104,7 +118,7 @@ public final class MethodTable {
     }
     int id = writes.length;
     WriteMethod[] grown = Arrays.copyOf(writes, id + 1);
-    grown[id] = new WriteMethod(name, evictions);
+    grown[id] = new WriteMethod(name, configuredAs, evictions);
     writes = grown;
     ids.put("write " + name + descriptor, id);
     return id;
@@ -114,16 +128,17 @@ public final class MethodTable {
    * Applies a reloaded configuration to the methods already instrumented: each takes the rule
    * that now covers it, or is switched off when none does (its evictions keep running, see
    * {@link #retired}); each write method takes the evictions that now name it. Returns the classes of rules that no instrumented method answers yet (new
-   * methods, new write methods): those must be transformed again if they are loaded.
+   * methods, new write methods): those, and the classes that extend or implement them, must be
+   * transformed again if they are loaded.
    */
   public synchronized Set<String> reconfigure(AgentConfig config) {
     Set<String> untransformed = new TreeSet<>();
     for (MethodRule rule : config.methods()) {
-      if (Arrays.stream(cached).noneMatch(method -> rule.signature().covers(method.name))) {
+      if (Arrays.stream(cached).noneMatch(method -> rule.signature().covers(method.configuredAs))) {
         untransformed.add(rule.signature().className());
       }
       for (EvictRule eviction : rule.evictOn()) {
-        if (Arrays.stream(writes).noneMatch(write -> eviction.write().covers(write.name))) {
+        if (Arrays.stream(writes).noneMatch(write -> write.isKnownAs(eviction.write()))) {
           untransformed.add(eviction.write().className());
         }
       }
@@ -132,7 +147,7 @@ public final class MethodTable {
       retired.remove(rule.signature().toString());
     }
     for (CachedMethod method : cached) {
-      MethodRule now = config.methods().stream().filter(rule -> rule.signature().covers(method.name)).findFirst().orElse(null);
+      MethodRule now = config.methods().stream().filter(rule -> rule.signature().covers(method.configuredAs)).findFirst().orElse(null);
       if (now == null) {
         retired.put(method.rule.signature().toString(), method.rule.withEnabled(false));
       }
@@ -144,7 +159,7 @@ public final class MethodTable {
       List<Eviction> evictions = new ArrayList<>();
       for (MethodRule rule : evicting) {
         for (EvictRule eviction : rule.evictOn()) {
-          if (eviction.write().covers(write.name)) {
+          if (write.isKnownAs(eviction.write())) {
             evictions.add(Eviction.of(eviction, rule, keyPrefix));
           }
         }

@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.config.MethodSignature;
 import java.util.List;
 
 /**
@@ -9,11 +10,19 @@ import java.util.List;
 final class WriteMethod {
 
   final String name;
+  /** Its own canonical signature, and those of the interface or abstract methods it implements. */
+  private final List<String> configuredAs;
   /** Replaced whole when the configuration is reloaded. */
   volatile List<Eviction> evictions;
 
-  WriteMethod(String name, List<Eviction> evictions) {
+  WriteMethod(String name, List<String> configuredAs, List<Eviction> evictions) {
     this.name = name;
+    this.configuredAs = List.copyOf(configuredAs);
     this.evictions = List.copyOf(evictions);
+  }
+
+  /** Whether an {@code evictOn} signature names this method, itself or what it implements. */
+  boolean isKnownAs(MethodSignature signature) {
+    return configuredAs.stream().anyMatch(signature::covers);
   }
 }

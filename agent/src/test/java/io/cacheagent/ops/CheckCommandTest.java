@@ -37,13 +37,15 @@ class CheckCommandTest {
             evictOn:
               - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
                 all: true
+          - method: io.cacheagent.fixture.Catalog#find(long)
         """);
 
     assertThat(code).isZero();
     assertThat(output()).isEqualTo("""
         ok       methods[0].method "io.cacheagent.fixture.JdbcCatalog#find(long)": matches io.cacheagent.fixture.JdbcCatalog#find(long)
         ok       methods[0].evictOn[0].method "io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)": matches io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
-        cache-agent.yaml: 2 signatures, all match
+        ok       methods[1].method "io.cacheagent.fixture.Catalog#find(long)": io.cacheagent.fixture.Catalog#find(long) is abstract (an interface); applies to io.cacheagent.fixture.JdbcCatalog#find(long)
+        cache-agent.yaml: 3 signatures, all match
         """);
   }
 
@@ -51,7 +53,7 @@ class CheckCommandTest {
   void check_signaturesThatMatchNothing_sayWhatWasProbablyMeant_andExitOne() throws Exception {
     int code = check("""
         methods:
-          - method: io.cacheagent.fixture.Catalog#find(long)
+          - method: io.cacheagent.fixture.Archive#restore(long)
           - method: io.cacheagent.fixture.JdbcCatalog#findByName(int)
           - method: io.cacheagent.fixture.JdbcCatalog#findByNme(String)
           - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
@@ -60,7 +62,7 @@ class CheckCommandTest {
 
     assertThat(code).isEqualTo(1);
     assertThat(output()).isEqualTo("""
-        NO MATCH methods[0].method "io.cacheagent.fixture.Catalog#find(long)": io.cacheagent.fixture.Catalog#find(long) is abstract (an interface) and cannot be instrumented; name the class that implements it: io.cacheagent.fixture.JdbcCatalog#find(long)
+        NO MATCH methods[0].method "io.cacheagent.fixture.Archive#restore(long)": io.cacheagent.fixture.Archive#restore(long) is abstract (an interface) and no class on the class path implements it
         NO MATCH methods[1].method "io.cacheagent.fixture.JdbcCatalog#findByName(int)": no overload with these parameter types; io.cacheagent.fixture.JdbcCatalog declares io.cacheagent.fixture.JdbcCatalog#findByName(java.lang.String)
         NO MATCH methods[2].method "io.cacheagent.fixture.JdbcCatalog#findByNme(java.lang.String)": io.cacheagent.fixture.JdbcCatalog declares no method named findByNme; closest: io.cacheagent.fixture.JdbcCatalog#findByName(java.lang.String)
         NO MATCH methods[3].method "io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)": io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item) returns void: nothing to cache; use it in evictOn instead

@@ -37,10 +37,10 @@ class CacheRuntimeTest {
   private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true, List.of(
       new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
       new EvictRule(CLEAR, null, true, false)));
-  private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
-  private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", "(Lcom/acme/P;)V",
+  private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
+  private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V",
       List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
-  private final int clear = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", "()V",
+  private final int clear = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", List.of("com.acme.Repo#clear()"), "()V",
       List.of(Eviction.of(rule.evictOn().get(1), rule, "test")));
 
   @Test
@@ -162,7 +162,7 @@ class CacheRuntimeTest {
   void evictionMissed_aReadOfAnotherMethodSendsTheDrop() {
     MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#count()"), Duration.ofMinutes(5), 0, null,
         false, Duration.ofMinutes(5), false, true, List.of());
-    int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "()Ljava/lang/String;", other, List.of("java.lang.String"));
+    int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "com.acme.Repo#count()", "()Ljava/lang/String;", other, List.of("java.lang.String"));
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
     store.down = true;
     runtime.afterWrite(save, new Object[] {1L});
@@ -195,7 +195,7 @@ class CacheRuntimeTest {
 
   @Test
   void concurrentMissesOfOneKey_runTheMethodOnce_andEachGetsItsOwnCopy() throws Exception {
-    int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
+    int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
         rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));
     Object leader = runtime.begin(list, new Object[] {1L});
     assertThat(leader).isNotNull().isNotInstanceOf(Hit.class);
@@ -268,7 +268,7 @@ class CacheRuntimeTest {
 
   private OtherJvm otherJvm(MethodRule rule) {
     MethodTable otherTable = new MethodTable("test", List.of());
-    int id = otherTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule,
+    int id = otherTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule,
         List.of("java.lang.String"));
     return new OtherJvm(new CacheRuntime(otherTable, store), id);
   }

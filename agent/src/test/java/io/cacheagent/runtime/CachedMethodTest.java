@@ -16,7 +16,7 @@ class CachedMethodTest {
   private static CachedMethod method(double jitter, Duration ttl, Duration nullTtl) {
     MethodRule rule = new MethodRule(0, MethodSignature.parse("com.acme.Repo#find(long)"), ttl, jitter, null, true, nullTtl,
         false, true, List.of());
-    return new CachedMethod("com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "test", List.of("java.lang.String"),
+    return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "test", List.of("java.lang.String"),
         new ClassAllowList(List.of()), CachedMethodTest.class.getClassLoader());
   }
 
