@@ -59,6 +59,16 @@ final class AppProcess implements AutoCloseable {
   /** The same, on the JDK or JRE at {@code javaHome}. */
   static AppProcess start(Path javaHome, Path config, List<String> jvmOptions, String classpath, String mainClass,
       Map<String, String> env) throws IOException {
+    return launch(javaHome, config, jvmOptions, List.of("-cp", classpath, mainClass), env);
+  }
+
+  /** Starts an executable jar ({@code java -jar}) with the agent and {@code config} (null: no agent). */
+  static AppProcess startJar(Path config, List<String> jvmOptions, Path jar) throws IOException {
+    return launch(Path.of(System.getProperty("java.home")), config, jvmOptions, List.of("-jar", jar.toString()), Map.of());
+  }
+
+  private static AppProcess launch(Path javaHome, Path config, List<String> jvmOptions, List<String> application,
+      Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaHome.resolve("bin").resolve("java").toString());
     command.add("-Xshare:auto");
@@ -66,7 +76,7 @@ final class AppProcess implements AutoCloseable {
       command.add("-javaagent:" + agentJar() + "=" + config);
     }
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", classpath, mainClass));
+    command.addAll(application);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("CACHE_AGENT_REDIS_URI");
     builder.environment().putAll(env);
