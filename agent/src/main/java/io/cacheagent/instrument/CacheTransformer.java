@@ -46,17 +46,39 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   }
 
   /**
+   * Called with the bytes of every class about to be defined or transformed again, before
+   * {@link #implementsConfigured}: remembers the names of its parents where that may matter.
+   */
+  void beforeTransform(ClassLoader loader, String internalName, byte[] classFile) {
+    if (internalName == null) {
+      return;
+    }
+    try {
+      String name = internalName.replace('/', '.');
+      if (!Supertypes.isJdkType(name) && supertypes.isOpen(loader, plans.get().classNames())) {
+        supertypes.record(loader, name, classFile);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // never in the way of the class: its parents are read from its class file if needed
+    }
+  }
+
+  /**
    * Whether {@code type}, not named in the configuration, implements an interface or abstract
-   * method that a rule names. Asked of every class the application loads: most have no configured
-   * supertype and cost a walk over the names of their ancestors.
+   * method that a rule names. Asked of every class the application loads; answered by a map
+   * lookup unless its class loader sees a configured interface or abstract class, and then by a
+   * walk over the names of its ancestors.
    */
   boolean implementsConfigured(TypeDescription type, ClassLoader loader) {
-    if (loader == null || loader == ClassLoader.getPlatformClassLoader() || Supertypes.isJdkType(type.getName())
-        || !Implementations.mayImplement(type)) {
+    InstrumentationPlan plan = plans.get();
+    if (Supertypes.isJdkType(type.getName()) || !supertypes.isOpen(loader, plan.classNames())) {
       return false;
     }
-    InstrumentationPlan plan = plans.get();
-    for (String ancestorName : supertypes.among(type, loader, plan.classNames())) {
+    List<String> ancestors = supertypes.among(type.getName(), loader, plan.classNames());
+    if (ancestors.isEmpty() || !Implementations.mayImplement(type)) {
+      return false;
+    }
+    for (String ancestorName : ancestors) {
       TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
       if (ancestor != null && (plan.cachedRules(ancestorName).stream().anyMatch(rule -> Implementations.namesAbstractMethod(ancestor, rule.signature()))
           || plan.writeRules(ancestorName).stream().anyMatch(write -> Implementations.namesAbstractMethod(ancestor, write.write())))) {
@@ -76,8 +98,8 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     InstrumentationPlan plan = plans.get();
     Targets targets = new Targets();
     adviseDeclared(type, plan, targets);
-    if (Implementations.mayImplement(type)) {
-      for (String ancestorName : supertypes.among(type, loader, plan.classNames())) {
+    if (supertypes.isOpen(loader, plan.classNames()) && Implementations.mayImplement(type)) {
+      for (String ancestorName : supertypes.among(type.getName(), loader, plan.classNames())) {
         adviseInherited(type, ancestorName, plan, targets);
       }
     }

@@ -9,7 +9,9 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.security.ProtectionDomain;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
@@ -46,6 +48,20 @@ public final class Instrumenter {
         // Classes already loaded (a late start, an attach) are transformed again a few at a time.
         .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
         .with(new ProblemListener())
+        // The bytes of each class, before Byte Buddy describes it: its parents' names come from there.
+        .with((AgentBuilder.TransformerDecorator) installed -> ResettableClassFileTransformer.WithDelegation.of(installed,
+            new ResettableClassFileTransformer.WithDelegation.Callback<Void>() {
+              @Override
+              public Void onBeforeTransform(JavaModule module, ClassLoader loader, String internalName,
+                  Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
+                transformer.beforeTransform(loader, internalName, classFile);
+                return null;
+              }
+
+              @Override
+              public void onAfterTransform(Void nothing, JavaModule module, ClassLoader loader, String internalName,
+                  Class<?> redefined, ProtectionDomain domain, byte[] classFile) {}
+            }))
         // Named modules cannot read the bootstrap bridge unless given a read edge.
         .assureReadEdgeTo(instrumentation, CacheBridge.class, Hit.class)
         // The agent's own classes, whatever their names; application classes are matched by name only.

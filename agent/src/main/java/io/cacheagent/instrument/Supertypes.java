@@ -1,7 +1,5 @@
 package io.cacheagent.instrument;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,27 +8,42 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /*
  * Answers, while a class loads, which of the configured classes it extends or implements, so that
  * a signature on an interface or abstract method reaches the classes that implement it.
  *
- * Nothing is loaded to find out: the direct supertypes of the class come from its own class file
- * (which Byte Buddy has parsed anyway), those of its ancestors from the headers of their class
- * files, read through the same class loader once and remembered by name. Only names are kept, per
- * loader (weakly, so that an undeployed web application's loader can go): a few hundred kilobytes
- * for ten thousand classes. JDK types are not looked above: they implement no application type.
+ * Nothing is loaded to find out, and little is parsed: only the header of class files (the names
+ * of the superclass and interfaces), taken from the bytes of each class as it loads and, for an
+ * ancestor not loaded yet, read once through the same class loader. Only names are kept, per loader
+ * (weakly, so that an undeployed web application's loader can go). JDK types are not looked above:
+ * they implement no application type.
+ *
+ * All of this happens only in a class loader that sees a configured interface or abstract class
+ * ("open" below): with signatures on concrete classes only, each class costs one map lookup.
  */
 final class Supertypes {
 
   private static final String[] NONE = new String[0];
 
-  private final Cache<ClassLoader, Map<String, String[]>> parentsByLoader = Caffeine.newBuilder().weakKeys().build();
+  /**
+   * What is known of one class loader: whether it sees a configured interface or abstract class
+   * (under which configured names), and the parents of the classes it loaded or looked up.
+   */
+  private record Loader(Set<String> configured, boolean open, Map<String, String[]> parents) {}
+
+  /**
+   * By loader, weakly (a plain map: few loaders, looked up on every class load, and a cache
+   * library's read bookkeeping costs more than the lookup itself there). The last one asked is
+   * kept aside: classes mostly load in runs from one loader.
+   */
+  private final Map<ClassLoader, Loader> loaders = new WeakHashMap<>();
+  private volatile Object[] last = {null, null};
 
   /** Whether a type of this name may have application supertypes worth reading; JDK types may not. */
   static boolean isJdkType(String name) {
@@ -38,69 +51,103 @@ final class Supertypes {
   }
 
   /**
-   * The names in {@code wanted} that {@code type} extends or implements, directly or not
+   * Whether {@code loader} sees one of the {@code configured} classes as an interface or abstract
+   * class, so that its classes may implement a configured method. Read from the class files once
+   * per loader and configuration.
+   */
+  boolean isOpen(ClassLoader loader, Set<String> configured) {
+    if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+      return false;
+    }
+    Loader known = loader(loader);
+    if (known.configured() != configured) {
+      boolean open = false;
+      for (String name : configured) {
+        ClassReader header = isJdkType(name) ? null : header(loader, name);
+        open |= header != null && (header.getAccess() & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT)) != 0;
+      }
+      known = new Loader(configured, open, known.parents());
+      synchronized (loaders) {
+        loaders.put(loader, known);
+      }
+      last = new Object[] {loader, known};
+    }
+    return known.open();
+  }
+
+  private Loader loader(ClassLoader loader) {
+    Object[] recent = last;
+    if (recent[0] == loader) {
+      return (Loader) recent[1];
+    }
+    Loader known;
+    synchronized (loaders) {
+      known = loaders.computeIfAbsent(loader, any -> new Loader(Set.of(), false, new ConcurrentHashMap<>()));
+    }
+    last = new Object[] {loader, known};
+    return known;
+  }
+
+  /** Remembers the parents named in the class file of a class about to be defined or transformed again. */
+  void record(ClassLoader loader, String name, byte[] classFile) {
+    try {
+      loader(loader).parents().put(name, parentsOf(new ClassReader(classFile)));
+    } catch (RuntimeException malformed) {
+      // the JVM will refuse it; nothing to remember
+    }
+  }
+
+  /**
+   * The names in {@code wanted} that the class {@code name} extends or implements, directly or not
    * (excluding its own name); empty for most classes.
    */
-  List<String> among(TypeDescription type, ClassLoader loader, Set<String> wanted) {
+  List<String> among(String name, ClassLoader loader, Set<String> wanted) {
     List<String> found = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    Deque<String> next = new ArrayDeque<>(directParents(type));
+    Deque<String> next = new ArrayDeque<>(List.of(parents(loader, name)));
     while (!next.isEmpty()) {
-      String name = next.poll();
-      if (!seen.add(name) || isJdkType(name)) {
+      String ancestor = next.poll();
+      if (!seen.add(ancestor) || isJdkType(ancestor)) {
         continue;
       }
-      if (wanted.contains(name)) {
-        found.add(name);
+      if (wanted.contains(ancestor)) {
+        found.add(ancestor);
       }
-      for (String parent : parents(loader, name)) {
-        next.add(parent);
-      }
+      next.addAll(List.of(parents(loader, ancestor)));
     }
     return found;
   }
 
-  private static List<String> directParents(TypeDefinition type) {
-    List<String> names = new ArrayList<>();
-    TypeDescription.Generic superClass = type.getSuperClass();
-    if (superClass != null) {
-      names.add(superClass.asErasure().getName());
-    }
-    for (TypeDescription.Generic parent : type.getInterfaces()) {
-      names.add(parent.asErasure().getName());
-    }
-    return names;
-  }
-
   /** The superclass and interfaces named in the class file of {@code name}, as {@code loader} finds it; none if it cannot. */
   private String[] parents(ClassLoader loader, String name) {
-    Map<String, String[]> known = parentsByLoader.get(loader, any -> new ConcurrentHashMap<>());
+    Map<String, String[]> known = loader(loader).parents();
     String[] parents = known.get(name);
     if (parents == null) {
-      parents = readParents(loader, name);
+      ClassReader header = header(loader, name);
+      parents = header == null ? NONE : parentsOf(header);
       known.put(name, parents);
     }
     return parents;
   }
 
-  private static String[] readParents(ClassLoader loader, String name) {
+  private static String[] parentsOf(ClassReader header) {
+    String[] interfaces = header.getInterfaces();
+    List<String> parents = new ArrayList<>(interfaces.length + 1);
+    if (header.getSuperName() != null) {
+      parents.add(header.getSuperName().replace('/', '.'));
+    }
+    for (String parent : interfaces) {
+      parents.add(parent.replace('/', '.'));
+    }
+    return parents.toArray(NONE);
+  }
+
+  private static ClassReader header(ClassLoader loader, String name) {
     try {
       ClassFileLocator.Resolution classFile = ClassFileLocator.ForClassLoader.of(loader).locate(name);
-      if (!classFile.isResolved()) {
-        return NONE;
-      }
-      ClassReader header = new ClassReader(classFile.resolve());
-      String[] interfaces = header.getInterfaces();
-      List<String> parents = new ArrayList<>(interfaces.length + 1);
-      if (header.getSuperName() != null) {
-        parents.add(header.getSuperName().replace('/', '.'));
-      }
-      for (String parent : interfaces) {
-        parents.add(parent.replace('/', '.'));
-      }
-      return parents.toArray(NONE);
+      return classFile.isResolved() ? new ClassReader(classFile.resolve()) : null;
     } catch (IOException | RuntimeException unreadable) {
-      return NONE; // a class file that cannot be read has no supertypes we can know of
+      return null; // a class file that cannot be read has no supertypes we can know of
     }
   }
 }
