@@ -39,10 +39,13 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   private final Supertypes supertypes = new Supertypes();
   private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(CacheTransformer.class.getClassLoader());
 
+  private final ModuleOpener modules;
+
   /** {@code plans}: the current plan, replaced when the configuration is reloaded. */
-  CacheTransformer(Supplier<InstrumentationPlan> plans, MethodTable table) {
+  CacheTransformer(Supplier<InstrumentationPlan> plans, MethodTable table, ModuleOpener modules) {
     this.plans = plans;
     this.table = table;
+    this.modules = modules;
   }
 
   /**
@@ -120,6 +123,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
     }
     if (!targets.cached.isEmpty() || !targets.writes.isEmpty()) {
+      modules.open(module);
       AgentLog.info("instrumented " + type.getName() + " (" + cachedMethods + " cached, " + targets.writes.size() + " evicting)");
     }
     return builder;

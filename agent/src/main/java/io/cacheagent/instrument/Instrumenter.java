@@ -39,7 +39,7 @@ public final class Instrumenter {
   /** Installs the advice for {@code config}. */
   public static Instrumenter install(Instrumentation instrumentation, AgentConfig config, MethodTable table) {
     Instrumenter instrumenter = new Instrumenter(instrumentation, new InstrumentationPlan(config));
-    CacheTransformer transformer = new CacheTransformer(() -> instrumenter.plan, table);
+    CacheTransformer transformer = new CacheTransformer(() -> instrumenter.plan, table, new ModuleOpener(instrumentation));
     AgentBuilder.RawMatcher configured = (type, loader, module, redefined, domain) ->
         instrumenter.plan.classNames().contains(type.getName()) || transformer.implementsConfigured(type, loader);
     new AgentBuilder.Default()

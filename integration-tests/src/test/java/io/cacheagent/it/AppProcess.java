@@ -67,6 +67,12 @@ final class AppProcess implements AutoCloseable {
     return launch(Path.of(System.getProperty("java.home")), config, jvmOptions, List.of("-jar", jar.toString()), Map.of());
   }
 
+  /** Starts a named module's main class ({@code --module-path dir -m module/class}) with the agent and {@code config}. */
+  static AppProcess startModule(Path config, Path modulePath, String moduleAndMainClass) throws IOException {
+    return launch(Path.of(System.getProperty("java.home")), config, List.of(),
+        List.of("--module-path", modulePath.toString(), "-m", moduleAndMainClass), Map.of());
+  }
+
   private static AppProcess launch(Path javaHome, Path config, List<String> jvmOptions, List<String> application,
       Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
