@@ -89,6 +89,7 @@ public final class ShopApp {
           case "price" -> String.valueOf(ProductRepository.priceOf(Integer.parseInt(words[1])));
           case "ids" -> Arrays.toString(repository.ids());
           case "queries" -> String.valueOf(ProductRepository.QUERIES.get());
+          case "jdk" -> "java " + Runtime.version().feature();
           case "burst" -> burst(repository, Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
               Long.parseLong(words[2]));
           case "vburst" -> burst(repository, virtualThreads(), Integer.parseInt(words[1]), Long.parseLong(words[2]));

@@ -41,6 +41,19 @@ final class AppProcess implements AutoCloseable {
         line -> stderr.append(line).append('\n'), "stderr");
   }
 
+  /**
+   * The JDK that apps and commands run on: {@code -Dapp.java.home} (the build runs the whole suite a
+   * second time on Java 25 this way), else the JDK running the tests.
+   */
+  static Path javaHome() {
+    return Path.of(System.getProperty("app.java.home", System.getProperty("java.home")));
+  }
+
+  /** The {@code java} launcher of {@link #javaHome()}. */
+  static String java() {
+    return javaHome().resolve("bin").resolve("java").toString();
+  }
+
   /** The path of the agent jar users get, built by the agent module. */
   static String agentJar() {
     String jar = System.getProperty("cache.agent.jar");
@@ -53,7 +66,7 @@ final class AppProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the agent and {@code config} (null: no agent at all). */
   static AppProcess start(Path config, List<String> jvmOptions, String classpath, String mainClass, Map<String, String> env)
       throws IOException {
-    return start(Path.of(System.getProperty("java.home")), config, jvmOptions, classpath, mainClass, env);
+    return start(javaHome(), config, jvmOptions, classpath, mainClass, env);
   }
 
   /** The same, on the JDK or JRE at {@code javaHome}. */
@@ -64,12 +77,12 @@ final class AppProcess implements AutoCloseable {
 
   /** Starts an executable jar ({@code java -jar}) with the agent and {@code config} (null: no agent). */
   static AppProcess startJar(Path config, List<String> jvmOptions, Path jar) throws IOException {
-    return launch(Path.of(System.getProperty("java.home")), config, jvmOptions, List.of("-jar", jar.toString()), Map.of());
+    return launch(javaHome(), config, jvmOptions, List.of("-jar", jar.toString()), Map.of());
   }
 
   /** Starts a named module's main class ({@code --module-path dir -m module/class}) with the agent and {@code config}. */
   static AppProcess startModule(Path config, Path modulePath, String moduleAndMainClass) throws IOException {
-    return launch(Path.of(System.getProperty("java.home")), config, List.of(),
+    return launch(javaHome(), config, List.of(),
         List.of("--module-path", modulePath.toString(), "-m", moduleAndMainClass), Map.of());
   }
 

@@ -40,7 +40,7 @@ class AttachIT {
   }
 
   private static String attach(AppProcess app, Path config) throws Exception {
-    Process attach = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+    Process attach = new ProcessBuilder(AppProcess.java(), "-jar",
         AppProcess.agentJar(), "attach", String.valueOf(app.pid()), config.toString()).redirectErrorStream(true).start();
     String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(attach.waitFor()).as(output).isZero();

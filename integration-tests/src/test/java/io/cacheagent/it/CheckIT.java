@@ -39,7 +39,7 @@ class CheckIT {
   }
 
   private static Process check(Path config) throws Exception {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", AppProcess.agentJar(),
+    return new ProcessBuilder(AppProcess.java(), "-jar", AppProcess.agentJar(),
         "check", config.toString(), System.getProperty("java.class.path")).redirectErrorStream(true).start();
   }
 }

@@ -76,7 +76,7 @@ class JmxIT {
       app.call("find 2");
       Thread.sleep(1_500); // the MXBeans of new methods are registered within a second
 
-      Process stats = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      Process stats = new ProcessBuilder(AppProcess.java(),
           "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())).redirectErrorStream(true).start();
       String output = new String(stats.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 
