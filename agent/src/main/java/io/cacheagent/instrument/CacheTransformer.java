@@ -81,12 +81,16 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     if (ancestors.isEmpty() || !Implementations.mayImplement(type)) {
       return false;
     }
-    for (String ancestorName : ancestors) {
-      TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
-      if (ancestor != null && (plan.cachedRules(ancestorName).stream().anyMatch(rule -> Implementations.namesAbstractMethod(ancestor, rule.signature()))
-          || plan.writeRules(ancestorName).stream().anyMatch(write -> Implementations.namesAbstractMethod(ancestor, write.write())))) {
-        return true;
+    try {
+      for (String ancestorName : ancestors) {
+        TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
+        if (ancestor != null && (plan.cachedRules(ancestorName).stream().anyMatch(rule -> !Implementations.of(type, ancestor, rule.signature()).isEmpty())
+            || plan.writeRules(ancestorName).stream().anyMatch(write -> !Implementations.of(type, ancestor, write.write()).isEmpty()))) {
+          return true;
+        }
       }
+    } catch (RuntimeException | LinkageError unresolvable) {
+      reportUnresolvable(type, unresolvable);
     }
     return false;
   }
@@ -102,8 +106,12 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     Targets targets = new Targets();
     adviseDeclared(type, plan, targets);
     if (supertypes.isOpen(loader, plan.classNames()) && Implementations.mayImplement(type)) {
-      for (String ancestorName : supertypes.among(type.getName(), loader, plan.classNames())) {
-        adviseInherited(type, ancestorName, plan, targets);
+      try {
+        for (String ancestorName : supertypes.among(type.getName(), loader, plan.classNames())) {
+          adviseInherited(type, ancestorName, plan, targets);
+        }
+      } catch (RuntimeException | LinkageError unresolvable) {
+        reportUnresolvable(type, unresolvable); // the rules on the class itself still apply
       }
     }
     int cachedMethods = 0;
@@ -200,21 +208,17 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       return;
     }
     for (MethodRule rule : plan.cachedRules(ancestorName)) {
-      if (Implementations.namesAbstractMethod(ancestor, rule.signature())) {
-        for (MethodDescription.InDefinedShape method : Implementations.in(type, rule.signature())) {
-          String configuredAs = configuredAs(rule.signature(), ancestorName, method);
-          if (!targets.cached.containsKey(method) && cacheable(rule, method, configuredAs)) {
-            targets.cached.put(method, new Cached(rule, configuredAs));
-          }
+      for (MethodDescription.InDefinedShape method : Implementations.of(type, ancestor, rule.signature())) {
+        String configuredAs = configuredAs(rule.signature(), ancestorName, method);
+        if (!targets.cached.containsKey(method) && cacheable(rule, method, InstrumentationPlan.canonicalName(type, method))) {
+          targets.cached.put(method, new Cached(rule, configuredAs));
         }
       }
     }
     for (InstrumentationPlan.WriteRule write : plan.writeRules(ancestorName)) {
-      if (Implementations.namesAbstractMethod(ancestor, write.write())) {
-        for (MethodDescription.InDefinedShape method : Implementations.in(type, write.write())) {
-          targets.write(method, configuredAs(write.write(), ancestorName, method),
-              Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
-        }
+      for (MethodDescription.InDefinedShape method : Implementations.of(type, ancestor, write.write())) {
+        targets.write(method, configuredAs(write.write(), ancestorName, method),
+            Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
       }
     }
   }
@@ -224,14 +228,30 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     return signature.hasParameterList() ? signature.toString() : InstrumentationPlan.canonicalName(ancestorName, method);
   }
 
-  /** Whether a method a rule matches can be cached; says why not, once, if it returns void. */
+  /**
+   * Whether a method a rule matches can be cached; says why not, once: it returns void, or a type
+   * variable of its class ({@code T findById(long)} in {@code GenericDao<T>}), whose instances and
+   * subclasses each bind it differently: a {@code BookDao} would be served an {@code Author}
+   * cached by an {@code AuthorDao} under the same arguments.
+   */
   private static boolean cacheable(MethodRule rule, MethodDescription method, String name) {
-    if (!method.getReturnType().represents(void.class)) {
+    String why;
+    if (method.getReturnType().represents(void.class)) {
+      why = "which returns void: nothing to cache; use it in evictOn instead";
+    } else if (ValueTypes.dependsOnClassTypeVariable(method.getReturnType())) {
+      why = "which returns " + method.getReturnType().getTypeName() + ", a type variable of its class: instances and"
+          + " subclasses that bind it differently would share entries; not cached. Cache a method whose return type names the class";
+    } else {
       return true;
     }
-    AgentLog.warn("void:" + name, "methods[" + rule.index() + "].method \"" + rule.signature()
-        + "\" matches " + name + ", which returns void: nothing to cache; use it in evictOn instead");
+    AgentLog.warn("uncacheable:" + name, "methods[" + rule.index() + "].method \"" + rule.signature() + "\" matches " + name + ", " + why);
     return false;
+  }
+
+  /** Says, once per class, that its supertypes could not be read, so interface rules do not reach it. */
+  private static void reportUnresolvable(TypeDescription type, Throwable why) {
+    AgentLog.warn("supertypes:" + type.getName(), "cannot read the supertypes of " + type.getName() + " (" + why
+        + "); signatures on interfaces or abstract methods do not reach it");
   }
 
   /** Says, once, that a signature names no method of its class, and what was probably meant (as the check command does). */

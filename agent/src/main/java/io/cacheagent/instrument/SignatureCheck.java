@@ -120,7 +120,7 @@ public final class SignatureCheck implements AutoCloseable {
         continue;
       }
       try {
-        for (MethodDescription method : Implementations.in(candidate, signature)) {
+        for (MethodDescription method : Implementations.of(candidate, type, signature)) {
           found.add(InstrumentationPlan.canonicalName(candidate, method));
         }
       } catch (RuntimeException unresolvable) {

@@ -1,6 +1,7 @@
 package io.cacheagent.instrument;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -43,7 +44,10 @@ final class Supertypes {
    * kept aside: classes mostly load in runs from one loader.
    */
   private final Map<ClassLoader, Loader> loaders = new WeakHashMap<>();
-  private volatile Object[] last = {null, null};
+  private volatile LastAsked last = new LastAsked(new WeakReference<>(null), null);
+
+  /** The loader asked last (weakly: an undeployed web application's loader must be able to go) and what is known of it. */
+  private record LastAsked(WeakReference<ClassLoader> loader, Loader known) {}
 
   /** Whether a type of this name may have application supertypes worth reading; JDK types may not. */
   static boolean isJdkType(String name) {
@@ -70,21 +74,21 @@ final class Supertypes {
       synchronized (loaders) {
         loaders.put(loader, known);
       }
-      last = new Object[] {loader, known};
+      last = new LastAsked(new WeakReference<>(loader), known);
     }
     return known.open();
   }
 
   private Loader loader(ClassLoader loader) {
-    Object[] recent = last;
-    if (recent[0] == loader) {
-      return (Loader) recent[1];
+    LastAsked recent = last;
+    if (recent.loader().get() == loader && recent.known() != null) {
+      return recent.known();
     }
     Loader known;
     synchronized (loaders) {
       known = loaders.computeIfAbsent(loader, any -> new Loader(Set.of(), false, new ConcurrentHashMap<>()));
     }
-    last = new Object[] {loader, known};
+    last = new LastAsked(new WeakReference<>(loader), known);
     return known;
   }
 

@@ -48,4 +48,43 @@ final class ValueTypes {
       }
     }
   }
+
+  /**
+   * Whether a declared type names a type variable of a class ({@code T}, {@code Optional<T>},
+   * {@code List<? extends T>}), rather than only concrete classes and a method's own variables.
+   */
+  static boolean dependsOnClassTypeVariable(TypeDescription.Generic type) {
+    return dependsOnClassTypeVariable(type, 0);
+  }
+
+  private static boolean dependsOnClassTypeVariable(TypeDescription.Generic type, int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    TypeDefinition.Sort sort = type.getSort();
+    if (sort == TypeDefinition.Sort.VARIABLE) {
+      return type.getTypeVariableSource() instanceof TypeDescription;
+    }
+    if (sort == TypeDefinition.Sort.VARIABLE_SYMBOLIC) {
+      return true; // a variable Byte Buddy could not place: assume the worst
+    }
+    List<TypeDescription.Generic> parts = new ArrayList<>();
+    if (sort == TypeDefinition.Sort.PARAMETERIZED) {
+      parts.addAll(type.getTypeArguments());
+      if (type.getOwnerType() != null) {
+        parts.add(type.getOwnerType());
+      }
+    } else if (sort == TypeDefinition.Sort.GENERIC_ARRAY) {
+      parts.add(type.getComponentType());
+    } else if (sort == TypeDefinition.Sort.WILDCARD) {
+      parts.addAll(type.getUpperBounds());
+      parts.addAll(type.getLowerBounds());
+    }
+    for (TypeDescription.Generic part : parts) {
+      if (dependsOnClassTypeVariable(part, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -87,13 +87,15 @@ public final class MethodTable {
       List<String> valueTypes) {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
-    if (known != null) {
+    if (known != null && cached[known].configuredAs.equals(configuredAs)) {
       cached[known].rebind(rule, keyPrefix); // transformed again (a reload): the rule may be new
       publishSwitches();
       return known;
     }
-    int id = cached.length;
-    CachedMethod[] grown = Arrays.copyOf(cached, id + 1);
+    // New, or transformed again under a rule that puts its keys elsewhere (a rule on the class
+    // itself replacing one on its interface, or the reverse): a new method under the same id.
+    int id = known != null ? known : cached.length;
+    CachedMethod[] grown = Arrays.copyOf(cached, Math.max(cached.length, id + 1));
     grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyPrefix, valueTypes,
         allowList(name, configuredAs, valueTypes), loader);
     cached = grown;
@@ -113,7 +115,7 @@ public final class MethodTable {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("write " + name + descriptor);
     if (known != null) {
-      writes[known].evictions = List.copyOf(evictions);
+      writes[known].rebind(configuredAs, evictions); // transformed again (a reload)
       return known;
     }
     int id = writes.length;

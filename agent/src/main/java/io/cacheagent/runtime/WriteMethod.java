@@ -11,7 +11,7 @@ final class WriteMethod {
 
   final String name;
   /** Its own canonical signature, and those of the interface or abstract methods it implements. */
-  private final List<String> configuredAs;
+  private volatile List<String> configuredAs;
   /** Replaced whole when the configuration is reloaded. */
   volatile List<Eviction> evictions;
 
@@ -19,6 +19,12 @@ final class WriteMethod {
     this.name = name;
     this.configuredAs = List.copyOf(configuredAs);
     this.evictions = List.copyOf(evictions);
+  }
+
+  /** Takes what a new transformation found: the names it is known by, and its evictions. */
+  void rebind(List<String> names, List<Eviction> next) {
+    configuredAs = List.copyOf(names);
+    evictions = List.copyOf(next);
   }
 
   /** Whether an {@code evictOn} signature names this method, itself or what it implements. */

@@ -16,6 +16,8 @@ public class LibraryApp {
         });
     Repository<Book, Long> generic = books;
     PriceList prices = new InterceptedListPrice();
+    BookDao bookDao = new BookDao();
+    AuthorDao authorDao = new AuthorDao();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     System.out.println("started");
     for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
@@ -32,6 +34,8 @@ public class LibraryApp {
         }
         case "price" -> System.out.println(prices.price(id) + " intercepted=" + InterceptedListPrice.intercepted
             + " computations=" + ListPrice.computations);
+        case "daos" -> System.out.println(bookDao.findById(id) + " " + authorDao.findById(id) + " loads="
+            + (bookDao.loads + authorDao.loads));
         default -> System.out.println("unknown command " + words[0]);
       }
     }

@@ -9,4 +9,9 @@ public class ListPrice extends PriceList {
     computations++;
     return id * 100;
   }
+
+  /** An overload PriceList does not declare: a signature on PriceList#price does not reach it. */
+  public long price(String code) {
+    return code.length();
+  }
 }

@@ -29,7 +29,7 @@ class InterfaceRulesIT {
             - method: com.acme.library.BookRepository#save(com.acme.library.Book)
               key: args[0].id
         - method: com.acme.library.Repository#findById(java.lang.Object)
-        - method: com.acme.library.PriceList#price(long)
+        - method: com.acme.library.PriceList#price
         - method: com.acme.library.BookLookup#lookup(long)
       """;
 
@@ -85,11 +85,46 @@ class InterfaceRulesIT {
   }
 
   @Test
+  void reloadThatNamesTheImplementationInsteadOfTheInterface_movesItsKeys_andItsEvictionsFollow(RedisEndpoint redis) throws Exception {
+    String redisSection = redisSection(redis);
+    Path config = Configs.write(dir, "library.yaml", redisSection + METHODS);
+    try (AppProcess app = start(config)) {
+      assertThat(app.call("find 6")).isEqualTo("Book{6, title-6} queries=1");
+      assertThat(app.call("find 6")).isEqualTo("Book{6, title-6} queries=1");
+
+      Configs.write(dir, "library.yaml", redisSection + """
+          methods:
+            - method: com.acme.library.JdbcBookRepository#find(long)
+              evictOn:
+                - method: com.acme.library.JdbcBookRepository#save(com.acme.library.Book)
+                  key: args[0].id
+          """);
+      app.awaitLog("+ com.acme.library.JdbcBookRepository#find(long)");
+      app.awaitLog("instrumented com.acme.library.JdbcBookRepository (1 cached, 1 evicting)");
+
+      assertThat(app.call("find 6")).as("its keys now live under its own name").isEqualTo("Book{6, title-6} queries=2");
+      assertThat(app.call("save 6 Emma")).isEqualTo("saved queries=2");
+      assertThat(app.call("find 6")).isEqualTo("Book{6, Emma} queries=3");
+      assertThat(app.call("find 6")).isEqualTo("Book{6, Emma} queries=3");
+    }
+  }
+
+  @Test
   void genericInterfaceMethod_isCachedInTheMethodItsBridgeCalls(RedisEndpoint redis) throws Exception {
     try (AppProcess app = library(redis)) {
       assertThat(app.call("byId 7")).isEqualTo("Book{7, title-7} queries=1");
       assertThat(app.call("byId 7")).isEqualTo("Book{7, title-7} queries=1");
       assertThat(app.call("byId 8")).isEqualTo("Book{8, title-8} queries=2");
+    }
+  }
+
+  @Test
+  void genericBaseClassReturningItsTypeVariable_isNotCached_soSubclassesNeverShareEntries(RedisEndpoint redis) throws Exception {
+    try (AppProcess app = library(redis)) {
+      assertThat(app.call("daos 4")).isEqualTo("Book{4, dao-title-4} author-4 loads=2");
+      assertThat(app.call("daos 4")).isEqualTo("Book{4, dao-title-4} author-4 loads=4");
+      assertThat(app.log()).contains("matches com.acme.library.AbstractDao#findById(java.lang.Long), which returns T,"
+          + " a type variable of its class").doesNotContain("instrumented com.acme.library.AbstractDao");
     }
   }
 

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,10 +29,10 @@ class Java25IT {
   @TempDir
   Path dir;
 
-  private AppProcess shopOnJava25(RedisEndpoint redis) throws Exception {
+  private AppProcess shopOnJava25(RedisEndpoint redis, String... jvmOptions) throws Exception {
     assumeTrue(Files.isExecutable(JAVA_25.resolve("bin").resolve("java")), "no Java 25 at " + JAVA_25);
     Path config = Configs.write(dir, "shop.yaml", Configs.shop(redis.uri(), "java25-" + UUID.randomUUID()));
-    AppProcess app = AppProcess.start(JAVA_25, config, List.of(), System.getProperty("java.class.path"), "com.acme.shop.ShopApp", Map.of());
+    AppProcess app = AppProcess.start(JAVA_25, config, List.of(jvmOptions), System.getProperty("java.class.path"), "com.acme.shop.ShopApp", Map.of());
     app.awaitAgentReady(true);
     return app;
   }
@@ -52,5 +54,39 @@ class Java25IT {
       assertThat(app.call("vburst 200 3")).isEqualTo("200 answers [Product{3,product-3,30}] queries=1");
       assertThat(app.call("vburst 200 3")).isEqualTo("200 answers [Product{3,product-3,30}] queries=1");
     }
+  }
+
+  /**
+   * Java Flight Recorder's jdk.VirtualThreadPinned events, with no threshold, recorded after a
+   * warm-up over a burst that misses and one that hits: none. (The warm-up itself pins a few times,
+   * always while a class loads or initializes, which no Java code can avoid: Kryo's first
+   * instantiator, the JDK's LockSupport. The recorder does see pinning: a virtual thread sleeping in
+   * a static initializer was recorded while this test was written.)
+   */
+  @Test
+  void onJava25_virtualThreadsCallingCachedMethods_areNotPinnedOnceWarm(RedisEndpoint redis) throws Exception {
+    Path recording = dir.resolve("pins.jfr");
+    try (AppProcess app = shopOnJava25(redis)) {
+      app.call("vburst 200 3");
+      app.call("vburst 200 3");
+      tool("jcmd", String.valueOf(app.pid()), "JFR.start", "name=pins", "jdk.VirtualThreadPinned#threshold=0ms");
+
+      assertThat(app.call("vburst 200 4")).isEqualTo("200 answers [Product{4,product-4,40}] queries=2");
+      assertThat(app.call("vburst 200 4")).isEqualTo("200 answers [Product{4,product-4,40}] queries=2");
+
+      tool("jcmd", String.valueOf(app.pid()), "JFR.stop", "name=pins", "filename=" + recording);
+    }
+    assertThat(tool("jfr", "summary", recording.toString())).containsPattern("jdk.VirtualThreadPinned\\s+0\\s");
+    assertThat(tool("jfr", "print", "--events", "jdk.VirtualThreadPinned", recording.toString())).isBlank();
+  }
+
+  /** Runs a tool of the Java 25 JDK and returns what it printed. */
+  private static String tool(String name, String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of(JAVA_25.resolve("bin").resolve(name).toString()));
+    command.addAll(List.of(arguments));
+    Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(tool.waitFor()).as(output).isZero();
+    return output;
   }
 }
