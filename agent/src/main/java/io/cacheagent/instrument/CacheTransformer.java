@@ -173,7 +173,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
         if (InstrumentationPlan.matches(rule.signature(), method)) {
           matched.add(rule); // an abstract method: its implementations take the rule when they load
           if (!method.isAbstract() && cacheable(rule, method, name)) {
-            targets.cached.put(method, new Cached(rule, name));
+            targets.cached.putIfAbsent(method, new Cached(rule, name)); // rules in force come before retired ones
           }
         }
       }

@@ -24,7 +24,17 @@ final class InstrumentationPlan {
   private final Set<String> classNames;
 
   InstrumentationPlan(AgentConfig config) {
-    for (MethodRule rule : config.methods()) {
+    this(config, List.of());
+  }
+
+  /**
+   * {@code retired}: rules a reload removed, switched off; a class that is transformed again keeps
+   * their advice (inert, but their evictions run), as the method table expects.
+   */
+  InstrumentationPlan(AgentConfig config, List<MethodRule> retired) {
+    List<MethodRule> rules = new ArrayList<>(config.methods());
+    rules.addAll(retired);
+    for (MethodRule rule : rules) {
       cachedByClass.computeIfAbsent(rule.signature().className(), k -> new ArrayList<>()).add(rule);
       for (EvictRule eviction : rule.evictOn()) {
         writesByClass.computeIfAbsent(eviction.write().className(), k -> new ArrayList<>())

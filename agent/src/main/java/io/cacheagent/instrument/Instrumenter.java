@@ -3,6 +3,7 @@ package io.cacheagent.instrument;
 import io.cacheagent.bootstrap.CacheBridge;
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.config.AgentConfig;
+import io.cacheagent.config.MethodRule;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodTable;
 import java.lang.instrument.Instrumentation;
@@ -77,9 +78,13 @@ public final class Instrumenter {
     return plan.classNames().size();
   }
 
-  /** Takes a reloaded configuration; the loaded classes among {@code retransform} are transformed again. */
-  public void reconfigure(AgentConfig config, Set<String> retransform) {
-    plan = new InstrumentationPlan(config);
+  /**
+   * Takes a reloaded configuration, with the rules it removed ({@code retired}, whose advice stays
+   * in place); the loaded classes named in {@code retransform}, and those extending or implementing
+   * them, are transformed again.
+   */
+  public void reconfigure(AgentConfig config, List<MethodRule> retired, Set<String> retransform) {
+    plan = new InstrumentationPlan(config, retired);
     if (retransform.isEmpty()) {
       return; // most reloads only change settings: no need to walk every loaded class
     }

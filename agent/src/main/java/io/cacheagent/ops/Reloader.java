@@ -28,7 +28,7 @@ public final class Reloader {
   public List<String> apply(AgentConfig next) {
     List<String> changes = ConfigDiff.lines(inForce, next);
     Set<String> retransform = table.reconfigure(next);
-    instrumenter.reconfigure(next, retransform);
+    instrumenter.reconfigure(next, table.retiredRules(), retransform);
     inForce = next;
     if (changes.isEmpty()) {
       AgentLog.info("reloaded " + next.source() + ": nothing that matters changed");

@@ -172,6 +172,11 @@ public final class MethodTable {
     return untransformed;
   }
 
+  /** The rules reloads removed whose methods stay instrumented, switched off (see {@link #retired}). */
+  public synchronized List<MethodRule> retiredRules() {
+    return List.copyOf(retired.values());
+  }
+
   /** Switches one method on or off (an operator's action); the next reload sets it as the file says. */
   synchronized void setEnabled(CachedMethod method, boolean on) {
     method.rebind(method.rule.withEnabled(on), keyPrefix);
