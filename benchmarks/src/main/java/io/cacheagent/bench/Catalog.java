@@ -1,0 +1,46 @@
+package io.cacheagent.bench;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The "application" the benchmarks call: the same small lookup under several names, which
+ * benchmarks/jmh.sh configures differently (cached, switched off, not listed).
+ */
+public final class Catalog {
+
+  private Catalog() {}
+
+  /** A small value: three fields, about 40 bytes encoded. */
+  public record Item(long id, String name, long cents) {}
+
+  /** Configured, cached. */
+  public static Item find(long id) {
+    return item(id);
+  }
+
+  /** Configured with {@code enabled: false}. */
+  public static Item findSwitchedOff(long id) {
+    return item(id);
+  }
+
+  /** Not in the configuration: never transformed. */
+  public static Item findNotListed(long id) {
+    return item(id);
+  }
+
+  /** Configured, cached; takes about a millisecond, as a query would: the miss benchmark calls it with new ids. */
+  public static Item load(long id) {
+    LockSupport.parkNanos(1_000_000);
+    return item(id);
+  }
+
+  /** The same millisecond, not configured: the miss's baseline. */
+  public static Item loadNotListed(long id) {
+    LockSupport.parkNanos(1_000_000);
+    return item(id);
+  }
+
+  private static Item item(long id) {
+    return new Item(id, "item-" + id, id * 100);
+  }
+}

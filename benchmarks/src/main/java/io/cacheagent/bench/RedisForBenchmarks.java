@@ -1,0 +1,76 @@
+package io.cacheagent.bench;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The private redis-server that benchmarks/jmh.sh started (its URI in benchmarks/target/jmh/redis-uri,
+ * relative to the directory JMH runs in), and the cache-aside code people write by hand today:
+ * a Lettuce GET and a Kryo decode.
+ */
+final class RedisForBenchmarks implements AutoCloseable {
+
+  static final Path URI_FILE = Path.of("benchmarks/target/jmh/redis-uri");
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  final RedisCommands<byte[], byte[]> commands;
+  private final Kryo kryo = new Kryo();
+
+  RedisForBenchmarks() throws IOException {
+    client = RedisClient.create(Files.readString(URI_FILE).strip());
+    connection = client.connect(ByteArrayCodec.INSTANCE);
+    commands = connection.sync();
+    kryo.register(Catalog.Item.class);
+  }
+
+  void put(String key, Catalog.Item item) {
+    Output out = new Output(64, -1);
+    kryo.writeObject(out, item);
+    commands.set(bytes(key), out.toBytes());
+  }
+
+  /** The hand-written hit: GET, then decode. */
+  Catalog.Item get(byte[] key) {
+    byte[] value = commands.get(key);
+    return value == null ? null : kryo.readObject(new Input(value), Catalog.Item.class);
+  }
+
+  boolean exists(String key) {
+    return commands.exists(bytes(key)) == 1;
+  }
+
+  /**
+   * Calls {@code call} until the agent has stored its entry under {@code agentKey}: the agent
+   * installs and connects in the background, after main has started.
+   */
+  void awaitAgentEntry(String agentKey, Runnable call) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!exists(agentKey)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the agent stored nothing under " + agentKey + " within 60 s: is it attached?");
+      }
+      call.run();
+      Thread.sleep(100);
+    }
+  }
+
+  static byte[] bytes(String key) {
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}

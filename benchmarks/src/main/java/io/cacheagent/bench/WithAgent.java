@@ -1,0 +1,87 @@
+package io.cacheagent.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One thread, in JVMs started with the agent (benchmarks/jmh.sh writes the configuration): a hit
+ * beside the same read written by hand, a miss of a 1 ms method beside the same method not
+ * configured, and a method switched off or not listed.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 10, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 3, jvmArgsAppend = "-javaagent:agent/target/cache-agent.jar=benchmarks/target/jmh/bench.yaml")
+public class WithAgent {
+
+  private static final String AGENT_KEY = "bench:io.cacheagent.bench.Catalog#find(long):i42";
+  private static final byte[] HAND_KEY = RedisForBenchmarks.bytes("hand:item:42");
+
+  private RedisForBenchmarks redis;
+  /** New ids for misses: distinct in every fork and run. */
+  private final AtomicLong nextId = new AtomicLong(System.nanoTime());
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    redis = new RedisForBenchmarks();
+    redis.put("hand:item:42", new Catalog.Item(42, "item-42", 4200));
+    redis.awaitAgentEntry(AGENT_KEY, () -> Catalog.find(42));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    redis.close();
+  }
+
+  /** The agent's hit: one MGET (entry and generation) and a Kryo decode. */
+  @Benchmark
+  public Catalog.Item hit() {
+    return Catalog.find(42);
+  }
+
+  /** The same read by hand: Lettuce GET, Kryo decode. */
+  @Benchmark
+  public Catalog.Item handWrittenGetAndDecode() {
+    return redis.get(HAND_KEY);
+  }
+
+  /** A miss of a method that takes 1 ms: lookup, the method, encode, SET sent without waiting. */
+  @Benchmark
+  public Catalog.Item miss1ms() {
+    return Catalog.load(nextId.incrementAndGet());
+  }
+
+  /** The same 1 ms method, not configured. */
+  @Benchmark
+  public Catalog.Item notListed1ms() {
+    return Catalog.loadNotListed(nextId.incrementAndGet());
+  }
+
+  /** Configured with enabled: false: the advice reads one switch and runs the method. */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Catalog.Item switchedOff() {
+    return Catalog.findSwitchedOff(42);
+  }
+
+  /** Not configured, in a JVM with the agent: never transformed. */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Catalog.Item notListed() {
+    return Catalog.findNotListed(42);
+  }
+}
