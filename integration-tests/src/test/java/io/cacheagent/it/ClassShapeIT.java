@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,12 +101,9 @@ class ClassShapeIT {
 
   private String compile(String version, String item) throws Exception {
     Path sources = Files.createDirectories(dir.resolve(version + "-src/com/acme/shapes"));
-    Path classes = Files.createDirectories(dir.resolve(version + "-classes"));
-    Files.writeString(sources.resolve("Catalog.java"), APP);
-    Files.writeString(sources.resolve("Item.java"), item);
-    int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-        sources.resolve("Catalog.java").toString(), sources.resolve("Item.java").toString());
-    assertThat(status).as("javac of " + version).isZero();
+    Path classes = dir.resolve(version + "-classes");
+    Javac.compile(classes, null, List.of(Files.writeString(sources.resolve("Catalog.java"), APP),
+        Files.writeString(sources.resolve("Item.java"), item)));
     return classes.toString();
   }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,11 +88,9 @@ class IsolationIT {
       jars = files.map(Path::toString).filter(p -> p.endsWith(".jar")).sorted().toList();
     }
     Path source = Path.of(getClass().getResource("/legacy-app/com/acme/legacy/LegacyApp.java").toURI());
-    Path classes = Files.createDirectories(dir.resolve("legacy-classes"));
+    Path classes = dir.resolve("legacy-classes");
     String libraryPath = String.join(File.pathSeparator, jars);
-    int status = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-        "-d", classes.toString(), "-cp", libraryPath, source.toString());
-    assertThat(status).as("javac of the legacy app").isZero();
+    Javac.compile(classes, libraryPath, List.of(source));
     return classes + File.pathSeparator + libraryPath;
   }
 }

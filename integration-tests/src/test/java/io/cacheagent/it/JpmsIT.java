@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,13 +49,8 @@ class JpmsIT {
 
   /** Compiles the module of src/test/resources/modular-app into a module path directory. */
   private Path compileModule() throws Exception {
-    Path out = Files.createDirectories(dir.resolve("modules/com.acme.bank"));
-    Path sources = Path.of(getClass().getResource("/modular-app/com.acme.bank").toURI());
-    List<String> arguments = new ArrayList<>(List.of("-d", out.toString()));
-    try (Stream<Path> walk = Files.walk(sources)) {
-      walk.filter(f -> f.toString().endsWith(".java")).map(Path::toString).forEach(arguments::add);
-    }
-    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(String[]::new))).isZero();
-    return out.getParent();
+    Path modules = dir.resolve("modules");
+    Javac.compileResources("/modular-app/com.acme.bank", modules.resolve("com.acme.bank"), null);
+    return modules;
   }
 }

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,18 +55,10 @@ class ServletContainerIT {
 
   /** Compiles the web application's classes into WEB-INF/classes of a new directory. */
   private Path buildWebapp() throws Exception {
-    Path webapp = Files.createDirectories(dir.resolve("webapp"));
-    Path classes = Files.createDirectories(webapp.resolve("WEB-INF/classes"));
-    Path sources = Path.of(getClass().getResource("/webapp").toURI());
-    List<String> files;
-    try (Stream<Path> walk = Files.walk(sources)) {
-      files = walk.filter(f -> f.toString().endsWith(".java")).map(Path::toString).toList();
-    }
+    Path webapp = dir.resolve("webapp");
     String servletApi = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(entry -> entry.contains("tomcat-embed-core")).findFirst().orElseThrow();
-    List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-cp", servletApi));
-    arguments.addAll(files);
-    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(String[]::new))).isZero();
+    Javac.compileResources("/webapp", webapp.resolve("WEB-INF/classes"), servletApi);
     return webapp;
   }
 }
