@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
@@ -116,36 +115,18 @@ public final class SignatureCheck implements AutoCloseable {
         continue;
       }
       TypeDescription candidate = resolution.resolve();
-      if (!Implementations.mayImplement(candidate) || !inherits(candidate, type.getName(), 0)) {
-        continue;
-      }
       try {
+        if (!Implementations.mayImplement(candidate) || Implementations.ancestor(candidate, type.getName()) == null) {
+          continue;
+        }
         for (MethodDescription method : Implementations.of(candidate, type, signature)) {
           found.add(InstrumentationPlan.canonicalName(candidate, method));
         }
       } catch (RuntimeException unresolvable) {
-        // a supertype that is not on the class path: its methods cannot be told apart
+        // a supertype that is not on the class path: it cannot be told whether or how it implements the method
       }
     }
     return found;
-  }
-
-  /** Whether {@code candidate} extends or implements the type named {@code ancestor}, by name, without loading anything. */
-  private static boolean inherits(TypeDefinition candidate, String ancestor, int depth) {
-    if (candidate == null || depth > 20) {
-      return false;
-    }
-    try {
-      for (TypeDescription.Generic parent : candidate.getInterfaces()) {
-        if (parent.asErasure().getName().equals(ancestor) || inherits(parent.asErasure(), ancestor, depth + 1)) {
-          return true;
-        }
-      }
-      TypeDescription.Generic superClass = candidate.getSuperClass();
-      return superClass != null && (superClass.asErasure().getName().equals(ancestor) || inherits(superClass.asErasure(), ancestor, depth + 1));
-    } catch (RuntimeException unresolvable) {
-      return false; // a parent that is not on the class path
-    }
   }
 
   private static List<String> closestNames(TypeDescription type, String wanted) {
