@@ -38,7 +38,6 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   private final MethodTable table;
   private final Supertypes supertypes = new Supertypes();
   private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(CacheTransformer.class.getClassLoader());
-
   private final ModuleOpener modules;
 
   /** {@code plans}: the current plan, replaced when the configuration is reloaded. */
@@ -68,31 +67,17 @@ final class CacheTransformer implements AgentBuilder.Transformer {
 
   /**
    * Whether {@code type}, not named in the configuration, implements an interface or abstract
-   * method that a rule names. Asked of every class the application loads; answered by a map
-   * lookup unless its class loader sees a configured interface or abstract class, and then by a
-   * walk over the names of its ancestors.
+   * method that a rule names: whether {@link #adviseInherited} finds anything to advise in it.
+   * Asked of every class the application loads; answered by a map lookup unless its class loader
+   * sees a configured interface or abstract class.
    */
   boolean implementsConfigured(TypeDescription type, ClassLoader loader) {
-    InstrumentationPlan plan = plans.get();
-    if (Supertypes.isJdkType(type.getName()) || !supertypes.isOpen(loader, plan.classNames())) {
+    if (Supertypes.isJdkType(type.getName())) {
       return false;
     }
-    List<String> ancestors = supertypes.among(type.getName(), loader, plan.classNames());
-    if (ancestors.isEmpty() || !Implementations.mayImplement(type)) {
-      return false;
-    }
-    try {
-      for (String ancestorName : ancestors) {
-        TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
-        if (ancestor != null && (plan.cachedRules(ancestorName).stream().anyMatch(rule -> !Implementations.of(type, ancestor, rule.signature()).isEmpty())
-            || plan.writeRules(ancestorName).stream().anyMatch(write -> !Implementations.of(type, ancestor, write.write()).isEmpty()))) {
-          return true;
-        }
-      }
-    } catch (RuntimeException | LinkageError unresolvable) {
-      reportUnresolvable(type, unresolvable);
-    }
-    return false;
+    Targets targets = new Targets();
+    adviseInherited(type, loader, plans.get(), targets);
+    return !targets.isEmpty();
   }
 
   @Override
@@ -105,15 +90,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     InstrumentationPlan plan = plans.get();
     Targets targets = new Targets();
     adviseDeclared(type, plan, targets);
-    if (supertypes.isOpen(loader, plan.classNames()) && Implementations.mayImplement(type)) {
-      try {
-        for (String ancestorName : supertypes.among(type.getName(), loader, plan.classNames())) {
-          adviseInherited(type, ancestorName, plan, targets);
-        }
-      } catch (RuntimeException | LinkageError unresolvable) {
-        reportUnresolvable(type, unresolvable); // the rules on the class itself still apply
-      }
-    }
+    adviseInherited(type, loader, plan, targets);
     int cachedMethods = 0;
     for (Map.Entry<MethodDescription.InDefinedShape, Cached> entry : targets.cached.entrySet()) {
       MethodDescription.InDefinedShape method = entry.getKey();
@@ -130,7 +107,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
           method.getDescriptor(), target.evictions);
       builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
     }
-    if (!targets.cached.isEmpty() || !targets.writes.isEmpty()) {
+    if (!targets.isEmpty()) {
       modules.open(module);
       AgentLog.info("instrumented " + type.getName() + " (" + cachedMethods + " cached, " + targets.writes.size() + " evicting)");
     }
@@ -141,6 +118,10 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   private static final class Targets {
     final Map<MethodDescription.InDefinedShape, Cached> cached = new LinkedHashMap<>();
     final Map<MethodDescription.InDefinedShape, Writes> writes = new LinkedHashMap<>();
+
+    boolean isEmpty() {
+      return cached.isEmpty() && writes.isEmpty();
+    }
 
     void write(MethodDescription.InDefinedShape method, String configuredAs, Eviction eviction) {
       Writes target = writes.computeIfAbsent(method, m -> new Writes());
@@ -199,14 +180,32 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   }
 
   /**
-   * The rules that name an abstract method of {@code ancestorName}, applied to the methods of this
-   * class that implement it. A method that a rule on its own class already caches keeps that rule.
+   * The rules that name an abstract method of a supertype of this class, applied to the methods
+   * of this class that implement it. A method that a rule on its own class already caches keeps
+   * that rule. Looked for only where the class loader sees a configured interface or abstract class.
    */
-  private void adviseInherited(TypeDescription type, String ancestorName, InstrumentationPlan plan, Targets targets) {
-    TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
-    if (ancestor == null) {
+  private void adviseInherited(TypeDescription type, ClassLoader loader, InstrumentationPlan plan, Targets targets) {
+    if (!supertypes.isOpen(loader, plan.classNames())) {
       return;
     }
+    List<String> ancestors = supertypes.among(type.getName(), loader, plan.classNames());
+    if (ancestors.isEmpty() || !Implementations.mayImplement(type)) {
+      return;
+    }
+    try {
+      for (String ancestorName : ancestors) {
+        TypeDescription ancestor = Implementations.ancestor(type, ancestorName);
+        if (ancestor != null) {
+          adviseImplementations(type, ancestor, plan, targets);
+        }
+      }
+    } catch (RuntimeException | LinkageError unresolvable) {
+      reportUnresolvable(type, unresolvable); // the rules on the class itself still apply
+    }
+  }
+
+  private void adviseImplementations(TypeDescription type, TypeDescription ancestor, InstrumentationPlan plan, Targets targets) {
+    String ancestorName = ancestor.getName();
     for (MethodRule rule : plan.cachedRules(ancestorName)) {
       for (MethodDescription.InDefinedShape method : Implementations.of(type, ancestor, rule.signature())) {
         String configuredAs = configuredAs(rule.signature(), ancestorName, method);
