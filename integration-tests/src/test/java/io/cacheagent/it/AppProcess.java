@@ -1,5 +1,7 @@
 package io.cacheagent.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,6 +54,14 @@ final class AppProcess implements AutoCloseable {
   /** The {@code java} launcher of {@link #javaHome()}. */
   static String java() {
     return javaHome().resolve("bin").resolve("java").toString();
+  }
+
+  /** Runs a command (a tool, the agent's commands) to its end; fails the test unless it exits 0. Returns what it printed. */
+  static String runToEnd(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(command + " printed:\n" + output).isZero();
+    return output;
   }
 
   /** The path of the agent jar users get, built by the agent module. */

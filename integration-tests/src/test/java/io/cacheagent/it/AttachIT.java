@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -40,10 +40,7 @@ class AttachIT {
   }
 
   private static String attach(AppProcess app, Path config) throws Exception {
-    Process attach = new ProcessBuilder(AppProcess.java(), "-jar",
-        AppProcess.agentJar(), "attach", String.valueOf(app.pid()), config.toString()).redirectErrorStream(true).start();
-    String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(attach.waitFor()).as(output).isZero();
-    return output;
+    return AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()),
+        config.toString()));
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,9 +83,6 @@ class Java25IT {
   private static String tool(String name, String... arguments) throws Exception {
     List<String> command = new ArrayList<>(List.of(JAVA_25.resolve("bin").resolve(name).toString()));
     command.addAll(List.of(arguments));
-    Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(tool.waitFor()).as(output).isZero();
-    return output;
+    return AppProcess.runToEnd(command);
   }
 }

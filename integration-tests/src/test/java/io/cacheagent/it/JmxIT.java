@@ -6,6 +6,7 @@ import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
@@ -76,11 +77,8 @@ class JmxIT {
       app.call("find 2");
       Thread.sleep(1_500); // the MXBeans of new methods are registered within a second
 
-      Process stats = new ProcessBuilder(AppProcess.java(),
-          "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())).redirectErrorStream(true).start();
-      String output = new String(stats.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
 
-      assertThat(stats.waitFor()).as(output).isZero();
       assertThat(output).contains("JVM " + app.pid() + ": store redis " + redis.uri() + " (command timeout 500ms), connected;"
           + " configuration " + config.toAbsolutePath() + ", version 1");
       assertThat(output).containsPattern("com\\.acme\\.shop\\.ProductRepository#findById\\(long\\) +true +1 +2 +33\\.3% +0 +0 +0 ");
