@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the agent against a private redis-server: hit vs the same read written by hand
-# (Lettuce GET + Kryo decode), miss of a 1 ms method vs the method not configured, a method switched
-# off or not listed vs no agent. Build first: mvn -B -ntp -DskipTests package
+# (Lettuce GET + Kryo decode), miss of a 1 ms method vs the same miss written by hand and vs the
+# method not configured, a method switched off or not listed vs no agent, key derivation, and
+# Throughput (one thread here; benchmarks/throughput.sh runs more). Build first: mvn -B -ntp -DskipTests package
 #   benchmarks/jmh.sh [JMH options, e.g. -f 1 -wi 3 -i 3 for a quick look; default: the annotations]
 # Results: the table on standard output, JSON in benchmarks/target/jmh/results.json.
 set -euo pipefail
@@ -9,16 +10,11 @@ cd "$(dirname "$0")/.."
 out=benchmarks/target/jmh
 mkdir -p "$out"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
-redis_pid=$!
-trap 'kill $redis_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-
-echo "redis://127.0.0.1:$port/0" > "$out/redis-uri"
+source benchmarks/private-redis.sh
+echo "$redis_uri" > "$out/redis-uri"
 cat > "$out/bench.yaml" <<YAML
 redis:
-  uri: redis://127.0.0.1:$port/0
+  uri: $redis_uri
   keyPrefix: bench
 methods:
   - method: io.cacheagent.bench.Catalog#find(long)

@@ -1,0 +1,55 @@
+package io.cacheagent.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cached calls per second that hit, from as many threads as JMH is given ({@code -t}); with
+ * {@code -Djmh.executor=VIRTUAL} in the fork (Java 21+), the threads are virtual.
+ * benchmarks/throughput.sh runs 1, 8 and 64 threads of both kinds, and redis-benchmark beside them.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 10, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = "-javaagent:agent/target/cache-agent.jar=benchmarks/target/jmh/bench.yaml")
+public class Throughput {
+
+  private RedisForBenchmarks redis;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    redis = new RedisForBenchmarks();
+    redis.put("hand:item:42", new Catalog.Item(42, "item-42", 4200));
+    redis.awaitAgentEntry(WithAgent.AGENT_KEY, () -> Catalog.find(42));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    redis.close();
+  }
+
+  /** The agent's hit, from every thread: all share the agent's one Redis connection. */
+  @Benchmark
+  public Catalog.Item hit() {
+    return Catalog.find(42);
+  }
+
+  /** The same read by hand from every thread: Lettuce GET and Kryo decode over one shared connection. */
+  @Benchmark
+  public Catalog.Item handWrittenGetAndDecode() {
+    return redis.get(WithAgent.HAND_KEY);
+  }
+}
