@@ -3,8 +3,10 @@
 # (Lettuce GET + Kryo decode), miss of a 1 ms method vs the same miss written by hand and vs the
 # method not configured, a method switched off or not listed vs no agent, key derivation, and
 # Throughput (one thread here; benchmarks/throughput.sh runs more). Build first: mvn -B -ntp -DskipTests package
-#   benchmarks/jmh.sh [JMH options, e.g. -f 1 -wi 3 -i 3 for a quick look; default: the annotations]
-# Results: the table on standard output, JSON in benchmarks/target/jmh/results.json.
+#   benchmarks/jmh.sh                  everything, then JetCache's hit beside its own hand-written read
+#   benchmarks/jmh.sh [JMH options]    the agent's benchmarks only (e.g. WithAgent -f 1 -wi 3 -i 3)
+#   benchmarks/jmh.sh jetcache [JMH options]   JetCache's only
+# Results: the tables on standard output, JSON in benchmarks/target/jmh/results.json and jetcache-results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/target/jmh
@@ -25,4 +27,17 @@ methods:
 YAML
 
 echo "machine: $(nproc) cores, java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(redis-server --version | cut -d' ' -f1-3)"
+# JetCache has its own class path (it brings Lettuce 6.3 and Netty 4.1): benchmarks/jetcache.
+jetcache() {
+  java -cp "benchmarks/jetcache/target/benchmarks-jetcache-0.1.0-SNAPSHOT.jar:$(cat benchmarks/jetcache/target/classpath.txt)" \
+    org.openjdk.jmh.Main -rf json -rff "$out/jetcache-results.json" "$@"
+}
+if [ "${1:-}" = jetcache ]; then
+  shift
+  jetcache "$@"
+  exit
+fi
 java -jar benchmarks/target/benchmarks.jar -rf json -rff "$out/results.json" "$@"
+if [ $# -eq 0 ]; then
+  jetcache
+fi
