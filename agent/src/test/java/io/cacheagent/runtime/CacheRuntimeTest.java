@@ -244,6 +244,44 @@ class CacheRuntimeTest {
     runtime.complete(find, leader, "old");
   }
 
+  @Test
+  void concurrentLookupsOfOneKey_shareOneRead_andEachGetsItsOwnCopy() throws Exception {
+    int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
+        rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));
+    Object miss = runtime.begin(list, new Object[] {1L});
+    runtime.complete(list, miss, new ArrayList<>(List.of("a", "b")));
+    int readsBefore = store.reads.get();
+
+    store.holdNextRead();
+    Future<Object> reading = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
+    Future<Object> joining = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
+    store.releaseRead();
+
+    Hit first = (Hit) reading.get(10, TimeUnit.SECONDS);
+    Hit second = (Hit) joining.get(10, TimeUnit.SECONDS);
+    assertThat(store.reads.get() - readsBefore).as("reads of the store").isEqualTo(1);
+    assertThat(first.value).isEqualTo(List.of("a", "b")).isNotSameAs(second.value);
+    assertThat(second.value).isEqualTo(List.of("a", "b"));
+    assertThat(table.cached(list).stats.hits.sum()).isEqualTo(2);
+  }
+
+  @Test
+  void aReadThatAWriteOvertook_isNotJoinedByLaterCalls() throws Exception {
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, "old");
+    store.holdNextRead();
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // its read is in flight...
+    runtime.afterWrite(save, new Object[] {1L});                                          // ...when the write evicts
+
+    Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(10, TimeUnit.SECONDS);
+    store.releaseRead();
+
+    assertThat(later).as("reads for itself and sees the eviction").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(store.reads.get()).as("the held read, the later one, and the first miss's").isEqualTo(3);
+    runtime.abandon(find, later);
+    before.get(10, TimeUnit.SECONDS); // began before the write returned: any answer is right; it must only end
+  }
+
   private MethodRule rule(String signature) {
     return new MethodRule(1, MethodSignature.parse(signature), Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true, List.of());
   }

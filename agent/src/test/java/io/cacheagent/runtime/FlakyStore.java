@@ -7,10 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The in-process store, which a test can take down (reads unavailable, writes refused) or make
- * slow to confirm writes (each confirmation waits until the test releases it).
+ * The in-process store, which a test can take down (reads unavailable, writes refused), make
+ * slow to confirm writes (each confirmation waits until the test releases it), or make the next
+ * read wait until the test releases it. It counts reads.
  */
 final class FlakyStore implements CacheStore {
 
@@ -18,6 +23,18 @@ final class FlakyStore implements CacheStore {
   private final List<Runnable> unconfirmed = new ArrayList<>();
   boolean down;
   boolean holdConfirmations;
+  final AtomicInteger reads = new AtomicInteger();
+  private final AtomicBoolean holdNextRead = new AtomicBoolean();
+  private final CountDownLatch readReleased = new CountDownLatch(1);
+
+  /** The next read waits, in its thread, until {@link #releaseRead}. */
+  void holdNextRead() {
+    holdNextRead.set(true);
+  }
+
+  void releaseRead() {
+    readReleased.countDown();
+  }
 
   /** Confirms every write held so far. */
   void confirmHeldWrites() {
@@ -28,6 +45,14 @@ final class FlakyStore implements CacheStore {
 
   @Override
   public byte[][] get(String... keys) {
+    reads.incrementAndGet();
+    if (holdNextRead.compareAndSet(true, false)) {
+      try {
+        readReleased.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return down ? null : store.get(keys);
   }
 

@@ -1,5 +1,6 @@
 package io.cacheagent.bench;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cached calls per second that hit, from as many threads as JMH is given ({@code -t}); with
  * {@code -Djmh.executor=VIRTUAL} in the fork (Java 21+), the threads are virtual.
  * benchmarks/throughput.sh runs 1, 8 and 64 threads of both kinds, and redis-benchmark beside them.
+ * Two key patterns: every thread on one hot key, and each call on one of 1,000 keys at random.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -27,13 +29,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = "-javaagent:agent/target/cache-agent.jar=benchmarks/target/jmh/bench.yaml")
 public class Throughput {
 
+  /** The ids of {@link #hitSpread}: 1 to SPREAD, all cached before measuring. */
+  static final int SPREAD = 1_000;
+
   private RedisForBenchmarks redis;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     redis = new RedisForBenchmarks();
     redis.put("hand:item:42", new Catalog.Item(42, "item-42", 4200));
-    redis.awaitAgentEntry(WithAgent.AGENT_KEY, () -> Catalog.find(42));
+    redis.awaitAgentEntry(WithAgent.AGENT_KEY, () -> Catalog.find(42)); // the agent is up and connected
+    for (long id = 1; id <= SPREAD; id++) {
+      Catalog.find(id);
+    }
+    for (int id = 1; id <= SPREAD; id++) {
+      long cached = id;
+      redis.awaitAgentEntry(WithAgent.AGENT_KEY.replace(":i42", ":i" + id), () -> Catalog.find(cached));
+    }
   }
 
   @TearDown(Level.Trial)
@@ -41,10 +53,16 @@ public class Throughput {
     redis.close();
   }
 
-  /** The agent's hit, from every thread: all share the agent's one Redis connection. */
+  /** The agent's hit on one hot key, from every thread: all share the agent's one Redis connection. */
   @Benchmark
   public Catalog.Item hit() {
     return Catalog.find(42);
+  }
+
+  /** The agent's hit on one of 1,000 keys at random: concurrent calls seldom look up the same key. */
+  @Benchmark
+  public Catalog.Item hitSpread() {
+    return Catalog.find(ThreadLocalRandom.current().nextLong(1, SPREAD + 1));
   }
 
   /** The same read by hand from every thread: Lettuce GET and Kryo decode over one shared connection. */
