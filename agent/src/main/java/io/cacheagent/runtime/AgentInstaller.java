@@ -15,6 +15,7 @@ import io.cacheagent.ops.Reloader;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.LocalStore;
 import io.cacheagent.store.RedisStore;
+import io.cacheagent.store.SharedReads;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ public final class AgentInstaller {
     long started = System.nanoTime();
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
-        : new RedisStore(config.redis());
+        : new SharedReads(new RedisStore(config.redis()), config.redis().commandTimeout());
     MethodTable table = new MethodTable(config.keyPrefix(), config.serializationAllow());
     CacheBridge.install(new CacheRuntime(table, store));
     Instrumenter instrumenter = Instrumenter.install(instrumentation, config, table);

@@ -29,7 +29,7 @@ import java.time.Duration;
  * load, which started after the write, replaces the tombstone it saw.
  *
  * An eviction the store did not confirm (Redis down or slow) is not lost: see MissedEvictions.
- * Concurrent lookups of one key share one read: see InFlightReads.
+ * Concurrent lookups of one key share one read of Redis: see store.SharedReads.
  * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
@@ -40,7 +40,6 @@ public final class CacheRuntime implements Dispatcher {
   private final CacheStore store;
   private final MissedEvictions missedEvictions;
   private final InFlightLoads loads = new InFlightLoads();
-  private final InFlightReads reads = new InFlightReads();
   private final Evictions evictions;
 
   /**
@@ -56,7 +55,7 @@ public final class CacheRuntime implements Dispatcher {
     this.table = table;
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
-    this.evictions = new Evictions(table, store, loads, reads, missedEvictions);
+    this.evictions = new Evictions(table, store, loads, missedEvictions);
   }
 
   @Override
@@ -82,10 +81,7 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("unstable:" + method.name, method.name + ": " + e.getMessage() + "; such calls run uncached");
       return null;
     }
-    // While an eviction is unconfirmed, each lookup reads for itself: the check below must see an answer read after it.
-    byte[][] found = missedEvictions.isEmpty()
-        ? reads.read(store, key, method.generationKey)
-        : store.get(key, method.generationKey);
+    byte[][] found = store.get(key, method.generationKey);
     if (found == null) {
       return coalesce(method, key, NO_STORE, false, null); // nowhere to store, but one run can still serve its peers
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Runs the evictions of a write method (see CacheRuntime for tombstones and generations): detaches
- * the reads and loads in flight that the write makes stale, writes the tombstone or the new generation without
+ * loads in flight that the write makes stale, writes the tombstone or the new generation without
  * waiting, and hands a write the store did not confirm to MissedEvictions.
  */
 final class Evictions {
@@ -17,14 +17,12 @@ final class Evictions {
   private final MethodTable table;
   private final CacheStore store;
   private final InFlightLoads loads;
-  private final InFlightReads reads;
   private final MissedEvictions missed;
 
-  Evictions(MethodTable table, CacheStore store, InFlightLoads loads, InFlightReads reads, MissedEvictions missed) {
+  Evictions(MethodTable table, CacheStore store, InFlightLoads loads, MissedEvictions missed) {
     this.table = table;
     this.store = store;
     this.loads = loads;
-    this.reads = reads;
     this.missed = missed;
   }
 
@@ -37,12 +35,10 @@ final class Evictions {
       try {
         CompletionStage<?> written;
         if (eviction.rule().all()) {
-          reads.evictedAll(eviction.generationKey());
           loads.evictedAll(eviction.generationKey());
           written = store.set(eviction.generationKey(), Generations.nextFormatted());
         } else {
           String key = CacheKeys.key(eviction.namespace(), eviction.rule().key(), args);
-          reads.evicted(key);
           loads.evicted(key);
           written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
         }

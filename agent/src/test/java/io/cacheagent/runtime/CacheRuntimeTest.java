@@ -13,6 +13,7 @@ import io.cacheagent.config.MetricsSettings;
 import io.cacheagent.gadget.Gadget;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.store.SharedReads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -246,6 +247,7 @@ class CacheRuntimeTest {
 
   @Test
   void concurrentLookupsOfOneKey_shareOneRead_andEachGetsItsOwnCopy() throws Exception {
+    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
     int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
         rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));
     Object miss = runtime.begin(list, new Object[] {1L});
@@ -266,20 +268,78 @@ class CacheRuntimeTest {
   }
 
   @Test
-  void aReadThatAWriteOvertook_isNotJoinedByLaterCalls() throws Exception {
+  void aReadInFlightWhenAWriteEvicts_isNotJoinedByLaterCalls() throws Exception {
+    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
     Object miss = runtime.begin(find, new Object[] {1L});
     runtime.complete(find, miss, "old");
     store.holdNextRead();
-    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // its read is in flight...
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // read "old", answer on its way...
     runtime.afterWrite(save, new Object[] {1L});                                          // ...when the write evicts
 
-    Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(10, TimeUnit.SECONDS);
+    assertLaterCallMisses(runtime);
+    assertThat(before.get(10, TimeUnit.SECONDS)).as("began before the write: the old answer is right for it")
+        .isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("old"));
+  }
+
+  @Test
+  void aReadSentJustBeforeTheEvictionReachesTheStore_isNotJoinedByLaterCalls() throws Exception {
+    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, "old");
+    List<Future<Object>> racing = new ArrayList<>();
+    store.beforeNextSet = () -> { // between the eviction's start and its tombstone: a lookup reads "old"
+      store.holdNextRead();
+      try {
+        racing.add(inAnotherThread(() -> runtime.begin(find, new Object[] {1L})));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    runtime.afterWrite(save, new Object[] {1L});
+
+    assertThat(racing).hasSize(1);
+    assertLaterCallMisses(runtime);
+    racing.get(0).get(10, TimeUnit.SECONDS); // concurrent with the write: either answer is right; it must only end
+  }
+
+  @Test
+  void aReadInFlightWhenAllEntriesAreDropped_isNotJoinedByLaterCalls() throws Exception {
+    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, "old");
+    store.holdNextRead();
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+    runtime.afterWrite(clear, new Object[0]); // evictOn clear(), all: true: a new generation
+
+    assertLaterCallMisses(runtime);
+    before.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aCallerThatJoinsAReadWaitsNoLongerThanTheReadTimeout_thenRunsUncached() throws Exception {
+    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofMillis(50)));
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, "one");
+    store.holdNextRead();
+    Future<Object> reading = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+
+    Object joining = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
     store.releaseRead();
 
-    assertThat(later).as("reads for itself and sees the eviction").isNotNull().isNotInstanceOf(Hit.class);
-    assertThat(store.reads.get()).as("the held read, the later one, and the first miss's").isEqualTo(3);
+    assertThat(joining).as("runs the method, as when Redis does not answer").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
+    assertThat(reading.get(10, TimeUnit.SECONDS)).isInstanceOf(Hit.class);
+    runtime.abandon(find, joining);
+  }
+
+  /** A call that starts now, after a write returned, reads for itself and misses; the read held before stays held. */
+  private void assertLaterCallMisses(CacheRuntime runtime) throws Exception {
+    int readsBefore = store.reads.get();
+    Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
+    store.releaseRead();
+    assertThat(store.reads.get() - readsBefore).as("reads of its own").isEqualTo(1);
+    assertThat(later).as("a miss, not the old entry").isNotNull().isNotInstanceOf(Hit.class);
     runtime.abandon(find, later);
-    before.get(10, TimeUnit.SECONDS); // began before the write returned: any answer is right; it must only end
   }
 
   private MethodRule rule(String signature) {

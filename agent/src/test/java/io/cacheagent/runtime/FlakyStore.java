@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-process store, which a test can take down (reads unavailable, writes refused), make
- * slow to confirm writes (each confirmation waits until the test releases it), or make the next
- * read wait until the test releases it. It counts reads.
+ * slow to confirm writes (each confirmation waits until the test releases it), make the answer of
+ * the next read wait until the test releases it, or run something just before the next SET. It
+ * counts reads.
  */
 final class FlakyStore implements CacheStore {
 
@@ -27,7 +28,10 @@ final class FlakyStore implements CacheStore {
   private final AtomicBoolean holdNextRead = new AtomicBoolean();
   private final CountDownLatch readReleased = new CountDownLatch(1);
 
-  /** The next read waits, in its thread, until {@link #releaseRead}. */
+  /** Runs, once, in the thread of the next {@code set}, just before the store takes it. */
+  volatile Runnable beforeNextSet;
+
+  /** The answer of the next read waits, in its thread, until {@link #releaseRead}. */
   void holdNextRead() {
     holdNextRead.set(true);
   }
@@ -46,6 +50,7 @@ final class FlakyStore implements CacheStore {
   @Override
   public byte[][] get(String... keys) {
     reads.incrementAndGet();
+    byte[][] answer = down ? null : store.get(keys); // as Redis answers: what the keys held when the read was sent
     if (holdNextRead.compareAndSet(true, false)) {
       try {
         readReleased.await(10, TimeUnit.SECONDS);
@@ -53,7 +58,7 @@ final class FlakyStore implements CacheStore {
         Thread.currentThread().interrupt();
       }
     }
-    return down ? null : store.get(keys);
+    return answer;
   }
 
   @Override
@@ -67,6 +72,11 @@ final class FlakyStore implements CacheStore {
   }
 
   private CompletionStage<?> write(Runnable write) {
+    Runnable hook = beforeNextSet;
+    if (hook != null) {
+      beforeNextSet = null;
+      hook.run();
+    }
     if (down) {
       return CompletableFuture.failedFuture(new IllegalStateException("store is down"));
     }
