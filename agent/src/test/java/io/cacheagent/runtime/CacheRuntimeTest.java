@@ -269,9 +269,7 @@ class CacheRuntimeTest {
 
   @Test
   void aReadInFlightWhenAWriteEvicts_isNotJoinedByLaterCalls() throws Exception {
-    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
-    Object miss = runtime.begin(find, new Object[] {1L});
-    runtime.complete(find, miss, "old");
+    CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
     store.holdNextRead();
     Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // read "old", answer on its way...
     runtime.afterWrite(save, new Object[] {1L});                                          // ...when the write evicts
@@ -283,9 +281,7 @@ class CacheRuntimeTest {
 
   @Test
   void aReadSentJustBeforeTheEvictionReachesTheStore_isNotJoinedByLaterCalls() throws Exception {
-    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
-    Object miss = runtime.begin(find, new Object[] {1L});
-    runtime.complete(find, miss, "old");
+    CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
     List<Future<Object>> racing = new ArrayList<>();
     store.beforeNextSet = () -> { // between the eviction's start and its tombstone: a lookup reads "old"
       store.holdNextRead();
@@ -304,9 +300,7 @@ class CacheRuntimeTest {
 
   @Test
   void aReadInFlightWhenAllEntriesAreDropped_isNotJoinedByLaterCalls() throws Exception {
-    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
-    Object miss = runtime.begin(find, new Object[] {1L});
-    runtime.complete(find, miss, "old");
+    CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
     store.holdNextRead();
     Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
     runtime.afterWrite(clear, new Object[0]); // evictOn clear(), all: true: a new generation
@@ -317,9 +311,7 @@ class CacheRuntimeTest {
 
   @Test
   void aCallerThatJoinsAReadWaitsNoLongerThanTheReadTimeout_thenRunsUncached() throws Exception {
-    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofMillis(50)));
-    Object miss = runtime.begin(find, new Object[] {1L});
-    runtime.complete(find, miss, "one");
+    CacheRuntime runtime = sharingReads(Duration.ofMillis(50), "one");
     store.holdNextRead();
     Future<Object> reading = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
 
@@ -332,7 +324,15 @@ class CacheRuntimeTest {
     runtime.abandon(find, joining);
   }
 
-  /** A call that starts now, after a write returned, reads for itself and misses; the read held before stays held. */
+  /** A runtime whose concurrent reads share one (callers that join wait at most {@code readTimeout}), with {@code find(1)} cached as {@code value}. */
+  private CacheRuntime sharingReads(Duration readTimeout, String value) {
+    CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, readTimeout));
+    Object miss = runtime.begin(find, new Object[] {1L});
+    runtime.complete(find, miss, value);
+    return runtime;
+  }
+
+  /** A call that starts now, after a write returned, reads for itself and misses; then the read held before is released. */
   private void assertLaterCallMisses(CacheRuntime runtime) throws Exception {
     int readsBefore = store.reads.get();
     Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
