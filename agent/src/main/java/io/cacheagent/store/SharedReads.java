@@ -75,8 +75,7 @@ public final class SharedReads implements CacheStore {
 
   /** Detaches every read in flight that covers {@code key}: called after a write to it was sent. */
   private void written(String key) {
-    reads.remove(key);
-    if (!reads.isEmpty()) {
+    if (!reads.isEmpty()) { // in flight: at most one read a thread, so this walk is short
       reads.values().removeIf(read -> Arrays.asList(read.keys).contains(key));
     }
   }
