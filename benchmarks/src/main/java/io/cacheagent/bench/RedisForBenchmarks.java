@@ -20,6 +20,10 @@ import java.nio.file.Path;
 final class RedisForBenchmarks implements AutoCloseable {
 
   static final Path URI_FILE = Path.of("benchmarks/target/jmh/redis-uri");
+  /** The agent's key of {@code Catalog.find(id)} without the id (benchmarks/jmh.sh sets {@code keyPrefix: bench}). */
+  private static final String AGENT_KEY_OF_FIND = "bench:io.cacheagent.bench.Catalog#find(long):i";
+  /** The hand-written entry of item 42. */
+  static final byte[] HAND_KEY = bytes("hand:item:42");
 
   private final RedisClient client;
   private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -63,16 +67,26 @@ final class RedisForBenchmarks implements AutoCloseable {
   }
 
   /**
-   * Calls {@code call} until the agent has stored its entry under {@code agentKey}: the agent
-   * installs and connects in the background, after main has started.
+   * Connects, stores the hand-written entry of item 42, and waits until the agent has cached
+   * {@code Catalog.find(42)}: then it is installed and connected (it does both in the background,
+   * after main has started).
    */
-  void awaitAgentEntry(String agentKey, Runnable call) throws InterruptedException {
+  static RedisForBenchmarks withItem42Cached() throws IOException, InterruptedException {
+    RedisForBenchmarks redis = new RedisForBenchmarks();
+    redis.put("hand:item:42", new Catalog.Item(42, "item-42", 4200));
+    redis.awaitCachedFind(42);
+    return redis;
+  }
+
+  /** Calls {@code Catalog.find(id)} until the agent has stored its entry. */
+  void awaitCachedFind(long id) throws InterruptedException {
+    String agentKey = AGENT_KEY_OF_FIND + id;
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!exists(agentKey)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the agent stored nothing under " + agentKey + " within 60 s: is it attached?");
       }
-      call.run();
+      Catalog.find(id);
       Thread.sleep(100);
     }
   }

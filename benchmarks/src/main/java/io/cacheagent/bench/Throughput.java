@@ -36,15 +36,12 @@ public class Throughput {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    redis = new RedisForBenchmarks();
-    redis.put("hand:item:42", new Catalog.Item(42, "item-42", 4200));
-    redis.awaitAgentEntry(WithAgent.AGENT_KEY, () -> Catalog.find(42)); // the agent is up and connected
+    redis = RedisForBenchmarks.withItem42Cached();
     for (long id = 1; id <= SPREAD; id++) {
-      Catalog.find(id);
+      Catalog.find(id); // all misses first, then a check of each: the agent stores them meanwhile
     }
-    for (int id = 1; id <= SPREAD; id++) {
-      long cached = id;
-      redis.awaitAgentEntry(WithAgent.AGENT_KEY.replace(":i42", ":i" + id), () -> Catalog.find(cached));
+    for (long id = 1; id <= SPREAD; id++) {
+      redis.awaitCachedFind(id);
     }
   }
 
@@ -68,6 +65,6 @@ public class Throughput {
   /** The same read by hand from every thread: Lettuce GET and Kryo decode over one shared connection. */
   @Benchmark
   public Catalog.Item handWrittenGetAndDecode() {
-    return redis.get(WithAgent.HAND_KEY);
+    return redis.get(RedisForBenchmarks.HAND_KEY);
   }
 }

@@ -28,8 +28,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 3, jvmArgsAppend = "-javaagent:agent/target/cache-agent.jar=benchmarks/target/jmh/bench.yaml")
 public class WithAgent {
 
-  static final String AGENT_KEY = "bench:io.cacheagent.bench.Catalog#find(long):i42";
-  static final byte[] HAND_KEY = RedisForBenchmarks.bytes("hand:item:42");
 
   private RedisForBenchmarks redis;
   /** New ids for misses: distinct in every fork and run. */
@@ -37,9 +35,7 @@ public class WithAgent {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    redis = new RedisForBenchmarks();
-    redis.put("hand:item:42", new Catalog.Item(42, "item-42", 4200));
-    redis.awaitAgentEntry(AGENT_KEY, () -> Catalog.find(42));
+    redis = RedisForBenchmarks.withItem42Cached();
   }
 
   @TearDown(Level.Trial)
@@ -56,7 +52,7 @@ public class WithAgent {
   /** The same read by hand: Lettuce GET, Kryo decode. */
   @Benchmark
   public Catalog.Item handWrittenGetAndDecode() {
-    return redis.get(HAND_KEY);
+    return redis.get(RedisForBenchmarks.HAND_KEY);
   }
 
   /** A miss of a method that takes 1 ms: lookup, the method, encode, SET sent without waiting. */
