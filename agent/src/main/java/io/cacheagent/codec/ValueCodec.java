@@ -64,6 +64,21 @@ public final class ValueCodec {
     return kryo;
   }
 
+  /**
+   * Loads and runs the codec's code once, on a value of JDK types, so that the first miss of the
+   * application does not pay for it (Kryo and its serializers take some 100 ms to load on a small
+   * machine). Called on an agent thread at start; never throws.
+   */
+  public static void warmUp() {
+    try {
+      ValueCodec codec = new ValueCodec(null, new ClassAllowList(java.util.List.of()));
+      java.util.List<Object> value = new java.util.ArrayList<>(java.util.List.of("warm", 42L));
+      codec.decode(codec.encode(1, shapeOf(Object.class), value));
+    } catch (Throwable ignored) {
+      // only the time of the first miss depends on it
+    }
+  }
+
   /** The shape fingerprint of a declared return type (see {@link ShapeFingerprint}); never 0. */
   public static long shapeOf(java.lang.reflect.Type declaredReturnType) {
     return ShapeFingerprint.of(declaredReturnType);

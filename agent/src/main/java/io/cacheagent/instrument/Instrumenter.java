@@ -6,21 +6,24 @@ import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodTable;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.security.ProtectionDomain;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
 /**
  * Installs the transformer for the configured classes, and only those: a class that is not named
  * in the configuration, and does not implement an interface or abstract method named there, is
- * never transformed. Classes loaded before (the agent installs in the background,
- * and may be attached late) are retransformed; advice never changes a class's shape, so that works.
+ * never transformed. It works behind the {@link ClassLoadGate} registered in premain, which holds
+ * the classes the configuration names at their first load until it is ready. Classes it could not
+ * see as they loaded (an attach, implementations of configured interfaces loaded before it was
+ * ready) are retransformed; advice never changes a class's shape, so that works.
  * A reloaded configuration replaces the plan, and the loaded classes it newly names are
  * retransformed, a few at a time.
  */
@@ -37,40 +40,61 @@ public final class Instrumenter {
     this.plan = plan;
   }
 
-  /** Installs the advice for {@code config}. */
-  public static Instrumenter install(Instrumentation instrumentation, AgentConfig config, MethodTable table) {
+  /**
+   * Builds the transformer for {@code config}, opens {@code gate} to it (the classes it held are
+   * transformed as they load), then transforms again the loaded classes it concerns: those loaded
+   * before the agent (an attach), after a hold that ran out, or that only implement a configured
+   * interface and so passed the gate untouched.
+   */
+  public static Instrumenter install(Instrumentation instrumentation, AgentConfig config, MethodTable table, ClassLoadGate gate) {
     Instrumenter instrumenter = new Instrumenter(instrumentation, new InstrumentationPlan(config));
     CacheTransformer transformer = new CacheTransformer(() -> instrumenter.plan, table, new ModuleOpener(instrumentation));
     AgentBuilder.RawMatcher configured = (type, loader, module, redefined, domain) ->
         instrumenter.plan.classNames().contains(type.getName()) || transformer.implementsConfigured(type, loader);
-    new AgentBuilder.Default()
+    ClassFileTransformer byteBuddy = new AgentBuilder.Default()
         .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        // Classes already loaded (a late start, an attach) are transformed again a few at a time.
-        .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
         .with(new ProblemListener())
-        // The bytes of each class, before Byte Buddy describes it: its parents' names come from there.
-        .with((AgentBuilder.TransformerDecorator) installed -> ResettableClassFileTransformer.WithDelegation.of(installed,
-            new ResettableClassFileTransformer.WithDelegation.Callback<Void>() {
-              @Override
-              public Void onBeforeTransform(JavaModule module, ClassLoader loader, String internalName,
-                  Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
-                transformer.beforeTransform(loader, internalName, classFile);
-                return null;
-              }
-
-              @Override
-              public void onAfterTransform(Void nothing, JavaModule module, ClassLoader loader, String internalName,
-                  Class<?> redefined, ProtectionDomain domain, byte[] classFile) {}
-            }))
         // Named modules cannot read the bootstrap bridge unless given a read edge.
         .assureReadEdgeTo(instrumentation, CacheBridge.class, Hit.class)
         // The agent's own classes, whatever their names; application classes are matched by name only.
         .ignore(ElementMatchers.any(), ElementMatchers.is(Instrumenter.class.getClassLoader()))
         .type(configured)
         .transform(transformer)
-        .installOn(instrumentation);
+        .makeRaw();
+    Set<Class<?>> loadedBefore = Set.of(instrumentation.getAllLoadedClasses());
+    gate.open(new ParentsFirst(transformer, byteBuddy));
+    instrumenter.transformAgain(instrumenter.loadedAfterOpening(loadedBefore, gate));
     return instrumenter;
+  }
+
+  /**
+   * The loaded classes the plan concerns that no transformer has seen with the plan: every one
+   * loaded before the gate opened; of those loaded since, the ones the gate could not have held
+   * (they passed while it was closed and were defined after {@code loadedBefore} was taken).
+   */
+  private List<Class<?>> loadedAfterOpening(Set<Class<?>> loadedBefore, ClassLoadGate gate) {
+    Set<String> names = plan.classNames();
+    List<Class<?>> concerned = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      boolean sawPlan = !loadedBefore.contains(type) && !gate.heldInVain() && gate.holds(type.getName().replace('.', '/'));
+      if (!sawPlan && instrumentation.isModifiableClass(type) && isOrExtendsAny(type, names)) {
+        concerned.add(type);
+      }
+    }
+    return concerned;
+  }
+
+  /**
+   * Byte Buddy's transformer, told first the parents of each class from its bytes (before Byte
+   * Buddy describes it, see {@link CacheTransformer#beforeTransform}).
+   */
+  private record ParentsFirst(CacheTransformer transformer, ClassFileTransformer byteBuddy) implements ClassFileTransformer {
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+        ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+      transformer.beforeTransform(loader, internalName, classFile);
+      return byteBuddy.transform(module, loader, internalName, redefined, domain, classFile);
+    }
   }
 
   /** The number of classes the current configuration names. */
@@ -94,13 +118,18 @@ public final class Instrumenter {
         loaded.add(type);
       }
     }
+    transformAgain(loaded);
+  }
+
+  /** Transforms {@code loaded} again, a few at a time, so that no single call holds the JVM for long. */
+  private void transformAgain(List<Class<?>> loaded) {
     for (int from = 0; from < loaded.size(); from += RETRANSFORM_BATCH) {
       List<Class<?>> batch = loaded.subList(from, Math.min(loaded.size(), from + RETRANSFORM_BATCH));
       try {
         instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
       } catch (Exception | LinkageError e) {
         AgentLog.warn("retransform:" + batch.get(0).getName(), "cannot transform " + batch + " again (" + e
-            + "); the methods the reload added there run uncached until a restart");
+            + "); their configured methods run uncached until a restart");
       }
     }
   }

@@ -6,7 +6,7 @@ public interface AgentMXBean {
   /** Where entries live, e.g. {@code redis redis://cache:6379/0 (command timeout 50ms)}. */
   String getStore();
 
-  /** {@code connected}, {@code not connected}, {@code circuit open} (Redis failed, probed once a second) or {@code in-process}. */
+  /** {@code connecting} (before the first connection), {@code connected}, {@code not connected}, {@code circuit open} (Redis failed, probed once a second) or {@code in-process}. */
   String getStoreState();
 
   /** The configuration file the agent watches. */

@@ -3,7 +3,11 @@ package io.cacheagent.runtime;
 import io.cacheagent.bootstrap.CacheBridge;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.ConfigException;
+import io.cacheagent.config.ClassNameScan;
 import io.cacheagent.config.ConfigLoader;
+import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.instrument.ByteBuddyWarmUp;
+import io.cacheagent.instrument.ClassLoadGate;
 import io.cacheagent.instrument.Instrumenter;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.ops.AgentBean;
@@ -13,24 +17,30 @@ import io.cacheagent.ops.JmxExporter;
 import io.cacheagent.ops.MetricsPublisher;
 import io.cacheagent.ops.Reloader;
 import io.cacheagent.store.CacheStore;
+import io.cacheagent.store.LettuceResources;
 import io.cacheagent.store.LocalStore;
 import io.cacheagent.store.RedisStore;
 import io.cacheagent.store.SharedReads;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.time.Duration;
+import io.lettuce.core.resource.ClientResources;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts the agent inside its isolated class loader (called reflectively by {@code CacheAgent}).
  *
- * <p>Nothing slow happens on the thread that runs {@code premain}: reading the configuration,
- * installing Byte Buddy and connecting to Redis all happen on the daemon thread {@code
- * cache-agent-init}, so {@code main} starts as if there were no agent. Calls made before the agent
- * is ready run uncached. In strict mode ({@code -Dcache.agent.strict=true}) the configuration is
- * read first, on the premain thread, so that an invalid one fails the start.
+ * <p>On the thread that runs {@code premain} only cheap work happens: the configuration file is
+ * read and scanned for the class names it mentions, and the {@link ClassLoadGate} is registered,
+ * so that those classes are instrumented from their first load. Parsing the configuration,
+ * loading Byte Buddy and connecting to Redis happen on daemon threads ({@code cache-agent-init},
+ * {@code cache-agent-redis-connect}), so {@code main} starts almost as if there were no agent.
+ * In strict mode ({@code -Dcache.agent.strict=true}) the configuration is parsed first, on the
+ * premain thread, so that an invalid one fails the start.
  */
 public final class AgentInstaller {
 
@@ -52,40 +62,67 @@ public final class AgentInstaller {
       return;
     }
     Path file = Path.of(path);
-    if (Boolean.getBoolean("cache.agent.strict")) {
-      String text;
-      AgentConfig config;
-      try {
-        text = ConfigLoader.read(file);
-        config = ConfigLoader.parse(file.getFileName().toString(), text, System.getenv());
-      } catch (ConfigException e) {
-        String message = e.getMessage().replace(
-            "cache-agent is disabled and the application runs without caching",
-            "strict mode (cache.agent.strict=true) stops the start");
-        for (String line : message.split(System.lineSeparator())) {
-          AgentLog.info(line);
-        }
-        throw new IllegalStateException(message);
+    boolean strict = Boolean.getBoolean("cache.agent.strict");
+    String text;
+    try {
+      text = ConfigLoader.read(file);
+    } catch (ConfigException e) {
+      if (strict) {
+        throw stopTheStart(e);
       }
-      startInBackground(() -> startAndWatch(instrumentation, file, text, config));
+      e.getMessage().lines().forEach(AgentLog::info);
+      return;
+    }
+    AgentConfig strictConfig = null;
+    if (strict) {
+      try {
+        strictConfig = parse(file, text);
+      } catch (ConfigException e) {
+        throw stopTheStart(e);
+      }
+    }
+    ClassLoadGate gate = ClassLoadGate.register(instrumentation, ClassNameScan.internalNames(text));
+    ExitReport report = ExitReport.register();
+    CompletableFuture<ClientResources> lettuce = mayUseRedis(text) ? LettuceResources.makeInBackground() : null;
+    ByteBuddyWarmUp.startInBackground();
+    if (strict) {
+      AgentConfig config = strictConfig;
+      startInBackground(gate, () -> startAndWatch(instrumentation, gate, report, lettuce, file, text, config));
     } else {
-      startInBackground(() -> {
-        String text;
-        try {
-          text = ConfigLoader.read(file);
-        } catch (ConfigException e) {
-          e.getMessage().lines().forEach(AgentLog::info);
-          return;
-        }
+      startInBackground(gate, () -> {
         AgentConfig config = null;
         try {
-          config = ConfigLoader.parse(file.getFileName().toString(), text, System.getenv());
+          config = parse(file, text);
         } catch (ConfigException e) {
+          gate.close();
           e.getMessage().lines().forEach(AgentLog::info);
         }
-        startAndWatch(instrumentation, file, text, config);
+        startAndWatch(instrumentation, gate, report, lettuce, file, text, config);
       });
     }
+  }
+
+  /**
+   * Whether the configuration may name a Redis server: then Lettuce starts loading at once, while
+   * the configuration is parsed. A wrong guess costs some CPU at start, never a result.
+   */
+  private static boolean mayUseRedis(String text) {
+    return text.contains("redis:") || System.getenv(ConfigLoader.REDIS_URI_ENV) != null;
+  }
+
+  private static AgentConfig parse(Path file, String text) throws ConfigException {
+    return ConfigLoader.parse(file.getFileName().toString(), text, System.getenv());
+  }
+
+  /** Prints the errors once and returns what stops the start in strict mode. */
+  private static IllegalStateException stopTheStart(ConfigException e) {
+    String message = e.getMessage().replace(
+        "cache-agent is disabled and the application runs without caching",
+        "strict mode (cache.agent.strict=true) stops the start");
+    for (String line : message.split(System.lineSeparator())) {
+      AgentLog.info(line);
+    }
+    return new IllegalStateException(message);
   }
 
   /** A started agent: what JMX and reloads need of it. */
@@ -95,8 +132,10 @@ public final class AgentInstaller {
    * Starts with {@code config} ({@code null}: it had errors, the agent waits for a valid version),
    * then applies each valid change of the file, and shows itself in JMX.
    */
-  private static void startAndWatch(Instrumentation instrumentation, Path file, String text, AgentConfig config) {
-    AtomicReference<Started> started = new AtomicReference<>(config == null ? null : start(instrumentation, config));
+  private static void startAndWatch(Instrumentation instrumentation, ClassLoadGate gate, ExitReport report,
+      CompletableFuture<ClientResources> lettuce, Path file, String text, AgentConfig config) {
+    AtomicReference<Started> started =
+        new AtomicReference<>(config == null ? null : start(instrumentation, gate, report, lettuce, config));
     AtomicReference<ConfigWatcher> watcher = new AtomicReference<>();
     CountDownLatch watching = new CountDownLatch(1);
     watcher.set(ConfigWatcher.start(file, text, config != null, System.getenv(), next -> {
@@ -104,7 +143,7 @@ public final class AgentInstaller {
         return started.get().reloader().apply(next);
       }
       awaitQuietly(watching);
-      started.set(start(instrumentation, next));
+      started.set(start(instrumentation, gate, report, lettuce, next));
       export(started.get(), watcher.get(), next);
       return List.of("the agent started");
     }));
@@ -129,44 +168,42 @@ public final class AgentInstaller {
     MetricsPublisher.start(config.metrics(), started.table(), started.store());
   }
 
-  /** One line per cached method when the JVM exits: what the cache did for it. */
-  private static void reportAtExit(MethodTable table) {
-    Thread report = new Thread(() -> {
-      for (CachedMethod method : table.cachedMethods()) {
-        AgentLog.info(method.name + ": " + method.stats);
-      }
-    }, "cache-agent-exit-report");
-    report.setContextClassLoader(null);
-    try {
-      Runtime.getRuntime().addShutdownHook(report);
-    } catch (IllegalStateException alreadyExiting) {
-      // nothing to report on a JVM that is already going down
-    }
-  }
-
   private static String plural(int count, String noun) {
     return count + " " + noun + (count == 1 ? "" : noun.endsWith("s") ? "es" : "s");
   }
 
-  private static void startInBackground(Runnable task) {
+  private static void startInBackground(ClassLoadGate gate, Runnable task) {
     AgentThreads.daemon("init", () -> {
       try {
         task.run();
       } catch (Throwable t) {
+        gate.close();
         AgentLog.info("could not start (" + t + "); the application runs without caching");
       }
     }).start();
   }
 
-  private static Started start(Instrumentation instrumentation, AgentConfig config) {
+  /**
+   * The store first, so that its connection (most of a second on a small machine) is under way
+   * while Byte Buddy loads; then the instrumentation, which opens the gate; then the codec, which
+   * would otherwise load on the first miss.
+   */
+  private static Started start(Instrumentation instrumentation, ClassLoadGate gate, ExitReport report,
+      CompletableFuture<ClientResources> lettuce, AgentConfig config) {
     long started = System.nanoTime();
+    if (config.redis() == null && lettuce != null) {
+      LettuceResources.discard(lettuce);
+    }
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
-        : new SharedReads(new RedisStore(config.redis()), config.redis().commandTimeout());
+        : new SharedReads(new RedisStore(config.redis(), lettuce), config.redis().commandTimeout());
     MethodTable table = new MethodTable(config.keyPrefix(), config.serializationAllow());
-    CacheBridge.install(new CacheRuntime(table, store));
-    Instrumenter instrumenter = Instrumenter.install(instrumentation, config, table);
-    reportAtExit(table);
+    CacheRuntime runtime = new CacheRuntime(table, store);
+    CacheBridge.install(runtime);
+    report.started(table, store, runtime, config.redis() == null ? Duration.ZERO : config.redis().commandTimeout());
+    Instrumenter instrumenter = Instrumenter.install(instrumentation, config, table, gate);
+    report.instrumenting();
+    ValueCodec.warmUp();
     AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
         + " from " + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
         + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s");

@@ -8,6 +8,13 @@ import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /*
  * What the bridge calls: looks calls up, stores results, runs evictions.
@@ -279,6 +286,27 @@ public final class CacheRuntime implements Dispatcher {
       }
     } catch (Throwable t) {
       failed("evict", writeId, t);
+    }
+  }
+
+  /**
+   * Called when the JVM exits: sends the drops of methods that missed an eviction, and waits until
+   * the store confirmed them and the evictions still unconfirmed, but not past {@code timeout}.
+   * Without it, a JVM that writes and exits at once may leave other JVMs serving what it made stale.
+   */
+  void flushEvictions(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<CompletableFuture<?>> writes = new ArrayList<>(evictions.unconfirmed());
+    writes.addAll(missedEvictions.sendDrops());
+    for (CompletableFuture<?> write : writes) {
+      try {
+        write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException | CancellationException e) {
+        // reported where it was sent; nothing more can be done in an exiting JVM
+      }
     }
   }
 

@@ -5,12 +5,17 @@ import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs the evictions of a write method (see CacheRuntime for tombstones and generations): detaches
  * loads in flight that the write makes stale, writes the tombstone or the new generation without
- * waiting, and hands a write the store did not confirm to MissedEvictions.
+ * waiting, and hands a write the store did not confirm to MissedEvictions. Writes not yet confirmed
+ * are kept until they are, so that a JVM that exits right after a write can wait for them.
  */
 final class Evictions {
 
@@ -18,6 +23,7 @@ final class Evictions {
   private final CacheStore store;
   private final InFlightLoads loads;
   private final MissedEvictions missed;
+  private final Set<CompletableFuture<?>> unconfirmed = ConcurrentHashMap.newKeySet();
 
   Evictions(MethodTable table, CacheStore store, InFlightLoads loads, MissedEvictions missed) {
     this.table = table;
@@ -43,7 +49,10 @@ final class Evictions {
           written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
         }
         table.evicted(eviction.cachedName());
-        written.whenComplete((ok, failure) -> {
+        CompletableFuture<?> sent = written.toCompletableFuture();
+        unconfirmed.add(sent);
+        sent.whenComplete((ok, failure) -> {
+          unconfirmed.remove(sent);
           if (failure != null) {
             missed.record(eviction.generationKey(), eviction.cachedName(), failure);
           }
@@ -53,5 +62,10 @@ final class Evictions {
             + ": " + e.getMessage());
       }
     }
+  }
+
+  /** The writes of evictions sent and not yet confirmed (or refused) by the store. */
+  List<CompletableFuture<?>> unconfirmed() {
+    return List.copyOf(unconfirmed);
   }
 }

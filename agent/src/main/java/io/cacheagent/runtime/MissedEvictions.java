@@ -2,7 +2,10 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,12 +64,18 @@ final class MissedEvictions {
     return pending.containsKey(generationKey);
   }
 
-  /** Sends the drop of every pending method that has none in flight; called once the store answers reads. */
-  void sendDrops() {
+  /**
+   * Sends the drop of every pending method that has none in flight; called once the store answers
+   * reads, and when the JVM exits. Returns the drops sent.
+   */
+  List<CompletableFuture<?>> sendDrops() {
+    List<CompletableFuture<?>> sent = new ArrayList<>();
     pending.forEach((generationKey, method) -> {
       if (method.dropping().compareAndSet(false, true)) {
         int missedBefore = method.missed().get();
-        store.set(generationKey, Generations.nextFormatted()).whenComplete((ok, failure) -> {
+        CompletableFuture<?> drop = store.set(generationKey, Generations.nextFormatted()).toCompletableFuture();
+        sent.add(drop);
+        drop.whenComplete((ok, failure) -> {
           if (failure == null && clear(generationKey, missedBefore)) {
             AgentLog.resolved("missed-eviction:" + generationKey);
             AgentLog.info("dropped every entry of " + method.cachedName() + " after a missed eviction; it is cached again");
@@ -76,6 +85,7 @@ final class MissedEvictions {
         });
       }
     });
+    return sent;
   }
 
   /** Forgets a method after its drop, unless it missed another eviction since the drop was sent. */

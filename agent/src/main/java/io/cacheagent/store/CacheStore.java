@@ -46,7 +46,7 @@ public interface CacheStore extends AutoCloseable {
   void release(String key, byte[] token);
 
 
-  /** {@code connected}, {@code not connected}, {@code circuit open}, or {@code in-process}. */
+  /** {@code connecting} (before the first connection), {@code connected}, {@code not connected}, {@code circuit open}, or {@code in-process}. */
   default String state() {
     return "in-process";
   }

@@ -16,14 +16,12 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,8 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /*
  * The Redis store, over one shared Lettuce connection.
  *
- * The connection is opened on a daemon thread, never on the application's: until it is up, every
- * read answers "unavailable" and the call runs uncached. A failed first connect is retried with
+ * The connection is opened on a daemon thread, never on the application's, from the agent's start.
+ * Lettuce and Netty take most of a second to load on a small machine, and a call made before the
+ * connection is up would run uncached: so until the first connect attempt has ended, reads and
+ * writes wait for it, but never past FIRST_CONNECT_WAIT from the store's creation. A batch job
+ * that calls a cached method at once is then served from its second call, and a service, whose
+ * first requests come seconds later, never waits. Past that, or once the first attempt failed,
+ * every read answers "unavailable" and the call runs uncached. A failed first connect is retried with
  * growing pauses; once connected, Lettuce reconnects by itself, at least once a second. While disconnected, commands are
  * rejected at once rather than queued, so a call never waits for a reconnect.
  *
@@ -49,7 +52,6 @@ public final class RedisStore implements CacheStore {
 
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
-  private static final Duration MAX_RECONNECT_PAUSE = Duration.ofSeconds(1);
   /**
    * Commands that may wait for a reply at once. A hung Redis keeps timed-out commands until it
    * answers; past this bound new ones fail at once instead of growing the heap.
@@ -66,43 +68,66 @@ public final class RedisStore implements CacheStore {
   private static final CompletionStage<?> NOT_CONNECTED =
       CompletableFuture.failedFuture(new IllegalStateException("redis is not connected or not answering"));
 
+  /** How long after the store's creation calls may wait for the first connect attempt to end. */
+  static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
+
   private final RedisSettings settings;
   private final long timeoutNanos;
-  private final ClientResources resources;
-  private final RedisClient client;
   private final CircuitBreaker breaker;
+  /** Counted down when the first connect attempt has ended, connected or not. */
+  private final CountDownLatch firstAttempt = new CountDownLatch(1);
+  private final long firstConnectWaitEndsNanos;
+  private final CompletableFuture<ClientResources> madeInAdvance;
+  /** Made on the connector thread: loading Lettuce and Netty is most of the cost of connecting. */
+  private volatile ClientResources resources;
+  private volatile RedisClient client;
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile boolean closed;
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
 
   public RedisStore(RedisSettings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * A store over {@code madeInAdvance}, Lettuce resources made before the configuration was
+   * parsed (see {@link LettuceResources#makeInBackground()}); {@code null}: makes its own.
+   */
+  public RedisStore(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance) {
     this.settings = settings;
+    this.madeInAdvance = madeInAdvance;
     this.timeoutNanos = settings.commandTimeout().toNanos();
-    this.resources = DefaultClientResources.builder()
-        .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
-        // Lettuce's default backs off to 30 s between reconnects; after an outage, caching should
-        // resume within about a second of Redis returning, and a refused connect costs nothing.
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), MAX_RECONNECT_PAUSE, 2, TimeUnit.MILLISECONDS))
-        .build();
-    this.client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    this.firstConnectWaitEndsNanos = System.nanoTime() + FIRST_CONNECT_WAIT.toNanos();
     this.breaker = new CircuitBreaker("redis " + settings.maskedUri(), System::nanoTime);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .requestQueueSize(REQUEST_QUEUE_SIZE)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-        .build());
     Thread connector = new Thread(this::connectUntilUp, "cache-agent-redis-connect");
     connector.setDaemon(true);
     connector.setContextClassLoader(null);
     connector.start();
   }
 
+  private RedisClient createClient() {
+    resources = madeInAdvance == null ? LettuceResources.make() : madeInAdvance.exceptionally(failed -> {
+      AgentLog.warn("redis-load", "could not prepare the redis client in advance (" + rootMessage(failed) + "); preparing it again");
+      return LettuceResources.make();
+    }).join();
+    RedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
+    created.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .requestQueueSize(REQUEST_QUEUE_SIZE)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .build());
+    return created;
+  }
+
   private void connectUntilUp() {
     long pause = 500;
     while (!closed) {
       try {
+        if (client == null) {
+          client = createClient();
+        }
         connection = client.connect(CODEC);
         AgentLog.resolved("redis-connect");
         AgentLog.info("connected to " + settings.maskedUri());
@@ -113,6 +138,8 @@ public final class RedisStore implements CacheStore {
         }
         AgentLog.warn("redis-connect", "cannot connect to " + settings.maskedUri() + " (" + rootMessage(e)
             + "); calls run uncached; retrying every " + (MAX_RETRY_PAUSE_MILLIS / 1000) + "s at most");
+      } finally {
+        firstAttempt.countDown();
       }
       try {
         Thread.sleep(pause);
@@ -123,6 +150,27 @@ public final class RedisStore implements CacheStore {
     }
   }
 
+  /**
+   * The connection, {@code null} before the first connect. While the first attempt is under way,
+   * waits for it, but not past {@link #FIRST_CONNECT_WAIT} from the store's creation, and not on an
+   * interrupted thread.
+   */
+  private StatefulRedisConnection<String, byte[]> connection() {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current != null || firstAttempt.getCount() == 0) {
+      return current;
+    }
+    long left = firstConnectWaitEndsNanos - System.nanoTime();
+    if (left > 0) {
+      try {
+        firstAttempt.await(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return connection;
+  }
+
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */
   public boolean isConnected() {
     StatefulRedisConnection<String, byte[]> current = connection;
@@ -131,7 +179,7 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public String state() {
-    return !isConnected() ? "not connected" : breaker.isOpen() ? "circuit open" : "connected";
+    return connection == null ? "connecting" : !isConnected() ? "not connected" : breaker.isOpen() ? "circuit open" : "connected";
   }
 
   /** Whether reads are currently skipped because Redis failed several in a row. */
@@ -141,7 +189,7 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public byte[][] get(String... keys) {
-    StatefulRedisConnection<String, byte[]> current = connection;
+    StatefulRedisConnection<String, byte[]> current = connection();
     if (current == null) {
       return null; // not connected yet; the connector thread reports why
     }
@@ -274,7 +322,7 @@ public final class RedisStore implements CacheStore {
 
   /** The commands for a write, or {@code null} when it would not reach Redis. */
   private RedisAsyncCommands<String, byte[]> commands() {
-    StatefulRedisConnection<String, byte[]> current = connection;
+    StatefulRedisConnection<String, byte[]> current = connection();
     return current == null || !current.isOpen() || breaker.isOpen() ? null : current.async();
   }
 
@@ -306,7 +354,13 @@ public final class RedisStore implements CacheStore {
     if (current != null) {
       current.close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    resources.shutdown(0, 1, TimeUnit.SECONDS);
+    RedisClient created = client;
+    if (created != null) {
+      created.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+    ClientResources made = resources;
+    if (made != null) {
+      made.shutdown(0, 1, TimeUnit.SECONDS);
+    }
   }
 }

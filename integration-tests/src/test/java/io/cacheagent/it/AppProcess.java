@@ -85,6 +85,14 @@ final class AppProcess implements AutoCloseable {
     return launch(javaHome, config, jvmOptions, List.of("-cp", classpath, mainClass), env);
   }
 
+  /** Starts {@code mainClass} with program arguments {@code args}, the agent and {@code config}. */
+  static AppProcess start(Path config, List<String> jvmOptions, String classpath, String mainClass, List<String> args)
+      throws IOException {
+    List<String> application = new ArrayList<>(List.of("-cp", classpath, mainClass));
+    application.addAll(args);
+    return launch(javaHome(), config, jvmOptions, application, Map.of());
+  }
+
   /** Starts an executable jar ({@code java -jar}) with the agent and {@code config} (null: no agent). */
   static AppProcess startJar(Path config, List<String> jvmOptions, Path jar) throws IOException {
     return launch(javaHome(), config, jvmOptions, List.of("-jar", jar.toString()), Map.of());

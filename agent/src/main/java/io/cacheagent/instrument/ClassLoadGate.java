@@ -1,0 +1,119 @@
+package io.cacheagent.instrument;
+
+import io.cacheagent.logging.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * The agent's one transformer, registered in premain before the application's first class loads.
+ *
+ * Byte Buddy costs several hundred milliseconds to load and warm up, which premain must not wait
+ * for. Until it is ready, this gate decides per class from the names the configuration text
+ * mentions (see config.ClassNameScan): every other class passes at once, untouched and without
+ * touching Byte Buddy; a named class is held on its loading thread until Byte Buddy can transform
+ * it, so that it is instrumented from its first load and cached from its first call. Once Byte
+ * Buddy is ready, every class goes to its transformer, whose own matcher is one map lookup for a
+ * class the configuration does not concern.
+ *
+ * The hold is bounded (HOLD_MILLIS). A class that waited in vain loads as it is, and the
+ * Instrumenter transforms it again once ready, as it does with the classes that only implement a
+ * configured interface (those cannot be told from their name). After one vain wait no other class
+ * waits: whatever held up Byte Buddy would hold them up too.
+ */
+public final class ClassLoadGate implements ClassFileTransformer {
+
+  /** How long a configured class may be held at its first load, in milliseconds. */
+  static final long HOLD_MILLIS = 3_000;
+
+  private final Set<String> namedClasses;
+  private final long holdMillis;
+  private final CountDownLatch opened = new CountDownLatch(1);
+  private volatile ClassFileTransformer byteBuddy;
+  private volatile boolean holdInVain;
+  /** Whether no class waits any longer: opened, closed, or a hold ran out. */
+  private volatile boolean passing;
+
+  ClassLoadGate(Set<String> namedClasses, long holdMillis) {
+    this.namedClasses = namedClasses;
+    this.holdMillis = holdMillis;
+  }
+
+  /**
+   * Registers a gate for the classes named in {@code internalNames} (internal form, {@code
+   * com/acme/Repo}); cheap: it loads no library.
+   */
+  public static ClassLoadGate register(Instrumentation instrumentation, Set<String> internalNames) {
+    ClassLoadGate gate = new ClassLoadGate(internalNames, HOLD_MILLIS);
+    instrumentation.addTransformer(gate, true);
+    return gate;
+  }
+
+  /** Hands every class from now on, and those held, to Byte Buddy's {@code transformer}. */
+  void open(ClassFileTransformer transformer) {
+    byteBuddy = transformer;
+    passing = true;
+    opened.countDown();
+  }
+
+  /** Lets every class pass untouched from now on (the agent will not start). */
+  public void close() {
+    passing = true;
+    opened.countDown();
+  }
+
+  /** Whether a class of this internal name is held until Byte Buddy is ready. */
+  boolean holds(String internalName) {
+    return namedClasses.contains(internalName);
+  }
+
+  /** Whether a configured class waited in vain for Byte Buddy and loaded uninstrumented. */
+  boolean heldInVain() {
+    return holdInVain;
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+      ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+    ClassFileTransformer ready = byteBuddy;
+    if (ready == null && !passing && loader != null && className != null && holds(className)) {
+      ready = awaitByteBuddy(className);
+    }
+    return ready == null ? null : ready.transform(module, loader, className, redefined, domain, classFile);
+  }
+
+  @Override
+  public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
+      byte[] classFile) throws IllegalClassFormatException {
+    ClassFileTransformer ready = byteBuddy;
+    return ready == null ? null : ready.transform(loader, className, redefined, domain, classFile);
+  }
+
+  private ClassFileTransformer awaitByteBuddy(String className) {
+    boolean interrupted = Thread.interrupted(); // the wait must not be cut short, nor the flag lost
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis);
+      while (true) {
+        try {
+          if (!opened.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            holdInVain = true;
+            passing = true;
+            AgentLog.warn("hold:" + className, "instrumentation was not ready within " + holdMillis + " ms of loading "
+                + className.replace('/', '.') + "; its methods run uncached until it is transformed again");
+          }
+          return byteBuddy;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisEndpoint;
+import io.cacheagent.testkit.RedisExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first second of a JVM's life: a batch job that calls a cached method from {@code main}, and
+ * one that writes and exits at once, as a JVM started with the agent runs them.
+ */
+@ExtendWith(RedisExtension.class)
+class StartupIT {
+
+  /**
+   * A job over a price list in a file: "report SKU" reads one price 21 times, "set SKU PRICE" writes
+   * it; "serve" answers "price SKU" lines on standard input until "quit".
+   */
+  private static final String JOB = """
+      package com.acme.batch;
+
+      import java.io.Reader;
+      import java.io.Writer;
+      import java.nio.file.Files;
+      import java.nio.file.Path;
+      import java.util.Properties;
+
+      public class PriceJob {
+        static int runs;
+
+        public static String price(String sku) throws Exception {
+          runs++;
+          Thread.sleep(40); // the query
+          Properties prices = new Properties();
+          try (Reader in = Files.newBufferedReader(file())) {
+            prices.load(in);
+          }
+          return prices.getProperty(sku);
+        }
+
+        public static void setPrice(String sku, String price) throws Exception {
+          Properties prices = new Properties();
+          try (Reader in = Files.newBufferedReader(file())) {
+            prices.load(in);
+          }
+          prices.setProperty(sku, price);
+          try (Writer out = Files.newBufferedWriter(file())) {
+            prices.store(out, null);
+          }
+        }
+
+        private static Path file() {
+          return Path.of(System.getProperty("prices"));
+        }
+
+        public static void main(String[] args) throws Exception {
+          if (args[0].equals("report")) {
+            String price = null;
+            for (int i = 0; i < 21; i++) {
+              price = price(args[1]);
+            }
+            System.out.println("price=" + price + " runs=" + runs);
+          } else if (args[0].equals("serve")) {
+            System.out.println("started");
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
+              String price = price(line.split(" ")[1]);
+              System.out.println("price=" + price + " runs=" + runs);
+            }
+          } else if (args[0].equals("set")) {
+            setPrice(args[1], args[2]);
+            System.out.println("set");
+          } else {
+            System.out.println("nothing");
+          }
+        }
+      }
+      """;
+
+  @TempDir
+  Path dir;
+
+  private Path config;
+  private Path prices;
+  private String classes;
+
+  @BeforeEach
+  void writeJob(RedisEndpoint redis) throws Exception {
+    config = Configs.write(dir, "job.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: startup-%d
+          commandTimeout: 500ms
+        methods:
+          - method: com.acme.batch.PriceJob#price(String)
+            evictOn:
+              - method: com.acme.batch.PriceJob#setPrice(String, String)
+                key: args[0]
+        """.formatted(redis.uri(), System.nanoTime()));
+    prices = Files.writeString(dir.resolve("prices.properties"), "A=1\n");
+    Path sources = Files.createDirectories(dir.resolve("src/com/acme/batch"));
+    Javac.compile(dir.resolve("classes"), null, List.of(Files.writeString(sources.resolve("PriceJob.java"), JOB)));
+    classes = dir.resolve("classes").toString();
+  }
+
+  @Test
+  void jobCallingACachedMethod21TimesFromMain_runsItAtMostTwice() throws Exception {
+    Run report = run("report", "A");
+
+    assertThat(report.output()).startsWith("price=1 runs=");
+    assertThat(Integer.parseInt(report.output().substring("price=1 runs=".length())))
+        .as("runs of the method; log:\n" + report.log()).isLessThanOrEqualTo(2);
+    assertThat(report.log()).contains("com.acme.batch.PriceJob#price(java.lang.String): hits=");
+  }
+
+  @Test
+  void writeMadeAtStart_byAJvmThatExitsAtOnce_isEvictedForOtherJvms() throws Exception {
+    try (AppProcess reader = serve()) {
+      assertThat(reader.call("price A")).isEqualTo("price=1 runs=1");
+      assertThat(reader.call("price A")).as("cached").isEqualTo("price=1 runs=1");
+    }
+
+    assertThat(run("set", "A", "2").output()).isEqualTo("set");
+
+    try (AppProcess reader = serve()) {
+      assertThat(reader.call("price A")).as(reader.log()).isEqualTo("price=2 runs=1");
+    }
+  }
+
+  private AppProcess serve() throws Exception {
+    AppProcess app = AppProcess.start(config, List.of("-Dprices=" + prices), classes, "com.acme.batch.PriceJob",
+        List.of("serve"));
+    return app.awaitAgentReady(true);
+  }
+
+  @Test
+  void jvmExitingBeforeTheAgentIsReady_saysSo() throws Exception {
+    Run quick = run("nothing");
+
+    assertThat(quick.output()).isEqualTo("nothing");
+    assertThat(quick.log()).containsPattern("\\[cache-agent\\] the JVM exits \\d+ ms after the agent started, before the"
+        + " agent had (instrumented the configured classes|a connection to its store \\(redis redis://\\S+ \\(command"
+        + " timeout 500ms\\)\\)): configured methods called until then ran uncached, and the entries that writes in that"
+        + " time made stale were not evicted");
+  }
+
+  @Test
+  void jvmExitingAfterTheAgentIsReady_saysNothingOfIt() throws Exception {
+    Run report = run("report", "A");
+
+    assertThat(report.log()).contains("[cache-agent] connected to").doesNotContain("the JVM exits");
+  }
+
+  private record Run(String output, String log) {}
+
+  private Run run(String... args) throws Exception {
+    try (AppProcess job = AppProcess.start(config, List.of("-Dprices=" + prices), classes, "com.acme.batch.PriceJob",
+        List.of(args))) {
+      String output = job.nextLine();
+      assertThat(job.waitForExit()).as(job.log()).isZero();
+      return new Run(output, job.log());
+    }
+  }
+}
