@@ -1,78 +1,80 @@
 package io.cacheagent;
 
-import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
-import java.net.URISyntaxException;
-import java.util.jar.JarFile;
 
 /**
- * Entry point of {@code cache-agent.jar}: {@code -javaagent:cache-agent.jar=config.yaml}.
+ * Entry point of {@code cache-agent.jar}: {@code -javaagent:cache-agent.jar=config.yaml}, an
+ * attach, or {@code java -jar cache-agent.jar attach|check|stats ...}.
  *
- * <p>This class is loaded by the application's system class loader, so it uses {@code java.*}
- * only. It puts the jar on the bootstrap class path (for the small bridge that advice calls),
- * creates the isolated class loader that holds everything else, and hands over to the installer
- * there. It must not mention the bridge classes: the verifier would load them before they are on
- * the bootstrap path.
+ * <p>Compiled for Java 8 (class file version 52), so that every JVM from Java 8 on can load it: a
+ * JVM that cannot load its agent's {@code premain} class aborts, and adding the agent must never
+ * take an application down. On a JVM older than the agent needs it prints one line and returns;
+ * otherwise it hands over to {@link Launcher}, through reflection, so that no old JVM ever loads
+ * (or verifies) a class it cannot read.
  */
 public final class CacheAgent {
 
-  private static final String INSTALLER = "io.cacheagent.runtime.AgentInstaller";
-  private static final String COMMAND = "io.cacheagent.ops.Command";
+  /** The oldest Java release whose JVM the agent serves. */
+  static final int NEEDS_JAVA = 17;
 
   private CacheAgent() {}
 
-  /** {@code java -jar cache-agent.jar attach|check|stats ...}: the commands, run inside the isolated class loader. */
+  /** The commands; on a JVM too old for them, one line and exit code 2. */
   public static void main(String[] args) throws Exception {
-    File agentJar = agentJar();
-    IsolatedClassLoader.checkIsAgentJar(agentJar);
-    Object code = Class.forName(COMMAND, true, new IsolatedClassLoader(agentJar))
-        .getMethod("run", String[].class, java.io.PrintStream.class, java.io.PrintStream.class, File.class)
-        .invoke(null, args, System.out, System.err, agentJar);
-    System.exit((Integer) code);
+    String tooOld = tooOld(System.getProperty("java.specification.version"), System.getProperty("java.home"));
+    if (tooOld != null) {
+      System.err.println(tooOld);
+      System.exit(2);
+    }
+    try {
+      launcher("main", String[].class).invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
   }
 
-  /** Called by the JVM for {@code -javaagent:}; never throws unless strict mode asks it to. */
+  /** Called by the JVM for {@code -javaagent:}; never throws. */
   public static void premain(String agentArgs, Instrumentation instrumentation) {
     start(agentArgs, instrumentation);
   }
 
-  /** Called by the JVM when the agent is attached to a running JVM. */
+  /** Called by the JVM when the agent is attached to a running JVM; never throws. */
   public static void agentmain(String agentArgs, Instrumentation instrumentation) {
     start(agentArgs, instrumentation);
   }
 
   private static void start(String agentArgs, Instrumentation instrumentation) {
     try {
-      File agentJar = agentJar();
-      IsolatedClassLoader.checkIsAgentJar(agentJar);
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
-      ClassLoader isolated = new IsolatedClassLoader(agentJar);
-      Class.forName(INSTALLER, true, isolated)
-          .getMethod("install", Instrumentation.class, String.class, File.class)
-          .invoke(null, instrumentation, agentArgs, agentJar);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (Boolean.getBoolean("cache.agent.strict")) {
-        // Strict mode: the operator asked for a failed start rather than an uncached one.
-        throw new IllegalStateException("[cache-agent] " + cause.getMessage(), cause);
+      String tooOld = tooOld(System.getProperty("java.specification.version"), System.getProperty("java.home"));
+      if (tooOld != null) {
+        System.err.println(tooOld + "; the application runs without caching");
+        return;
       }
-      report(cause);
+      launcher("start", String.class, Instrumentation.class).invoke(null, agentArgs, instrumentation);
     } catch (Throwable t) {
-      if (Boolean.getBoolean("cache.agent.strict")) {
-        throw new IllegalStateException("[cache-agent] could not start: " + t, t);
-      }
-      report(t);
+      // Launcher.start never throws; this is a broken jar or an exhausted JVM.
+      System.err.println("[cache-agent] could not start (" + t + "); the application runs without caching");
     }
   }
 
-  private static void report(Throwable t) {
-    System.err.println(
-        "[cache-agent] could not start (" + t + "); the application runs without caching");
+  private static java.lang.reflect.Method launcher(String name, Class<?>... parameterTypes) throws Exception {
+    return Class.forName("io.cacheagent.Launcher", true, CacheAgent.class.getClassLoader())
+        .getDeclaredMethod(name, parameterTypes);
   }
 
-  private static File agentJar() throws URISyntaxException {
-    return new File(
-        CacheAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  /**
+   * The line to print on a JVM the agent cannot serve, or {@code null}. {@code specVersion} is the
+   * {@code java.specification.version} property: {@code 1.8} up to Java 8, {@code 11} from Java 9.
+   */
+  static String tooOld(String specVersion, String javaHome) {
+    int release;
+    try {
+      release = Integer.parseInt(specVersion.startsWith("1.") ? specVersion.substring(2) : specVersion);
+    } catch (RuntimeException unknown) {
+      return null; // a format this launcher does not know is a newer one
+    }
+    return release >= NEEDS_JAVA ? null
+        : "[cache-agent] needs Java " + NEEDS_JAVA + " or later; this JVM is Java " + release + " (" + javaHome + ")";
   }
 }

@@ -287,9 +287,11 @@ class CachingIT {
             unknown: 1
         """);
     try (AppProcess app = AppProcess.shop(bad, "-Dcache.agent.strict=true")) {
-      assertThat(app.waitForExit()).isNotZero();
+      assertThat(app.waitForExit()).as("a plain exit, not an abort").isEqualTo(1);
       assertThat(app.log()).contains("bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, evictOn")
-          .contains("1 config error; strict mode (cache.agent.strict=true) stops the start");
+          .contains("1 config error; strict mode (cache.agent.strict=true) stops the start")
+          .contains("[cache-agent] strict mode (cache.agent.strict=true): the JVM exits with code 1")
+          .doesNotContain("FATAL ERROR").doesNotContain("Exception");
     }
   }
 
