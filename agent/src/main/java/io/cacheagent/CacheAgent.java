@@ -36,22 +36,22 @@ public final class CacheAgent {
 
   /** Called by the JVM for {@code -javaagent:}; never throws. */
   public static void premain(String agentArgs, Instrumentation instrumentation) {
-    start(agentArgs, instrumentation);
+    start(agentArgs, instrumentation, true);
   }
 
   /** Called by the JVM when the agent is attached to a running JVM; never throws. */
   public static void agentmain(String agentArgs, Instrumentation instrumentation) {
-    start(agentArgs, instrumentation);
+    start(agentArgs, instrumentation, false);
   }
 
-  private static void start(String agentArgs, Instrumentation instrumentation) {
+  private static void start(String agentArgs, Instrumentation instrumentation, boolean atLaunch) {
     try {
       String tooOld = tooOld(System.getProperty("java.specification.version"), System.getProperty("java.home"));
       if (tooOld != null) {
         System.err.println(tooOld + "; the application runs without caching");
         return;
       }
-      launcher("start", String.class, Instrumentation.class).invoke(null, agentArgs, instrumentation);
+      launcher("start", String.class, Instrumentation.class, boolean.class).invoke(null, agentArgs, instrumentation, atLaunch);
     } catch (Throwable t) {
       // Launcher.start never throws; this is a broken jar or an exhausted JVM.
       System.err.println("[cache-agent] could not start (" + t + "); the application runs without caching");

@@ -33,11 +33,12 @@ final class Launcher {
   }
 
   /**
-   * Starts the agent for {@code -javaagent:} or an attach; never throws. In strict mode an agent
-   * that cannot start stops the JVM with exit code {@value #STRICT_EXIT_CODE} (a JVM whose agent
-   * throws aborts instead, which crash monitoring takes for a crash).
+   * Starts the agent for {@code -javaagent:} ({@code atLaunch}) or an attach; never throws. In
+   * strict mode an agent that cannot start at launch stops the JVM with exit code {@value
+   * #STRICT_EXIT_CODE} (a JVM whose agent throws aborts instead, which crash monitoring takes for a
+   * crash); an attach never stops the JVM it was attached to.
    */
-  static void start(String agentArgs, Instrumentation instrumentation) {
+  static void start(String agentArgs, Instrumentation instrumentation, boolean atLaunch) {
     try {
       File agentJar = agentJar();
       IsolatedClassLoader.checkIsAgentJar(agentJar);
@@ -47,23 +48,24 @@ final class Launcher {
           .getMethod("install", Instrumentation.class, String.class, File.class)
           .invoke(null, instrumentation, agentArgs, agentJar);
     } catch (InvocationTargetException e) {
-      failed(e.getCause());
+      failed(e.getCause(), atLaunch);
     } catch (Throwable t) {
-      failed(t);
+      failed(t, atLaunch);
     }
   }
 
   /** Exit code of a JVM that strict mode stops. */
   static final int STRICT_EXIT_CODE = 1;
 
-  private static void failed(Throwable t) {
-    if (Boolean.getBoolean("cache.agent.strict")) {
-      // The operator asked for a failed start rather than an uncached one; the reasons are printed.
-      System.err.println("[cache-agent] strict mode (cache.agent.strict=true): the JVM exits with code " + STRICT_EXIT_CODE
-          + (t instanceof IllegalStateException ? "" : " (" + t + ")"));
+  private static void failed(Throwable t, boolean atLaunch) {
+    String reason = t instanceof IllegalStateException ? t.getMessage() : t.toString();
+    if (atLaunch && Boolean.getBoolean("cache.agent.strict")) {
+      // The operator asked for a failed start rather than an uncached one.
+      System.err.println("[cache-agent] strict mode (cache.agent.strict=true): " + reason + "; the JVM exits with code "
+          + STRICT_EXIT_CODE);
       System.exit(STRICT_EXIT_CODE);
     }
-    System.err.println("[cache-agent] could not start (" + t + "); the application runs without caching");
+    System.err.println("[cache-agent] could not start (" + reason + "); the application runs without caching");
   }
 
   private static File agentJar() throws URISyntaxException {

@@ -48,6 +48,21 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   }
 
   /**
+   * Whether the class of this internal name, loaded by {@code loader}, may have anything to
+   * instrument: it is named in the plan, or its loader sees a configured interface or abstract
+   * class. Asked of every class before Byte Buddy describes it (which parses its class file):
+   * answered by a set and a map lookup for the thousands of classes that cannot matter.
+   */
+  boolean mayConcern(ClassLoader loader, String internalName) {
+    if (internalName == null) {
+      return false; // a hidden class: never instrumented
+    }
+    String name = internalName.replace('/', '.');
+    Set<String> configured = plans.get().classNames();
+    return configured.contains(name) || !Supertypes.isJdkType(name) && supertypes.isOpen(loader, configured);
+  }
+
+  /**
    * Called with the bytes of every class about to be defined or transformed again, before
    * {@link #implementsConfigured}: remembers the names of its parents where that may matter.
    */

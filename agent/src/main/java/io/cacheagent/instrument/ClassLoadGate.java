@@ -35,6 +35,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
   private final CountDownLatch opened = new CountDownLatch(1);
   private volatile ClassFileTransformer byteBuddy;
   private volatile boolean holdInVain;
+  private volatile boolean closed;
   /** Whether no class waits any longer: opened, closed, or a hold ran out. */
   private volatile boolean passing;
 
@@ -60,8 +61,9 @@ public final class ClassLoadGate implements ClassFileTransformer {
     opened.countDown();
   }
 
-  /** Lets every class pass untouched from now on (the agent will not start). */
+  /** Lets every class pass untouched from now on (until {@link #open}: a valid configuration came later). */
   public void close() {
+    closed = true;
     passing = true;
     opened.countDown();
   }
@@ -71,17 +73,21 @@ public final class ClassLoadGate implements ClassFileTransformer {
     return namedClasses.contains(internalName);
   }
 
-  /** Whether a configured class waited in vain for Byte Buddy and loaded uninstrumented. */
-  boolean heldInVain() {
-    return holdInVain;
+  /**
+   * Whether a class this gate {@link #holds} may have loaded untransformed before it opened: a hold
+   * ran out, or the gate was closed for a while.
+   */
+  boolean mayHaveLetNamedClassesPass() {
+    return holdInVain || closed;
   }
 
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
     ClassFileTransformer ready = byteBuddy;
-    if (ready == null && !passing && loader != null && className != null && holds(className)) {
-      ready = awaitByteBuddy(className);
+    if (ready == null && redefined == null && className != null && holds(className) && isApplicationLoader(loader)) {
+      // passing may have turned true since byteBuddy was read: open() sets byteBuddy first
+      ready = passing ? byteBuddy : awaitByteBuddy(className);
     }
     return ready == null ? null : ready.transform(module, loader, className, redefined, domain, classFile);
   }
@@ -91,6 +97,11 @@ public final class ClassLoadGate implements ClassFileTransformer {
       byte[] classFile) throws IllegalClassFormatException {
     ClassFileTransformer ready = byteBuddy;
     return ready == null ? null : ready.transform(loader, className, redefined, domain, classFile);
+  }
+
+  /** The JDK's own loaders never load application classes, and the agent's threads use them. */
+  private static boolean isApplicationLoader(ClassLoader loader) {
+    return loader != null && loader != ClassLoader.getPlatformClassLoader();
   }
 
   private ClassFileTransformer awaitByteBuddy(String className) {

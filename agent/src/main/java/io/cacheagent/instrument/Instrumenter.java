@@ -10,6 +10,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.security.ProtectionDomain;
@@ -53,6 +54,10 @@ public final class Instrumenter {
         instrumenter.plan.classNames().contains(type.getName()) || transformer.implementsConfigured(type, loader);
     ClassFileTransformer byteBuddy = new AgentBuilder.Default()
         .disableClassFormatChanges()
+        // Classes transformed again are described from their class files, not by reflection, which
+        // would load the types of their signatures on this thread inside Byte Buddy's transform,
+        // where Byte Buddy leaves them untransformed (its lock against circular transforms).
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
         .with(new ProblemListener())
         // Named modules cannot read the bootstrap bridge unless given a read edge.
         .assureReadEdgeTo(instrumentation, CacheBridge.class, Hit.class)
@@ -61,7 +66,10 @@ public final class Instrumenter {
         .type(configured)
         .transform(transformer)
         .makeRaw();
-    Set<Class<?>> loadedBefore = Set.of(instrumentation.getAllLoadedClasses());
+    Set<Class<?>> loadedBefore = new HashSet<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      loadedBefore.add(type);
+    }
     gate.open(new ParentsFirst(transformer, byteBuddy));
     instrumenter.transformAgain(instrumenter.loadedAfterOpening(loadedBefore, gate));
     return instrumenter;
@@ -76,7 +84,8 @@ public final class Instrumenter {
     Set<String> names = plan.classNames();
     List<Class<?>> concerned = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      boolean sawPlan = !loadedBefore.contains(type) && !gate.heldInVain() && gate.holds(type.getName().replace('.', '/'));
+      boolean sawPlan = !loadedBefore.contains(type) && !gate.mayHaveLetNamedClassesPass()
+          && gate.holds(type.getName().replace('.', '/'));
       if (!sawPlan && instrumentation.isModifiableClass(type) && isOrExtendsAny(type, names)) {
         concerned.add(type);
       }
@@ -85,13 +94,17 @@ public final class Instrumenter {
   }
 
   /**
-   * Byte Buddy's transformer, told first the parents of each class from its bytes (before Byte
-   * Buddy describes it, see {@link CacheTransformer#beforeTransform}).
+   * Byte Buddy's transformer, given only the classes that may concern the plan, and told first the
+   * parents of each from its bytes (before Byte Buddy describes it, see {@link
+   * CacheTransformer#beforeTransform}).
    */
   private record ParentsFirst(CacheTransformer transformer, ClassFileTransformer byteBuddy) implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
         ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+      if (!transformer.mayConcern(loader, internalName)) {
+        return null;
+      }
       transformer.beforeTransform(loader, internalName, classFile);
       return byteBuddy.transform(module, loader, internalName, redefined, domain, classFile);
     }

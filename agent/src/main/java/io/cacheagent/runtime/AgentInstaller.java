@@ -122,7 +122,7 @@ public final class AgentInstaller {
     for (String line : message.split(System.lineSeparator())) {
       AgentLog.info(line);
     }
-    return new IllegalStateException(message);
+    return new IllegalStateException("the configuration has errors (above)");
   }
 
   /** A started agent: what JMX and reloads need of it. */

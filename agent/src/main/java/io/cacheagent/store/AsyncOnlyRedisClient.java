@@ -19,7 +19,9 @@ import java.time.Duration;
  * the first connect, while the application's first calls wait for it. {@code
  * newStatefulRedisConnection} and the {@code new...CommandsImpl} methods are Lettuce's own
  * extension points for this. {@code sync()} and {@code reactive()} of these connections return
- * {@code null}.
+ * {@code null}: Lettuce's own connect, handshake, AUTH, SELECT, reconnect and close do not use them,
+ * but its master/replica topology and client-side caching ({@code ClientSideCaching}) do; those
+ * need a plain {@code RedisClient}.
  */
 final class AsyncOnlyRedisClient extends RedisClient {
 

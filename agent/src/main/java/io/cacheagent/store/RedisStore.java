@@ -132,7 +132,7 @@ public final class RedisStore implements CacheStore {
         AgentLog.resolved("redis-connect");
         AgentLog.info("connected to " + settings.maskedUri());
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         if (closed) {
           return;
         }

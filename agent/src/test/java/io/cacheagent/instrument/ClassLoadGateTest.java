@@ -34,7 +34,7 @@ class ClassLoadGateTest {
 
     gate.open(BYTE_BUDDY);
     assertThat(loading.get(10, TimeUnit.SECONDS)).isEqualTo(TRANSFORMED);
-    assertThat(gate.heldInVain()).isFalse();
+    assertThat(gate.mayHaveLetNamedClassesPass()).isFalse();
   }
 
   @Test
@@ -57,7 +57,7 @@ class ClassLoadGateTest {
     ClassLoadGate gate = new ClassLoadGate(Set.of("com/acme/Repo", "com/acme/Admin"), 1_000);
 
     assertThat(load(gate, "com/acme/Repo")).isNull();
-    assertThat(gate.heldInVain()).isTrue();
+    assertThat(gate.mayHaveLetNamedClassesPass()).isTrue();
 
     long started = System.nanoTime();
     assertThat(load(gate, "com/acme/Admin")).isNull();
@@ -70,6 +70,15 @@ class ClassLoadGateTest {
     gate.close();
 
     assertThat(load(gate, "com/acme/Repo")).isNull();
+    assertThat(gate.mayHaveLetNamedClassesPass()).isTrue();
+  }
+
+  @Test
+  void namedClassTransformedAgain_orOfThePlatformLoader_isNotHeld() throws Exception {
+    ClassLoadGate gate = new ClassLoadGate(Set.of("com/acme/Repo", "java/sql/Date"), 60_000);
+
+    assertThat(gate.transform(null, APP, "com/acme/Repo", Object.class, null, BYTES)).as("retransformed").isNull();
+    assertThat(gate.transform(null, ClassLoader.getPlatformClassLoader(), "java/sql/Date", null, null, BYTES)).isNull();
   }
 
   @Test

@@ -39,6 +39,25 @@ class AttachIT {
     }
   }
 
+  @Test
+  void attach_withABadConfig_toAJvmInStrictMode_leavesTheJvmRunning() throws Exception {
+    Path bad = Configs.write(dir, "bad.yaml", """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            unknown: 1
+        """);
+    try (AppProcess app = AppProcess.shop(null, "-Dcache.agent.strict=true")) {
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+
+      new ProcessBuilder(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()), bad.toString())
+          .redirectErrorStream(true).start().waitFor();
+
+      app.awaitLog("[cache-agent] could not start (the configuration has errors (above)); the application runs without caching");
+      assertThat(app.call("find 1")).as("strict mode stops a JVM at launch, never one it is attached to")
+          .isEqualTo("Product{1,product-1,10} queries=2");
+    }
+  }
+
   private static String attach(AppProcess app, Path config) throws Exception {
     return AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()),
         config.toString()));

@@ -290,7 +290,8 @@ class CachingIT {
       assertThat(app.waitForExit()).as("a plain exit, not an abort").isEqualTo(1);
       assertThat(app.log()).contains("bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, evictOn")
           .contains("1 config error; strict mode (cache.agent.strict=true) stops the start")
-          .contains("[cache-agent] strict mode (cache.agent.strict=true): the JVM exits with code 1")
+          .contains("[cache-agent] strict mode (cache.agent.strict=true): the configuration has errors (above); the JVM"
+              + " exits with code 1")
           .doesNotContain("FATAL ERROR").doesNotContain("Exception");
     }
   }
