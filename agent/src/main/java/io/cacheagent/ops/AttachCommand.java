@@ -5,16 +5,23 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.cacheagent.runtime.StartStatus;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 
 /**
  * {@code java -jar cache-agent.jar attach <pid> <config.yaml>}: adds caching to a running JVM. The
  * agent starts there as it does with {@code -javaagent} (in the background; classes already loaded
- * are transformed again), and logs to that JVM's standard error. Attaching to a JVM that already
- * runs the agent changes nothing.
+ * are transformed again), and logs to that JVM's standard error. The command waits for the agent's
+ * verdict there (see {@link StartStatus}) and reports it: exit 0 when it is ready, 1 when it
+ * refused the configuration or could not start, 2 when it gave no verdict in time. Attaching to a
+ * JVM that already runs the agent changes nothing.
  */
 final class AttachCommand {
+
+  /** How long the command waits for the agent's verdict, in milliseconds. */
+  static final long VERDICT_WAIT_MILLIS = 30_000;
 
   private AttachCommand() {}
 
@@ -33,16 +40,43 @@ final class AttachCommand {
         return 0;
       }
       vm.loadAgent(agentJar.getAbsolutePath(), absolute.toString());
+      if (Runtime.version().feature() >= 21) {
+        out.println("note: JDK 21 and later print a warning on dynamic agent loading unless the JVM was started with"
+            + " -XX:+EnableDynamicAgentLoading; a later JDK may refuse it without that flag");
+      }
+      return report(awaitVerdict(vm), pid, absolute, out);
     } finally {
       vm.detach();
     }
-    out.println("attached cache-agent to JVM " + pid + " with " + absolute + "; that JVM's standard error says"
-        + " \"[cache-agent] ready\" when it caches");
-    if (Runtime.version().feature() >= 21) {
-      out.println("note: JDK 21 and later print a warning on dynamic agent loading unless the JVM was started with"
-          + " -XX:+EnableDynamicAgentLoading; a later JDK may refuse it without that flag");
+  }
+
+  /** The agent's status in {@code vm} once it is no longer starting, or {@code null} after the wait. */
+  private static String awaitVerdict(VirtualMachine vm) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VERDICT_WAIT_MILLIS);
+    while (System.nanoTime() < deadline) {
+      String status = vm.getSystemProperties().getProperty(StartStatus.PROPERTY);
+      if (status != null && !status.equals("starting")) {
+        return status;
+      }
+      Thread.sleep(100);
     }
-    return 0;
+    return null;
+  }
+
+  private static int report(String status, String pid, Path config, PrintStream out) {
+    if (status == null) {
+      out.println("attached cache-agent to JVM " + pid + " with " + config + ", but it did not say within "
+          + VERDICT_WAIT_MILLIS / 1000 + " s whether it started; see that JVM's standard error");
+      return 2;
+    }
+    if (status.startsWith("ready: ")) {
+      out.println("attached cache-agent to JVM " + pid + " with " + config + "; " + status);
+      return 0;
+    }
+    String why = status.substring(status.indexOf(": ") + 2);
+    out.println((status.startsWith("refused: ") ? "JVM " + pid + " refused " + config + ":" : "cache-agent could not start in JVM "
+        + pid + ":") + System.lineSeparator() + why);
+    return 1;
   }
 
   /** The configuration file of the agent already running in {@code vm}, or {@code null}. */

@@ -63,10 +63,12 @@ public final class AgentInstaller {
     }
     Path file = Path.of(path);
     boolean strict = Boolean.getBoolean("cache.agent.strict");
+    StartStatus.starting();
     String text;
     try {
       text = ConfigLoader.read(file);
     } catch (ConfigException e) {
+      StartStatus.refused(e.getMessage());
       if (strict) {
         throw stopTheStart(e);
       }
@@ -78,6 +80,7 @@ public final class AgentInstaller {
       try {
         strictConfig = parse(file, text);
       } catch (ConfigException e) {
+        StartStatus.refused(e.getMessage());
         throw stopTheStart(e);
       }
     }
@@ -95,6 +98,7 @@ public final class AgentInstaller {
           config = parse(file, text);
         } catch (ConfigException e) {
           gate.close();
+          StartStatus.refused(e.getMessage());
           e.getMessage().lines().forEach(AgentLog::info);
         }
         startAndWatch(instrumentation, gate, report, lettuce, file, text, config);
@@ -178,6 +182,7 @@ public final class AgentInstaller {
         task.run();
       } catch (Throwable t) {
         gate.close();
+        StartStatus.failed(String.valueOf(t));
         AgentLog.info("could not start (" + t + "); the application runs without caching");
       }
     }).start();
@@ -204,9 +209,11 @@ public final class AgentInstaller {
     Instrumenter instrumenter = Instrumenter.install(instrumentation, config, table, gate);
     report.instrumenting();
     ValueCodec.warmUp();
-    AgentLog.info("ready: " + plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
+    String ready = "ready: " + plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
         + " from " + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
-        + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s");
+        + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s";
+    AgentLog.info(ready);
+    StartStatus.ready(ready.substring("ready: ".length()));
     return new Started(table, store, new Reloader(config, table, instrumenter));
   }
 }

@@ -26,7 +26,8 @@ class AttachIT {
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
 
       String first = attach(app, config);
-      assertThat(first).startsWith("attached cache-agent to JVM " + app.pid() + " with " + config.toAbsolutePath());
+      assertThat(first).contains("attached cache-agent to JVM " + app.pid() + " with " + config.toAbsolutePath()
+          + "; ready: 6 cached methods in 1 class from shop.yaml, store: redis " + redis.uri());
       app.awaitAgentReady(true);
 
       app.call("find 1");
@@ -49,8 +50,13 @@ class AttachIT {
     try (AppProcess app = AppProcess.shop(null, "-Dcache.agent.strict=true")) {
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
 
-      new ProcessBuilder(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()), bad.toString())
-          .redirectErrorStream(true).start().waitFor();
+      Process attach = new ProcessBuilder(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()),
+          bad.toString()).redirectErrorStream(true).start();
+      String said = new String(attach.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(attach.waitFor()).as(said).isEqualTo(1);
+      assertThat(said).contains("JVM " + app.pid() + " refused " + bad.toAbsolutePath() + ":" + System.lineSeparator()
+          + "bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl,"
+          + " stampedeLock, enabled, evictOn" + System.lineSeparator() + "1 config error;");
 
       app.awaitLog("[cache-agent] could not start (the configuration has errors (above)); the application runs without caching");
       assertThat(app.call("find 1")).as("strict mode stops a JVM at launch, never one it is attached to")
