@@ -46,6 +46,14 @@ public interface CacheStore extends AutoCloseable {
   void release(String key, byte[] token);
 
 
+  /**
+   * Runs {@code action} once the store first answers (at once for a store that always does): what
+   * was left undone while it could not be reached is sent then, not at the next read.
+   */
+  default void whenFirstConnected(Runnable action) {
+    action.run();
+  }
+
   /** {@code connecting} (before the first connection), {@code connected}, {@code not connected}, {@code circuit open}, or {@code in-process}. */
   default String state() {
     return "in-process";

@@ -82,6 +82,8 @@ public final class RedisStore implements CacheStore {
   private volatile ClientResources resources;
   private volatile RedisClient client;
   private volatile StatefulRedisConnection<String, byte[]> connection;
+  /** Run once, on the connector thread, after the first connect succeeded. */
+  private final CompletableFuture<Void> firstConnected = new CompletableFuture<>();
   private volatile boolean closed;
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
@@ -131,6 +133,7 @@ public final class RedisStore implements CacheStore {
         connection = client.connect(CODEC);
         AgentLog.resolved("redis-connect");
         AgentLog.info("connected to " + settings.maskedUri());
+        firstConnected.complete(null);
         return;
       } catch (RuntimeException | LinkageError e) {
         if (closed) {
@@ -169,6 +172,11 @@ public final class RedisStore implements CacheStore {
       }
     }
     return connection;
+  }
+
+  @Override
+  public void whenFirstConnected(Runnable action) {
+    firstConnected.thenRun(action);
   }
 
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */

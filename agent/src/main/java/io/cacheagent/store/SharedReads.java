@@ -123,6 +123,11 @@ public final class SharedReads implements CacheStore {
   }
 
   @Override
+  public void whenFirstConnected(Runnable action) {
+    store.whenFirstConnected(action);
+  }
+
+  @Override
   public String state() {
     return store.state();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
+import io.cacheagent.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ class StartupIT {
 
   /**
    * A job over a price list in a file: "report SKU" reads one price 21 times, "set SKU PRICE" writes
-   * it; "serve" answers "price SKU" lines on standard input until "quit".
+   * it; "serve" answers "price SKU" and "set SKU PRICE" lines on standard input until "quit".
    */
   private static final String JOB = """
       package com.acme.batch;
@@ -71,8 +72,13 @@ class StartupIT {
             System.out.println("started");
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
             for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
-              String price = price(line.split(" ")[1]);
-              System.out.println("price=" + price + " runs=" + runs);
+              String[] words = line.split(" ");
+              if (words[0].equals("set")) {
+                setPrice(words[1], words[2]);
+                System.out.println("set");
+              } else {
+                System.out.println("price=" + price(words[1]) + " runs=" + runs);
+              }
             }
           } else if (args[0].equals("set")) {
             setPrice(args[1], args[2]);
@@ -131,6 +137,46 @@ class StartupIT {
 
     try (AppProcess reader = serve()) {
       assertThat(reader.call("price A")).as(reader.log()).isEqualTo("price=2 runs=1");
+    }
+  }
+
+  @Test
+  void writeMadeBeforeRedisFirstAnswers_isEvictedOnceItDoes_byAJvmThatNeverReads() throws Exception {
+    try (RedisServer own = RedisServer.start()) {
+      config = Configs.write(dir, "own.yaml", Files.readString(config).replaceAll("redis://\\S+", own.uri()));
+      try (AppProcess reader = serve()) {
+        assertThat(reader.call("price A")).isEqualTo("price=1 runs=1");
+        assertThat(reader.call("price A")).as("cached").isEqualTo("price=1 runs=1");
+
+        // Redis stops answering for 6 s: the writer's first connect hangs, and its eviction, after
+        // waiting 2 s for that connect, is missed.
+        Thread sleeper = new Thread(() -> {
+          try {
+            own.cli("DEBUG", "SLEEP", "6");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        sleeper.start();
+        Thread.sleep(300);
+        try (AppProcess writer = AppProcess.start(config, List.of("-Dprices=" + prices), classes,
+            "com.acme.batch.PriceJob", List.of("serve"))) {
+          assertThat(writer.call("set A 2")).isEqualTo("set");
+          writer.awaitLog("an eviction from com.acme.batch.PriceJob#price(java.lang.String) was not written");
+          sleeper.join();
+          writer.awaitLog("[cache-agent] connected to");
+
+          // The writer reads nothing; its drop must still reach Redis, so that the reader sees the write.
+          String answer = null;
+          for (long deadline = System.nanoTime() + 15_000_000_000L; System.nanoTime() < deadline; Thread.sleep(200)) {
+            answer = reader.call("price A");
+            if (answer.startsWith("price=2")) {
+              break;
+            }
+          }
+          assertThat(answer).as("writer's log:\n" + writer.log()).startsWith("price=2 ");
+        }
+      }
     }
   }
 
