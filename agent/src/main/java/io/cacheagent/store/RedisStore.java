@@ -155,19 +155,27 @@ public final class RedisStore implements CacheStore {
 
   /**
    * The connection, {@code null} before the first connect. While the first attempt is under way,
-   * waits for it, but not past {@link #FIRST_CONNECT_WAIT} from the store's creation, and not on an
-   * interrupted thread.
+   * waits for it, but not past {@link #FIRST_CONNECT_WAIT} from the store's creation; an interrupt
+   * does not cut the wait short (see {@link #awaitReply}) and is kept.
    */
   private StatefulRedisConnection<String, byte[]> connection() {
     StatefulRedisConnection<String, byte[]> current = connection;
     if (current != null || firstAttempt.getCount() == 0) {
       return current;
     }
-    long left = firstConnectWaitEndsNanos - System.nanoTime();
-    if (left > 0) {
-      try {
-        firstAttempt.await(left, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
+    boolean interrupted = false;
+    try {
+      for (long left = firstConnectWaitEndsNanos - System.nanoTime(); left > 0;
+          left = firstConnectWaitEndsNanos - System.nanoTime()) {
+        try {
+          firstAttempt.await(left, TimeUnit.NANOSECONDS);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
@@ -218,7 +226,7 @@ public final class RedisStore implements CacheStore {
       return null;
     }
     try {
-      List<KeyValue<String, byte[]>> values = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      List<KeyValue<String, byte[]>> values = awaitReply(reply);
       byte[][] result = new byte[keys.length][];
       for (int i = 0; i < result.length; i++) {
         KeyValue<String, byte[]> value = values.get(i);
@@ -239,10 +247,30 @@ public final class RedisStore implements CacheStore {
       breaker.failure();
       trouble("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
       return null;
-    } catch (InterruptedException e) {
-      breaker.failure(); // no verdict on Redis, but a probe must never stay in flight forever
-      Thread.currentThread().interrupt();
-      return null;
+    }
+  }
+
+  /**
+   * The reply, waited for at most the command timeout. An interrupt does not cut the wait short: a
+   * lookup that gave up on it would run the method uncached and count as a failure of Redis (three
+   * such calls opened the breaker, and the evictions behind it were lost). The interrupt is kept
+   * for the application, which acts on it at its own next blocking call.
+   */
+  private <T> T awaitReply(RedisFuture<T> reply) throws TimeoutException, ExecutionException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -306,16 +334,12 @@ public final class RedisStore implements CacheStore {
     }
     RedisFuture<String> reply = redis.set(key, token, SetArgs.Builder.nx().px(lease.toMillis()));
     try {
-      String answer = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      String answer = awaitReply(reply);
       breaker.success();
       return "OK".equals(answer) ? Lease.TAKEN : Lease.HELD_BY_OTHERS;
     } catch (TimeoutException | ExecutionException e) {
       reply.cancel(false);
       breaker.failure();
-      return Lease.UNAVAILABLE;
-    } catch (InterruptedException e) {
-      breaker.failure();
-      Thread.currentThread().interrupt();
       return Lease.UNAVAILABLE;
     }
   }

@@ -48,6 +48,21 @@ class RedisStoreTest {
   }
 
   @Test
+  void get_onAnInterruptedThread_answers_keepsTheInterrupt_andNeverOpensTheBreaker() throws Exception {
+    store.set("interrupted", bytes("1")).toCompletableFuture().get();
+
+    for (int call = 0; call <= CircuitBreaker.FAILURES_TO_OPEN; call++) {
+      Thread.currentThread().interrupt(); // as after Future.cancel(true) of the task that calls
+      byte[][] values = store.get("interrupted");
+      assertThat(Thread.interrupted()).as("the interrupt is kept for the application").isTrue();
+      assertThat(values).as("call %d", call).isNotNull();
+      assertThat(new String(values[0], StandardCharsets.UTF_8)).isEqualTo("1");
+    }
+    assertThat(store.isCircuitOpen()).isFalse();
+    assertThat(store.state()).isEqualTo("connected");
+  }
+
+  @Test
   void setIfAbsent_keepsTheFirstValue() throws Exception {
     store.setIfAbsent("gen", bytes("first"));
     store.setIfAbsent("gen", bytes("second"));
