@@ -22,7 +22,7 @@ public final class CacheAgent {
 
   /** The commands; on a JVM too old for them, one line and exit code 2. */
   public static void main(String[] args) throws Exception {
-    String tooOld = tooOld(System.getProperty("java.specification.version"), System.getProperty("java.home"));
+    String tooOld = tooOldHere();
     if (tooOld != null) {
       System.err.println(tooOld);
       System.exit(2);
@@ -46,7 +46,7 @@ public final class CacheAgent {
 
   private static void start(String agentArgs, Instrumentation instrumentation, boolean atLaunch) {
     try {
-      String tooOld = tooOld(System.getProperty("java.specification.version"), System.getProperty("java.home"));
+      String tooOld = tooOldHere();
       if (tooOld != null) {
         System.err.println(tooOld + "; the application runs without caching");
         return;
@@ -61,6 +61,11 @@ public final class CacheAgent {
   private static java.lang.reflect.Method launcher(String name, Class<?>... parameterTypes) throws Exception {
     return Class.forName("io.cacheagent.Launcher", true, CacheAgent.class.getClassLoader())
         .getDeclaredMethod(name, parameterTypes);
+  }
+
+  /** {@link #tooOld} for the running JVM. */
+  private static String tooOldHere() {
+    return tooOld(System.getProperty("java.specification.version"), System.getProperty("java.home"));
   }
 
   /**

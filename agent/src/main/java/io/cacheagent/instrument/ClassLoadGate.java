@@ -36,8 +36,6 @@ public final class ClassLoadGate implements ClassFileTransformer {
   private volatile ClassFileTransformer byteBuddy;
   private volatile boolean holdInVain;
   private volatile boolean closed;
-  /** Whether no class waits any longer: opened, closed, or a hold ran out. */
-  private volatile boolean passing;
 
   ClassLoadGate(Set<String> namedClasses, long holdMillis) {
     this.namedClasses = namedClasses;
@@ -57,14 +55,12 @@ public final class ClassLoadGate implements ClassFileTransformer {
   /** Hands every class from now on, and those held, to Byte Buddy's {@code transformer}. */
   void open(ClassFileTransformer transformer) {
     byteBuddy = transformer;
-    passing = true;
     opened.countDown();
   }
 
   /** Lets every class pass untouched from now on (until {@link #open}: a valid configuration came later). */
   public void close() {
     closed = true;
-    passing = true;
     opened.countDown();
   }
 
@@ -86,8 +82,8 @@ public final class ClassLoadGate implements ClassFileTransformer {
       ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
     ClassFileTransformer ready = byteBuddy;
     if (ready == null && redefined == null && className != null && holds(className) && isApplicationLoader(loader)) {
-      // passing may have turned true since byteBuddy was read: open() sets byteBuddy first
-      ready = passing ? byteBuddy : awaitByteBuddy(className);
+      // the gate may have opened since byteBuddy was read: open() sets byteBuddy first
+      ready = isPassing() ? byteBuddy : awaitByteBuddy(className);
     }
     return ready == null ? null : ready.transform(module, loader, className, redefined, domain, classFile);
   }
@@ -97,6 +93,11 @@ public final class ClassLoadGate implements ClassFileTransformer {
       byte[] classFile) throws IllegalClassFormatException {
     ClassFileTransformer ready = byteBuddy;
     return ready == null ? null : ready.transform(loader, className, redefined, domain, classFile);
+  }
+
+  /** Whether no class waits any longer: opened, closed, or a hold ran out. */
+  private boolean isPassing() {
+    return opened.getCount() == 0 || holdInVain;
   }
 
   /** The JDK's own loaders never load application classes, and the agent's threads use them. */
@@ -112,7 +113,6 @@ public final class ClassLoadGate implements ClassFileTransformer {
         try {
           if (!opened.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             holdInVain = true;
-            passing = true;
             AgentLog.warn("hold:" + className, "instrumentation was not ready within " + holdMillis + " ms of loading "
                 + className.replace('/', '.') + "; its methods run uncached until it is transformed again");
           }

@@ -2,10 +2,10 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.CacheBridge;
 import io.cacheagent.config.AgentConfig;
-import io.cacheagent.config.ConfigException;
-import io.cacheagent.config.ClassNameScan;
-import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.config.ClassNameScan;
+import io.cacheagent.config.ConfigException;
+import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.instrument.ByteBuddyWarmUp;
 import io.cacheagent.instrument.ClassLoadGate;
 import io.cacheagent.instrument.Instrumenter;
@@ -24,8 +24,8 @@ import io.cacheagent.store.SharedReads;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
-import java.time.Duration;
 import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -68,19 +68,17 @@ public final class AgentInstaller {
     try {
       text = ConfigLoader.read(file);
     } catch (ConfigException e) {
-      StartStatus.refused(e.getMessage());
       if (strict) {
         throw stopTheStart(e);
       }
-      e.getMessage().lines().forEach(AgentLog::info);
+      refuse(e);
       return;
     }
-    AgentConfig strictConfig = null;
+    AgentConfig parsedInPremain = null;
     if (strict) {
       try {
-        strictConfig = parse(file, text);
+        parsedInPremain = parse(file, text);
       } catch (ConfigException e) {
-        StartStatus.refused(e.getMessage());
         throw stopTheStart(e);
       }
     }
@@ -88,22 +86,25 @@ public final class AgentInstaller {
     ExitReport report = ExitReport.register();
     CompletableFuture<ClientResources> lettuce = mayUseRedis(text) ? LettuceResources.makeInBackground() : null;
     ByteBuddyWarmUp.startInBackground();
-    if (strict) {
+    AgentConfig strictConfig = parsedInPremain;
+    startInBackground(gate, () -> {
       AgentConfig config = strictConfig;
-      startInBackground(gate, () -> startAndWatch(instrumentation, gate, report, lettuce, file, text, config));
-    } else {
-      startInBackground(gate, () -> {
-        AgentConfig config = null;
+      if (config == null) {
         try {
           config = parse(file, text);
         } catch (ConfigException e) {
           gate.close();
-          StartStatus.refused(e.getMessage());
-          e.getMessage().lines().forEach(AgentLog::info);
+          refuse(e);
         }
-        startAndWatch(instrumentation, gate, report, lettuce, file, text, config);
-      });
-    }
+      }
+      startAndWatch(instrumentation, gate, report, lettuce, file, text, config);
+    });
+  }
+
+  /** Says why the configuration was refused; the application runs uncached. */
+  private static void refuse(ConfigException e) {
+    StartStatus.refused(e.getMessage());
+    e.getMessage().lines().forEach(AgentLog::info);
   }
 
   /**
@@ -120,6 +121,7 @@ public final class AgentInstaller {
 
   /** Prints the errors once and returns what stops the start in strict mode. */
   private static IllegalStateException stopTheStart(ConfigException e) {
+    StartStatus.refused(e.getMessage());
     String message = e.getMessage().replace(
         "cache-agent is disabled and the application runs without caching",
         "strict mode (cache.agent.strict=true) stops the start");
@@ -209,11 +211,11 @@ public final class AgentInstaller {
     Instrumenter instrumenter = Instrumenter.install(instrumentation, config, table, gate);
     report.instrumenting();
     ValueCodec.warmUp();
-    String ready = "ready: " + plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
+    String ready = plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
         + " from " + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
         + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s";
-    AgentLog.info(ready);
-    StartStatus.ready(ready.substring("ready: ".length()));
+    AgentLog.info("ready: " + ready);
+    StartStatus.ready(ready);
     return new Started(table, store, new Reloader(config, table, instrumenter));
   }
 }

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 final class ExitReport {
 
   private final long startedNanos = System.nanoTime();
-  private volatile MethodTable table;
-  private volatile CacheStore store;
-  private volatile CacheRuntime runtime;
-  private volatile Duration flushTimeout;
+  private volatile Started started;
   private volatile boolean instrumenting;
+
+  /** What the agent has once it started; {@code flushTimeout}: the store's command timeout. */
+  private record Started(MethodTable table, CacheStore store, CacheRuntime runtime, Duration flushTimeout) {}
 
   private ExitReport() {}
 
@@ -39,11 +39,8 @@ final class ExitReport {
    * The agent has started: its methods are reported, and its evictions waited for at most {@code
    * timeout} (the store's command timeout).
    */
-  void started(MethodTable startedTable, CacheStore startedStore, CacheRuntime startedRuntime, Duration timeout) {
-    store = startedStore;
-    runtime = startedRuntime;
-    flushTimeout = timeout;
-    table = startedTable;
+  void started(MethodTable table, CacheStore store, CacheRuntime runtime, Duration timeout) {
+    started = new Started(table, store, runtime, timeout);
   }
 
   /** The configured classes are instrumented from here on. */
@@ -53,13 +50,13 @@ final class ExitReport {
 
   private void print() {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-    MethodTable current = table;
+    Started current = started;
     if (current != null) {
-      runtime.flushEvictions(flushTimeout);
+      current.runtime().flushEvictions(current.flushTimeout());
     }
     String notYet = current == null ? "read a valid configuration"
         : !instrumenting ? "instrumented the configured classes"
-        : "connecting".equals(store.state()) ? "a connection to its store (" + store.describe() + ")"
+        : "connecting".equals(current.store().state()) ? "a connection to its store (" + current.store().describe() + ")"
         : null;
     if (notYet != null) {
       AgentLog.info("the JVM exits " + millis + " ms after the agent started, before the agent had " + notYet
@@ -67,7 +64,7 @@ final class ExitReport {
           + " made stale were not evicted");
     }
     if (current != null) {
-      for (CachedMethod method : current.cachedMethods()) {
+      for (CachedMethod method : current.table().cachedMethods()) {
         AgentLog.info(method.name + ": " + method.stats);
       }
     }

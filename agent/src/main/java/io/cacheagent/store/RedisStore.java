@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +75,7 @@ public final class RedisStore implements CacheStore {
   private final long timeoutNanos;
   private final CircuitBreaker breaker;
   /** Counted down when the first connect attempt has ended, connected or not. */
-  private final CountDownLatch firstAttempt = new CountDownLatch(1);
+  private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
   private final long firstConnectWaitEndsNanos;
   private final CompletableFuture<ClientResources> madeInAdvance;
   /** Made on the connector thread: loading Lettuce and Netty is most of the cost of connecting. */
@@ -142,7 +142,7 @@ public final class RedisStore implements CacheStore {
         AgentLog.warn("redis-connect", "cannot connect to " + settings.maskedUri() + " (" + rootMessage(e)
             + "); calls run uncached; retrying every " + (MAX_RETRY_PAUSE_MILLIS / 1000) + "s at most");
       } finally {
-        firstAttempt.countDown();
+        firstAttempt.complete(null);
       }
       try {
         Thread.sleep(pause);
@@ -160,24 +160,13 @@ public final class RedisStore implements CacheStore {
    */
   private StatefulRedisConnection<String, byte[]> connection() {
     StatefulRedisConnection<String, byte[]> current = connection;
-    if (current != null || firstAttempt.getCount() == 0) {
+    if (current != null || firstAttempt.isDone()) {
       return current;
     }
-    boolean interrupted = false;
     try {
-      for (long left = firstConnectWaitEndsNanos - System.nanoTime(); left > 0;
-          left = firstConnectWaitEndsNanos - System.nanoTime()) {
-        try {
-          firstAttempt.await(left, TimeUnit.NANOSECONDS);
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      getUninterruptibly(firstAttempt, firstConnectWaitEndsNanos);
+    } catch (TimeoutException | ExecutionException e) {
+      // past the wait: the call runs uncached
     }
     return connection;
   }
@@ -257,12 +246,16 @@ public final class RedisStore implements CacheStore {
    * for the application, which acts on it at its own next blocking call.
    */
   private <T> T awaitReply(RedisFuture<T> reply) throws TimeoutException, ExecutionException {
-    long deadline = System.nanoTime() + timeoutNanos;
+    return getUninterruptibly(reply, System.nanoTime() + timeoutNanos);
+  }
+
+  /** {@code future}'s value, waited for until {@code deadlineNanos} whatever the interrupt flag, which is kept. */
+  private static <T> T getUninterruptibly(Future<T> future, long deadlineNanos) throws TimeoutException, ExecutionException {
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           interrupted = true;
         }
