@@ -58,10 +58,19 @@ final class AppProcess implements AutoCloseable {
 
   /** Runs a command (a tool, the agent's commands) to its end; fails the test unless it exits 0. Returns what it printed. */
   static String runToEnd(List<String> command) throws IOException, InterruptedException {
+    Ended ended = run(command);
+    assertThat(ended.exitCode()).as(command + " printed:\n" + ended.output()).isZero();
+    return ended.output();
+  }
+
+  /** How a command ended: its exit code and what it printed (standard output and error). */
+  record Ended(int exitCode, String output) {}
+
+  /** Runs a command to its end, whatever its exit code. */
+  static Ended run(List<String> command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(command + " printed:\n" + output).isZero();
-    return output;
+    return new Ended(process.waitFor(), output);
   }
 
   /** The path of the agent jar users get, built by the agent module. */

@@ -42,21 +42,14 @@ class AttachIT {
 
   @Test
   void attach_withABadConfig_toAJvmInStrictMode_leavesTheJvmRunning() throws Exception {
-    Path bad = Configs.write(dir, "bad.yaml", """
-        methods:
-          - method: com.acme.shop.ProductRepository#findById(long)
-            unknown: 1
-        """);
+    Path bad = Configs.withUnknownKey(dir);
     try (AppProcess app = AppProcess.shop(null, "-Dcache.agent.strict=true")) {
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
 
-      Process attach = new ProcessBuilder(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()),
-          bad.toString()).redirectErrorStream(true).start();
-      String said = new String(attach.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertThat(attach.waitFor()).as(said).isEqualTo(1);
-      assertThat(said).contains("JVM " + app.pid() + " refused " + bad.toAbsolutePath() + ":" + System.lineSeparator()
-          + "bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl,"
-          + " stampedeLock, enabled, evictOn" + System.lineSeparator() + "1 config error;");
+      AppProcess.Ended attach = AppProcess.run(attachCommand(app, bad));
+      assertThat(attach.exitCode()).as(attach.output()).isEqualTo(1);
+      assertThat(attach.output()).contains("JVM " + app.pid() + " refused " + bad.toAbsolutePath() + ":"
+          + System.lineSeparator() + Configs.UNKNOWN_KEY_ERROR + System.lineSeparator() + "1 config error;");
 
       app.awaitLog("[cache-agent] could not start (the configuration has errors (above)); the application runs without caching");
       assertThat(app.call("find 1")).as("strict mode stops a JVM at launch, never one it is attached to")
@@ -65,7 +58,10 @@ class AttachIT {
   }
 
   private static String attach(AppProcess app, Path config) throws Exception {
-    return AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()),
-        config.toString()));
+    return AppProcess.runToEnd(attachCommand(app, config));
+  }
+
+  private static List<String> attachCommand(AppProcess app, Path config) {
+    return List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()), config.toString());
   }
 }

@@ -281,14 +281,10 @@ class CachingIT {
 
   @Test
   void badConfig_inStrictMode_failsTheStart() throws Exception {
-    Path bad = Configs.write(dir, "bad.yaml", """
-        methods:
-          - method: com.acme.shop.ProductRepository#findById(long)
-            unknown: 1
-        """);
+    Path bad = Configs.withUnknownKey(dir);
     try (AppProcess app = AppProcess.shop(bad, "-Dcache.agent.strict=true")) {
       assertThat(app.waitForExit()).as("a plain exit, not an abort").isEqualTo(1);
-      assertThat(app.log()).contains("bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, evictOn")
+      assertThat(app.log()).contains(Configs.UNKNOWN_KEY_ERROR)
           .contains("1 config error; strict mode (cache.agent.strict=true) stops the start")
           .contains("[cache-agent] strict mode (cache.agent.strict=true): the configuration has errors (above); the JVM"
               + " exits with code 1")

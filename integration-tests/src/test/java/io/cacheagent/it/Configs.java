@@ -43,6 +43,19 @@ final class Configs {
         """;
   }
 
+  /** The error {@link #withUnknownKey} makes the agent report. */
+  static final String UNKNOWN_KEY_ERROR = "bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl,"
+      + " ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, evictOn";
+
+  /** {@code bad.yaml} in {@code dir}: the shop's findById with a misspelt key, one config error. */
+  static Path withUnknownKey(Path dir) throws IOException {
+    return write(dir, "bad.yaml", """
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            unknown: 1
+        """);
+  }
+
   static Path write(Path dir, String name, String yaml) throws IOException {
     return Files.writeString(dir.resolve(name), yaml);
   }

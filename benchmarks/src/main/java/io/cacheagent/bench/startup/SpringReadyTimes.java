@@ -48,12 +48,12 @@ public final class SpringReadyTimes {
     for (int i = 0; i < rounds; i++) {
       added[i] = with[i] - without[i];
     }
-    double base = median(without);
+    double base = StartupTimes.median(without);
     System.out.printf("%d paired rounds of %s; seconds from launch to ready (Spring Boot's 'process running for')%n",
         rounds, appJar);
     System.out.printf("no agent: median %.2f s %s%n", base, Arrays.toString(without));
-    System.out.printf("agent:    median %.2f s %s%n", median(with), Arrays.toString(with));
-    System.out.printf("added:    median %+.2f s (%+.0f%%)%n", median(added), 100 * median(added) / base);
+    System.out.printf("agent:    median %.2f s %s%n", StartupTimes.median(with), Arrays.toString(with));
+    System.out.printf("added:    median %+.2f s (%+.0f%%)%n", StartupTimes.median(added), 100 * StartupTimes.median(added) / base);
   }
 
   private static double ready(String appJar, List<String> agentOptions) throws Exception {
@@ -76,12 +76,5 @@ public final class SpringReadyTimes {
         process.destroyForcibly();
       }
     }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -115,7 +115,8 @@ public final class StartupTimes {
     }
   }
 
-  private static double median(double[] values) {
+  /** The median of {@code values}; the mean of the middle two for an even count. */
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
