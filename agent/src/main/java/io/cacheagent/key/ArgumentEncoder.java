@@ -10,6 +10,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Period;
@@ -28,21 +29,31 @@ import java.util.UUID;
 /*
  * Canonical text of argument values, the part of a cache key that depends on the call.
  *
- * The text must be equal for equal values in any JVM, so it never uses hashCode() or toString()
- * of types that do not define them by value. Rules:
- *   null -> ~            integral (byte..long, BigInteger) -> i42   (long 42 == Integer 42)
- *   true/false -> T/F    char -> c65     float -> f1.5   double -> d1.5   BigDecimal -> D1.50
- *   String -> s5:hello   (length-prefixed, so no value can forge a delimiter)
+ * The text must be equal for equal values in any JVM, and different for different ones, so it
+ * never uses hashCode() or toString() of types that do not define them by value. Rules:
+ *   null -> ~            true/false -> T/F       char -> c65     float -> f1.5   double -> d1.5
+ *   integral numbers, by type: byte b42, short h42, int i42, long l42, BigInteger g42; or, where
+ *     the key part is declared integral (see KeyShape), by value alone: n42
+ *   BigDecimal -> D1.50  String -> s5:hello (length-prefixed, so no value can forge a delimiter)
  *   enum -> eClass.NAME  UUID, java.time, Locale, Currency, URI, Class -> vType:len:text
- *   arrays and lists -> [a,b]      sets -> {a,b} sorted by text     maps -> M{k=v,...} sorted
- *   Optional -> o(x)     records -> rClass(a,b)    other classes -> pClass(field=value,...) in
- *   field-name order, walking the class hierarchy, transient and static fields skipped.
+ *   arrays -> a[I:[1,2] (the array's class, then its elements)     lists -> [a,b]
+ *   sets -> {a,b} sorted by text     maps -> M{k=v,...} sorted     Optional -> o(x)
+ *   records -> rClass(a,b)    other classes -> pClass(field=value,...) in field-name order,
+ *   walking the class hierarchy, transient and static fields skipped.
+ * Strings longer than INLINE_STRING and primitive arrays longer than INLINE_ELEMENTS are written as
+ * their length and the SHA-256 of their UTF-16 code units or raw bytes (S5000:hash, a[B:#5000:hash),
+ * so a large argument is hashed once, never turned into text. Unpaired surrogates survive: they
+ * stay in the text, and a key text holding one is hashed as UTF-16, never sent as UTF-8.
  * JDK types not listed (streams, connections, threads, lambdas, anything AutoCloseable) have no
  * stable value: encoding them throws UnstableArgumentException and the call runs uncached.
  */
 final class ArgumentEncoder {
 
   private static final int MAX_DEPTH = 8;
+  /** Longest string written out; longer ones are hashed in place. */
+  static final int INLINE_STRING = 64;
+  /** Most elements of a primitive array written out; longer arrays are hashed in place. */
+  static final int INLINE_ELEMENTS = 16;
 
   /** Record accessors, resolved once per record class (null when one cannot be made accessible). */
   private static final ClassValue<MethodHandle[]> RECORD_ACCESSORS =
@@ -63,44 +74,53 @@ final class ArgumentEncoder {
 
   private ArgumentEncoder() {}
 
-  static void encode(Object value, StringBuilder out) throws UnstableArgumentException {
-    encode(value, out, 0);
+  /**
+   * Writes one key part.
+   *
+   * @param integralByValue whether integral numbers are written by value alone (n42), as in a key
+   *     part declared {@code long}, {@code Integer} and the like; otherwise, and always inside
+   *     collections and objects, their type is written too, since 42 and 42L are different values
+   */
+  static void encode(Object value, boolean integralByValue, KeyText out) throws UnstableArgumentException {
+    if (integralByValue && isIntegral(value)) {
+      out.append('n').append(value.toString());
+    } else {
+      encode(value, out, 0);
+    }
   }
 
-  private static void encode(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
+  static boolean isIntegral(Object value) {
+    return value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte || value instanceof BigInteger;
+  }
+
+  private static void encode(Object value, KeyText out, int depth) throws UnstableArgumentException {
     if (depth > MAX_DEPTH) {
       throw new UnstableArgumentException("argument nests deeper than " + MAX_DEPTH + " levels (a cycle?)");
     }
+    out.checkBudget();
     if (value == null) {
       out.append('~');
     } else if (value instanceof String s) {
-      out.append('s').append(s.length()).append(':').append(s);
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-        || value instanceof Byte || value instanceof BigInteger) {
-      out.append('i').append(value);
+      encodeString(s, out);
+    } else if (isIntegral(value)) {
+      out.append(integralTag(value)).append(value.toString());
     } else if (value instanceof Boolean b) {
       out.append(b ? 'T' : 'F');
     } else if (value instanceof Character c) {
-      out.append('c').append((int) c);
+      out.append('c').append(Integer.toString(c));
     } else if (value instanceof Double || value instanceof Float) {
-      out.append(value instanceof Double ? 'd' : 'f').append(value);
+      out.append(value instanceof Double ? 'd' : 'f').append(value.toString());
     } else if (value instanceof BigDecimal) {
-      out.append('D').append(value);
+      out.append('D').append(value.toString());
     } else if (value instanceof Enum<?> e) {
       out.append('e').append(e.getDeclaringClass().getName()).append('.').append(e.name());
     } else if (isValueType(value)) {
       String text = value instanceof Class<?> c ? c.getName() : value.toString();
-      out.append('v').append(value.getClass().getName()).append(':').append(text.length()).append(':').append(text);
+      out.append('v').append(value.getClass().getName()).append(':').append(Integer.toString(text.length()))
+          .append(':').append(text);
     } else if (value.getClass().isArray()) {
-      out.append('[');
-      int length = Array.getLength(value);
-      for (int i = 0; i < length; i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        encode(Array.get(value, i), out, depth + 1);
-      }
-      out.append(']');
+      encodeArray(value, out, depth);
     } else if (value instanceof List<?> list) {
       out.append('[');
       int i = 0;
@@ -113,12 +133,12 @@ final class ArgumentEncoder {
       out.append(']');
     } else if (value instanceof Set<?> set) {
       out.append('{');
-      appendSorted(encodeAll(set, depth), out);
+      appendSorted(encodeAll(set, out, depth), out);
       out.append('}');
     } else if (value instanceof Map<?, ?> map) {
       List<String> entries = new ArrayList<>(map.size());
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        StringBuilder e = new StringBuilder();
+        KeyText e = out.part();
         encode(entry.getKey(), e, depth + 1);
         e.append('=');
         encode(entry.getValue(), e, depth + 1);
@@ -138,28 +158,108 @@ final class ArgumentEncoder {
     }
   }
 
+  private static char integralTag(Object value) {
+    if (value instanceof Long) {
+      return 'l';
+    } else if (value instanceof Integer) {
+      return 'i';
+    } else if (value instanceof Short) {
+      return 'h';
+    } else if (value instanceof Byte) {
+      return 'b';
+    }
+    return 'g';
+  }
+
+  private static void encodeString(String s, KeyText out) throws UnstableArgumentException {
+    if (s.length() <= INLINE_STRING) {
+      out.append('s').append(Integer.toString(s.length())).append(':').append(s);
+      return;
+    }
+    ByteBuffer units = ByteBuffer.allocate(out.spend(2L * s.length()));
+    units.asCharBuffer().put(s); // UTF-16 code units as they are: no charset, so nothing is replaced
+    out.append('S').append(Integer.toString(s.length())).append(':').append(KeyText.sha256(units.array()));
+  }
+
+  private static void encodeArray(Object array, KeyText out, int depth) throws UnstableArgumentException {
+    Class<?> component = array.getClass().getComponentType();
+    int length = Array.getLength(array);
+    out.append('a').append(array.getClass().getName()).append(':');
+    if (component.isPrimitive() && length > INLINE_ELEMENTS) {
+      out.append('#').append(Integer.toString(length)).append(':').append(KeyText.sha256(primitiveBytes(array, length, out)));
+      return;
+    }
+    out.append('[');
+    for (int i = 0; i < length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Object element = Array.get(array, i);
+      if (component == char.class) {
+        out.append(Integer.toString((Character) element)); // a char could be a comma
+      } else if (component.isPrimitive()) {
+        out.append(element.toString()); // the array's class already says what the elements are
+      } else {
+        encode(element, out, depth + 1);
+      }
+    }
+    out.append(']');
+  }
+
+  /** The elements of a primitive array as big-endian bytes, copied in bulk. */
+  private static byte[] primitiveBytes(Object array, int length, KeyText out) throws UnstableArgumentException {
+    if (array instanceof byte[] bytes) {
+      out.spend(bytes.length);
+      return bytes;
+    }
+    if (array instanceof boolean[] flags) {
+      byte[] bytes = new byte[out.spend(flags.length)];
+      for (int i = 0; i < flags.length; i++) {
+        bytes[i] = (byte) (flags[i] ? 1 : 0);
+      }
+      return bytes;
+    }
+    int width = array instanceof long[] || array instanceof double[] ? 8
+        : array instanceof int[] || array instanceof float[] ? 4 : 2;
+    ByteBuffer buffer = ByteBuffer.allocate(out.spend((long) width * length));
+    if (array instanceof long[] a) {
+      buffer.asLongBuffer().put(a);
+    } else if (array instanceof double[] a) {
+      buffer.asDoubleBuffer().put(a);
+    } else if (array instanceof int[] a) {
+      buffer.asIntBuffer().put(a);
+    } else if (array instanceof float[] a) {
+      buffer.asFloatBuffer().put(a);
+    } else if (array instanceof short[] a) {
+      buffer.asShortBuffer().put(a);
+    } else {
+      buffer.asCharBuffer().put((char[]) array);
+    }
+    return buffer.array();
+  }
+
   private static boolean isValueType(Object value) {
     return value instanceof UUID || value instanceof TemporalAccessor || value instanceof Duration
         || value instanceof Period || value instanceof ZoneId || value instanceof Locale
         || value instanceof Currency || value instanceof URI || value instanceof Class<?>;
   }
 
-  private static List<String> encodeAll(Collection<?> values, int depth) throws UnstableArgumentException {
+  private static List<String> encodeAll(Collection<?> values, KeyText out, int depth) throws UnstableArgumentException {
     List<String> encoded = new ArrayList<>(values.size());
     for (Object element : values) {
-      StringBuilder e = new StringBuilder();
+      KeyText e = out.part();
       encode(element, e, depth + 1);
       encoded.add(e.toString());
     }
     return encoded;
   }
 
-  private static void appendSorted(List<String> encoded, StringBuilder out) {
+  private static void appendSorted(List<String> encoded, KeyText out) {
     encoded.sort(null);
-    out.append(String.join(",", encoded));
+    out.appendParts(String.join(",", encoded));
   }
 
-  private static void encodeRecord(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
+  private static void encodeRecord(Object value, KeyText out, int depth) throws UnstableArgumentException {
     Class<?> type = value.getClass();
     MethodHandle[] accessors = RECORD_ACCESSORS.get(type);
     if (accessors == null) {
@@ -198,7 +298,7 @@ final class ArgumentEncoder {
     return accessors;
   }
 
-  private static void encodeFields(Object value, StringBuilder out, int depth) throws UnstableArgumentException {
+  private static void encodeFields(Object value, KeyText out, int depth) throws UnstableArgumentException {
     Class<?> type = value.getClass();
     if (!hasStableFields(value)) {
       throw new UnstableArgumentException(type.getName() + " has no stable value (identity only)");
@@ -212,7 +312,7 @@ final class ArgumentEncoder {
       if (i > 0) {
         out.append(',');
       }
-      out.append(fields[i].getName()).append('=');
+      out.append(fields[i].getName()).append("=");
       try {
         encode(fields[i].get(value), out, depth + 1);
       } catch (IllegalAccessException e) {

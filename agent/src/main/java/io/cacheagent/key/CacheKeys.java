@@ -1,26 +1,33 @@
 package io.cacheagent.key;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Builds the Redis key of a call: {@code <keyPrefix>:<method>:<arguments>}, where {@code <method>}
- * is the method's canonical signature and {@code <arguments>} the canonical text of the key values
- * (see {@link ArgumentEncoder}), replaced by its SHA-256 when longer than {@link #MAX_ARGUMENT_TEXT}.
+ * Builds the Redis keys of calls: {@code <keyPrefix>:<method>:k2:<arguments>}, where {@code
+ * <method>} is the method's canonical signature and {@code <arguments>} the canonical text of the
+ * key values (see {@link ArgumentEncoder}), replaced by its SHA-256 when longer than {@link
+ * #MAX_ARGUMENT_TEXT} or when it holds an unpaired surrogate. {@code k2} names the format of the
+ * argument text, so that no entry written under an earlier format is read as one of this format.
  */
 public final class CacheKeys {
 
   /** Longest argument text kept readable in a key, in characters; longer is hashed. */
   public static final int MAX_ARGUMENT_TEXT = 120;
 
+  /** Most keys one eviction writes tombstones to; past it, it drops every entry of the method. */
+  public static final int MAX_EVICTION_KEYS = 36;
+
+  private static final String FORMAT = "k2:";
+
   private CacheKeys() {}
 
   /** The start of every key of a method, ending in a colon. */
   public static String namespace(String keyPrefix, String methodId) {
-    return keyPrefix + ':' + methodId + ':';
+    return keyPrefix + ':' + methodId + ':' + FORMAT;
   }
 
   /**
@@ -35,41 +42,96 @@ public final class CacheKeys {
   }
 
   /**
-   * The key of a call.
+   * The key of a call of a cached method.
    *
    * @param namespace from {@link #namespace}
    * @param expressions the key expressions, or {@code null} for all arguments
+   * @param shape the shape of the method's key
    */
-  public static String key(String namespace, List<KeyExpression> expressions, Object[] args)
+  public static String key(String namespace, List<KeyExpression> expressions, KeyShape shape, Object[] args)
       throws UnstableArgumentException {
-    StringBuilder text = new StringBuilder(32);
-    if (expressions == null) {
-      for (int i = 0; i < args.length; i++) {
-        if (i > 0) {
-          text.append(',');
-        }
-        ArgumentEncoder.encode(args[i], text);
+    KeyText text = new KeyText();
+    Object[] values = values(expressions, args);
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        text.append(',');
       }
-    } else {
-      for (int i = 0; i < expressions.size(); i++) {
-        if (i > 0) {
-          text.append(',');
-        }
-        ArgumentEncoder.encode(expressions.get(i).evaluate(args), text);
-      }
+      ArgumentEncoder.encode(values[i], shape.integralByValue(i), text);
     }
-    if (text.length() <= MAX_ARGUMENT_TEXT) {
+    return finish(namespace, text.toString());
+  }
+
+  /**
+   * The keys a write evicts from a cached method: one, or where a key part of the cached method is
+   * not declared integral and the write's value is an integral number, one per integral type that
+   * can hold the value (the read may have been called with 42 or 42L); at most {@link
+   * #MAX_EVICTION_KEYS}, else {@link UnstableArgumentException}.
+   *
+   * @param namespace the cached method's {@link #namespace}
+   * @param expressions the eviction's key expressions over the write's arguments, or {@code null}
+   * @param cachedShape the shape of the cached method's key
+   */
+  public static List<String> evictionKeys(String namespace, List<KeyExpression> expressions, KeyShape cachedShape,
+      Object[] args) throws UnstableArgumentException {
+    List<String> texts = List.of("");
+    Object[] values = values(expressions, args);
+    for (int i = 0; i < values.length; i++) {
+      List<Object> variants = cachedShape.integralByValue(i) || !ArgumentEncoder.isIntegral(values[i])
+          ? Collections.singletonList(values[i])
+          : IntegralVariants.of(values[i]);
+      if (texts.size() * variants.size() > MAX_EVICTION_KEYS) {
+        throw new UnstableArgumentException("it would evict more than " + MAX_EVICTION_KEYS + " keys");
+      }
+      List<String> next = new ArrayList<>(texts.size() * variants.size());
+      for (String start : texts) {
+        for (Object variant : variants) {
+          KeyText text = new KeyText();
+          ArgumentEncoder.encode(variant, cachedShape.integralByValue(i), text);
+          next.add(i == 0 ? text.toString() : start + ',' + text);
+        }
+      }
+      texts = next;
+    }
+    List<String> keys = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      keys.add(finish(namespace, text));
+    }
+    return keys;
+  }
+
+  private static Object[] values(List<KeyExpression> expressions, Object[] args) throws UnstableArgumentException {
+    if (expressions == null) {
+      return args;
+    }
+    Object[] values = new Object[expressions.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = expressions.get(i).evaluate(args);
+    }
+    return values;
+  }
+
+  private static String finish(String namespace, String text) {
+    if (text.length() <= MAX_ARGUMENT_TEXT && !hasUnpairedSurrogate(text)) {
       return namespace + text;
     }
-    return namespace + '#' + sha256(text);
+    ByteBuffer units = ByteBuffer.allocate(2 * text.length());
+    units.asCharBuffer().put(text); // UTF-16 as it is: a charset would replace unpaired surrogates
+    return namespace + '#' + KeyText.sha256(units.array());
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String sha256(CharSequence text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return KeyText.sha256(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -4,7 +4,7 @@ package io.cacheagent.key;
  * An argument has no value that is stable across calls and JVMs (a lambda, a stream, a connection,
  * an object with identity only), so the call cannot be keyed and runs uncached.
  */
-public final class UnstableArgumentException extends Exception {
+public class UnstableArgumentException extends Exception {
 
   private static final long serialVersionUID = 1L;
 

@@ -25,7 +25,16 @@ public interface CachedMethodMXBean {
   /** Evictions that write methods ran on its entries, by key or all. */
   long getEvictions();
 
-  /** Entries that could not be used or stored: undecodable, refused by the allow list, unencodable. */
+  /**
+   * Evictions whose key could not be computed from the write's arguments; each dropped every entry
+   * of the method instead.
+   */
+  long getEvictionKeyFailures();
+
+  /**
+   * What went wrong: entries that could not be used or stored (undecodable, refused by the allow
+   * list, unencodable), and eviction key failures.
+   */
   long getErrors();
 
   /** Median time the method ran on a miss, in milliseconds, since the JVM started. */

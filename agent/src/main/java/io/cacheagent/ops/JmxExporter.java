@@ -144,6 +144,11 @@ public final class JmxExporter {
     }
 
     @Override
+    public long getEvictionKeyFailures() {
+      return method.evictionKeyFailures();
+    }
+
+    @Override
     public long getErrors() {
       return method.errors();
     }

@@ -36,6 +36,11 @@ final class PrometheusText {
     for (MethodControl m : methods) {
       sample(out, "cache_agent_evictions_total", m, null, null, m.evictions());
     }
+    header(out, "cache_agent_eviction_key_failures_total", "counter",
+        "Evictions whose key could not be computed from the write's arguments; each dropped every entry of the method instead.");
+    for (MethodControl m : methods) {
+      sample(out, "cache_agent_eviction_key_failures_total", m, null, null, m.evictionKeyFailures());
+    }
     header(out, "cache_agent_load_seconds", "summary", "How long the method ran on a miss, since the JVM started.");
     for (MethodControl m : methods) {
       for (double quantile : QUANTILES) {

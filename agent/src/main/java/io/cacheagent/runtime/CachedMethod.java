@@ -3,7 +3,9 @@ package io.cacheagent.runtime;
 import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodType;
@@ -36,6 +38,9 @@ final class CachedMethod {
   final String namespace;
   /** Follows the rule: replaced with it when a reload changes the signature or the key expressions. */
   volatile String generationKey;
+  /** Follows the rule's key expressions. */
+  private volatile KeyShape keyShape;
+  private final List<String> parameterTypes;
   final ValueCodec codec;
   /** What its entries may hold; for messages. */
   final ClassAllowList allowList;
@@ -54,6 +59,10 @@ final class CachedMethod {
     this.rule = rule;
     this.namespace = CacheKeys.namespace(keyPrefix, configuredAs);
     this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
+    // As the configuration names it (with parameter types even when the rule lists none), so that
+    // the shape is the one evicting JVMs derive from the same text.
+    this.parameterTypes = MethodSignature.parse(configuredAs).parameterTypes();
+    this.keyShape = KeyShape.of(parameterTypes, rule.key());
     this.returnTypeName = valueTypes.get(0);
     this.loader = loader;
     this.allowList = allowList;
@@ -78,6 +87,7 @@ final class CachedMethod {
   /** Takes a reloaded rule, with the generation key that goes with it. */
   void rebind(MethodRule next, String keyPrefix) {
     generationKey = CacheKeys.generationKey(keyPrefix, next.signature().toString(), next.key());
+    keyShape = KeyShape.of(parameterTypes, next.key());
     rule = next;
   }
 
@@ -86,7 +96,7 @@ final class CachedMethod {
   }
 
   String keyFor(Object[] args) throws UnstableArgumentException {
-    return CacheKeys.key(namespace, rule.key(), args);
+    return CacheKeys.key(namespace, rule.key(), keyShape, args);
   }
 
   /** The shape fingerprint of the declared return type; computed on first use, by reflection, once. */

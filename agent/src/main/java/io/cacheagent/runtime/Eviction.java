@@ -3,7 +3,9 @@ package io.cacheagent.runtime;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.KeyShape;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One eviction a write method triggers: the rule, and where the keys of its cached method live.
@@ -12,14 +14,18 @@ import java.time.Duration;
  * @param cachedName canonical signature of the cached method, as configured
  * @param namespace start of that method's keys
  * @param generationKey the key that {@code all: true} moves on
+ * @param cachedShape the shape of the cached method's key
  * @param ttl the cached method's TTL: how long a tombstone must outlive any entry it replaces
  */
-public record Eviction(EvictRule rule, String cachedName, String namespace, String generationKey, Duration ttl) {
+public record Eviction(EvictRule rule, String cachedName, String namespace, String generationKey, KeyShape cachedShape,
+    Duration ttl) {
 
   /** The eviction of {@code rule} on the cached method {@code cached}. */
   public static Eviction of(EvictRule rule, MethodRule cached, String keyPrefix) {
     String signature = cached.signature().toString();
     return new Eviction(rule, signature, CacheKeys.namespace(keyPrefix, signature),
-        CacheKeys.generationKey(keyPrefix, signature, cached.key()), cached.ttl());
+        CacheKeys.generationKey(keyPrefix, signature, cached.key()),
+        KeyShape.of(cached.signature().hasParameterList() ? cached.signature().parameterTypes() : List.of(), cached.key()),
+        cached.ttl());
   }
 }

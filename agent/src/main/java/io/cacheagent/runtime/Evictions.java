@@ -38,30 +38,48 @@ final class Evictions {
       if (eviction.rule().before() != before) {
         continue;
       }
-      try {
-        CompletionStage<?> written;
-        if (eviction.rule().all()) {
-          loads.evictedAll(eviction.generationKey());
-          written = store.set(eviction.generationKey(), Generations.nextFormatted());
-        } else {
-          String key = CacheKeys.key(eviction.namespace(), eviction.rule().key(), args);
-          loads.evicted(key);
-          written = store.set(key, ValueCodec.tombstone(), eviction.ttl());
-        }
-        table.evicted(eviction.cachedName());
-        CompletableFuture<?> sent = written.toCompletableFuture();
-        unconfirmed.add(sent);
-        sent.whenComplete((ok, failure) -> {
-          unconfirmed.remove(sent);
-          if (failure != null) {
-            missed.record(eviction.generationKey(), eviction.cachedName(), failure);
-          }
-        });
-      } catch (UnstableArgumentException e) {
-        AgentLog.warn("unstable-evict:" + write.name, write.name + " cannot evict from " + eviction.cachedName()
-            + ": " + e.getMessage());
+      if (eviction.rule().all()) {
+        dropAll(eviction);
+      } else {
+        evictKeys(write, eviction, args);
       }
+      table.evicted(eviction.cachedName());
     }
+  }
+
+  private void evictKeys(WriteMethod write, Eviction eviction, Object[] args) {
+    List<String> keys;
+    try {
+      keys = CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), args);
+    } catch (UnstableArgumentException e) {
+      // Which entry the write made stale is unknown, so none of them may be served any more.
+      table.evictionKeyFailed(eviction.cachedName());
+      AgentLog.warn("unstable-evict:" + write.name + ">" + eviction.cachedName(), write.name + " cannot compute the key it evicts from "
+          + eviction.cachedName() + ": " + e.getMessage() + "; it drops every entry of that method instead (counted as"
+          + " evictionKeyFailures)");
+      dropAll(eviction);
+      return;
+    }
+    for (String key : keys) {
+      loads.evicted(key);
+      track(eviction, store.set(key, ValueCodec.tombstone(), eviction.ttl()));
+    }
+  }
+
+  private void dropAll(Eviction eviction) {
+    loads.evictedAll(eviction.generationKey());
+    track(eviction, store.set(eviction.generationKey(), Generations.nextFormatted()));
+  }
+
+  private void track(Eviction eviction, CompletionStage<?> written) {
+    CompletableFuture<?> sent = written.toCompletableFuture();
+    unconfirmed.add(sent);
+    sent.whenComplete((ok, failure) -> {
+      unconfirmed.remove(sent);
+      if (failure != null) {
+        missed.record(eviction.generationKey(), eviction.cachedName(), failure);
+      }
+    });
   }
 
   /** The writes of evictions sent and not yet confirmed (or refused) by the store. */

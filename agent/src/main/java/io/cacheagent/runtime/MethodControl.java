@@ -50,9 +50,21 @@ public final class MethodControl {
     return table.evictions(method.rule.signature().toString());
   }
 
-  /** Entries that could not be used or stored: undecodable, refused and unencodable. */
+  /**
+   * Evictions of writes that could not compute the key they evict from this method (a key
+   * expression that fails on the write's arguments) and dropped every entry instead.
+   */
+  public long evictionKeyFailures() {
+    return table.evictionKeyFailures(method.rule.signature().toString());
+  }
+
+  /**
+   * What went wrong with this method's entries: entries undecodable, refused and unencodable, and
+   * evictions that could not compute their key.
+   */
   public long errors() {
-    return method.stats.undecodable.sum() + method.stats.refused.sum() + method.stats.unencodable.sum();
+    return method.stats.undecodable.sum() + method.stats.refused.sum() + method.stats.unencodable.sum()
+        + evictionKeyFailures();
   }
 
   /** Misses whose method ran and returned (the loads timed). */

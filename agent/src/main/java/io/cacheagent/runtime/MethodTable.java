@@ -41,6 +41,7 @@ public final class MethodTable {
   private final Map<String, MethodRule> retired = new HashMap<>();
   /** Evictions run, by the configured signature of the cached method they evict from. */
   private final Map<String, LongAdder> evictions = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> evictionKeyFailures = new ConcurrentHashMap<>();
 
   /** {@code serializationAllow}: packages and classes that any entry may hold besides each method's own. */
   public MethodTable(String keyPrefix, List<String> serializationAllow) {
@@ -195,6 +196,20 @@ public final class MethodTable {
   /** Counts an eviction from the cached method configured as {@code cachedName}. */
   void evicted(String cachedName) {
     evictions.computeIfAbsent(cachedName, name -> new LongAdder()).increment();
+  }
+
+  /**
+   * An eviction from the cached method configured as {@code cachedName} could not compute its key
+   * and dropped every entry instead.
+   */
+  void evictionKeyFailed(String cachedName) {
+    evictionKeyFailures.computeIfAbsent(cachedName, name -> new LongAdder()).increment();
+  }
+
+  /** Evictions from the cached method configured as {@code cachedName} that could not compute their key. */
+  long evictionKeyFailures(String cachedName) {
+    LongAdder count = evictionKeyFailures.get(cachedName);
+    return count == null ? 0 : count.sum();
   }
 
   /** Evictions run so far from the cached method configured as {@code cachedName}. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -17,6 +19,15 @@ import org.junit.jupiter.api.Test;
 class CacheKeysTest {
 
   private static final String NS = CacheKeys.namespace("cache-agent", "com.acme.Repo#find(long)");
+
+  /** The key of a method keyed by all its arguments, declared {@code Object} unless {@code types} says. */
+  private static String key(Object... args) throws UnstableArgumentException {
+    return CacheKeys.key(NS, null, KeyShape.of(java.util.Collections.nCopies(args.length, "java.lang.Object"), null), args);
+  }
+
+  private static String keyDeclared(List<String> types, Object... args) throws UnstableArgumentException {
+    return CacheKeys.key(NS, null, KeyShape.of(types, null), args);
+  }
 
   record Product(long id, String name) {}
 
@@ -39,17 +50,89 @@ class CacheKeysTest {
 
   @Test
   void key_allArguments_isReadableUnderNamespace() throws Exception {
-    assertThat(CacheKeys.key(NS, null, new Object[] {42L, "shoes", null}))
-        .isEqualTo("cache-agent:com.acme.Repo#find(long):i42,s5:shoes,~");
+    assertThat(keyDeclared(List.of("long", "java.lang.String", "java.lang.Object"), 42L, "shoes", null))
+        .isEqualTo("cache-agent:com.acme.Repo#find(long):k2:n42,s5:shoes,~");
   }
 
   @Test
-  void key_boxedAndPrimitiveIntegralsOfEqualValue_areEqual() throws Exception {
-    String fromLong = CacheKeys.key(NS, null, new Object[] {42L});
+  void key_integralsOfEqualValue_whereTheKeyPartIsDeclaredIntegral_areEqual() throws Exception {
+    String fromLong = keyDeclared(List.of("long"), 42L);
 
-    assertThat(CacheKeys.key(NS, null, new Object[] {42})).isEqualTo(fromLong);
-    assertThat(CacheKeys.key(NS, null, new Object[] {(short) 42})).isEqualTo(fromLong);
-    assertThat(CacheKeys.key(NS, null, new Object[] {"42"})).isNotEqualTo(fromLong);
+    assertThat(keyDeclared(List.of("java.lang.Integer"), 42)).isEqualTo(fromLong);
+    assertThat(keyDeclared(List.of("short"), (short) 42)).isEqualTo(fromLong);
+    assertThat(keyDeclared(List.of("java.lang.String"), "42")).isNotEqualTo(fromLong);
+  }
+
+  @Test
+  void key_integralsOfEqualValue_whereTheDeclaredTypeDoesNotFixIt_areDifferentArguments() throws Exception {
+    assertThat(List.of(key(42), key(42L), key(BigInteger.valueOf(42)), key((short) 42), key((byte) 42)))
+        .doesNotHaveDuplicates();
+    assertThat(keyDeclared(List.of("java.lang.Number"), 42)).isNotEqualTo(keyDeclared(List.of("java.lang.Number"), 42L));
+  }
+
+  @Test
+  void key_integralsInsideCollections_keepTheirType() throws Exception {
+    assertThat(keyDeclared(List.of("java.util.List"), List.of(1, 2))).isNotEqualTo(keyDeclared(List.of("java.util.List"), List.of(1L, 2L)));
+  }
+
+  @Test
+  void key_arraysListsAndArraysOfOtherTypes_areDifferentArguments() throws Exception {
+    assertThat(List.of(key(new int[] {1, 2}), key(List.of(1, 2)), key(new long[] {1, 2}), key(new Integer[] {1, 2}),
+        key((Object) new Object[] {1, 2}), key(new char[] {1, 2}), key(new short[] {1, 2})))
+        .doesNotHaveDuplicates();
+    assertThat(key(new char[] {',', 'a'})).isNotEqualTo(key(new char[] {'a'}, new char[] {'a'}));
+  }
+
+  @Test
+  void key_stringsWithUnpairedSurrogates_stayApartAndTravelAsUtf8() throws Exception {
+    List<String> keys = List.of(key("\uD800"), key("\uDC00"), key("?"), key("\uFFFD"), key("\uD800x"), key("\uDBFF\uDFFF"));
+
+    assertThat(keys).doesNotHaveDuplicates();
+    for (String k : keys) { // what Redis receives is UTF-8: a key must survive it unchanged
+      assertThat(new String(k.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(k);
+    }
+    assertThat(key("\uDBFF\uDFFF")).isEqualTo(NS + "s2:\uDBFF\uDFFF"); // a pair is readable as it is
+  }
+
+  @Test
+  void key_largeArrayOrString_isHashedInPlace_andBoundedInSize() throws Exception {
+    byte[] bytes = new byte[32 * 1024];
+    String hashed = key(bytes);
+    bytes[bytes.length - 1] = 1;
+
+    assertThat(hashed).startsWith(NS).hasSizeLessThan(NS.length() + CacheKeys.MAX_ARGUMENT_TEXT);
+    assertThat(key(bytes)).isNotEqualTo(hashed);
+    assertThat(key(new byte[32 * 1024])).isEqualTo(hashed);
+    assertThat(key("x".repeat(1000))).isNotEqualTo(key("x".repeat(999) + "y"));
+    assertThatThrownBy(() -> key(new byte[4 * 1024 * 1024]))
+        .isInstanceOf(KeyTooLargeException.class)
+        .hasMessageContaining("more than 64 KiB");
+    assertThatThrownBy(() -> key(new long[9000]))
+        .isInstanceOf(KeyTooLargeException.class);
+    assertThatThrownBy(() -> key(List.of("x".repeat(20_000), "y".repeat(20_000))))
+        .isInstanceOf(KeyTooLargeException.class);
+  }
+
+  @Test
+  void evictionKeys_whereTheReadIsDeclaredIntegral_areTheOneKey() throws Exception {
+    KeyShape cached = KeyShape.of(List.of("long"), null);
+    Order order = new Order(42, null);
+
+    assertThat(CacheKeys.evictionKeys(NS, List.of(KeyExpression.parse("args[0].id")), cached, new Object[] {order}))
+        .containsExactly(keyDeclared(List.of("long"), 42L));
+    assertThat(CacheKeys.evictionKeys(NS, null, cached, new Object[] {42}))
+        .containsExactly(keyDeclared(List.of("long"), 42L));
+  }
+
+  @Test
+  void evictionKeys_whereTheReadIsDeclaredObject_reachEveryIntegralTypeOfTheValue() throws Exception {
+    List<String> keys = CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), new Object[] {42L});
+
+    assertThat(keys).contains(key(42), key(42L), key(BigInteger.valueOf(42)), key((short) 42), key((byte) 42));
+    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), new Object[] {1L << 40}))
+        .containsExactlyInAnyOrder(key(1L << 40), key(BigInteger.ONE.shiftLeft(40)));
+    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), new Object[] {"42"}))
+        .containsExactly(key("42"));
   }
 
   @Test
@@ -57,8 +140,8 @@ class CacheKeysTest {
     KeyExpression id = KeyExpression.parse("args[0].product.id");
     Order order = new Order(7, new Product(42, "shoes"));
 
-    assertThat(CacheKeys.key(NS, List.of(id), new Object[] {order}))
-        .isEqualTo(CacheKeys.key(NS, null, new Object[] {42L}));
+    assertThat(CacheKeys.key(NS, List.of(id), KeyShape.of(List.of("com.acme.Order"), List.of(id)), new Object[] {order}))
+        .isEqualTo(keyDeclared(List.of("long"), 42L));
   }
 
   @Test
@@ -81,52 +164,49 @@ class CacheKeysTest {
   void key_valueObjects_encodeByValue() throws Exception {
     UUID uuid = UUID.fromString("6f1c2a9e-1111-4222-8333-944445555666");
 
-    assertThat(CacheKeys.key(NS, null, new Object[] {new Product(1, "a"), Color.RED})).isEqualTo(NS
-        + "rio.cacheagent.key.CacheKeysTest$Product(i1,s1:a),eio.cacheagent.key.CacheKeysTest$Color.RED");
-    assertThat(CacheKeys.key(NS, null, new Object[] {uuid, LocalDate.of(2026, 11, 26)})).isEqualTo(NS
+    assertThat(key(new Product(1, "a"), Color.RED)).isEqualTo(NS
+        + "rio.cacheagent.key.CacheKeysTest$Product(l1,s1:a),eio.cacheagent.key.CacheKeysTest$Color.RED");
+    assertThat(key(uuid, LocalDate.of(2026, 11, 26))).isEqualTo(NS
         + "vjava.util.UUID:36:6f1c2a9e-1111-4222-8333-944445555666,vjava.time.LocalDate:10:2026-11-26");
-    assertThat(CacheKeys.key(NS, null, new Object[] {new int[] {1, 2}, List.of("x"), true, 1.5d}))
-        .isEqualTo(NS + "[i1,i2],[s1:x],T,d1.5");
+    assertThat(key(new int[] {1, 2}, List.of("x"), true, 1.5d))
+        .isEqualTo(NS + "a[I:[1,2],[s1:x],T,d1.5");
   }
 
   @Test
   void key_plainObject_usesFieldsButNotTransientOnes() throws Exception {
-    assertThat(CacheKeys.key(NS, null, new Object[] {new Order(7, new Product(42, "s"))}))
-        .isEqualTo(NS + "pio.cacheagent.key.CacheKeysTest$Order(id=i7,product=rio.cacheagent.key.CacheKeysTest$Product(i42,s1:s))");
+    assertThat(key(new Order(7, new Product(42, "s"))))
+        .isEqualTo(NS + "pio.cacheagent.key.CacheKeysTest$Order(id=l7,product=rio.cacheagent.key.CacheKeysTest$Product(l42,s1:s))");
   }
 
   @Test
   void key_setsAndMaps_ignoreIterationOrder() throws Exception {
-    assertThat(CacheKeys.key(NS, null, new Object[] {new LinkedHashSet<>(List.of("b", "a"))}))
-        .isEqualTo(CacheKeys.key(NS, null, new Object[] {new HashSet<>(List.of("a", "b"))}));
-    assertThat(CacheKeys.key(NS, null, new Object[] {Map.of("b", 2, "a", 1)}))
-        .isEqualTo(CacheKeys.key(NS, null, new Object[] {new TreeMap<>(Map.of("a", 1L, "b", 2L))}));
+    assertThat(key(new LinkedHashSet<>(List.of("b", "a")))).isEqualTo(key(new HashSet<>(List.of("a", "b"))));
+    assertThat(key(Map.of("b", 2, "a", 1))).isEqualTo(key(new TreeMap<>(Map.of("a", 1, "b", 2))));
   }
 
   @Test
   void key_lambdaOrStream_hasNoStableValue() {
     Supplier<String> lambda = () -> "x";
 
-    assertThatThrownBy(() -> CacheKeys.key(NS, null, new Object[] {lambda}))
+    assertThatThrownBy(() -> key(lambda))
         .isInstanceOf(UnstableArgumentException.class)
         .hasMessageContaining("has no stable value");
-    assertThatThrownBy(() -> CacheKeys.key(NS, null, new Object[] {new ByteArrayInputStream(new byte[1])}))
+    assertThatThrownBy(() -> key(new ByteArrayInputStream(new byte[1])))
         .isInstanceOf(UnstableArgumentException.class)
         .hasMessage("java.io.ByteArrayInputStream has no stable value (identity only)");
   }
 
   @Test
   void key_longArguments_areHashedToBoundedLength() throws Exception {
-    String key = CacheKeys.key(NS, null, new Object[] {"x".repeat(10_000)});
+    String key = key("x".repeat(10_000), "y".repeat(100), "z".repeat(60));
 
     assertThat(key).startsWith(NS + "#").hasSize(NS.length() + 1 + 43);
-    assertThat(CacheKeys.key(NS, null, new Object[] {"x".repeat(10_000)})).isEqualTo(key);
-    assertThat(CacheKeys.key(NS, null, new Object[] {"x".repeat(9_999) + "y"})).isNotEqualTo(key);
+    assertThat(key("x".repeat(10_000), "y".repeat(100), "z".repeat(60))).isEqualTo(key);
+    assertThat(key("x".repeat(9_999) + "y", "y".repeat(100), "z".repeat(60))).isNotEqualTo(key);
   }
 
   @Test
   void key_stringsCannotForgeDelimiters() throws Exception {
-    assertThat(CacheKeys.key(NS, null, new Object[] {"a,s1:b"}))
-        .isNotEqualTo(CacheKeys.key(NS, null, new Object[] {"a", "b"}));
+    assertThat(key("a,s1:b")).isNotEqualTo(key("a", "b"));
   }
 }

@@ -13,6 +13,7 @@ import io.cacheagent.config.MetricsSettings;
 import io.cacheagent.gadget.Gadget;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyShape;
 import io.cacheagent.store.SharedReads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +86,22 @@ class CacheRuntimeTest {
 
     assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
     assertThat(runtime.begin(find, new Object[] {2L})).isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void evictionWhoseKeyCannotBeComputed_dropsEveryEntry_andIsCounted() {
+    MethodSignature rename = MethodSignature.parse("com.acme.Repo#rename(java.lang.String)");
+    EvictRule broken = new EvictRule(rename, List.of(KeyExpression.parse("args[0].customerId")), false, false);
+    int write = table.registerWrite(getClass().getClassLoader(), rename.toString(), List.of(rename.toString()),
+        "(Ljava/lang/String;)V", List.of(Eviction.of(broken, rule, "test")));
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, new Object[] {2L}), "two");
+
+    runtime.afterWrite(write, new Object[] {"42"}); // a String has no customerId
+
+    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, new Object[] {2L})).isNotInstanceOf(Hit.class);
+    assertThat(table.evictionKeyFailures(FIND.toString())).isEqualTo(1);
   }
 
   @Test
@@ -178,7 +195,7 @@ class CacheRuntimeTest {
   void plantedEntryOfAClassOutsideTheAllowList_isRefusedCountedAndReplaced() throws Exception {
     Object miss = runtime.begin(find, new Object[] {1L});
     runtime.complete(find, miss, "one");
-    String key = CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, new Object[] {1L});
+    String key = CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), new Object[] {1L});
     byte[] genuine = store.get(key)[0];
     ValueCodec attacker = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
     store.set(key, attacker.encode(ValueCodec.generationOf(genuine), ValueCodec.shapeOf(genuine),
@@ -407,14 +424,14 @@ class CacheRuntimeTest {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
     first.runtime().complete(first.find(), first.runtime().begin(first.find(), new Object[] {1L}), "old");
-    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), new Object[] {1L}), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // an earlier write
     Object loading = first.runtime().begin(first.find(), new Object[] {1L});
     assertThat(loading).isNotInstanceOf(Hit.class);
 
     Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), new Object[] {1L}));
     Thread.sleep(100);
-    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), new Object[] {1L}), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // a write while the first JVM loads
 
     assertThat(waiting.get(1, TimeUnit.SECONDS)).as("runs the method itself, long before the lease ends")

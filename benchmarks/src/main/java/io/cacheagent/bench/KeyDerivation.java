@@ -2,6 +2,7 @@ package io.cacheagent.bench;
 
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.UnstableArgumentException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,11 @@ public class KeyDerivation {
 
   private static final String NAMESPACE = CacheKeys.namespace("bench", "com.acme.Repository#find(long)");
   private static final List<KeyExpression> CUSTOMER_ONLY = List.of(KeyExpression.parse("args[0].customer"));
+  private static final KeyShape LONG = KeyShape.of(List.of("long"), null);
+  private static final KeyShape TWO_STRINGS = KeyShape.of(List.of("java.lang.String", "java.lang.String"), null);
+  private static final KeyShape QUERY = KeyShape.of(List.of("com.acme.Query"), null);
+  private static final KeyShape CUSTOMER = KeyShape.of(List.of("com.acme.Query"), CUSTOMER_ONLY);
+  private static final KeyShape BYTES = KeyShape.of(List.of("byte[]"), null);
 
   // Fields, not constants, so that the JIT cannot fold the work away.
   private long id = 42;
@@ -53,34 +59,59 @@ public class KeyDerivation {
   private String currency = "EUR";
   private Query query = new Query("alice@example.com", 3, 1_700_000_000_000L);
   private Filter filter = new Filter("books", 2_500, true);
+  private byte[] kilobyte = new byte[1024];
+  private byte[] sixtyKilobytes = new byte[60 * 1024];
+  private byte[] fourMegabytes = new byte[4 * 1024 * 1024];
 
   /** {@code find(long)}: one long. */
   @Benchmark
   public String oneLong() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, new Object[] {id});
+    return CacheKeys.key(NAMESPACE, null, LONG, new Object[] {id});
   }
 
   /** {@code price(String, String)}: two strings. */
   @Benchmark
   public String twoStrings() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, new Object[] {email, currency});
+    return CacheKeys.key(NAMESPACE, null, TWO_STRINGS, new Object[] {email, currency});
   }
 
   /** {@code search(Query)}: a record of three fields. */
   @Benchmark
   public String smallRecord() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, new Object[] {query});
+    return CacheKeys.key(NAMESPACE, null, QUERY, new Object[] {query});
   }
 
   /** {@code search(Filter)}: a plain class of three fields, read by reflection. */
   @Benchmark
   public String smallObject() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, new Object[] {filter});
+    return CacheKeys.key(NAMESPACE, null, QUERY, new Object[] {filter});
   }
 
   /** {@code search(Query)} with {@code key: [args[0].customer]}: one property of the record. */
   @Benchmark
   public String keyExpression() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, CUSTOMER_ONLY, new Object[] {query});
+    return CacheKeys.key(NAMESPACE, CUSTOMER_ONLY, CUSTOMER, new Object[] {query});
+  }
+
+  /** {@code render(byte[])} with a 1 KiB argument: hashed in place. */
+  @Benchmark
+  public String oneKilobyte() throws UnstableArgumentException {
+    return CacheKeys.key(NAMESPACE, null, BYTES, new Object[] {kilobyte});
+  }
+
+  /** {@code render(byte[])} with 60 KiB, just under the limit: hashed in place. */
+  @Benchmark
+  public String sixtyKilobytes() throws UnstableArgumentException {
+    return CacheKeys.key(NAMESPACE, null, BYTES, new Object[] {sixtyKilobytes});
+  }
+
+  /** {@code render(byte[])} with 4 MiB, over the limit: refused before a byte is read. */
+  @Benchmark
+  public Object fourMegabytes() {
+    try {
+      return CacheKeys.key(NAMESPACE, null, BYTES, new Object[] {fourMegabytes});
+    } catch (UnstableArgumentException tooLarge) {
+      return tooLarge;
+    }
   }
 }

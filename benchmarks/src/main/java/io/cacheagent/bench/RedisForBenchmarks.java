@@ -21,7 +21,7 @@ final class RedisForBenchmarks implements AutoCloseable {
 
   static final Path URI_FILE = Path.of("benchmarks/target/jmh/redis-uri");
   /** The agent's key of {@code Catalog.find(id)} without the id (benchmarks/jmh.sh sets {@code keyPrefix: bench}). */
-  private static final String AGENT_KEY_OF_FIND = "bench:io.cacheagent.bench.Catalog#find(long):i";
+  private static final String AGENT_KEY_OF_FIND = "bench:io.cacheagent.bench.Catalog#find(long):k2:n";
   /** The hand-written entry of item 42. */
   static final byte[] HAND_KEY = bytes("hand:item:42");
 

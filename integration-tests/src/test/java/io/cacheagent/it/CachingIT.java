@@ -147,7 +147,7 @@ class CachingIT {
   @Test
   void foreignBytesUnderAKey_areAMiss_andGetReplaced(RedisEndpoint redis) throws Exception {
     assumeTrue(redis.server() != null, "needs a server this run started");
-    String key = keyPrefix + ":com.acme.shop.ProductRepository#findById(long):i1";
+    String key = keyPrefix + ":com.acme.shop.ProductRepository#findById(long):k2:n1";
     redis.server().cli("SET", key, "{\"written\":\"by another app\"}");
     try (AppProcess app = AppProcess.shop(config)) {
       app.awaitAgentReady(true);

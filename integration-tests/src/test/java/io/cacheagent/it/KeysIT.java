@@ -1,0 +1,72 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisEndpoint;
+import io.cacheagent.testkit.RedisExtension;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Different arguments never share an entry, and a large argument is not worth a key. */
+@ExtendWith(RedisExtension.class)
+class KeysIT {
+
+  @TempDir
+  Path dir;
+
+  private AppProcess start(RedisEndpoint redis) throws Exception {
+    Path config = Configs.write(dir, "keys.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: keys-%d
+        methods:
+          - method: com.acme.keys.Catalog#describe(java.lang.Object)
+            evictOn:
+              - method: com.acme.keys.Catalog#touch(long)
+          - method: com.acme.keys.Catalog#render(byte[])
+          - method: com.acme.keys.Catalog#label(java.lang.String)
+        """.formatted(redis.uri(), System.nanoTime()));
+    return AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.keys.KeysApp", Map.of())
+        .awaitAgentReady(true);
+  }
+
+  @Test
+  void argumentsDeclaredObject_keepTheirType_andAWriteEvictsEveryIntegralType(RedisEndpoint redis) throws Exception {
+    try (AppProcess app = start(redis)) {
+      assertThat(app.call("describe int 42")).isEqualTo("Integer:42 runs=1");
+      assertThat(app.call("describe long 42")).isEqualTo("Long:42 runs=2");
+      assertThat(app.call("describe big 42")).isEqualTo("BigInteger:42 runs=3");
+      assertThat(app.call("describe ints 1,2")).isEqualTo("int[]:[1, 2] runs=4");
+      assertThat(app.call("describe list 1,2")).isEqualTo("ListN:[1, 2] runs=5");
+      assertThat(app.call("describe int 42")).as("cached").isEqualTo("Integer:42 runs=5");
+      assertThat(app.call("describe long 42")).as("cached").isEqualTo("Long:42 runs=5");
+
+      assertThat(app.call("touch 42")).isEqualTo("touched runs=6");
+      assertThat(app.call("describe int 42")).as("evicted by the long write").isEqualTo("Integer:42 runs=7");
+      assertThat(app.call("describe long 42")).isEqualTo("Long:42 runs=8");
+      assertThat(app.call("describe big 42")).isEqualTo("BigInteger:42 runs=9");
+      assertThat(app.call("describe short 42")).isEqualTo("Short:42 runs=10");
+    }
+  }
+
+  @Test
+  void unpairedSurrogates_areDifferentStrings_andLargeArgumentsRunUncached(RedisEndpoint redis) throws Exception {
+    try (AppProcess app = start(redis)) {
+      assertThat(app.call("label 0")).isEqualTo("label of [d800] runs=1");
+      assertThat(app.call("label 1")).isEqualTo("label of [dc00] runs=2");
+      assertThat(app.call("label 2")).isEqualTo("label of [3f] runs=3");
+      assertThat(app.call("label 3")).isEqualTo("label of [fffd] runs=4");
+      assertThat(app.call("label 0")).as("cached").isEqualTo("label of [d800] runs=4");
+
+      assertThat(app.call("render 1024")).isEqualTo("rendered 1024 bytes runs=5");
+      assertThat(app.call("render 1024")).as("cached").isEqualTo("rendered 1024 bytes runs=5");
+      assertThat(app.call("render 4194304")).isEqualTo("rendered 4194304 bytes runs=6");
+      assertThat(app.call("render 4194304")).as("not worth a key").isEqualTo("rendered 4194304 bytes runs=7");
+      assertThat(app.log()).contains("com.acme.keys.Catalog#render(byte[]): its key would take more than 64 KiB");
+    }
+  }
+}
