@@ -43,13 +43,15 @@ public final class ConfigLoader {
     return parse(file.getFileName().toString(), read(file), env);
   }
 
-  /** The text of a configuration file. */
+  /** The text of a configuration file, which must be UTF-8. */
   public static String read(Path file) throws ConfigException {
+    byte[] bytes;
     try {
-      return Files.readString(file);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot read the configuration (" + e + ")"));
     }
+    return Utf8Text.decode(file, bytes);
   }
 
   /** Parses YAML text; {@code fileName} prefixes every message. */

@@ -4,8 +4,6 @@ import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.ConfigException;
 import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.logging.AgentLog;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +88,10 @@ public final class ConfigWatcher {
   public synchronized void check() {
     String text;
     try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      AgentLog.warn("reload-read", "cannot read " + file + " (" + e + "); the running configuration stays in force");
+      text = ConfigLoader.read(file);
+    } catch (ConfigException e) {
+      AgentLog.warn("reload-read", e.problems().get(0) + (version == 0
+          ? "; the agent starts once it can read a valid version" : "; the running configuration stays in force"));
       return;
     }
     AgentLog.resolved("reload-read");

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,6 +73,12 @@ public final class AgentInstaller {
         throw stopTheStart(e);
       }
       refuse(e);
+      // A file mounted or deployed a moment after the JVM started (a ConfigMap, a slow volume)
+      // is taken up when it appears, as an invalid one is once it is fixed.
+      ClassLoadGate nothingHeld = ClassLoadGate.register(instrumentation, Set.of());
+      nothingHeld.close();
+      ExitReport report = ExitReport.register();
+      startInBackground(nothingHeld, () -> startAndWatch(instrumentation, nothingHeld, report, null, file, "", null));
       return;
     }
     AgentConfig parsedInPremain = null;
@@ -157,7 +164,7 @@ public final class AgentInstaller {
     if (config != null) {
       export(started.get(), watcher.get(), config);
     } else {
-      AgentLog.info("watching " + file.getFileName() + ": once it is valid, the agent starts");
+      AgentLog.info("watching " + file.getFileName() + ": once it is " + (text.isEmpty() ? "readable and " : "") + "valid, the agent starts");
     }
   }
 

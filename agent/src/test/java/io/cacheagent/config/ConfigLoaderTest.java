@@ -3,10 +3,14 @@ package io.cacheagent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -39,6 +43,26 @@ class ConfigLoaderTest {
         - method: com.acme.shop.PriceService#quote
           enabled: false
       """;
+
+  @Test
+  void read_aLatin1ByteInAComment_saysLineColumnAndByte(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("cache-agent.yaml");
+    byte[] text = "methods:\n  # caf\u00e9 prices\n  - method: com.acme.Repo#find(long)\n".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(file, text);
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.read(file));
+
+    assertThat(e.problems()).containsExactly(file + ": line 2, column 8: byte 0xE9 is not UTF-8; save the file as UTF-8"
+        + " (a character such as \u00e9 typed in another encoding, often in a comment, is the usual cause)");
+  }
+
+  @Test
+  void read_utf8WithAByteOrderMark_isTheTextWithoutIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("cache-agent.yaml");
+    Files.writeString(file, "\uFEFFmethods: []  # caf\u00e9\n");
+
+    assertThat(ConfigLoader.read(file)).isEqualTo("methods: []  # caf\u00e9\n");
+  }
 
   @Test
   void parse_fullExample_readsEveryKey() throws ConfigException {

@@ -138,4 +138,20 @@ class ReloadIT {
       assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
     }
   }
+
+  @Test
+  void missingAtStart_theAgentStartsOnceTheFileAppears() throws Exception {
+    java.nio.file.Files.delete(config);
+    try (AppProcess app = AppProcess.shop(config)) {
+      app.awaitLog("watching shop.yaml: once it is readable and valid, the agent starts");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=2");
+
+      Configs.write(dir, "shop.yaml", yaml); // mounted late, as a ConfigMap may be
+      app.awaitAgentReady(true);
+
+      app.call("find 1");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+    }
+  }
 }
