@@ -55,9 +55,6 @@ public final class CacheRuntime implements Dispatcher {
    */
   private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long startedNanos) {}
 
-  /** The generation of a Miss when the store did not answer: its result is shared with its peers, never stored. */
-  private static final long NO_STORE = 0;
-
   public CacheRuntime(MethodTable table, CacheStore store) {
     this.table = table;
     this.store = store;
@@ -93,7 +90,10 @@ public final class CacheRuntime implements Dispatcher {
     }
     byte[][] found = store.get(key, method.generationKey);
     if (found == null) {
-      return coalesce(method, key, NO_STORE, false, null); // nowhere to store, but one run can still serve its peers
+      // Redis did not answer. A load in flight here may have read the database before another JVM's
+      // write that this call cannot see, so the call runs alone, as without the agent.
+      method.stats.uncached.increment();
+      return null;
     }
     if (!missedEvictions.isEmpty()) {
       boolean mayBeStale = missedEvictions.isPending(method.generationKey); // before the drop: found predates it
@@ -130,7 +130,7 @@ public final class CacheRuntime implements Dispatcher {
    * method uncached.
    */
   private Object coalesce(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen) {
-    InFlightLoads.Load load = loads.join(key, method.generationKey);
+    InFlightLoads.Load load = loads.join(key, method.generationKey, seen, generation);
     if (InFlightLoads.leads(load)) {
       try {
         return lead(method, key, generation, generationInvented, seen, load);
@@ -143,7 +143,7 @@ public final class CacheRuntime implements Dispatcher {
       method.stats.uncached.increment(); // this thread is loading: waiting for another could be waiting for itself
       return null;
     }
-    byte[] shared = InFlightLoads.await(load);
+    byte[] shared = InFlightLoads.await(load, method.followerWaitNanos());
     // Another class loader's version of the class may have loaded it under the same key.
     Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : decode(method, shared);
     if (hit == null) {
@@ -162,7 +162,7 @@ public final class CacheRuntime implements Dispatcher {
       InFlightLoads.Load load) {
     byte[] leaseToken = null;
     // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
-    if (method.rule.stampedeLock() && generation != NO_STORE && load.leaseToken == null) {
+    if (method.rule.stampedeLock() && load.leaseToken == null) {
       byte[] token = Leases.newToken();
       CacheStore.Lease lease = store.tryLease(Leases.leaseKey(key), token, Leases.LEASE);
       if (lease == CacheStore.Lease.TAKEN) {
@@ -178,7 +178,7 @@ public final class CacheRuntime implements Dispatcher {
         }
       }
     }
-    (generation == NO_STORE ? method.stats.uncached : method.stats.misses).increment();
+    method.stats.misses.increment();
     InFlightLoads.started();
     return new Miss(key, generation, seen, load, leaseToken, System.nanoTime());
   }
@@ -224,11 +224,8 @@ public final class CacheRuntime implements Dispatcher {
     method.stats.loadNanos.recordValue(Math.max(0, System.nanoTime() - miss.startedNanos()));
     byte[] entry = null;
     try {
-      if (miss.generation() == NO_STORE && !miss.load().hasFollowers()) {
-        return; // nothing to store and nobody to share with: skip the encoding
-      }
       entry = encode(method, miss, result);
-      if (entry != null && miss.generation() != NO_STORE && (result != null || method.rule.cacheNulls())) {
+      if (entry != null && (result != null || method.rule.cacheNulls())) {
         Duration ttl = method.ttlFor(result);
         if (miss.seen() == null) {
           store.setIfAbsent(miss.key(), entry, ttl);
@@ -254,8 +251,7 @@ public final class CacheRuntime implements Dispatcher {
   /** The entry for a result, or {@code null} when it cannot be serialized (reported). */
   private static byte[] encode(CachedMethod method, Miss miss, Object result) {
     try {
-      // An entry with generation 0 would not decode (0 marks tombstones); one only shared in memory needs none.
-      return method.codec.encode(miss.generation() == NO_STORE ? 1 : miss.generation(), method.shape(), result);
+      return method.codec.encode(miss.generation(), method.shape(), result);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
       AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())
@@ -285,7 +281,9 @@ public final class CacheRuntime implements Dispatcher {
     try {
       WriteMethod write = table.write(writeId);
       if (write != null) {
-        evictions.run(write, args, before);
+        // The write returns once Redis confirmed its evictions: from then on no JVM reads what it
+        // made stale. A refused or late one is a missed eviction (see MissedEvictions).
+        store.awaitWrites(evictions.run(write, args, before));
       }
     } catch (Throwable t) {
       failed("evict", writeId, t);

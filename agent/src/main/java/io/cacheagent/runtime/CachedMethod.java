@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One instrumented method whose results are cached: its rule, where its keys live, and the codec
@@ -24,6 +25,11 @@ final class CachedMethod {
   private static final Map<String, Class<?>> BOXES = Map.of(
       "boolean", Boolean.class, "byte", Byte.class, "char", Character.class, "short", Short.class,
       "int", Integer.class, "long", Long.class, "float", Float.class, "double", Double.class);
+
+  /** Least time a follower waits for a load, however fast the method's loads were: 50 ms. */
+  static final long FOLLOWER_WAIT_FLOOR = TimeUnit.MILLISECONDS.toNanos(50);
+  /** How long a follower waits for a load before any load of the method was timed: 1 s. */
+  static final long FOLLOWER_WAIT_UNKNOWN = TimeUnit.SECONDS.toNanos(1);
 
   /** The concrete method, e.g. {@code com.acme.JdbcRepo#find(long)}: for logs, JMX and metrics. */
   final String name;
@@ -82,6 +88,19 @@ final class CachedMethod {
     long millis = ttl.toMillis();
     long cut = (long) (millis * rule.ttlJitter() * ThreadLocalRandom.current().nextDouble());
     return Duration.ofMillis(Math.max(1, millis - cut));
+  }
+
+  /**
+   * How long a call waits for another thread's load of the same key before it runs the method
+   * itself: twice the p99 of this method's loads so far, at least FOLLOWER_WAIT_FLOOR; before any
+   * load was timed, FOLLOWER_WAIT_UNKNOWN. A follower that holds a lock the load needs then
+   * waits about as long as a load takes, not the 10 s that bound every wait.
+   */
+  long followerWaitNanos() {
+    if (stats.loadNanos.getTotalCount() == 0) {
+      return FOLLOWER_WAIT_UNKNOWN;
+    }
+    return Math.max(FOLLOWER_WAIT_FLOOR, 2 * stats.loadNanos.getValueAtPercentile(99));
   }
 
   /** Takes a reloaded rule, with the generation key that goes with it. */

@@ -5,6 +5,7 @@ import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,22 +33,29 @@ final class Evictions {
     this.missed = missed;
   }
 
-  /** Runs the evictions of {@code write} that belong before its body ({@code before}) or after it. */
-  void run(WriteMethod write, Object[] args, boolean before) {
+  /**
+   * Runs the evictions of {@code write} before its body ({@code before}: those with {@code when:
+   * before}) or after it returned (all of them). An eviction before the write runs again after it:
+   * a call made while the write runs may load the old value from the database and replace the first
+   * tombstone with it, and only a second tombstone, written once the write returned, removes it.
+   */
+  List<CompletableFuture<?>> run(WriteMethod write, Object[] args, boolean before) {
+    List<CompletableFuture<?>> sent = new ArrayList<>(2);
     for (Eviction eviction : write.evictions) {
-      if (eviction.rule().before() != before) {
+      if (before && !eviction.rule().before()) {
         continue;
       }
       if (eviction.rule().all()) {
-        dropAll(eviction);
+        sent.add(dropAll(eviction));
       } else {
-        evictKeys(write, eviction, args);
+        evictKeys(write, eviction, args, sent);
       }
       table.evicted(eviction.cachedName());
     }
+    return sent;
   }
 
-  private void evictKeys(WriteMethod write, Eviction eviction, Object[] args) {
+  private void evictKeys(WriteMethod write, Eviction eviction, Object[] args, List<CompletableFuture<?>> sent) {
     List<String> keys;
     try {
       keys = CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), args);
@@ -57,29 +65,32 @@ final class Evictions {
       AgentLog.warn("unstable-evict:" + write.name + ">" + eviction.cachedName(), write.name + " cannot compute the key it evicts from "
           + eviction.cachedName() + ": " + e.getMessage() + "; it drops every entry of that method instead (counted as"
           + " evictionKeyFailures)");
-      dropAll(eviction);
+      sent.add(dropAll(eviction));
       return;
     }
     for (String key : keys) {
       loads.evicted(key);
-      track(eviction, store.set(key, ValueCodec.tombstone(), eviction.ttl()));
+      sent.add(track(eviction, store.set(key, ValueCodec.tombstone(), eviction.ttl())));
     }
   }
 
-  private void dropAll(Eviction eviction) {
+  private CompletableFuture<?> dropAll(Eviction eviction) {
     loads.evictedAll(eviction.generationKey());
-    track(eviction, store.set(eviction.generationKey(), Generations.nextFormatted()));
+    return track(eviction, store.set(eviction.generationKey(), Generations.nextFormatted()));
   }
 
-  private void track(Eviction eviction, CompletionStage<?> written) {
+  private CompletableFuture<?> track(Eviction eviction, CompletionStage<?> written) {
     CompletableFuture<?> sent = written.toCompletableFuture();
     unconfirmed.add(sent);
-    sent.whenComplete((ok, failure) -> {
+    // Recorded before anyone waiting on "sent" goes on: a write that returns after a refused
+    // eviction already finds the method's entries held back.
+    CompletableFuture<?> recorded = sent.whenComplete((ok, failure) -> {
       unconfirmed.remove(sent);
       if (failure != null) {
         missed.record(eviction.generationKey(), eviction.cachedName(), failure);
       }
     });
+    return recorded;
   }
 
   /** The writes of evictions sent and not yet confirmed (or refused) by the store. */

@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,14 +17,19 @@ import java.util.concurrent.TimeoutException;
  * a CompletableFuture park, which does not pin a virtual thread.
  *
  * A follower runs the method itself when the leader threw, returned something that cannot be
- * encoded, or has not returned within MAX_WAIT (a stuck leader must not stop the others for
- * longer), when it is the leader itself (a recursive call), and when it leads a load of its own
- * (two loads that wait for each other would both stall). A load that an eviction overtook
- * is detached first: a call that starts after a write must not receive a value loaded before it.
+ * encoded, or has not returned within about as long as the method's loads take (twice its p99,
+ * see CachedMethod#followerWaitNanos: a stuck leader, or one that waits for a lock the follower
+ * holds, must not stop the others for longer), when it is the leader itself (a recursive call), and when it leads a load of its own
+ * (two loads that wait for each other would both stall).
+ *
+ * A call that starts after a write must not receive a value loaded before it. A load that an
+ * eviction of this JVM overtook is detached at once. A write of another JVM, or a drop, shows in
+ * Redis: a call that found other bytes under the key, or another generation, than the leader found
+ * when it started does not join that load but starts its own.
  */
 final class InFlightLoads {
 
-  /** Longest a follower waits for the leader before it runs the method itself: 10 seconds. */
+  /** Longest a follower ever waits for the leader before it runs the method itself: 10 seconds. */
   static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** One load in flight; completes with the encoded result, or {@code null} when followers must run it themselves. */
@@ -32,17 +38,25 @@ final class InFlightLoads {
     final long startedNanos = System.nanoTime();
     /** Of the cached method, which {@code all: true} evictions name. */
     final String generationKey;
+    /**
+     * What the leader found in Redis: the bytes under the key ({@code null}: none), and the
+     * generation its entry is stored under (the one it read, or made up when there was none).
+     */
+    private final byte[] seen;
+    private final long generation;
     /** The Redis lease the leader took for this load (stampedeLock), if any. */
     volatile byte[] leaseToken;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-    Load(String generationKey) {
+    Load(String generationKey, byte[] seen, long generation) {
       this.generationKey = generationKey;
+      this.seen = seen;
+      this.generation = generation;
     }
 
-    /** Whether some caller waits for this load (an estimate: one may be about to). */
-    boolean hasFollowers() {
-      return result.getNumberOfDependents() > 0;
+    /** Whether a caller that found {@code seen} and {@code generation} found what this load's leader found. */
+    boolean foundTheSame(byte[] otherSeen, long otherGeneration) {
+      return generation == otherGeneration && Arrays.equals(seen, otherSeen);
     }
   }
 
@@ -74,17 +88,27 @@ final class InFlightLoads {
   /**
    * Joins the load of {@code key}: returns a new load that this caller leads (and must {@link
    * #finish}), or the load already in flight, to {@link #await}.
+   *
+   * @param seen the bytes the caller found under the key ({@code null}: none)
+   * @param generation the generation its entry would be stored under
    */
-  Load join(String key, String generationKey) {
-    Load mine = new Load(generationKey);
-    Load current = loads.putIfAbsent(key, mine);
-    if (current == null) {
-      return mine;
+  Load join(String key, String generationKey, byte[] seen, long generation) {
+    Load mine = new Load(generationKey, seen, generation);
+    while (true) {
+      Load current = loads.putIfAbsent(key, mine);
+      if (current == null) {
+        return mine;
+      }
+      // Redis changed since the leader looked (a write, a drop), or the leader never finished (a
+      // bug, a thread that died): this caller loads for itself and for the calls that follow it.
+      boolean stale = !current.foundTheSame(seen, generation) || System.nanoTime() - current.startedNanos > MAX_WAIT_NANOS;
+      if (!stale) {
+        return current;
+      }
+      if (loads.replace(key, current, mine)) {
+        return mine;
+      }
     }
-    if (System.nanoTime() - current.startedNanos > MAX_WAIT_NANOS && loads.replace(key, current, mine)) {
-      return mine; // the leader never finished: a bug, or a thread that died; take over
-    }
-    return current;
   }
 
   /** Whether the current thread leads {@code load}. */
@@ -92,9 +116,12 @@ final class InFlightLoads {
     return load.leader == Thread.currentThread();
   }
 
-  /** The leader's encoded result, or {@code null} when the caller must run the method itself. */
-  static byte[] await(Load load) {
-    long left = MAX_WAIT_NANOS - (System.nanoTime() - load.startedNanos);
+  /**
+   * The leader's encoded result, or {@code null} when the caller must run the method itself: the
+   * leader failed, or has not finished {@code waitNanos} after it started.
+   */
+  static byte[] await(Load load, long waitNanos) {
+    long left = Math.min(waitNanos, MAX_WAIT_NANOS) - (System.nanoTime() - load.startedNanos);
     try {
       return left <= 0 ? null : load.result.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {

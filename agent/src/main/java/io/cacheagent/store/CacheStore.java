@@ -1,6 +1,8 @@
 package io.cacheagent.store;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -8,7 +10,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Reads wait at most the command timeout and answer {@code null} when the store cannot answer
  * in time; the caller then runs the method uncached. Writes are sent without waiting: a miss must
- * not pay for its SET, and a write method must not pay for its eviction.
+ * not pay for its SET. A write method waits for its evictions with {@link #awaitWrites}, so that
+ * once it returned, no JVM reads what it made stale.
  */
 public interface CacheStore extends AutoCloseable {
 
@@ -45,6 +48,14 @@ public interface CacheStore extends AutoCloseable {
   /** Ends a lease, if the key still holds {@code token}; never waits. */
   void release(String key, byte[] token);
 
+
+  /**
+   * Waits until the store confirmed or refused {@code writes}, at most the command timeout,
+   * whatever the thread's interrupt flag (which is kept). Does not wait while the store is known
+   * to fail (circuit open): a write method must not pay a timeout for each eviction in an outage.
+   * An in-process store confirms at once.
+   */
+  default void awaitWrites(List<CompletableFuture<?>> writes) {}
 
   /**
    * Runs {@code action} once the store first answers (at once for a store that always does): what

@@ -172,6 +172,21 @@ public final class RedisStore implements CacheStore {
   }
 
   @Override
+  public void awaitWrites(List<CompletableFuture<?>> writes) {
+    if (breaker.isOpen()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    for (CompletableFuture<?> write : writes) {
+      try {
+        getUninterruptibly(write, deadline);
+      } catch (TimeoutException | ExecutionException e) {
+        // a write not confirmed in time is a missed eviction, reported and made good where it was sent
+      }
+    }
+  }
+
+  @Override
   public void whenFirstConnected(Runnable action) {
     firstConnected.thenRun(action);
   }

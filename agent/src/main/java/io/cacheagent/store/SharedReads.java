@@ -2,6 +2,7 @@ package io.cacheagent.store;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,33 +14,46 @@ import java.util.concurrent.TimeoutException;
 /*
  * A store in front of another, whose concurrent reads of the same keys share one read.
  *
- * The first read of some keys goes to the store (for a lookup, one MGET of the entry and its
- * generation); reads of the same keys that arrive while it is in flight wait for its answer
- * instead of sending their own. On a hot key under load, that takes most reads off Redis and off
- * the one connection. The answer is bytes: each caller decodes its own copy, so no two callers
- * ever share a mutable object.
+ * A caller only ever gets the answer of a read sent after it began: a write that returned before
+ * the call began, in this JVM or any other, is in every answer it can get. So reads are shared
+ * forward, never backward. The first caller of some keys sends its read (for a lookup, one MGET of
+ * the entry and its generation). Callers that arrive while it is in flight do not take its answer:
+ * the first of them waits until it is answered and then sends the next read, and the others wait
+ * for that one. At most one read of the same keys is in flight, and at most one waits to be sent.
+ * On a hot key under load, that takes most reads off Redis and off the one connection; a caller
+ * that shares waits for two reads at most. The answer is bytes: each caller decodes its own copy,
+ * so no two callers ever share a mutable object.
  *
  * A write to any key of a read in flight detaches that read, once the write has been sent: later
- * reads send their own, behind the write on the one connection. So a call that starts after a
- * write returned (and its eviction, tombstone or new generation, was sent) never gets an answer read
- * before it, whoever sent the write: an eviction, a drop after a missed eviction, an operator's drop.
+ * callers send their own at once, behind the write on the one connection, rather than wait for an
+ * answer they could not use.
  *
- * A caller that joins waits at most the read timeout, as its own read would, then gets "unavailable"
- * and runs uncached; the reader's own wait is bounded by the store. Waiting is a CompletableFuture
- * park, which does not pin a virtual thread. When the read fails, every caller that shared it
- * runs uncached: under a hung Redis, one timeout instead of one per caller.
+ * A caller waits at most the read timeout for the read before its own, as for its own, then gets
+ * "unavailable" and runs uncached; the reader's own wait is bounded by the store. When a read
+ * fails, the read queued behind it is not sent and its callers run uncached: under a hung Redis,
+ * one timeout instead of one per caller. Waiting is a CompletableFuture park, which does not pin a
+ * virtual thread.
  */
 public final class SharedReads implements CacheStore {
 
-  /** One read in flight; completes with the store's answer ({@code null}: unavailable). */
-  private record Read(String[] keys, CompletableFuture<byte[][]> answer) {}
+  /** One read; completes with the store's answer ({@code null}: unavailable). */
+  private static final class Read {
+    final String[] keys;
+    final CompletableFuture<byte[][]> answer = new CompletableFuture<>();
+    /** Set just before the read is sent: callers that find it set queue behind it instead of joining. */
+    volatile boolean sent;
+
+    Read(String[] keys) {
+      this.keys = keys;
+    }
+  }
 
   private final CacheStore store;
   private final long joinWaitNanos;
-  /** Reads in flight, by their first key. */
+  /** The newest read of some keys, in flight or waiting to be sent, by its first key. */
   private final Map<String, Read> reads = new ConcurrentHashMap<>();
 
-  /** {@code readTimeout}: the longest a caller waits for another's read, as for its own. */
+  /** {@code readTimeout}: the longest a caller waits for the read before its own, as for its own. */
   public SharedReads(CacheStore store, Duration readTimeout) {
     this.store = store;
     this.joinWaitNanos = readTimeout.toNanos();
@@ -47,29 +61,55 @@ public final class SharedReads implements CacheStore {
 
   @Override
   public byte[][] get(String... keys) {
-    Read mine = new Read(keys, new CompletableFuture<>());
-    Read current = reads.putIfAbsent(keys[0], mine);
-    if (current != null) {
-      return Arrays.equals(current.keys, keys) ? await(current) : store.get(keys);
-    }
-    byte[][] answer = null;
-    try {
-      answer = store.get(keys);
-      return answer;
-    } finally {
-      reads.remove(keys[0], mine);
-      mine.answer.complete(answer);
+    while (true) {
+      Read current = reads.get(keys[0]);
+      if (current != null && !Arrays.equals(current.keys, keys)) {
+        return store.get(keys); // other keys under the same first key: rare, not shared
+      }
+      if (current != null && !current.sent) {
+        return await(current); // sent after this caller began, since it is not sent yet
+      }
+      Read mine = new Read(keys);
+      if (current == null ? reads.putIfAbsent(keys[0], mine) == null : reads.replace(keys[0], current, mine)) {
+        return send(mine, current);
+      }
+      // another caller got there first: look again
     }
   }
 
-  private byte[][] await(Read read) {
+  /** Sends {@code read} once {@code before} (in flight when it was made, or null) is answered. */
+  private byte[][] send(Read read, Read before) {
+    byte[][] answer = null;
     try {
-      return read.answer.get(joinWaitNanos, TimeUnit.NANOSECONDS);
+      if (before == null || await(before) != null) {
+        read.sent = true;
+        answer = store.get(read.keys);
+      }
+      return answer;
+    } finally {
+      reads.remove(read.keys[0], read);
+      read.answer.complete(answer);
+    }
+  }
+
+  /** The answer of {@code read}, waited for at most the read timeout whatever the interrupt flag, which is kept. */
+  private byte[][] await(Read read) {
+    long deadline = System.nanoTime() + joinWaitNanos;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return read.answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true; // the application's flag, not a verdict on Redis: kept, and the read awaited
+        }
+      }
     } catch (TimeoutException | ExecutionException e) {
       return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -120,6 +160,11 @@ public final class SharedReads implements CacheStore {
   @Override
   public void release(String key, byte[] token) {
     store.release(key, token);
+  }
+
+  @Override
+  public void awaitWrites(List<CompletableFuture<?>> writes) {
+    store.awaitWrites(writes);
   }
 
   @Override

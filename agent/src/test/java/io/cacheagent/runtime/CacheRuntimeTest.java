@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** The cache logic between the advice and the store, on the in-process store (which tests can take down). */
@@ -64,6 +65,55 @@ class CacheRuntimeTest {
     assertThat(next).isNotInstanceOf(Hit.class);
     runtime.complete(find, next, "new");
     assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
+  }
+
+  @Test
+  void callAfterAnotherJvmsWrite_doesNotJoinALoadBegunBeforeIt() throws Exception {
+    Object slowLoad = runtime.begin(find, new Object[] {1L}); // found nothing, reads the database...
+    OtherJvm writer = otherJvm(rule);
+    writer.runtime().afterWrite(writerSave(writer), new Object[] {1L}); // ...another JVM writes and evicts...
+
+    Future<Object> later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false); // ...then a call here
+    Object call;
+    try {
+      call = later.get(2, TimeUnit.SECONDS);
+    } catch (TimeoutException waitsForTheOldLoad) {
+      runtime.complete(find, slowLoad, "old");
+      call = later.get(5, TimeUnit.SECONDS);
+    }
+
+    assertThat(call).as("a load of its own, not the value read before the write").isNotNull().isNotInstanceOf(Hit.class);
+    runtime.complete(find, slowLoad, "old");
+    runtime.complete(find, call, "new");
+    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
+  }
+
+  @Test
+  void aWriteWaitsForItsEvictions_beforeItReturns() {
+    runtime.afterWrite(save, new Object[] {1L});
+    runtime.afterWrite(clear, new Object[0]);
+
+    assertThat(store.awaited).as("the tombstone, then the new generation").hasSize(2);
+  }
+
+  @Test
+  void whenBefore_evictsBeforeTheWrite_andAgainAfterIt_soAReadDuringTheWriteCannotKeepTheOldValue() {
+    MethodRule evictedBefore = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true,
+        List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, true)));
+    MethodTable beforeTable = new MethodTable("before", List.of());
+    int cached = beforeTable.registerCached(getClass().getClassLoader(), FIND.toString(), FIND.toString(), "(J)Ljava/lang/String;",
+        evictedBefore, List.of("java.lang.String"));
+    int write = beforeTable.registerWrite(getClass().getClassLoader(), SAVE.toString(), List.of(SAVE.toString()), "(Lcom/acme/P;)V",
+        List.of(Eviction.of(evictedBefore.evictOn().get(0), evictedBefore, "before")));
+    CacheRuntime before = new CacheRuntime(beforeTable, store);
+    before.complete(cached, before.begin(cached, new Object[] {1L}), "old");
+
+    before.beforeWrite(write, new Object[] {1L});             // the tombstone, then the write runs...
+    Object during = before.begin(cached, new Object[] {1L});  // ...a read misses, and reads the database before the commit
+    before.complete(cached, during, "old");                   // its store replaces the tombstone it saw
+    before.afterWrite(write, new Object[] {1L});              // the write returned
+
+    assertThat(before.begin(cached, new Object[] {1L})).as("the old value is gone").isNotInstanceOf(Hit.class);
   }
 
   @Test
@@ -125,9 +175,7 @@ class CacheRuntimeTest {
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
     store.down = true;
 
-    Object call = runtime.begin(find, new Object[] {1L});
-    assertThat(call).as("runs the method").isNotInstanceOf(Hit.class);
-    runtime.complete(find, call, "fresh");
+    assertThat(runtime.begin(find, new Object[] {1L})).as("runs the method, uncached").isNull();
     assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
   }
 
@@ -229,6 +277,20 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void followerOfAFastMethod_waitsAboutAsLongAsItsLoadsTake_notTenSeconds() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      table.cached(find).stats.loadNanos.recordValue(TimeUnit.MILLISECONDS.toNanos(2));
+    }
+    Object stuck = runtime.begin(find, new Object[] {1L}); // a load waiting for a lock the follower holds, say
+
+    Object follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
+
+    assertThat(follower).as("runs the method itself, uncached").isNull();
+    assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
+    runtime.abandon(find, stuck);
+  }
+
+  @Test
   void leaderThrows_followerRunsTheMethodItself() throws Exception {
     Object leader = runtime.begin(find, new Object[] {1L});
     Future<Object> follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
@@ -239,16 +301,15 @@ class CacheRuntimeTest {
   }
 
   @Test
-  void missesWhileTheStoreIsDown_areCoalescedToo() throws Exception {
+  void missesWhileTheStoreIsDown_eachRunTheMethod_forNoneCanSeeAnotherJvmsWrite() throws Exception {
     store.down = true;
-    Object leader = runtime.begin(find, new Object[] {1L});
-    Future<Object> follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+    Object first = runtime.begin(find, new Object[] {1L});
 
-    runtime.complete(find, leader, "loaded once");
+    Object second = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
 
-    assertThat(follower.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("loaded once"));
-    store.down = false;
-    assertThat(runtime.begin(find, new Object[] {1L})).as("nothing was stored").isNotInstanceOf(Hit.class);
+    assertThat(first).isNull();
+    assertThat(second).as("does not wait for a load that may predate a write it cannot see").isNull();
+    assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(2);
   }
 
   @Test
@@ -273,15 +334,53 @@ class CacheRuntimeTest {
 
     store.holdNextRead();
     Future<Object> reading = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
-    Future<Object> joining = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
+    Future<Object> sending = inAnotherThread(() -> runtime.begin(list, new Object[] {1L})); // sends the next read
+    Future<Object> joining = inAnotherThread(() -> runtime.begin(list, new Object[] {1L})); // shares it
     store.releaseRead();
 
-    Hit first = (Hit) reading.get(10, TimeUnit.SECONDS);
+    reading.get(10, TimeUnit.SECONDS);
+    Hit first = (Hit) sending.get(10, TimeUnit.SECONDS);
     Hit second = (Hit) joining.get(10, TimeUnit.SECONDS);
-    assertThat(store.reads.get() - readsBefore).as("reads of the store").isEqualTo(1);
+    assertThat(store.reads.get() - readsBefore).as("reads of the store").isEqualTo(2);
     assertThat(first.value).isEqualTo(List.of("a", "b")).isNotSameAs(second.value);
     assertThat(second.value).isEqualTo(List.of("a", "b"));
-    assertThat(table.cached(list).stats.hits.sum()).isEqualTo(2);
+    assertThat(table.cached(list).stats.hits.sum()).isEqualTo(3);
+  }
+
+  @Test
+  void aCallThatBeginsAfterAnotherJvmsWrite_neverGetsTheAnswerOfAReadSentBeforeIt() throws Exception {
+    CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
+    store.holdNextRead();
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // read "old", answer on its way...
+    OtherJvm writer = otherJvm(rule);
+    writer.runtime().afterWrite(writerSave(writer), new Object[] {1L}); // ...another JVM's write returns...
+
+    Future<Object> later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // ...then a call begins here
+    store.releaseRead();
+
+    assertThat(before.get(10, TimeUnit.SECONDS)).isInstanceOf(Hit.class);
+    Object call = later.get(10, TimeUnit.SECONDS);
+    assertThat(call).as("a read of its own, sent after it began: a miss").isNotNull().isNotInstanceOf(Hit.class);
+    runtime.abandon(find, call);
+  }
+
+  @Test
+  void callsArrivingWhileAReadIsInFlight_shareTheOneReadSentAfterIt() throws Exception {
+    CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "one");
+    int readsBefore = store.reads.get();
+    store.holdNextRead();
+    Future<Object> first = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+    List<Future<Object>> arriving = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      arriving.add(inAnotherThread(() -> runtime.begin(find, new Object[] {1L})));
+    }
+    store.releaseRead();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(Hit.class);
+    for (Future<Object> call : arriving) {
+      assertThat(call.get(10, TimeUnit.SECONDS)).isInstanceOf(Hit.class);
+    }
+    assertThat(store.reads.get() - readsBefore).as("the read in flight, and one sent after it for the three").isEqualTo(2);
   }
 
   @Test
@@ -335,10 +434,9 @@ class CacheRuntimeTest {
     Object joining = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
     store.releaseRead();
 
-    assertThat(joining).as("runs the method, as when Redis does not answer").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(joining).as("runs the method uncached, as when Redis does not answer").isNull();
     assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
     assertThat(reading.get(10, TimeUnit.SECONDS)).isInstanceOf(Hit.class);
-    runtime.abandon(find, joining);
   }
 
   /** A runtime whose concurrent reads share one (callers that join wait at most {@code readTimeout}), with {@code find(1)} cached as {@code value}. */
@@ -379,13 +477,19 @@ class CacheRuntimeTest {
   }
 
   /** A second JVM on the same store: its own table and runtime, the same configuration. */
-  private record OtherJvm(CacheRuntime runtime, int find) {}
+  private record OtherJvm(CacheRuntime runtime, int find, MethodTable table) {}
 
   private OtherJvm otherJvm(MethodRule rule) {
     MethodTable otherTable = new MethodTable("test", List.of());
     int id = otherTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule,
         List.of("java.lang.String"));
-    return new OtherJvm(new CacheRuntime(otherTable, store), id);
+    return new OtherJvm(new CacheRuntime(otherTable, store), id, otherTable);
+  }
+
+  /** Registers, in another JVM's table, the write that evicts {@code find} by its argument. */
+  private int writerSave(OtherJvm jvm) {
+    return jvm.table().registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", List.of("com.acme.Repo#save(com.acme.P)"),
+        "(Lcom/acme/P;)V", List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
   }
 
   private MethodRule stampedeLocked() {

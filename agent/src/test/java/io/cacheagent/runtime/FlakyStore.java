@@ -28,6 +28,9 @@ final class FlakyStore implements CacheStore {
   private final AtomicBoolean holdNextRead = new AtomicBoolean();
   private final CountDownLatch readReleased = new CountDownLatch(1);
 
+  /** Every write a caller waited for with {@link #awaitWrites}. */
+  final List<CompletableFuture<?>> awaited = new ArrayList<>();
+
   /** Runs, once, in the thread of the next {@code set}, just before the store takes it. */
   volatile Runnable beforeNextSet;
 
@@ -45,6 +48,11 @@ final class FlakyStore implements CacheStore {
     List<Runnable> held = List.copyOf(unconfirmed);
     unconfirmed.clear();
     held.forEach(Runnable::run);
+  }
+
+  @Override
+  public synchronized void awaitWrites(List<CompletableFuture<?>> writes) {
+    awaited.addAll(writes);
   }
 
   @Override

@@ -87,6 +87,20 @@ class RedisStoreTest {
   }
 
   @Test
+  void awaitWrites_returnsOnceRedisConfirmed_whileItHoldsWritesForAWhile() throws Exception {
+    try (RedisStore patient = new RedisStore(new RedisSettings(server.uri(), Duration.ofSeconds(5)))) {
+      awaitConnected(patient);
+      server.cli("CLIENT", "PAUSE", "300", "WRITE"); // Redis holds writes for 300 ms; the timeout is 5 s
+      CompletableFuture<?> write = patient.set("awaited", bytes("tombstone"), Duration.ofMinutes(1)).toCompletableFuture();
+
+      patient.awaitWrites(List.of(write));
+
+      assertThat(write).as("confirmed when awaitWrites returns").isCompleted();
+      assertThat(new String(patient.get("awaited")[0], StandardCharsets.UTF_8)).isEqualTo("tombstone");
+    }
+  }
+
+  @Test
   void get_whileRedisIsBusyPastTheTimeout_answersUnavailable() throws Exception {
     CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
       try {
