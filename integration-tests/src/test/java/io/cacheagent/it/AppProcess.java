@@ -164,9 +164,14 @@ final class AppProcess implements AutoCloseable {
 
   /** The next line the app printed on standard output. */
   String nextLine() throws InterruptedException {
-    String line = stdout.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return nextLine(ANSWER_TIMEOUT);
+  }
+
+  /** The next line the app printed on standard output, waited for at most {@code timeout}. */
+  String nextLine(Duration timeout) throws InterruptedException {
+    String line = stdout.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (line == null) {
-      throw new IllegalStateException("no answer from the app within " + ANSWER_TIMEOUT + "; stderr:\n" + stderr);
+      throw new IllegalStateException("no answer from the app within " + timeout + "; stderr:\n" + stderr);
     }
     return line;
   }

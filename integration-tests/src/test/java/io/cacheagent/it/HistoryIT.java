@@ -1,0 +1,117 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The history checker: JVMs with the agent read and write a shared PostgreSQL table at random,
+ * with random delays, while Redis is killed and paused; no read may return a version older than
+ * one a write had committed and returned before the read began.
+ *
+ * <p>{@code -Dhistory.seconds=N} sets how long the JVMs run (20 s by default; {@code
+ * benchmarks/history.sh} runs it for minutes). {@code HISTORY_JDBC_URL} names another database.
+ */
+class HistoryIT {
+
+  private static final int JVMS = 3;
+  private static final int THREADS = 4;
+  private static final int ACCOUNTS = 4;
+  private static final String URL =
+      System.getenv().getOrDefault("HISTORY_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void noReadReturnsAVersionOlderThanAWriteThatReturnedBeforeItBegan() throws Exception {
+    long seconds = Long.getLong("history.seconds", 20);
+    String table = "history_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
+    try (Connection db = DriverManager.getConnection(URL); RedisServer redis = RedisServer.start()) {
+      try (Statement sql = db.createStatement()) {
+        sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, version bigint NOT NULL)");
+        sql.execute("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(0, " + (ACCOUNTS - 1) + ") g");
+      }
+      try {
+        History history = run(redis, table, seconds);
+        History.Verdict verdict = history.check();
+        System.out.println("history checker: " + JVMS + " JVMs x " + THREADS + " threads, " + seconds + " s, "
+            + ACCOUNTS + " accounts, faults " + history.faults() + ": " + verdict);
+        assertThat(verdict.reads()).as("reads checked").isGreaterThan(100);
+        assertThat(verdict.writes()).as("writes checked").isGreaterThan(20);
+        assertThat(verdict.stale()).as("stale reads outside the faults' windows: " + verdict.examples()).isEmpty();
+      } finally {
+        try (Statement sql = db.createStatement()) {
+          sql.execute("DROP TABLE " + table);
+        }
+      }
+    }
+  }
+
+  private History run(RedisServer redis, String table, long seconds) throws Exception {
+    Path config = Configs.write(dir, "history.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: history-%d
+          commandTimeout: 200ms
+        methods:
+          - method: com.acme.history.Accounts#version(int)
+            ttl: 1m
+            evictOn:
+              - method: com.acme.history.Accounts#bump(int)
+                key: args[0]
+        """.formatted(redis.uri(), System.nanoTime()));
+    List<AppProcess> apps = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    History history = new History();
+    try {
+      for (int i = 0; i < JVMS; i++) {
+        Path file = dir.resolve("history-" + i + ".txt");
+        files.add(file);
+        apps.add(AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.history.HistoryApp",
+            List.of(URL, table, String.valueOf(seconds), String.valueOf(THREADS), String.valueOf(ACCOUNTS), file.toString())));
+      }
+      long startNanos = System.nanoTime();
+      // A kill at a quarter of the run, for 2 s (Redis comes back empty), and a pause of 1.5 s at the half.
+      sleepUntil(startNanos + seconds * 250_000_000L);
+      history.faultBegins();
+      redis.stop();
+      Thread.sleep(2_000);
+      redis.restart();
+      history.faultEnds();
+      sleepUntil(startNanos + seconds * 500_000_000L);
+      history.faultBegins();
+      redis.cli("CLIENT", "PAUSE", "1500", "ALL");
+      Thread.sleep(1_500);
+      history.faultEnds();
+      for (AppProcess app : apps) {
+        assertThat(app.nextLine(Duration.ofSeconds(seconds + 60))).startsWith("done");
+      }
+    } finally {
+      for (AppProcess app : apps) {
+        app.close();
+      }
+    }
+    for (Path file : files) {
+      history.read(Files.readAllLines(file));
+    }
+    return history;
+  }
+
+  private static void sleepUntil(long nanos) throws InterruptedException {
+    long left = nanos - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000);
+    }
+  }
+}
