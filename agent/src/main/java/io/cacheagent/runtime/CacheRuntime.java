@@ -60,9 +60,10 @@ public final class CacheRuntime implements Dispatcher {
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
     this.evictions = new Evictions(table, store, loads, missedEvictions);
-    // Evictions missed before Redis first answered (a write at start) are made good at once, not
-    // at this JVM's next read, which a JVM that only writes never makes.
-    store.whenFirstConnected(missedEvictions::sendDrops);
+    // Evictions missed while Redis could not be reached (a write at start, or during an outage)
+    // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
+    // only writes never makes.
+    store.whenConnected(missedEvictions::sendDrops);
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Such a method's entries may be stale: none of them is served again until all of them have been
  * dropped (one SET of a new generation, see CacheRuntime). The drop is sent as soon as Redis
- * answers a read again, and again on every later read until Redis confirms it. Until then calls of
- * that method run uncached.
+ * answers a read again, when the connection comes back, and once a second until Redis confirms it
+ * (so that a JVM that only writes makes it good too). Until then calls of that method run uncached.
  *
  * Why drop everything instead of retrying the missed evictions: a retry queue must keep every
  * missed key for as long as Redis is away (unbounded), and replay them in order; one flag per method
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * meantime; nothing on this side can prevent that.
  */
 final class MissedEvictions {
+
+  private static final Executor RETRY = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
 
   private final CacheStore store;
   /** Generation key of each method that missed an eviction, with its name and whether a drop is in flight. */
@@ -49,6 +53,7 @@ final class MissedEvictions {
       return current;
     });
     if (first[0]) {
+      retryLater();
       AgentLog.warn("missed-eviction:" + generationKey, "an eviction from " + cachedName + " was not written ("
           + why.getMessage() + "); its entries are not served until all of them are dropped, as soon as redis answers");
     }
@@ -81,11 +86,21 @@ final class MissedEvictions {
             AgentLog.info("dropped every entry of " + method.cachedName() + " after a missed eviction; it is cached again");
           } else {
             method.dropping().set(false);
+            retryLater();
           }
         });
       }
     });
     return sent;
+  }
+
+  /** Sends the pending drops again in a second, on a JDK timer: no thread of the agent's own. */
+  private void retryLater() {
+    CompletableFuture.runAsync(() -> {
+      if (!pending.isEmpty()) {
+        sendDrops();
+      }
+    }, RETRY);
   }
 
   /** Forgets a method after its drop, unless it missed another eviction since the drop was sent. */

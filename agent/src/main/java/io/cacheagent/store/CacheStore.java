@@ -58,10 +58,11 @@ public interface CacheStore extends AutoCloseable {
   default void awaitWrites(List<CompletableFuture<?>> writes) {}
 
   /**
-   * Runs {@code action} once the store first answers (at once for a store that always does): what
-   * was left undone while it could not be reached is sent then, not at the next read.
+   * Runs {@code action} once the store first answers (at once for a store that always does), and
+   * again each time it answers after the connection was lost: what was left undone while it could
+   * not be reached is sent then, not at the next read.
    */
-  default void whenFirstConnected(Runnable action) {
+  default void whenConnected(Runnable action) {
     action.run();
   }
 

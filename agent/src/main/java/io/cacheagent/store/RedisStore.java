@@ -15,11 +15,13 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -84,6 +86,8 @@ public final class RedisStore implements CacheStore {
   private volatile StatefulRedisConnection<String, byte[]> connection;
   /** Run once, on the connector thread, after the first connect succeeded. */
   private final CompletableFuture<Void> firstConnected = new CompletableFuture<>();
+  /** What {@link #whenConnected} asked to run again after each reconnect. */
+  private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
@@ -133,6 +137,11 @@ public final class RedisStore implements CacheStore {
         connection = client.connect(CODEC);
         AgentLog.resolved("redis-connect");
         AgentLog.info("connected to " + settings.maskedUri());
+        // Lettuce reconnects by itself; each time the connection is usable again, what was left
+        // undone while it was lost (the drops of missed evictions) is sent at once.
+        resources.eventBus().get()
+            .filter(ConnectionActivatedEvent.class::isInstance)
+            .subscribe(activated -> onReconnect.forEach(RedisStore::runQuietly));
         firstConnected.complete(null);
         return;
       } catch (RuntimeException | LinkageError e) {
@@ -187,8 +196,17 @@ public final class RedisStore implements CacheStore {
   }
 
   @Override
-  public void whenFirstConnected(Runnable action) {
+  public void whenConnected(Runnable action) {
+    onReconnect.add(action);
     firstConnected.thenRun(action);
+  }
+
+  private static void runQuietly(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException | LinkageError e) {
+      AgentLog.warn("on-connect", "could not act on the new connection (" + e + ")");
+    }
   }
 
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */

@@ -168,8 +168,8 @@ public final class SharedReads implements CacheStore {
   }
 
   @Override
-  public void whenFirstConnected(Runnable action) {
-    store.whenFirstConnected(action);
+  public void whenConnected(Runnable action) {
+    store.whenConnected(action);
   }
 
   @Override

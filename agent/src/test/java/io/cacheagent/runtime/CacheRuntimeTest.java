@@ -180,6 +180,22 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void evictionMissedWhileStoreWasDown_isMadeGoodOnceItAnswers_withoutAnyRead() throws Exception {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    String generationKey = table.cached(find).generationKey;
+    byte[] generation = store.get(generationKey)[0];
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
+    store.down = false;
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (java.util.Arrays.equals(store.get(generationKey)[0], generation) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(store.get(generationKey)[0]).as("every entry dropped: a new generation").isNotEqualTo(generation);
+  }
+
+  @Test
   void evictionMissedWhileStoreWasDown_noEntryOfThatMethodIsServedAgain() {
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
     runtime.complete(find, runtime.begin(find, new Object[] {2L}), "two");

@@ -101,6 +101,26 @@ class RedisStoreTest {
   }
 
   @Test
+  void whenConnected_runsAtTheFirstConnect_andAgainAfterRedisCameBack() throws Exception {
+    try (RedisServer restarting = RedisServer.start();
+        RedisStore reconnecting = new RedisStore(new RedisSettings(restarting.uri(), Duration.ofMillis(200)))) {
+      awaitConnected(reconnecting);
+      java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+      reconnecting.whenConnected(connects::incrementAndGet);
+      assertThat(connects).hasValue(1);
+
+      restarting.stop();
+      restarting.restart();
+
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (connects.get() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(connects).as("run again once the connection is back, without a read").hasValue(2);
+    }
+  }
+
+  @Test
   void get_whileRedisIsBusyPastTheTimeout_answersUnavailable() throws Exception {
     CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
       try {

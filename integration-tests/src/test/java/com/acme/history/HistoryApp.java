@@ -1,5 +1,7 @@
 package com.acme.history;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * operation with the times it began and ended ({@code System.nanoTime}, which on Linux is one clock
  * for every process of the machine) for the history checker.
  *
- * <p>Arguments: JDBC URL, table, seconds, threads, accounts, history file. Writes one line per
+ * <p>Arguments: JDBC URL, table, seconds, threads, accounts, history file. Starts on a line on
+ * standard input, so that all JVMs start together. Writes one line per
  * operation: {@code R|W account beganNanos endedNanos version}; an operation that threw is not
  * recorded (its outcome is unknown).
  */
@@ -24,6 +27,8 @@ public class HistoryApp {
   public static void main(String[] args) throws Exception {
     String url = args[0];
     String table = args[1];
+    System.out.println("started");
+    new BufferedReader(new InputStreamReader(System.in)).readLine(); // "go", once every JVM is ready
     long endNanos = System.nanoTime() + Long.parseLong(args[2]) * 1_000_000_000L;
     int threads = Integer.parseInt(args[3]);
     int accounts = Integer.parseInt(args[4]);

@@ -150,6 +150,12 @@ final class AppProcess implements AutoCloseable {
 
   /** Sends a command and returns the answer line. */
   String call(String command) throws IOException, InterruptedException {
+    send(command);
+    return nextLine();
+  }
+
+  /** Sends a command without waiting for its answer. */
+  void send(String command) throws IOException, InterruptedException {
     if (!started) {
       // Apps print "started" once main runs; answers come after it.
       while (!"started".equals(nextLine())) {
@@ -159,7 +165,6 @@ final class AppProcess implements AutoCloseable {
     }
     stdin.write(command + "\n");
     stdin.flush();
-    return nextLine();
   }
 
   /** The next line the app printed on standard output. */
