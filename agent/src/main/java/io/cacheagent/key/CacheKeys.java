@@ -57,6 +57,7 @@ public final class CacheKeys {
         text.append(',');
       }
       ArgumentEncoder.encode(values[i], shape.integralByValue(i), text);
+      text.checkBudget(); // text written out whole (a long URI, a huge BigInteger) counts too
     }
     return finish(namespace, text.toString());
   }
@@ -87,6 +88,7 @@ public final class CacheKeys {
         for (Object variant : variants) {
           KeyText text = new KeyText();
           ArgumentEncoder.encode(variant, cachedShape.integralByValue(i), text);
+          text.checkBudget();
           next.add(i == 0 ? text.toString() : start + ',' + text);
         }
       }

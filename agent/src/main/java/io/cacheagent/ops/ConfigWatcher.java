@@ -106,7 +106,7 @@ public final class ConfigWatcher {
       e.problems().forEach(AgentLog::info);
       int count = e.problems().size();
       String summary = count + (count == 1 ? " config error" : " config errors") + " in the changed " + file.getFileName()
-          + "; the running configuration stays in force";
+          + (version == 0 ? "; the agent starts once it is valid" : "; the running configuration stays in force");
       AgentLog.info(summary);
       lastOutcome = "refused: " + summary + " (first: " + e.problems().get(0) + ")";
       return;

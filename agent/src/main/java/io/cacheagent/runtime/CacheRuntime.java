@@ -81,23 +81,27 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null) {
       return null;
     }
+    CachedMethod.KeySpace keys = method.keys; // once: a reload must not change it halfway through the call
+    String generationKey = keys.generationKey();
     String key;
     try {
-      key = method.keyFor(args);
+      key = method.keyFor(keys, args);
     } catch (UnstableArgumentException e) {
       method.stats.uncached.increment();
       AgentLog.warn("unstable:" + method.name, method.name + ": " + e.getMessage() + "; such calls run uncached");
       return null;
     }
-    byte[][] found = store.get(key, method.generationKey);
+    // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
+    boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generationKey);
+    byte[][] found = store.get(key, generationKey);
     if (found == null) {
       // Redis did not answer. A load in flight here may have read the database before another JVM's
       // write that this call cannot see, so the call runs alone, as without the agent.
       method.stats.uncached.increment();
       return null;
     }
-    if (!missedEvictions.isEmpty()) {
-      boolean mayBeStale = missedEvictions.isPending(method.generationKey); // before the drop: found predates it
+    if (pendingBefore || !missedEvictions.isEmpty()) {
+      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generationKey); // before the drop: found predates it
       missedEvictions.sendDrops();
       if (mayBeStale) {
         method.stats.uncached.increment();
@@ -108,7 +112,7 @@ public final class CacheRuntime implements Dispatcher {
     boolean generationInvented = generation == 0;
     if (generationInvented) {
       generation = Generations.next();
-      store.setIfAbsent(method.generationKey, Generations.format(generation));
+      store.setIfAbsent(generationKey, Generations.format(generation));
     }
     byte[] entry = found[0];
     if (entry != null && !ValueCodec.isOurs(entry)) {
@@ -122,7 +126,7 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    return coalesce(method, key, generation, generationInvented, entry);
+    return coalesce(method, key, generationKey, generation, generationInvented, entry);
   }
 
   /**
@@ -130,11 +134,12 @@ public final class CacheRuntime implements Dispatcher {
    * already in flight and serves a copy of its result (see InFlightLoads); {@code null} runs the
    * method uncached.
    */
-  private Object coalesce(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen) {
-    InFlightLoads.Load load = loads.join(key, method.generationKey, seen, generation);
+  private Object coalesce(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
+      byte[] seen) {
+    InFlightLoads.Load load = loads.join(key, generationKey, seen, generation);
     if (InFlightLoads.leads(load)) {
       try {
-        return lead(method, key, generation, generationInvented, seen, load);
+        return lead(method, key, generationKey, generation, generationInvented, seen, load);
       } catch (Throwable t) {
         loads.finish(key, load, null); // never leave followers waiting
         throw t;
@@ -159,8 +164,8 @@ public final class CacheRuntime implements Dispatcher {
    * This JVM's first miss of a key: with stampedeLock, takes the lease of the key, or waits for the
    * JVM that holds it (see Leases). Returns the Miss to complete, or the other JVM's entry.
    */
-  private Object lead(CachedMethod method, String key, long generation, boolean generationInvented, byte[] seen,
-      InFlightLoads.Load load) {
+  private Object lead(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
+      byte[] seen, InFlightLoads.Load load) {
     byte[] leaseToken = null;
     // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
     if (method.rule.stampedeLock() && load.leaseToken == null) {
@@ -170,7 +175,7 @@ public final class CacheRuntime implements Dispatcher {
         leaseToken = token;
         load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
-        byte[] loaded = Leases.awaitEntry(store, method, key, generationInvented ? 0 : generation, seen);
+        byte[] loaded = Leases.awaitEntry(store, method, key, generationKey, generationInvented ? 0 : generation, seen);
         Hit hit = loaded == null ? null : decode(method, loaded);
         if (hit != null) {
           loads.finish(key, load, loaded);
@@ -282,8 +287,9 @@ public final class CacheRuntime implements Dispatcher {
     try {
       WriteMethod write = table.write(writeId);
       if (write != null) {
-        // The write returns once Redis confirmed its evictions: from then on no JVM reads what it
-        // made stale. A refused or late one is a missed eviction (see MissedEvictions).
+        // The write returns once Redis confirmed its evictions (or after commandTimeout): once they
+        // are confirmed, no JVM reads what it made stale. One Redis refused or did not confirm in
+        // time is a missed eviction (see MissedEvictions), which other JVMs may not see at once.
         store.awaitWrites(evictions.run(write, args, before));
       }
     } catch (Throwable t) {

@@ -5,6 +5,7 @@ import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.KeyExpression;
 import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
@@ -42,11 +43,19 @@ final class CachedMethod {
   /** Replaced whole when the configuration is reloaded. */
   volatile MethodRule rule;
   final String namespace;
-  /** Follows the rule: replaced with it when a reload changes the signature or the key expressions. */
-  volatile String generationKey;
-  /** Follows the rule's key expressions. */
-  private volatile KeyShape keyShape;
+  /**
+   * How this method's keys are made and which generation they belong to. Follows the rule, and is
+   * replaced whole with it, so that a call during a reload never pairs the old key expressions with
+   * the new shape or generation.
+   */
+  volatile KeySpace keys;
   private final List<String> parameterTypes;
+
+  /**
+   * The key expressions ({@code null}: all arguments), the key shape that goes with them, and the
+   * generation key, which changes with the signature or the key expressions.
+   */
+  record KeySpace(List<KeyExpression> expressions, KeyShape shape, String generationKey) {}
   final ValueCodec codec;
   /** What its entries may hold; for messages. */
   final ClassAllowList allowList;
@@ -64,11 +73,10 @@ final class CachedMethod {
     this.descriptor = descriptor;
     this.rule = rule;
     this.namespace = CacheKeys.namespace(keyPrefix, configuredAs);
-    this.generationKey = CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
     // As the configuration names it (with parameter types even when the rule lists none), so that
     // the shape is the one evicting JVMs derive from the same text.
     this.parameterTypes = MethodSignature.parse(configuredAs).parameterTypes();
-    this.keyShape = KeyShape.of(parameterTypes, rule.key());
+    this.keys = keySpace(rule, keyPrefix);
     this.returnTypeName = valueTypes.get(0);
     this.loader = loader;
     this.allowList = allowList;
@@ -103,19 +111,29 @@ final class CachedMethod {
     return Math.max(FOLLOWER_WAIT_FLOOR, 2 * stats.loadNanos.getValueAtPercentile(99));
   }
 
-  /** Takes a reloaded rule, with the generation key that goes with it. */
+  /** Takes a reloaded rule, with the key space that goes with it. */
   void rebind(MethodRule next, String keyPrefix) {
-    generationKey = CacheKeys.generationKey(keyPrefix, next.signature().toString(), next.key());
-    keyShape = KeyShape.of(parameterTypes, next.key());
+    keys = keySpace(next, keyPrefix);
     rule = next;
+  }
+
+  private KeySpace keySpace(MethodRule rule, String keyPrefix) {
+    return new KeySpace(rule.key(), KeyShape.of(parameterTypes, rule.key()),
+        CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key()));
+  }
+
+  /** The key under which the entries of this method move to a new generation when all are dropped. */
+  String generationKey() {
+    return keys.generationKey();
   }
 
   ClassLoader loader() {
     return loader;
   }
 
-  String keyFor(Object[] args) throws UnstableArgumentException {
-    return CacheKeys.key(namespace, rule.key(), keyShape, args);
+  /** The key of a call in {@code space}, which the caller read once from {@link #keys}. */
+  String keyFor(KeySpace space, Object[] args) throws UnstableArgumentException {
+    return CacheKeys.key(namespace, space.expressions(), space.shape(), args);
   }
 
   /** The shape fingerprint of the declared return type; computed on first use, by reflection, once. */

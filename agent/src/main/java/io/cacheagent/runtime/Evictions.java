@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs the evictions of a write method (see CacheRuntime for tombstones and generations): detaches
- * loads in flight that the write makes stale, writes the tombstone or the new generation without
- * waiting, and hands a write the store did not confirm to MissedEvictions. Writes not yet confirmed
- * are kept until they are, so that a JVM that exits right after a write can wait for them.
+ * loads in flight that the write makes stale, sends the tombstone or the new generation, and hands
+ * a write the store did not confirm to MissedEvictions. Returns what it sent, for the write method
+ * to wait for (CacheStore#awaitWrites). Writes not yet confirmed are kept until they are, so that a
+ * JVM that exits right after a write can wait for them.
  */
 final class Evictions {
 

@@ -42,11 +42,13 @@ final class Leases {
    * Waits while another JVM holds the lease of {@code key}: returns the entry it stored, or
    * {@code null} when the caller should run the method itself.
    *
+   * @param generationKey the method's generation key, as the caller read it
    * @param generation the method's generation when the caller missed; 0 when it had none yet (the
    *     first miss of a fleet), in which case the one the loader stored is taken
    * @param seen the bytes the caller saw under the key ({@code null}: none)
    */
-  static byte[] awaitEntry(CacheStore store, CachedMethod method, String key, long generation, byte[] seen) {
+  static byte[] awaitEntry(CacheStore store, CachedMethod method, String key, String generationKey, long generation,
+      byte[] seen) {
     long expected = generation;
     long deadline = System.nanoTime() + LEASE.toNanos();
     while (System.nanoTime() < deadline) {
@@ -56,7 +58,7 @@ final class Leases {
         Thread.currentThread().interrupt();
         return null;
       }
-      byte[][] found = store.get(key, method.generationKey, leaseKey(key));
+      byte[][] found = store.get(key, generationKey, leaseKey(key));
       if (found == null) {
         return null; // Redis stopped answering
       }

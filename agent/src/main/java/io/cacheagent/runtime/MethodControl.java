@@ -108,7 +108,7 @@ public final class MethodControl {
    * stage completes when the store confirmed it, exceptionally when it did not.
    */
   public CompletionStage<?> dropAllEntries() {
-    return store.set(method.generationKey, Generations.nextFormatted());
+    return store.set(method.generationKey(), Generations.nextFormatted());
   }
 
   /** The counters as the exit report and the log print them. */

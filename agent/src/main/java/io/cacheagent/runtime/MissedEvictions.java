@@ -1,13 +1,15 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.ops.AgentThreads;
 import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Such a method's entries may be stale: none of them is served again until all of them have been
  * dropped (one SET of a new generation, see CacheRuntime). The drop is sent as soon as Redis
  * answers a read again, when the connection comes back, and once a second until Redis confirms it
- * (so that a JVM that only writes makes it good too). Until then calls of that method run uncached.
+ * (so that a JVM that only writes makes it good too; one retry at a time, on one daemon thread). Until then calls of that method run uncached.
  *
  * Why drop everything instead of retrying the missed evictions: a retry queue must keep every
  * missed key for as long as Redis is away (unbounded), and replay them in order; one flag per method
@@ -30,9 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MissedEvictions {
 
-  private static final Executor RETRY = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
-
   private final CacheStore store;
+  /** One thread, started at the first missed eviction, that sends the drops again once a second. */
+  private volatile ScheduledExecutorService retries;
+  /** Whether a retry is scheduled: at most one is, however many drops fail. */
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
   /** Generation key of each method that missed an eviction, with its name and whether a drop is in flight. */
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
@@ -94,13 +98,31 @@ final class MissedEvictions {
     return sent;
   }
 
-  /** Sends the pending drops again in a second, on a JDK timer: no thread of the agent's own. */
+  /** Sends the pending drops again in a second, unless a retry is already scheduled. */
   private void retryLater() {
-    CompletableFuture.runAsync(() -> {
+    if (!retryScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    retryThread().schedule(() -> {
+      retryScheduled.set(false);
       if (!pending.isEmpty()) {
         sendDrops();
       }
-    }, RETRY);
+    }, 1, TimeUnit.SECONDS);
+  }
+
+  private ScheduledExecutorService retryThread() {
+    ScheduledExecutorService current = retries;
+    if (current == null) {
+      synchronized (this) {
+        current = retries;
+        if (current == null) {
+          current = Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("missed-evictions", task));
+          retries = current;
+        }
+      }
+    }
+    return current;
   }
 
   /** Forgets a method after its drop, unless it missed another eviction since the drop was sent. */

@@ -43,12 +43,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * rejected at once rather than queued, so a call never waits for a reconnect.
  *
  * A circuit breaker (CircuitBreaker) stops reads from paying the command timeout while Redis
- * hangs. Writes never wait, but while the breaker is open they are not sent either: each would only
- * time out, and thousands of them cost CPU the application needs. An eviction not sent is reported
- * to the caller as failed (see MissedEvictions).
+ * hangs. While it is open, writes are not sent either: each would only time out, and thousands of
+ * them cost CPU the application needs. An eviction not sent is reported to the caller as failed
+ * (see MissedEvictions). Writes are sent without waiting; a write method then waits for its
+ * evictions (awaitWrites), at most the command timeout, and not at all for a second after one such
+ * wait timed out.
  *
- * Commands on one connection reach Redis in the order they were sent, so a write's DEL always
- * lands before a later read of the same thread: evictions can be fire-and-forget.
+ * Commands on one connection reach Redis in the order they were sent, so an eviction always lands
+ * before a later read of this JVM.
  */
 public final class RedisStore implements CacheStore {
 
@@ -89,6 +91,8 @@ public final class RedisStore implements CacheStore {
   /** What {@link #whenConnected} asked to run again after each reconnect. */
   private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** Until when write methods do not wait for their evictions, after one waited in vain. */
+  private volatile long writeWaitsResumeNanos = System.nanoTime();
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
 
@@ -182,15 +186,21 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void awaitWrites(List<CompletableFuture<?>> writes) {
-    if (breaker.isOpen()) {
+    long now = System.nanoTime();
+    if (breaker.isOpen() || now - writeWaitsResumeNanos < 0) {
       return;
     }
-    long deadline = System.nanoTime() + timeoutNanos;
+    long deadline = now + timeoutNanos;
     for (CompletableFuture<?> write : writes) {
       try {
         getUninterruptibly(write, deadline);
-      } catch (TimeoutException | ExecutionException e) {
-        // a write not confirmed in time is a missed eviction, reported and made good where it was sent
+      } catch (TimeoutException e) {
+        // Redis hangs: the writes of the next second do not wait (a JVM that only writes has no
+        // reads to open the circuit breaker). Each is a missed eviction, made good where it was sent.
+        writeWaitsResumeNanos = System.nanoTime() + CircuitBreaker.OPEN_NANOS;
+        return;
+      } catch (ExecutionException e) {
+        // refused: a missed eviction, reported and made good where it was sent
       }
     }
   }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * forward, never backward. The first caller of some keys sends its read (for a lookup, one MGET of
  * the entry and its generation). Callers that arrive while it is in flight do not take its answer:
  * the first of them waits until it is answered and then sends the next read, and the others wait
- * for that one. At most one read of the same keys is in flight, and at most one waits to be sent.
+ * for that one. So at most one read of the same keys is in flight and one waits to be sent (a
+ * write that detaches a read, below, lets one more start).
  * On a hot key under load, that takes most reads off Redis and off the one connection; a caller
  * that shares waits for two reads at most. The answer is bytes: each caller decodes its own copy,
  * so no two callers ever share a mutable object.
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  * callers send their own at once, behind the write on the one connection, rather than wait for an
  * answer they could not use.
  *
- * A caller waits at most the read timeout for the read before its own, as for its own, then gets
+ * A caller waits at most the read timeout for each of the two reads, as for its own, then gets
  * "unavailable" and runs uncached; the reader's own wait is bounded by the store. When a read
  * fails, the read queued behind it is not sent and its callers run uncached: under a hung Redis,
  * one timeout instead of one per caller. Waiting is a CompletableFuture park, which does not pin a
@@ -67,34 +68,35 @@ public final class SharedReads implements CacheStore {
         return store.get(keys); // other keys under the same first key: rare, not shared
       }
       if (current != null && !current.sent) {
-        return await(current); // sent after this caller began, since it is not sent yet
+        // Sent after this caller began, since it is not sent yet; its sender first waits for the
+        // read before it, so this wait covers two reads.
+        return await(current, 2 * joinWaitNanos);
       }
       Read mine = new Read(keys);
-      if (current == null ? reads.putIfAbsent(keys[0], mine) == null : reads.replace(keys[0], current, mine)) {
-        return send(mine, current);
+      boolean claimed = false;
+      byte[][] answer = null;
+      try {
+        claimed = current == null ? reads.putIfAbsent(keys[0], mine) == null : reads.replace(keys[0], current, mine);
+        if (claimed && (current == null || await(current, joinWaitNanos) != null)) {
+          mine.sent = true;
+          answer = store.get(keys);
+        }
+      } finally {
+        if (claimed) { // whatever happened, its callers are answered and later ones do not find it
+          reads.remove(keys[0], mine);
+          mine.answer.complete(answer);
+        }
+      }
+      if (claimed) {
+        return answer;
       }
       // another caller got there first: look again
     }
   }
 
-  /** Sends {@code read} once {@code before} (in flight when it was made, or null) is answered. */
-  private byte[][] send(Read read, Read before) {
-    byte[][] answer = null;
-    try {
-      if (before == null || await(before) != null) {
-        read.sent = true;
-        answer = store.get(read.keys);
-      }
-      return answer;
-    } finally {
-      reads.remove(read.keys[0], read);
-      read.answer.complete(answer);
-    }
-  }
-
-  /** The answer of {@code read}, waited for at most the read timeout whatever the interrupt flag, which is kept. */
-  private byte[][] await(Read read) {
-    long deadline = System.nanoTime() + joinWaitNanos;
+  /** The answer of {@code read}, waited for at most {@code waitNanos} whatever the interrupt flag, which is kept. */
+  private static byte[][] await(Read read, long waitNanos) {
+    long deadline = System.nanoTime() + waitNanos;
     boolean interrupted = false;
     try {
       while (true) {

@@ -182,7 +182,7 @@ class CacheRuntimeTest {
   @Test
   void evictionMissedWhileStoreWasDown_isMadeGoodOnceItAnswers_withoutAnyRead() throws Exception {
     runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
-    String generationKey = table.cached(find).generationKey;
+    String generationKey = table.cached(find).generationKey();
     byte[] generation = store.get(generationKey)[0];
     store.down = true;
     runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
@@ -193,6 +193,44 @@ class CacheRuntimeTest {
       Thread.sleep(50);
     }
     assertThat(store.get(generationKey)[0]).as("every entry dropped: a new generation").isNotEqualTo(generation);
+  }
+
+  @Test
+  void dropsOfMissedEvictions_areRetriedOnceASecond_notMoreWhileTheStoreStaysDown() throws Exception {
+    MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#other(long)"), Duration.ofMinutes(5), 0, null, false,
+        Duration.ofMinutes(5), false, true, List.of(new EvictRule(CLEAR, null, true, false)));
+    table.registerCached(getClass().getClassLoader(), "com.acme.Repo#other(long)", "com.acme.Repo#other(long)", "(J)Ljava/lang/String;",
+        other, List.of("java.lang.String"));
+    int clearBoth = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", List.of("com.acme.Repo#clear()"), "()V",
+        List.of(Eviction.of(rule.evictOn().get(1), rule, "test"), Eviction.of(other.evictOn().get(0), other, "test")));
+    store.down = true;
+    runtime.afterWrite(clearBoth, new Object[0]); // two methods miss an eviction
+    int before = store.writes.get();
+
+    Thread.sleep(3_500);
+
+    assertThat(store.writes.get() - before).as("about one drop per method a second").isBetween(2, 12);
+  }
+
+  @Test
+  void aReadInFlightWhileTheDropOfAMissedEvictionLands_isNotServed() throws Exception {
+    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "old");
+    String generationKey = table.cached(find).generationKey();
+    byte[] generation = store.get(generationKey)[0];
+    store.down = true;
+    runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
+    store.down = false;
+    store.holdNextRead();
+    Future<Object> reading = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // reads "old", answer held
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (java.util.Arrays.equals(store.get(generationKey)[0], generation) && System.nanoTime() < deadline) {
+      Thread.sleep(20); // until the drop, retried within a second, has landed
+    }
+    store.releaseRead();
+
+    Object call = reading.get(10, TimeUnit.SECONDS);
+    assertThat(call instanceof Hit).as("read while the eviction was still missed: not served").isFalse();
   }
 
   @Test

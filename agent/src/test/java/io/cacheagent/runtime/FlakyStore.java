@@ -25,6 +25,8 @@ final class FlakyStore implements CacheStore {
   boolean down;
   boolean holdConfirmations;
   final AtomicInteger reads = new AtomicInteger();
+  /** Writes sent, taken or refused. */
+  final AtomicInteger writes = new AtomicInteger();
   private final AtomicBoolean holdNextRead = new AtomicBoolean();
   private final CountDownLatch readReleased = new CountDownLatch(1);
 
@@ -80,6 +82,7 @@ final class FlakyStore implements CacheStore {
   }
 
   private CompletionStage<?> write(Runnable write) {
+    writes.incrementAndGet();
     Runnable hook = beforeNextSet;
     if (hook != null) {
       beforeNextSet = null;
