@@ -19,6 +19,14 @@ public interface CacheStore extends AutoCloseable {
   byte[][] get(String... keys);
 
   /**
+   * {@link #get}, without waiting: the future completes with what {@link #get} would return (never
+   * exceptionally), at the latest after the command timeout.
+   */
+  default CompletableFuture<byte[][]> getAsync(String... keys) {
+    return CompletableFuture.completedFuture(get(keys));
+  }
+
+  /**
    * Stores a value that expires after {@code ttl}. The stage completes when the store confirmed
    * it, and exceptionally when it did not (unavailable, timed out, refused).
    */

@@ -237,6 +237,40 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public byte[][] get(String... keys) {
+    RedisFuture<List<KeyValue<String, byte[]>>> reply = sendRead(keys);
+    if (reply == null) {
+      return null;
+    }
+    try {
+      return read(keys, awaitReply(reply));
+    } catch (TimeoutException e) {
+      reply.cancel(false);
+      readFailed(e);
+      return null;
+    } catch (ExecutionException e) {
+      readFailed(e.getCause());
+      return null;
+    }
+  }
+
+  @Override
+  public CompletableFuture<byte[][]> getAsync(String... keys) {
+    RedisFuture<List<KeyValue<String, byte[]>>> reply = sendRead(keys);
+    if (reply == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    // Lettuce's own command timeout (TimeoutOptions) ends a reply that does not come.
+    return reply.toCompletableFuture().handle((values, failure) -> {
+      if (failure != null) {
+        readFailed(failure);
+        return null;
+      }
+      return read(keys, values);
+    });
+  }
+
+  /** Sends an MGET, or returns {@code null} when no read may go to Redis now. */
+  private RedisFuture<List<KeyValue<String, byte[]>>> sendRead(String... keys) {
     StatefulRedisConnection<String, byte[]> current = connection();
     if (current == null) {
       return null; // not connected yet; the connector thread reports why
@@ -249,36 +283,36 @@ public final class RedisStore implements CacheStore {
     if (!breaker.allowRequest()) {
       return null;
     }
-    RedisFuture<List<KeyValue<String, byte[]>>> reply;
     try {
-      reply = current.async().mget(keys);
+      return current.async().mget(keys);
     } catch (RuntimeException e) {
-      breaker.failure();
-      trouble("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
+      readFailed(e);
       return null;
     }
-    try {
-      List<KeyValue<String, byte[]>> values = awaitReply(reply);
-      byte[][] result = new byte[keys.length][];
-      for (int i = 0; i < result.length; i++) {
-        KeyValue<String, byte[]> value = values.get(i);
-        result[i] = value.hasValue() ? value.getValue() : null;
-      }
-      breaker.success();
-      if (troubled.get()) {
-        recovered();
-      }
-      return result;
-    } catch (TimeoutException e) {
-      reply.cancel(false);
-      breaker.failure();
+  }
+
+  private byte[][] read(String[] keys, List<KeyValue<String, byte[]>> values) {
+    byte[][] result = new byte[keys.length][];
+    for (int i = 0; i < result.length; i++) {
+      KeyValue<String, byte[]> value = values.get(i);
+      result[i] = value.hasValue() ? value.getValue() : null;
+    }
+    breaker.success();
+    if (troubled.get()) {
+      recovered();
+    }
+    return result;
+  }
+
+  private void readFailed(Throwable failure) {
+    breaker.failure();
+    Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (why instanceof TimeoutException || why instanceof io.lettuce.core.RedisCommandTimeoutException) {
       trouble("redis-read", "redis did not answer within " + settings.commandTimeout().toMillis()
           + "ms; calls run uncached meanwhile");
-      return null;
-    } catch (ExecutionException e) {
-      breaker.failure();
-      trouble("redis-read", "redis read failed (" + rootMessage(e) + "); calls run uncached meanwhile");
-      return null;
+    } else {
+      trouble("redis-read", "redis read failed (" + rootMessage(why) + "); calls run uncached meanwhile");
     }
   }
 

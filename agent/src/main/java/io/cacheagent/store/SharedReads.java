@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
  * the call began, in this JVM or any other, is in every answer it can get. So reads are shared
  * forward, never backward. The first caller of some keys sends its read (for a lookup, one MGET of
  * the entry and its generation). Callers that arrive while it is in flight do not take its answer:
- * the first of them waits until it is answered and then sends the next read, and the others wait
- * for that one. So at most one read of the same keys is in flight and one waits to be sent (a
+ * the first of them queues the next read, which is sent the moment the one in flight is answered
+ * (by the thread that completes it, so no thread has to wake up first), and the others share it. So at most one read of the same keys is in flight and one waits to be sent (a
  * write that detaches a read, below, lets one more start).
  * On a hot key under load, that takes most reads off Redis and off the one connection; a caller
  * that shares waits for two reads at most. The answer is bytes: each caller decodes its own copy,
@@ -68,29 +68,61 @@ public final class SharedReads implements CacheStore {
         return store.get(keys); // other keys under the same first key: rare, not shared
       }
       if (current != null && !current.sent) {
-        // Sent after this caller began, since it is not sent yet; its sender first waits for the
-        // read before it, so this wait covers two reads.
-        return await(current, 2 * joinWaitNanos);
-      }
-      Read mine = new Read(keys);
-      boolean claimed = false;
-      byte[][] answer = null;
-      try {
-        claimed = current == null ? reads.putIfAbsent(keys[0], mine) == null : reads.replace(keys[0], current, mine);
-        if (claimed && (current == null || await(current, joinWaitNanos) != null)) {
-          mine.sent = true;
-          answer = store.get(keys);
+        // Sent after this caller began, since it is not sent yet; it waits for the read before it,
+        // so this wait covers two reads.
+        byte[][] answer = await(current, 2 * joinWaitNanos);
+        if (answer == null && !current.answer.isDone()) {
+          reads.remove(keys[0], current); // never answered (a bug, an error in its sender): not joined again
         }
-      } finally {
-        if (claimed) { // whatever happened, its callers are answered and later ones do not find it
-          reads.remove(keys[0], mine);
-          mine.answer.complete(answer);
-        }
-      }
-      if (claimed) {
         return answer;
       }
+      Read mine = new Read(keys);
+      if (current == null) {
+        if (reads.putIfAbsent(keys[0], mine) == null) {
+          return sendNow(mine);
+        }
+      } else if (reads.replace(keys[0], current, mine)) {
+        // The next read is sent as soon as the one in flight is answered, by whichever thread
+        // completes it: no thread has to wake up first.
+        current.answer.whenComplete((before, failure) -> sendNext(mine, before));
+        return await(mine, 2 * joinWaitNanos);
+      }
       // another caller got there first: look again
+    }
+  }
+
+  /** Sends {@code read} from this thread and waits for it, as an unshared read would. */
+  private byte[][] sendNow(Read read) {
+    byte[][] answer = null;
+    try {
+      read.sent = true;
+      answer = store.get(read.keys);
+      return answer;
+    } finally { // whatever happened, its callers are answered and later ones do not find it
+      reads.remove(read.keys[0], read);
+      read.answer.complete(answer);
+    }
+  }
+
+  /**
+   * Sends {@code read} once the read before it was answered ({@code before}); not at all when that
+   * one failed: Redis is not answering, and its callers run uncached.
+   */
+  private void sendNext(Read read, byte[][] before) {
+    try {
+      if (before == null) {
+        reads.remove(read.keys[0], read);
+        read.answer.complete(null);
+        return;
+      }
+      read.sent = true;
+      store.getAsync(read.keys).whenComplete((answer, failure) -> {
+        reads.remove(read.keys[0], read);
+        read.answer.complete(failure == null ? answer : null);
+      });
+    } catch (RuntimeException | LinkageError e) {
+      reads.remove(read.keys[0], read);
+      read.answer.complete(null);
     }
   }
 
