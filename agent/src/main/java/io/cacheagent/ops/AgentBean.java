@@ -1,16 +1,44 @@
 package io.cacheagent.ops;
 
+import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
-/** The agent's MXBean: the store it uses and the configuration file it watches. */
+/** The agent's MXBean: the store it uses, the configuration file it watches, and a drop of every entry. */
 public final class AgentBean implements AgentMXBean {
 
   private final CacheStore store;
   private final ConfigWatcher watcher;
+  private final Supplier<List<CompletionStage<?>>> dropAll;
 
-  public AgentBean(CacheStore store, ConfigWatcher watcher) {
+  /** {@code dropAll}: sends the drop of every configured cached method, one write each. */
+  public AgentBean(CacheStore store, ConfigWatcher watcher, Supplier<List<CompletionStage<?>>> dropAll) {
     this.store = store;
     this.watcher = watcher;
+    this.dropAll = dropAll;
+  }
+
+  @Override
+  public int dropAllEntries() {
+    List<CompletionStage<?>> drops = dropAll.get();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (CompletionStage<?> drop : drops) {
+      try {
+        drop.toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted before redis confirmed the drops");
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("redis did not confirm the drops (" + e + "); entries may still be served");
+      }
+    }
+    AgentLog.info("dropped every entry of " + drops.size() + " configured cached methods (an operator's request)");
+    return drops.size();
   }
 
   @Override

@@ -20,4 +20,12 @@ public interface AgentMXBean {
 
   /** Reads the configuration file now instead of within the next second. */
   void reload();
+
+  /**
+   * Drops every entry of every cached method of the configuration in force, in every JVM sharing
+   * the Redis (a new generation for each), including methods whose classes this JVM has not loaded.
+   * For a JVM given the agent late: its earlier writes were never evicted. Returns how many methods;
+   * fails when Redis does not confirm within 5 s.
+   */
+  int dropAllEntries();
 }

@@ -25,7 +25,12 @@ final class AttachCommand {
 
   private AttachCommand() {}
 
-  static int run(String pid, Path config, File agentJar, PrintStream out) throws Exception {
+  /**
+   * @param dropEntries whether to drop every entry of the configured methods once the agent runs:
+   *     writes the JVM made before it had the agent were never evicted, so what other JVMs cached
+   *     may be stale
+   */
+  static int run(String pid, Path config, boolean dropEntries, File agentJar, PrintStream out) throws Exception {
     Path absolute = config.toAbsolutePath();
     if (!Files.isReadable(absolute)) {
       out.println("cannot read " + absolute);
@@ -37,14 +42,23 @@ final class AttachCommand {
       if (running != null) {
         out.println("JVM " + pid + " already runs cache-agent with " + running + "; nothing changed"
             + " (edit that file instead: changes apply within a second)");
-        return 0;
+        return dropEntries ? dropEntries(vm, out) : 0;
       }
       vm.loadAgent(agentJar.getAbsolutePath(), absolute.toString());
       if (Runtime.version().feature() >= 21) {
         out.println("note: JDK 21 and later print a warning on dynamic agent loading unless the JVM was started with"
             + " -XX:+EnableDynamicAgentLoading; a later JDK may refuse it without that flag");
       }
-      return report(awaitVerdict(vm), pid, absolute, out);
+      int verdict = report(awaitVerdict(vm), pid, absolute, out);
+      if (verdict != 0) {
+        return verdict;
+      }
+      if (dropEntries) {
+        return dropEntries(vm, out);
+      }
+      out.println("note: writes JVM " + pid + " made before now were not evicted, so what other JVMs cached of the"
+          + " configured methods may be stale until it expires; to drop it, run this again with --drop-entries");
+      return 0;
     } finally {
       vm.detach();
     }
@@ -77,6 +91,25 @@ final class AttachCommand {
     out.println((status.startsWith("refused: ") ? "JVM " + pid + " refused " + config + ":" : "cache-agent could not start in JVM "
         + pid + ":") + System.lineSeparator() + why);
     return 1;
+  }
+
+  /** Drops every entry of the configured methods through the agent in {@code vm}, as JMX does. */
+  private static int dropEntries(VirtualMachine vm, PrintStream out) throws Exception {
+    try (JMXConnector connector = JmxExporter.connect(vm)) {
+      MBeanServerConnection beans = connector.getMBeanServerConnection();
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VERDICT_WAIT_MILLIS);
+      while (!beans.isRegistered(JmxExporter.AGENT) && System.nanoTime() < deadline) {
+        Thread.sleep(100); // the agent registers its MXBean just after it said it was ready
+      }
+      try {
+        Object dropped = beans.invoke(JmxExporter.AGENT, "dropAllEntries", new Object[0], new String[0]);
+        out.println("dropped every entry of " + dropped + " configured cached methods, in every JVM on this Redis");
+        return 0;
+      } catch (javax.management.MBeanException | javax.management.InstanceNotFoundException e) {
+        out.println("could not drop the entries: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        return 1;
+      }
+    }
   }
 
   /** The configuration file of the agent already running in {@code vm}, or {@code null}. */

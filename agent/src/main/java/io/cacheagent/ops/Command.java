@@ -6,7 +6,10 @@ import java.io.PrintStream;
 public final class Command {
 
   private static final String USAGE = """
-      usage: java -jar cache-agent.jar attach <pid> <config.yaml>         add caching to a running JVM
+      usage: java -jar cache-agent.jar attach <pid> <config.yaml> [--drop-entries]
+                                                                          add caching to a running JVM; with
+                                                                          --drop-entries, drop what other JVMs
+                                                                          cached of the configured methods
              java -jar cache-agent.jar check <config.yaml> <class path>   does every signature match a method?
              java -jar cache-agent.jar stats <pid>                        the cache's counters in a running JVM
       (to use the agent: java -javaagent:cache-agent.jar=cache-agent.yaml ...)""";
@@ -15,9 +18,10 @@ public final class Command {
 
   /** Runs the command in {@code args}; returns the exit code. {@code agentJar}: this jar, for attach. */
   public static int run(String[] args, PrintStream out, PrintStream err, java.io.File agentJar) {
-    if (args.length == 3 && args[0].equals("attach")) {
+    boolean drop = args.length == 4 && args[3].equals("--drop-entries");
+    if ((args.length == 3 || drop) && args[0].equals("attach")) {
       try {
-        return AttachCommand.run(args[1], java.nio.file.Path.of(args[2]), agentJar, out);
+        return AttachCommand.run(args[1], java.nio.file.Path.of(args[2]), drop, agentJar, out);
       } catch (Exception e) {
         err.println("cannot attach to JVM " + args[1] + ": " + e + " (it must run as the same user, on this machine)");
         return 1;

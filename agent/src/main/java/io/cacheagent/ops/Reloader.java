@@ -16,12 +16,17 @@ public final class Reloader {
 
   private final MethodTable table;
   private final Instrumenter instrumenter;
-  private AgentConfig inForce;
+  private volatile AgentConfig inForce;
 
   public Reloader(AgentConfig inForce, MethodTable table, Instrumenter instrumenter) {
     this.inForce = inForce;
     this.table = table;
     this.instrumenter = instrumenter;
+  }
+
+  /** The configuration the agent runs with. */
+  public AgentConfig inForce() {
+    return inForce;
   }
 
   /** Applies {@code next} and returns what changed, one line per method; called by the watcher only. */

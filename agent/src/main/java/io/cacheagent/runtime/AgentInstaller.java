@@ -177,7 +177,8 @@ public final class AgentInstaller {
   }
 
   private static void export(Started started, ConfigWatcher watcher, AgentConfig config) {
-    JmxExporter.start(started.table(), started.store(), new AgentBean(started.store(), watcher));
+    JmxExporter.start(started.table(), started.store(), new AgentBean(started.store(), watcher,
+        () -> started.table().dropAllEntries(started.reloader().inForce(), started.store())));
     MetricsPublisher.start(config.metrics(), started.table(), started.store());
   }
 

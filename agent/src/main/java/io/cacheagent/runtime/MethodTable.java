@@ -5,6 +5,7 @@ import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.CacheKeys;
 import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -171,6 +173,18 @@ public final class MethodTable {
     }
     publishSwitches();
     return untransformed;
+  }
+
+  /**
+   * Drops every entry of every method {@code config} caches, in every JVM on {@code store}: a new
+   * generation for each, also for methods whose classes this JVM has not loaded.
+   */
+  public List<CompletionStage<?>> dropAllEntries(AgentConfig config, CacheStore store) {
+    List<CompletionStage<?>> drops = new ArrayList<>();
+    for (MethodRule rule : config.methods()) {
+      drops.add(store.set(CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key()), Generations.nextFormatted()));
+    }
+    return drops;
   }
 
   /** The rules reloads removed whose methods stay instrumented, switched off (see {@link #retired}). */

@@ -28,6 +28,8 @@ class AttachIT {
       String first = attach(app, config);
       assertThat(first).contains("attached cache-agent to JVM " + app.pid() + " with " + config.toAbsolutePath()
           + "; ready: 6 cached methods in 1 class from shop.yaml, store: redis " + redis.uri());
+      assertThat(first).as("writes made before were never evicted").contains("note: writes JVM " + app.pid()
+          + " made before now were not evicted");
       app.awaitAgentReady(true);
 
       app.call("find 1");
@@ -54,6 +56,23 @@ class AttachIT {
       app.awaitLog("[cache-agent] could not start (the configuration has errors (above)); the application runs without caching");
       assertThat(app.call("find 1")).as("strict mode stops a JVM at launch, never one it is attached to")
           .isEqualTo("Product{1,product-1,10} queries=2");
+    }
+  }
+
+  @Test
+  void attach_withDropEntries_dropsWhatAnotherJvmCached(RedisEndpoint redis) throws Exception {
+    Path config = Configs.write(dir, "shop.yaml", Configs.shop(redis.uri(), "attach-drop-" + UUID.randomUUID()));
+    try (AppProcess cached = AppProcess.shop(config); AppProcess late = AppProcess.shop(null)) {
+      cached.awaitAgentReady(true);
+      assertThat(cached.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(cached.call("find 1")).as("cached in Redis").isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(late.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1"); // runs without the agent, for now
+
+      String attached = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach",
+          String.valueOf(late.pid()), config.toString(), "--drop-entries"));
+
+      assertThat(attached).contains("dropped every entry of 6 configured cached methods, in every JVM on this Redis");
+      assertThat(cached.call("find 1")).as("the other JVM's entry is gone").isEqualTo("Product{1,product-1,10} queries=2");
     }
   }
 
