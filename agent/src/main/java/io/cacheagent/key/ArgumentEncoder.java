@@ -176,9 +176,8 @@ final class ArgumentEncoder {
       out.append('s').append(Integer.toString(s.length())).append(':').append(s);
       return;
     }
-    ByteBuffer units = ByteBuffer.allocate(out.spend(2L * s.length()));
-    units.asCharBuffer().put(s); // UTF-16 code units as they are: no charset, so nothing is replaced
-    out.append('S').append(Integer.toString(s.length())).append(':').append(KeyText.sha256(units.array()));
+    out.spend(2L * s.length());
+    out.append('S').append(Integer.toString(s.length())).append(':').append(KeyText.sha256Utf16(s));
   }
 
   private static void encodeArray(Object array, KeyText out, int depth) throws UnstableArgumentException {

@@ -1,6 +1,5 @@
 package io.cacheagent.key;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,13 +82,17 @@ public final class CacheKeys {
       if (texts.size() * variants.size() > MAX_EVICTION_KEYS) {
         throw new UnstableArgumentException("it would evict more than " + MAX_EVICTION_KEYS + " keys");
       }
-      List<String> next = new ArrayList<>(texts.size() * variants.size());
+      List<String> parts = new ArrayList<>(variants.size()); // each written once, then combined
+      for (Object variant : variants) {
+        KeyText text = new KeyText();
+        ArgumentEncoder.encode(variant, cachedShape.integralByValue(i), text);
+        text.checkBudget();
+        parts.add(text.toString());
+      }
+      List<String> next = new ArrayList<>(texts.size() * parts.size());
       for (String start : texts) {
-        for (Object variant : variants) {
-          KeyText text = new KeyText();
-          ArgumentEncoder.encode(variant, cachedShape.integralByValue(i), text);
-          text.checkBudget();
-          next.add(i == 0 ? text.toString() : start + ',' + text);
+        for (String part : parts) {
+          next.add(i == 0 ? part : start + ',' + part);
         }
       }
       texts = next;
@@ -116,9 +119,7 @@ public final class CacheKeys {
     if (text.length() <= MAX_ARGUMENT_TEXT && !hasUnpairedSurrogate(text)) {
       return namespace + text;
     }
-    ByteBuffer units = ByteBuffer.allocate(2 * text.length());
-    units.asCharBuffer().put(text); // UTF-16 as it is: a charset would replace unpaired surrogates
-    return namespace + '#' + KeyText.sha256(units.array());
+    return namespace + '#' + KeyText.sha256Utf16(text);
   }
 
   private static boolean hasUnpairedSurrogate(String text) {

@@ -1,5 +1,6 @@
 package io.cacheagent.key;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -67,13 +68,19 @@ final class KeyText {
     return new KeyText(spent);
   }
 
-  int length() {
-    return text.length();
-  }
-
   @Override
   public String toString() {
     return text.toString();
+  }
+
+  /**
+   * Base64url SHA-256 of the UTF-16 code units of {@code text} as they are: a charset would replace
+   * unpaired surrogates, and two texts that differ only there would share a hash.
+   */
+  static String sha256Utf16(String text) {
+    ByteBuffer units = ByteBuffer.allocate(2 * text.length());
+    units.asCharBuffer().put(text);
+    return sha256(units.array());
   }
 
   /** Base64url SHA-256 of {@code bytes}, 43 characters. */
