@@ -5,6 +5,7 @@ import io.cacheagent.logging.AgentLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -21,10 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -177,7 +178,7 @@ public final class RedisStore implements CacheStore {
       return current;
     }
     try {
-      getUninterruptibly(firstAttempt, firstConnectWaitEndsNanos);
+      Uninterruptibly.get(firstAttempt, firstConnectWaitEndsNanos);
     } catch (TimeoutException | ExecutionException e) {
       // past the wait: the call runs uncached
     }
@@ -193,7 +194,7 @@ public final class RedisStore implements CacheStore {
     long deadline = now + timeoutNanos;
     for (CompletableFuture<?> write : writes) {
       try {
-        getUninterruptibly(write, deadline);
+        Uninterruptibly.get(write, deadline);
       } catch (TimeoutException e) {
         // Redis hangs: the writes of the next second do not wait (a JVM that only writes has no
         // reads to open the circuit breaker). Each is a missed eviction, made good where it was sent.
@@ -306,9 +307,8 @@ public final class RedisStore implements CacheStore {
 
   private void readFailed(Throwable failure) {
     breaker.failure();
-    Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    if (why instanceof TimeoutException || why instanceof io.lettuce.core.RedisCommandTimeoutException) {
+    Throwable why = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (why instanceof TimeoutException || why instanceof RedisCommandTimeoutException) {
       trouble("redis-read", "redis did not answer within " + settings.commandTimeout().toMillis()
           + "ms; calls run uncached meanwhile");
     } else {
@@ -323,25 +323,7 @@ public final class RedisStore implements CacheStore {
    * for the application, which acts on it at its own next blocking call.
    */
   private <T> T awaitReply(RedisFuture<T> reply) throws TimeoutException, ExecutionException {
-    return getUninterruptibly(reply, System.nanoTime() + timeoutNanos);
-  }
-
-  /** {@code future}'s value, waited for until {@code deadlineNanos} whatever the interrupt flag, which is kept. */
-  private static <T> T getUninterruptibly(Future<T> future, long deadlineNanos) throws TimeoutException, ExecutionException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return Uninterruptibly.get(reply, System.nanoTime() + timeoutNanos);
   }
 
   /** Reports a problem with reads, once per incident. */

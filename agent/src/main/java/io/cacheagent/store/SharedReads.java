@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /*
@@ -19,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  * forward, never backward. The first caller of some keys sends its read (for a lookup, one MGET of
  * the entry and its generation). Callers that arrive while it is in flight do not take its answer:
  * the first of them queues the next read, which is sent the moment the one in flight is answered
- * (by the thread that completes it, so no thread has to wake up first), and the others share it. So at most one read of the same keys is in flight and one waits to be sent (a
- * write that detaches a read, below, lets one more start).
+ * (by the thread that completes it, so no thread has to wake up first), and the others share it.
+ * So at most one read of the same keys is in flight and one waits to be sent (a write that
+ * detaches a read, below, lets one more start).
  * On a hot key under load, that takes most reads off Redis and off the one connection; a caller
  * that shares waits for two reads at most. The answer is bytes: each caller decodes its own copy,
  * so no two callers ever share a mutable object.
@@ -128,22 +128,10 @@ public final class SharedReads implements CacheStore {
 
   /** The answer of {@code read}, waited for at most {@code waitNanos} whatever the interrupt flag, which is kept. */
   private static byte[][] await(Read read, long waitNanos) {
-    long deadline = System.nanoTime() + waitNanos;
-    boolean interrupted = false;
     try {
-      while (true) {
-        try {
-          return read.answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          interrupted = true; // the application's flag, not a verdict on Redis: kept, and the read awaited
-        }
-      }
+      return Uninterruptibly.get(read.answer, System.nanoTime() + waitNanos);
     } catch (TimeoutException | ExecutionException e) {
       return null;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
