@@ -119,7 +119,7 @@ final class CachedMethod {
 
   private KeySpace keySpace(MethodRule rule, String keyPrefix) {
     return new KeySpace(rule.key(), KeyShape.of(parameterTypes, rule.key()),
-        CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key()));
+        Generations.keyOf(keyPrefix, rule));
   }
 
   /** The key under which the entries of this method move to a new generation when all are dropped. */

@@ -24,7 +24,7 @@ public record Eviction(EvictRule rule, String cachedName, String namespace, Stri
   public static Eviction of(EvictRule rule, MethodRule cached, String keyPrefix) {
     String signature = cached.signature().toString();
     return new Eviction(rule, signature, CacheKeys.namespace(keyPrefix, signature),
-        CacheKeys.generationKey(keyPrefix, signature, cached.key()),
+        Generations.keyOf(keyPrefix, cached),
         KeyShape.of(cached.signature().hasParameterList() ? cached.signature().parameterTypes() : List.of(), cached.key()),
         cached.ttl());
   }

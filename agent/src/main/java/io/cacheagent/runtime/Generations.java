@@ -1,5 +1,7 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.CacheKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -7,6 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Generations {
 
   private Generations() {}
+
+  /** The generation key of the method {@code rule} caches (see CacheKeys#generationKey). */
+  static String keyOf(String keyPrefix, MethodRule rule) {
+    return CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
+  }
 
   /** A new random generation, never 0 (0 means "none"). */
   static long next() {

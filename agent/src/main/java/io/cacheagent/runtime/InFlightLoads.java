@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
  * A follower runs the method itself when the leader threw, returned something that cannot be
  * encoded, or has not returned within about as long as the method's loads take (twice its p99,
  * see CachedMethod#followerWaitNanos: a stuck leader, or one that waits for a lock the follower
- * holds, must not stop the others for longer), when it is the leader itself (a recursive call), and when it leads a load of its own
- * (two loads that wait for each other would both stall).
+ * holds, must not stop the others for longer), when it is the leader itself (a recursive call),
+ * and when it leads a load of its own (two loads that wait for each other would both stall).
  *
  * A call that starts after a write must not receive a value loaded before it. A load that an
  * eviction of this JVM overtook is detached at once. A write of another JVM, or a drop, shows in

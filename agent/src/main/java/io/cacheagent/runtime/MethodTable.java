@@ -5,7 +5,6 @@ import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
-import io.cacheagent.key.CacheKeys;
 import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +42,7 @@ public final class MethodTable {
   private final Map<String, MethodRule> retired = new HashMap<>();
   /** Evictions run, by the configured signature of the cached method they evict from. */
   private final Map<String, LongAdder> evictions = new ConcurrentHashMap<>();
+  /** Of those, evictions that could not compute their key and dropped every entry instead. */
   private final Map<String, LongAdder> evictionKeyFailures = new ConcurrentHashMap<>();
 
   /** {@code serializationAllow}: packages and classes that any entry may hold besides each method's own. */
@@ -182,7 +182,7 @@ public final class MethodTable {
   public List<CompletionStage<?>> dropAllEntries(AgentConfig config, CacheStore store) {
     List<CompletionStage<?>> drops = new ArrayList<>();
     for (MethodRule rule : config.methods()) {
-      drops.add(store.set(CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key()), Generations.nextFormatted()));
+      drops.add(store.set(Generations.keyOf(keyPrefix, rule), Generations.nextFormatted()));
     }
     return drops;
   }
@@ -209,7 +209,7 @@ public final class MethodTable {
 
   /** Counts an eviction from the cached method configured as {@code cachedName}. */
   void evicted(String cachedName) {
-    evictions.computeIfAbsent(cachedName, name -> new LongAdder()).increment();
+    increment(evictions, cachedName);
   }
 
   /**
@@ -217,18 +217,25 @@ public final class MethodTable {
    * and dropped every entry instead.
    */
   void evictionKeyFailed(String cachedName) {
-    evictionKeyFailures.computeIfAbsent(cachedName, name -> new LongAdder()).increment();
+    increment(evictionKeyFailures, cachedName);
   }
 
   /** Evictions from the cached method configured as {@code cachedName} that could not compute their key. */
   long evictionKeyFailures(String cachedName) {
-    LongAdder count = evictionKeyFailures.get(cachedName);
-    return count == null ? 0 : count.sum();
+    return sum(evictionKeyFailures, cachedName);
   }
 
   /** Evictions run so far from the cached method configured as {@code cachedName}. */
   long evictions(String cachedName) {
-    LongAdder count = evictions.get(cachedName);
+    return sum(evictions, cachedName);
+  }
+
+  private static void increment(Map<String, LongAdder> counts, String cachedName) {
+    counts.computeIfAbsent(cachedName, name -> new LongAdder()).increment();
+  }
+
+  private static long sum(Map<String, LongAdder> counts, String cachedName) {
+    LongAdder count = counts.get(cachedName);
     return count == null ? 0 : count.sum();
   }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Such a method's entries may be stale: none of them is served again until all of them have been
  * dropped (one SET of a new generation, see CacheRuntime). The drop is sent as soon as Redis
  * answers a read again, when the connection comes back, and once a second until Redis confirms it
- * (so that a JVM that only writes makes it good too; one retry at a time, on one daemon thread). Until then calls of that method run uncached.
+ * (so that a JVM that only writes makes it good too; one retry at a time, on one daemon thread).
+ * Until then calls of that method run uncached.
  *
  * Why drop everything instead of retrying the missed evictions: a retry queue must keep every
  * missed key for as long as Redis is away (unbounded), and replay them in order; one flag per method
@@ -33,8 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class MissedEvictions {
 
   private final CacheStore store;
-  /** One thread, started at the first missed eviction, that sends the drops again once a second. */
-  private volatile ScheduledExecutorService retries;
+  /**
+   * Sends the drops again once a second. Its one thread starts at the first retry: the JDK's pools
+   * start threads on demand.
+   */
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("missed-evictions", task));
   /** Whether a retry is scheduled: at most one is, however many drops fail. */
   private final AtomicBoolean retryScheduled = new AtomicBoolean();
   /** Generation key of each method that missed an eviction, with its name and whether a drop is in flight. */
@@ -103,26 +108,12 @@ final class MissedEvictions {
     if (!retryScheduled.compareAndSet(false, true)) {
       return;
     }
-    retryThread().schedule(() -> {
+    retries.schedule(() -> {
       retryScheduled.set(false);
       if (!pending.isEmpty()) {
         sendDrops();
       }
     }, 1, TimeUnit.SECONDS);
-  }
-
-  private ScheduledExecutorService retryThread() {
-    ScheduledExecutorService current = retries;
-    if (current == null) {
-      synchronized (this) {
-        current = retries;
-        if (current == null) {
-          current = Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("missed-evictions", task));
-          retries = current;
-        }
-      }
-    }
-    return current;
   }
 
   /** Forgets a method after its drop, unless it missed another eviction since the drop was sent. */

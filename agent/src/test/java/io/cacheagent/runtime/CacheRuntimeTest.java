@@ -188,10 +188,7 @@ class CacheRuntimeTest {
     runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
     store.down = false;
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (java.util.Arrays.equals(store.get(generationKey)[0], generation) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    awaitNewGeneration(generationKey, generation);
     assertThat(store.get(generationKey)[0]).as("every entry dropped: a new generation").isNotEqualTo(generation);
   }
 
@@ -223,10 +220,7 @@ class CacheRuntimeTest {
     store.holdNextRead();
     Future<Object> reading = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // reads "old", answer held
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (java.util.Arrays.equals(store.get(generationKey)[0], generation) && System.nanoTime() < deadline) {
-      Thread.sleep(20); // until the drop, retried within a second, has landed
-    }
+    awaitNewGeneration(generationKey, generation); // the drop, retried within a second, has landed
     store.releaseRead();
 
     Object call = reading.get(10, TimeUnit.SECONDS);
@@ -509,6 +503,14 @@ class CacheRuntimeTest {
     assertThat(store.reads.get() - readsBefore).as("reads of its own").isEqualTo(1);
     assertThat(later).as("a miss, not the old entry").isNotNull().isNotInstanceOf(Hit.class);
     runtime.abandon(find, later);
+  }
+
+  /** Waits, at most 5 s, until the store holds another generation than {@code generation} under {@code generationKey}. */
+  private void awaitNewGeneration(String generationKey, byte[] generation) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (java.util.Arrays.equals(store.get(generationKey)[0], generation) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 
   private MethodRule rule(String signature) {
