@@ -46,9 +46,9 @@ public final class CacheBridge {
   }
 
   /** Looks the call up: {@code null} runs the method uncached, a {@link Hit} is served. */
-  public static Object begin(int methodId, Object[] args) {
+  public static Object begin(int methodId, Object self, Object[] args) {
     Dispatcher current = dispatcher;
-    return current == null ? null : current.begin(methodId, args);
+    return current == null ? null : current.begin(methodId, self, args);
   }
 
   /** Stores the fresh result of a call that {@link #begin} reported as a miss. */
@@ -68,18 +68,18 @@ public final class CacheBridge {
   }
 
   /** Runs the eviction rules of a write method that ask to evict before the write. */
-  public static void beforeWrite(int writeId, Object[] args) {
+  public static void beforeWrite(int writeId, Object self, Object[] args) {
     Dispatcher current = dispatcher;
     if (current != null) {
-      current.beforeWrite(writeId, args);
+      current.beforeWrite(writeId, self, args);
     }
   }
 
   /** Runs the eviction rules of a write method after it returned normally. */
-  public static void afterWrite(int writeId, Object[] args) {
+  public static void afterWrite(int writeId, Object self, Object[] args) {
     Dispatcher current = dispatcher;
     if (current != null) {
-      current.afterWrite(writeId, args);
+      current.afterWrite(writeId, self, args);
     }
   }
 }

@@ -8,8 +8,11 @@ package io.cacheagent.bootstrap;
  */
 public interface Dispatcher {
 
-  /** Returns {@code null} to run uncached, a {@link Hit} to skip the body, or a miss to complete. */
-  Object begin(int methodId, Object[] args);
+  /**
+   * Returns {@code null} to run uncached, a {@link Hit} to skip the body, or a miss to complete.
+   * {@code self} is the instance the method was called on, {@code null} for a static method.
+   */
+  Object begin(int methodId, Object self, Object[] args);
 
   /** Called after the body returned normally for a call that {@link #begin} saw as a miss. */
   void complete(int methodId, Object call, Object result);
@@ -18,8 +21,8 @@ public interface Dispatcher {
   void abandon(int methodId, Object call);
 
   /** Eviction rules that run before the write method's body. */
-  void beforeWrite(int writeId, Object[] args);
+  void beforeWrite(int writeId, Object self, Object[] args);
 
   /** Eviction rules that run after the write method returned normally. */
-  void afterWrite(int writeId, Object[] args);
+  void afterWrite(int writeId, Object self, Object[] args);
 }

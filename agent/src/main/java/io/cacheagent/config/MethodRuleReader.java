@@ -138,6 +138,9 @@ final class MethodRuleReader {
       return;
     }
     for (KeyExpression expression : key) {
+      if (expression.startsAtInstance()) {
+        continue; // whether the method has an instance is known once its class is read
+      }
       if (expression.argumentIndex() >= params.size()) {
         problems.add(node, path + ".key \"" + expression + "\" names argument " + expression.argumentIndex()
             + " but " + signature + " has " + parameters(params.size()) + "; use " + argumentRange(params.size()));
@@ -221,7 +224,7 @@ final class MethodRuleReader {
       }
       if (key != null && write.hasParameterList()) {
         for (KeyExpression expression : key) {
-          if (expression.argumentIndex() >= write.parameterTypes().size()) {
+          if (!expression.startsAtInstance() && expression.argumentIndex() >= write.parameterTypes().size()) {
             problems.add(entry.get("key"), path + ".key \"" + expression + "\" names argument " + expression.argumentIndex()
                 + " but " + write + " has " + parameters(write.parameterTypes().size()) + "; use " + argumentRange(write.parameterTypes().size()));
             return null;

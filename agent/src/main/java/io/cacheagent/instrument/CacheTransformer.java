@@ -2,6 +2,7 @@ package io.cacheagent.instrument;
 
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.key.KeyExpression;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.runtime.Eviction;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -113,6 +115,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       int id = table.registerCached(loader, InstrumentationPlan.canonicalName(type, method), target.configuredAs(),
           method.getDescriptor(), target.rule(), ValueTypes.of(method.getReturnType()));
       builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
+      builder = builder.visit(instanceStateCheck(type, method, target));
       cachedMethods++;
     }
     for (Map.Entry<MethodDescription.InDefinedShape, Writes> entry : targets.writes.entrySet()) {
@@ -252,6 +255,8 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     String why;
     if (method.getReturnType().represents(void.class)) {
       why = "which returns void: nothing to cache; use it in evictOn instead";
+    } else if (method.isStatic() && rule.key() != null && rule.key().stream().anyMatch(KeyExpression::startsAtInstance)) {
+      why = "which is static, but its key names this; not cached. Key it by its arguments";
     } else if (ValueTypes.dependsOnClassTypeVariable(method.getReturnType())) {
       why = "which returns " + method.getReturnType().getTypeName() + ", a type variable of its class: instances and"
           + " subclasses that bind it differently would share entries; not cached. Cache a method whose return type names the class";
@@ -272,6 +277,22 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   private static void reportNoMatch(TypeDescription type, String path, MethodSignature signature, boolean cached) {
     String why = SignatureCheck.diagnose(type, signature, cached, List::of).detail();
     AgentLog.warn("no-match:" + path + signature, path + " \"" + signature + "\" matches no method: " + why + "; that rule does nothing");
+  }
+
+  /**
+   * Reads the cached method's body as it is rewritten, and warns once when it reads state of the
+   * instance that its key does not name (see {@link InstanceState}).
+   */
+  private static AsmVisitorWrapper instanceStateCheck(TypeDescription type, MethodDescription.InDefinedShape method, Cached target) {
+    return new AsmVisitorWrapper.ForDeclaredMethods().method(ElementMatchers.is(method),
+        (instrumentedType, instrumentedMethod, visitor, context, pool, writerFlags, readerFlags) ->
+            InstanceState.recorder(visitor, fieldsRead -> {
+              String warning = InstanceState.warning(type, method, target.rule(), fieldsRead);
+              if (warning != null) {
+                AgentLog.warn("instance-state:" + target.rule().index() + ":" + InstrumentationPlan.canonicalName(type, method),
+                    "methods[" + target.rule().index() + "].method \"" + target.rule().signature() + "\": " + warning);
+              }
+            }));
   }
 
   private Advice advice(TypeDescription adviceType, int id) {

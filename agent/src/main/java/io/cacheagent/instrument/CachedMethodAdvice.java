@@ -16,11 +16,14 @@ final class CachedMethodAdvice {
   /** Returns a {@link Hit} to skip the body, {@code null} to run it. */
   @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
   static Object enter(
-      @MethodId int id, @Advice.AllArguments Object[] args, @Advice.Local("call") Object call) {
+      @MethodId int id,
+      @Advice.This(optional = true) Object self,
+      @Advice.AllArguments Object[] args,
+      @Advice.Local("call") Object call) {
     if (!CacheBridge.isOn(id)) {
       return null;
     }
-    call = CacheBridge.begin(id, args);
+    call = CacheBridge.begin(id, self, args);
     return call instanceof Hit ? call : null;
   }
 

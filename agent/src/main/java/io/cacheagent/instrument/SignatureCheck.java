@@ -1,5 +1,6 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import java.io.File;
 import java.io.IOException;
@@ -56,7 +57,8 @@ public final class SignatureCheck implements AutoCloseable {
       return new Verdict(false, "class " + signature.className() + " is not on the class path");
     }
     TypeDescription type = resolution.resolve();
-    return diagnose(type, signature, cached, () -> implementationsOf(type, signature));
+    return diagnose(type, signature, cached, () -> implementationsOf(type, signature).stream()
+        .map(match -> InstrumentationPlan.canonicalName(match.type(), match.method())).toList());
   }
 
   /**
@@ -106,9 +108,51 @@ public final class SignatureCheck implements AutoCloseable {
         + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
   }
 
+  /**
+   * Warnings about a cached method that matches: each method it caches that reads state of its
+   * instance that the rule's key does not name (see {@link InstanceState}).
+   */
+  public List<String> warnings(MethodRule rule) {
+    TypePool.Resolution resolution = pool.describe(rule.signature().className());
+    if (!resolution.isResolved()) {
+      return List.of();
+    }
+    TypeDescription type = resolution.resolve();
+    List<Match> cached = new ArrayList<>();
+    boolean onAbstract = false;
+    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+      if (method.isMethod() && !method.isBridge() && !method.isSynthetic() && InstrumentationPlan.matches(rule.signature(), method)) {
+        if (method.isAbstract() || method.isNative()) {
+          onAbstract = true;
+        } else {
+          cached.add(new Match(type, method));
+        }
+      }
+    }
+    if (onAbstract) {
+      cached.addAll(implementationsOf(type, rule.signature()));
+    }
+    List<String> warnings = new ArrayList<>();
+    for (Match match : cached) {
+      try {
+        byte[] classFile = locator.locate(match.type().getName()).resolve();
+        String warning = InstanceState.warning(match.type(), match.method(), rule, InstanceState.readBy(classFile, match.method()));
+        if (warning != null) {
+          warnings.add(warning);
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        // a class file that cannot be read again gives no warning; the verdict stands
+      }
+    }
+    return warnings;
+  }
+
+  /** A method of the class path, with the class that declares it. */
+  private record Match(TypeDescription type, MethodDescription method) {}
+
   /** The methods on the class path that implement the abstract method, as the agent finds them at load time. */
-  private List<String> implementationsOf(TypeDescription type, MethodSignature signature) {
-    List<String> found = new ArrayList<>();
+  private List<Match> implementationsOf(TypeDescription type, MethodSignature signature) {
+    List<Match> found = new ArrayList<>();
     for (String className : allClassNames()) {
       TypePool.Resolution resolution = pool.describe(className);
       if (!resolution.isResolved()) {
@@ -120,7 +164,7 @@ public final class SignatureCheck implements AutoCloseable {
           continue;
         }
         for (MethodDescription method : Implementations.of(candidate, type, signature)) {
-          found.add(InstrumentationPlan.canonicalName(candidate, method));
+          found.add(new Match(candidate, method));
         }
       } catch (RuntimeException unresolvable) {
         // a supertype that is not on the class path: it cannot be told whether or how it implements the method

@@ -46,11 +46,12 @@ public final class CacheKeys {
    * @param namespace from {@link #namespace}
    * @param expressions the key expressions, or {@code null} for all arguments
    * @param shape the shape of the method's key
+   * @param self the instance the method was called on, {@code null} for a static method
    */
-  public static String key(String namespace, List<KeyExpression> expressions, KeyShape shape, Object[] args)
+  public static String key(String namespace, List<KeyExpression> expressions, KeyShape shape, Object self, Object[] args)
       throws UnstableArgumentException {
     KeyText text = new KeyText();
-    Object[] values = values(expressions, args);
+    Object[] values = values(expressions, self, args);
     for (int i = 0; i < values.length; i++) {
       if (i > 0) {
         text.append(',');
@@ -70,11 +71,12 @@ public final class CacheKeys {
    * @param namespace the cached method's {@link #namespace}
    * @param expressions the eviction's key expressions over the write's arguments, or {@code null}
    * @param cachedShape the shape of the cached method's key
+   * @param self the instance the write was called on, {@code null} for a static method
    */
   public static List<String> evictionKeys(String namespace, List<KeyExpression> expressions, KeyShape cachedShape,
-      Object[] args) throws UnstableArgumentException {
+      Object self, Object[] args) throws UnstableArgumentException {
     List<String> texts = List.of("");
-    Object[] values = values(expressions, args);
+    Object[] values = values(expressions, self, args);
     for (int i = 0; i < values.length; i++) {
       List<Object> variants = cachedShape.integralByValue(i) || !ArgumentEncoder.isIntegral(values[i])
           ? Collections.singletonList(values[i])
@@ -104,13 +106,14 @@ public final class CacheKeys {
     return keys;
   }
 
-  private static Object[] values(List<KeyExpression> expressions, Object[] args) throws UnstableArgumentException {
+  private static Object[] values(List<KeyExpression> expressions, Object self, Object[] args)
+      throws UnstableArgumentException {
     if (expressions == null) {
       return args;
     }
     Object[] values = new Object[expressions.size()];
     for (int i = 0; i < values.length; i++) {
-      values[i] = expressions.get(i).evaluate(args);
+      values[i] = expressions.get(i).evaluate(self, args);
     }
     return values;
   }

@@ -6,15 +6,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A key expression of the configuration: {@code args[N]} followed by any chain of {@code .name}.
- * Parsed once; each property is resolved once per concrete class (see {@link PropertyReader}).
+ * A key expression of the configuration: {@code args[N]} followed by any chain of {@code .name},
+ * or {@code this} followed by at least one, for state of the instance the method is called on
+ * ({@code this.region}). Parsed once; each property is resolved once per concrete class (see
+ * {@link PropertyReader}).
  */
 public final class KeyExpression {
 
   /** What an operator may write, for error messages. */
-  public static final String ACCEPTED = "use args[0], or a property chain such as args[0].id or args[1].customer.id";
+  public static final String ACCEPTED =
+      "use args[0], or a property chain such as args[0].id, args[1].customer.id or this.region";
 
-  private static final Pattern SYNTAX = Pattern.compile("args\\[(\\d{1,3})\\]((?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)");
+  private static final String CHAIN = "((?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)";
+  private static final Pattern SYNTAX = Pattern.compile("(?:args\\[(\\d{1,3})\\]|(this))" + CHAIN);
+
+  /** {@link #argumentIndex} of an expression that starts at {@code this}. */
+  private static final int INSTANCE = -1;
 
   private final String text;
   private final int argumentIndex;
@@ -33,17 +40,34 @@ public final class KeyExpression {
       throw new IllegalArgumentException("is not a key expression");
     }
     List<PropertyReader> path = new ArrayList<>();
-    for (String name : m.group(2).split("\\.")) {
+    for (String name : m.group(3).split("\\.")) {
       if (!name.isEmpty()) {
         path.add(new PropertyReader(name));
       }
     }
-    return new KeyExpression(text.strip(), Integer.parseInt(m.group(1)), path.toArray(new PropertyReader[0]));
+    if (m.group(2) != null && path.isEmpty()) {
+      // The instance itself is rarely a value: its class seldom defines equality, so its text
+      // would be its identity, different in every JVM.
+      throw new IllegalArgumentException("names the instance but none of its state; name the fields that make its answers"
+          + " differ, such as this.region");
+    }
+    int index = m.group(2) != null ? INSTANCE : Integer.parseInt(m.group(1));
+    return new KeyExpression(text.strip(), index, path.toArray(new PropertyReader[0]));
   }
 
-  /** The index {@code N} of {@code args[N]}. */
+  /** The index {@code N} of {@code args[N]}; meaningless when it {@link #startsAtInstance}. */
   public int argumentIndex() {
     return argumentIndex;
+  }
+
+  /** Whether the expression starts at {@code this}, the instance the method is called on. */
+  public boolean startsAtInstance() {
+    return argumentIndex == INSTANCE;
+  }
+
+  /** The first property of the chain ({@code region} of {@code this.region.code}), or {@code null}. */
+  public String firstProperty() {
+    return path.length == 0 ? null : path[0].name();
   }
 
   /** Whether the expression is a bare argument, without properties. */
@@ -51,12 +75,22 @@ public final class KeyExpression {
     return path.length == 0;
   }
 
-  /** Evaluates against a call's arguments; a {@code null} along the chain yields {@code null}. */
-  public Object evaluate(Object[] args) throws UnstableArgumentException {
-    if (argumentIndex >= args.length) {
+  /**
+   * Evaluates against a call: the instance it was made on ({@code null} for a static method) and its
+   * arguments; a {@code null} along the chain yields {@code null}.
+   */
+  public Object evaluate(Object self, Object[] args) throws UnstableArgumentException {
+    Object value;
+    if (argumentIndex == INSTANCE) {
+      if (self == null) {
+        throw new UnstableArgumentException(text + " names the instance, but the method is static");
+      }
+      value = self;
+    } else if (argumentIndex >= args.length) {
       throw new UnstableArgumentException(text + " names argument " + argumentIndex + " but the method has " + args.length);
+    } else {
+      value = args[argumentIndex];
     }
-    Object value = args[argumentIndex];
     for (PropertyReader step : path) {
       if (value == null) {
         return null;

@@ -29,6 +29,10 @@ final class PropertyReader {
     this.name = name;
   }
 
+  String name() {
+    return name;
+  }
+
   Object read(Object target, String expression) throws UnstableArgumentException {
     MethodHandle handle = handles.get(target.getClass());
     if (handle == null) {

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * {@code java -jar cache-agent.jar check <config.yaml> <class path>}: validates the file and says,
  * for every signature in it, whether it names a method of the given classes (and if not, what was
- * probably meant). Exit code 0 only when the file is valid and every signature matches.
+ * probably meant), and warns where a cached method's results may depend on state its key does not
+ * name. Exit code 0 only when the file is valid and every signature matches; warnings do not change it.
  */
 final class CheckCommand {
 
@@ -37,11 +38,16 @@ final class CheckCommand {
     }
     int signatures = 0;
     int failed = 0;
+    int warnings = 0;
     try (SignatureCheck check = new SignatureCheck(entries)) {
       for (MethodRule rule : agentConfig.methods()) {
         String path = "methods[" + rule.index() + "].method";
         signatures++;
         failed += report(out, path, rule.signature().toString(), check.check(rule.signature(), true));
+        for (String warning : check.warnings(rule)) {
+          out.println("warning  " + path + " \"" + rule.signature() + "\": " + warning);
+          warnings++;
+        }
         for (int j = 0; j < rule.evictOn().size(); j++) {
           EvictRule eviction = rule.evictOn().get(j);
           signatures++;
@@ -51,7 +57,8 @@ final class CheckCommand {
       }
     }
     out.println(config.getFileName() + ": " + signatures + (signatures == 1 ? " signature, " : " signatures, ")
-        + (failed == 0 ? "all match" : failed + (failed == 1 ? " does not match" : " do not match")));
+        + (failed == 0 ? "all match" : failed + (failed == 1 ? " does not match" : " do not match"))
+        + (warnings == 0 ? "" : "; " + warnings + (warnings == 1 ? " warning" : " warnings")));
     return failed == 0 ? 0 : 1;
   }
 

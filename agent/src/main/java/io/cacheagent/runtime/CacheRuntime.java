@@ -67,16 +67,16 @@ public final class CacheRuntime implements Dispatcher {
   }
 
   @Override
-  public Object begin(int methodId, Object[] args) {
+  public Object begin(int methodId, Object self, Object[] args) {
     try {
-      return lookUp(methodId, args);
+      return lookUp(methodId, self, args);
     } catch (Throwable t) {
       failed("begin", methodId, t);
       return null;
     }
   }
 
-  private Object lookUp(int methodId, Object[] args) {
+  private Object lookUp(int methodId, Object self, Object[] args) {
     CachedMethod method = table.cached(methodId);
     if (method == null) {
       return null;
@@ -85,7 +85,7 @@ public final class CacheRuntime implements Dispatcher {
     String generationKey = keys.generationKey();
     String key;
     try {
-      key = method.keyFor(keys, args);
+      key = method.keyFor(keys, self, args);
     } catch (UnstableArgumentException e) {
       method.stats.uncached.increment();
       AgentLog.warn("unstable:" + method.name, method.name + ": " + e.getMessage() + "; such calls run uncached");
@@ -274,23 +274,23 @@ public final class CacheRuntime implements Dispatcher {
   }
 
   @Override
-  public void beforeWrite(int writeId, Object[] args) {
-    evict(writeId, args, true);
+  public void beforeWrite(int writeId, Object self, Object[] args) {
+    evict(writeId, self, args, true);
   }
 
   @Override
-  public void afterWrite(int writeId, Object[] args) {
-    evict(writeId, args, false);
+  public void afterWrite(int writeId, Object self, Object[] args) {
+    evict(writeId, self, args, false);
   }
 
-  private void evict(int writeId, Object[] args, boolean before) {
+  private void evict(int writeId, Object self, Object[] args, boolean before) {
     try {
       WriteMethod write = table.write(writeId);
       if (write != null) {
         // The write returns once Redis confirmed its evictions (or after commandTimeout): once they
         // are confirmed, no JVM reads what it made stale. One Redis refused or did not confirm in
         // time is a missed eviction (see MissedEvictions), which other JVMs may not see at once.
-        store.awaitWrites(evictions.run(write, args, before));
+        store.awaitWrites(evictions.run(write, self, args, before));
       }
     } catch (Throwable t) {
       failed("evict", writeId, t);

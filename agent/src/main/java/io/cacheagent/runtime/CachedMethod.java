@@ -132,8 +132,8 @@ final class CachedMethod {
   }
 
   /** The key of a call in {@code space}, which the caller read once from {@link #keys}. */
-  String keyFor(KeySpace space, Object[] args) throws UnstableArgumentException {
-    return CacheKeys.key(namespace, space.expressions(), space.shape(), args);
+  String keyFor(KeySpace space, Object self, Object[] args) throws UnstableArgumentException {
+    return CacheKeys.key(namespace, space.expressions(), space.shape(), self, args);
   }
 
   /** The shape fingerprint of the declared return type; computed on first use, by reflection, once. */

@@ -40,7 +40,7 @@ final class Evictions {
    * a call made while the write runs may load the old value from the database and replace the first
    * tombstone with it, and only a second tombstone, written once the write returned, removes it.
    */
-  List<CompletableFuture<?>> run(WriteMethod write, Object[] args, boolean before) {
+  List<CompletableFuture<?>> run(WriteMethod write, Object self, Object[] args, boolean before) {
     List<CompletableFuture<?>> sent = new ArrayList<>(2);
     for (Eviction eviction : write.evictions) {
       if (before && !eviction.rule().before()) {
@@ -49,17 +49,17 @@ final class Evictions {
       if (eviction.rule().all()) {
         sent.add(dropAll(eviction));
       } else {
-        evictKeys(write, eviction, args, sent);
+        evictKeys(write, eviction, self, args, sent);
       }
       table.evicted(eviction.cachedName());
     }
     return sent;
   }
 
-  private void evictKeys(WriteMethod write, Eviction eviction, Object[] args, List<CompletableFuture<?>> sent) {
+  private void evictKeys(WriteMethod write, Eviction eviction, Object self, Object[] args, List<CompletableFuture<?>> sent) {
     List<String> keys;
     try {
-      keys = CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), args);
+      keys = CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), self, args);
     } catch (UnstableArgumentException e) {
       // Which entry the write made stale is unknown, so none of them may be served any more.
       table.evictionKeyFailed(eviction.cachedName());

@@ -173,7 +173,7 @@ class ConfigLoaderTest {
             key: arg0
         """)).containsExactly(
         "cache-agent.yaml:3:10: methods[0].key \"arg0\" is not a key expression; "
-            + "use args[0], or a property chain such as args[0].id or args[1].customer.id");
+            + "use args[0], or a property chain such as args[0].id, args[1].customer.id or this.region");
   }
 
   @Test

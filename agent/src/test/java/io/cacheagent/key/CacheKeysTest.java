@@ -22,11 +22,11 @@ class CacheKeysTest {
 
   /** The key of a method keyed by all its arguments, declared {@code Object} unless {@code types} says. */
   private static String key(Object... args) throws UnstableArgumentException {
-    return CacheKeys.key(NS, null, KeyShape.of(java.util.Collections.nCopies(args.length, "java.lang.Object"), null), args);
+    return CacheKeys.key(NS, null, KeyShape.of(java.util.Collections.nCopies(args.length, "java.lang.Object"), null), null, args);
   }
 
   private static String keyDeclared(List<String> types, Object... args) throws UnstableArgumentException {
-    return CacheKeys.key(NS, null, KeyShape.of(types, null), args);
+    return CacheKeys.key(NS, null, KeyShape.of(types, null), null, args);
   }
 
   record Product(long id, String name) {}
@@ -118,20 +118,20 @@ class CacheKeysTest {
     KeyShape cached = KeyShape.of(List.of("long"), null);
     Order order = new Order(42, null);
 
-    assertThat(CacheKeys.evictionKeys(NS, List.of(KeyExpression.parse("args[0].id")), cached, new Object[] {order}))
+    assertThat(CacheKeys.evictionKeys(NS, List.of(KeyExpression.parse("args[0].id")), cached, null, new Object[] {order}))
         .containsExactly(keyDeclared(List.of("long"), 42L));
-    assertThat(CacheKeys.evictionKeys(NS, null, cached, new Object[] {42}))
+    assertThat(CacheKeys.evictionKeys(NS, null, cached, null, new Object[] {42}))
         .containsExactly(keyDeclared(List.of("long"), 42L));
   }
 
   @Test
   void evictionKeys_whereTheReadIsDeclaredObject_reachEveryIntegralTypeOfTheValue() throws Exception {
-    List<String> keys = CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), new Object[] {42L});
+    List<String> keys = CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {42L});
 
     assertThat(keys).contains(key(42), key(42L), key(BigInteger.valueOf(42)), key((short) 42), key((byte) 42));
-    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), new Object[] {1L << 40}))
+    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {1L << 40}))
         .containsExactlyInAnyOrder(key(1L << 40), key(BigInteger.ONE.shiftLeft(40)));
-    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), new Object[] {"42"}))
+    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {"42"}))
         .containsExactly(key("42"));
   }
 
@@ -140,7 +140,7 @@ class CacheKeysTest {
     KeyExpression id = KeyExpression.parse("args[0].product.id");
     Order order = new Order(7, new Product(42, "shoes"));
 
-    assertThat(CacheKeys.key(NS, List.of(id), KeyShape.of(List.of("com.acme.Order"), List.of(id)), new Object[] {order}))
+    assertThat(CacheKeys.key(NS, List.of(id), KeyShape.of(List.of("com.acme.Order"), List.of(id)), null, new Object[] {order}))
         .isEqualTo(keyDeclared(List.of("long"), 42L));
   }
 
@@ -148,14 +148,44 @@ class CacheKeysTest {
   void key_getterRecordAccessorAndField_allResolve() throws Exception {
     Order order = new Order(7, new Product(42, "shoes"));
 
-    assertThat(KeyExpression.parse("args[0].id").evaluate(new Object[] {order})).isEqualTo(7L);
-    assertThat(KeyExpression.parse("args[0].product.name").evaluate(new Object[] {order})).isEqualTo("shoes");
-    assertThat(KeyExpression.parse("args[0].product").evaluate(new Object[] {null})).isNull();
+    assertThat(KeyExpression.parse("args[0].id").evaluate(null, new Object[] {order})).isEqualTo(7L);
+    assertThat(KeyExpression.parse("args[0].product.name").evaluate(null, new Object[] {order})).isEqualTo("shoes");
+    assertThat(KeyExpression.parse("args[0].product").evaluate(null, new Object[] {null})).isNull();
+  }
+
+  @Test
+  void key_startingAtThis_readsTheInstance_soTwoInstancesDoNotShareAnEntry() throws Exception {
+    List<KeyExpression> key = List.of(KeyExpression.parse("this.name"), KeyExpression.parse("args[0]"));
+    KeyShape shape = KeyShape.of(List.of("long"), key);
+
+    String shoes = CacheKeys.key(NS, key, shape, new Product(1, "shoes"), new Object[] {42L});
+    String hats = CacheKeys.key(NS, key, shape, new Product(1, "hats"), new Object[] {42L});
+
+    assertThat(shoes).isEqualTo(NS + "s5:shoes,n42");
+    assertThat(hats).isEqualTo(NS + "s4:hats,n42");
+    assertThat(CacheKeys.evictionKeys(NS, key, shape, new Product(2, "hats"), new Object[] {42}))
+        .as("a write on an instance with the same state evicts that entry").containsExactly(hats);
+  }
+
+  @Test
+  void key_startingAtThis_inAStaticMethod_cannotBeComputed() {
+    assertThatThrownBy(() -> KeyExpression.parse("this.region").evaluate(null, new Object[] {1L}))
+        .isInstanceOf(UnstableArgumentException.class)
+        .hasMessage("this.region names the instance, but the method is static");
+  }
+
+  @Test
+  void thisAlone_isNotAKeyExpression_forItsTextWouldBeItsIdentity() {
+    assertThatThrownBy(() -> KeyExpression.parse("this"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("names the instance but none of its state");
+    assertThat(KeyExpression.parse("this.region.code").firstProperty()).isEqualTo("region");
+    assertThat(KeyExpression.parse(" this.region ").startsAtInstance()).isTrue();
   }
 
   @Test
   void key_missingProperty_namesTheAccessorsTried() {
-    assertThatThrownBy(() -> KeyExpression.parse("args[0].sku").evaluate(new Object[] {new Product(1, "a")}))
+    assertThatThrownBy(() -> KeyExpression.parse("args[0].sku").evaluate(null, new Object[] {new Product(1, "a")}))
         .isInstanceOf(UnstableArgumentException.class)
         .hasMessage("args[0].sku: io.cacheagent.key.CacheKeysTest$Product has no getSku(), isSku(), sku() or field sku that can be read");
   }

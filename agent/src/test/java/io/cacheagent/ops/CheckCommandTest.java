@@ -72,6 +72,33 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_cachedMethodReadingInstanceStateItsKeyDoesNotName_warns_butStillExitsZero() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.RegionalPrices#quote(long)
+        """);
+
+    assertThat(code).isZero();
+    assertThat(output()).isEqualTo("""
+        ok       methods[0].method "io.cacheagent.fixture.RegionalPrices#quote(long)": matches io.cacheagent.fixture.RegionalPrices#quote(long)
+        warning  methods[0].method "io.cacheagent.fixture.RegionalPrices#quote(long)": io.cacheagent.fixture.RegionalPrices#quote(long) reads this.region, which its key does not name: results may depend on the instance, and instances that differ there share entries; if they do, add it to the key, e.g. key: [this.region, "args[0]"]
+        cache-agent.yaml: 1 signature, all match; 1 warning
+        """);
+  }
+
+  @Test
+  void check_keyNamingTheInstanceState_noWarning() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.RegionalPrices#quote(long)
+            key: [this.region, "args[0]"]
+        """);
+
+    assertThat(code).isZero();
+    assertThat(output()).doesNotContain("warning");
+  }
+
+  @Test
   void check_invalidFile_printsItsProblems_andExitsOne() throws Exception {
     int code = check("methods:\n  - method: io.cacheagent.fixture.JdbcCatalog#find(long)\n    ttl: soon\n");
 

@@ -48,32 +48,32 @@ class CacheRuntimeTest {
 
   @Test
   void miss_thenComplete_thenHit() {
-    Object first = runtime.begin(find, new Object[] {1L});
+    Object first = runtime.begin(find, null, new Object[] {1L});
     assertThat(first).isNotNull().isNotInstanceOf(Hit.class);
     runtime.complete(find, first, "one");
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one"));
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one"));
   }
 
   @Test
   void loadThatStartedBeforeAWrite_cannotStoreItsOldValueAfterIt() {
-    Object slowLoad = runtime.begin(find, new Object[] {1L}); // reads the database before the write...
-    runtime.afterWrite(save, new Object[] {1L});               // ...the write commits and evicts...
+    Object slowLoad = runtime.begin(find, null, new Object[] {1L}); // reads the database before the write...
+    runtime.afterWrite(save, null, new Object[] {1L});               // ...the write commits and evicts...
     runtime.complete(find, slowLoad, "old");                   // ...then the slow load tries to store
 
-    Object next = runtime.begin(find, new Object[] {1L});
+    Object next = runtime.begin(find, null, new Object[] {1L});
     assertThat(next).isNotInstanceOf(Hit.class);
     runtime.complete(find, next, "new");
-    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
   }
 
   @Test
   void callAfterAnotherJvmsWrite_doesNotJoinALoadBegunBeforeIt() throws Exception {
-    Object slowLoad = runtime.begin(find, new Object[] {1L}); // found nothing, reads the database...
+    Object slowLoad = runtime.begin(find, null, new Object[] {1L}); // found nothing, reads the database...
     OtherJvm writer = otherJvm(rule);
-    writer.runtime().afterWrite(writerSave(writer), new Object[] {1L}); // ...another JVM writes and evicts...
+    writer.runtime().afterWrite(writerSave(writer), null, new Object[] {1L}); // ...another JVM writes and evicts...
 
-    Future<Object> later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false); // ...then a call here
+    Future<Object> later = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false); // ...then a call here
     Object call;
     try {
       call = later.get(2, TimeUnit.SECONDS);
@@ -85,13 +85,13 @@ class CacheRuntimeTest {
     assertThat(call).as("a load of its own, not the value read before the write").isNotNull().isNotInstanceOf(Hit.class);
     runtime.complete(find, slowLoad, "old");
     runtime.complete(find, call, "new");
-    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("new"));
   }
 
   @Test
   void aWriteWaitsForItsEvictions_beforeItReturns() {
-    runtime.afterWrite(save, new Object[] {1L});
-    runtime.afterWrite(clear, new Object[0]);
+    runtime.afterWrite(save, null, new Object[] {1L});
+    runtime.afterWrite(clear, null, new Object[0]);
 
     assertThat(store.awaited).as("the tombstone, then the new generation").hasSize(2);
   }
@@ -106,36 +106,36 @@ class CacheRuntimeTest {
     int write = beforeTable.registerWrite(getClass().getClassLoader(), SAVE.toString(), List.of(SAVE.toString()), "(Lcom/acme/P;)V",
         List.of(Eviction.of(evictedBefore.evictOn().get(0), evictedBefore, "before")));
     CacheRuntime before = new CacheRuntime(beforeTable, store);
-    before.complete(cached, before.begin(cached, new Object[] {1L}), "old");
+    before.complete(cached, before.begin(cached, null, new Object[] {1L}), "old");
 
-    before.beforeWrite(write, new Object[] {1L});             // the tombstone, then the write runs...
-    Object during = before.begin(cached, new Object[] {1L});  // ...a read misses, and reads the database before the commit
+    before.beforeWrite(write, null, new Object[] {1L});             // the tombstone, then the write runs...
+    Object during = before.begin(cached, null, new Object[] {1L});  // ...a read misses, and reads the database before the commit
     before.complete(cached, during, "old");                   // its store replaces the tombstone it saw
-    before.afterWrite(write, new Object[] {1L});              // the write returned
+    before.afterWrite(write, null, new Object[] {1L});              // the write returned
 
-    assertThat(before.begin(cached, new Object[] {1L})).as("the old value is gone").isNotInstanceOf(Hit.class);
+    assertThat(before.begin(cached, null, new Object[] {1L})).as("the old value is gone").isNotInstanceOf(Hit.class);
   }
 
   @Test
   void loadThatSawATombstone_cannotStoreAfterASecondWrite() {
-    runtime.afterWrite(save, new Object[] {1L});
-    Object load = runtime.begin(find, new Object[] {1L});
-    runtime.afterWrite(save, new Object[] {1L});
+    runtime.afterWrite(save, null, new Object[] {1L});
+    Object load = runtime.begin(find, null, new Object[] {1L});
+    runtime.afterWrite(save, null, new Object[] {1L});
     runtime.complete(find, load, "between writes");
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNotInstanceOf(Hit.class);
   }
 
   @Test
   void evictAll_dropsEveryEntry_andALoadRacingItIsNeverServed() {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
-    Object racing = runtime.begin(find, new Object[] {2L});
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
+    Object racing = runtime.begin(find, null, new Object[] {2L});
 
-    runtime.afterWrite(clear, new Object[0]);
+    runtime.afterWrite(clear, null, new Object[0]);
     runtime.complete(find, racing, "two, loaded before the clear");
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
-    assertThat(runtime.begin(find, new Object[] {2L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {2L})).isNotInstanceOf(Hit.class);
   }
 
   @Test
@@ -144,48 +144,48 @@ class CacheRuntimeTest {
     EvictRule broken = new EvictRule(rename, List.of(KeyExpression.parse("args[0].customerId")), false, false);
     int write = table.registerWrite(getClass().getClassLoader(), rename.toString(), List.of(rename.toString()),
         "(Ljava/lang/String;)V", List.of(Eviction.of(broken, rule, "test")));
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
-    runtime.complete(find, runtime.begin(find, new Object[] {2L}), "two");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {2L}), "two");
 
-    runtime.afterWrite(write, new Object[] {"42"}); // a String has no customerId
+    runtime.afterWrite(write, null, new Object[] {"42"}); // a String has no customerId
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
-    assertThat(runtime.begin(find, new Object[] {2L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {2L})).isNotInstanceOf(Hit.class);
     assertThat(table.evictionKeyFailures(FIND.toString())).isEqualTo(1);
   }
 
   @Test
   void nullResult_isNotStoredUnlessCacheNulls() {
-    runtime.complete(find, runtime.begin(find, new Object[] {3L}), null);
+    runtime.complete(find, runtime.begin(find, null, new Object[] {3L}), null);
 
-    assertThat(runtime.begin(find, new Object[] {3L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {3L})).isNotInstanceOf(Hit.class);
   }
 
   @Test
   void beforeWriteRules_doNotRunAfterTheWrite() {
-    runtime.complete(find, runtime.begin(find, new Object[] {4L}), "four");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {4L}), "four");
 
-    runtime.beforeWrite(save, new Object[] {4L}); // the save rule evicts after, not before
+    runtime.beforeWrite(save, null, new Object[] {4L}); // the save rule evicts after, not before
 
-    assertThat(runtime.begin(find, new Object[] {4L})).isInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {4L})).isInstanceOf(Hit.class);
   }
 
   @Test
   void storeDown_callsRunUncached() {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
     store.down = true;
 
-    assertThat(runtime.begin(find, new Object[] {1L})).as("runs the method, uncached").isNull();
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("runs the method, uncached").isNull();
     assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
   }
 
   @Test
   void evictionMissedWhileStoreWasDown_isMadeGoodOnceItAnswers_withoutAnyRead() throws Exception {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
     String generationKey = table.cached(find).generationKey();
     byte[] generation = store.get(generationKey)[0];
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
+    runtime.afterWrite(save, null, new Object[] {1L}); // its tombstone never reaches the store
     store.down = false;
 
     awaitNewGeneration(generationKey, generation);
@@ -201,7 +201,7 @@ class CacheRuntimeTest {
     int clearBoth = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", List.of("com.acme.Repo#clear()"), "()V",
         List.of(Eviction.of(rule.evictOn().get(1), rule, "test"), Eviction.of(other.evictOn().get(0), other, "test")));
     store.down = true;
-    runtime.afterWrite(clearBoth, new Object[0]); // two methods miss an eviction
+    runtime.afterWrite(clearBoth, null, new Object[0]); // two methods miss an eviction
     int before = store.writes.get();
 
     Thread.sleep(3_500);
@@ -211,14 +211,14 @@ class CacheRuntimeTest {
 
   @Test
   void aReadInFlightWhileTheDropOfAMissedEvictionLands_isNotServed() throws Exception {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "old");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "old");
     String generationKey = table.cached(find).generationKey();
     byte[] generation = store.get(generationKey)[0];
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
+    runtime.afterWrite(save, null, new Object[] {1L}); // its tombstone never reaches the store
     store.down = false;
     store.holdNextRead();
-    Future<Object> reading = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // reads "old", answer held
+    Future<Object> reading = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L})); // reads "old", answer held
 
     awaitNewGeneration(generationKey, generation); // the drop, retried within a second, has landed
     store.releaseRead();
@@ -229,47 +229,47 @@ class CacheRuntimeTest {
 
   @Test
   void evictionMissedWhileStoreWasDown_noEntryOfThatMethodIsServedAgain() {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
-    runtime.complete(find, runtime.begin(find, new Object[] {2L}), "two");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {2L}), "two");
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L}); // its tombstone never reaches the store
+    runtime.afterWrite(save, null, new Object[] {1L}); // its tombstone never reaches the store
     store.down = false;
 
-    assertThat(runtime.begin(find, new Object[] {1L})).as("runs uncached while the drop is sent").isNull();
-    assertThat(runtime.begin(find, new Object[] {1L})).as("entry 1 is gone").isNotNull().isNotInstanceOf(Hit.class);
-    assertThat(runtime.begin(find, new Object[] {2L})).as("and so is every other entry").isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("runs uncached while the drop is sent").isNull();
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("entry 1 is gone").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {2L})).as("and so is every other entry").isNotInstanceOf(Hit.class);
   }
 
   @Test
   void evictionMissed_theMethodIsCachedAgainOnceTheDropIsConfirmed() {
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L});
+    runtime.afterWrite(save, null, new Object[] {1L});
     store.down = false;
     store.holdConfirmations = true;
-    runtime.begin(find, new Object[] {1L}); // sends the drop; unconfirmed
+    runtime.begin(find, null, new Object[] {1L}); // sends the drop; unconfirmed
 
-    assertThat(runtime.begin(find, new Object[] {1L})).as("drop not yet confirmed").isNull();
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("drop not yet confirmed").isNull();
     store.confirmHeldWrites();
-    Object miss = runtime.begin(find, new Object[] {1L});
+    Object miss = runtime.begin(find, null, new Object[] {1L});
     runtime.complete(find, miss, "fresh");
-    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("fresh"));
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("fresh"));
   }
 
   @Test
   void evictionMissedWhileADropIsInFlight_needsAnotherDrop() {
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L});
+    runtime.afterWrite(save, null, new Object[] {1L});
     store.down = false;
     store.holdConfirmations = true;
-    runtime.begin(find, new Object[] {1L}); // the first drop is sent...
+    runtime.begin(find, null, new Object[] {1L}); // the first drop is sent...
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L}); // ...a second eviction is missed after it was sent...
+    runtime.afterWrite(save, null, new Object[] {1L}); // ...a second eviction is missed after it was sent...
     store.down = false;
     store.confirmHeldWrites();                   // ...so its confirmation does not end the outage
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNull();
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNull();
     store.confirmHeldWrites();
-    assertThat(runtime.begin(find, new Object[] {1L})).isNotNull();
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNotNull();
   }
 
   @Test
@@ -277,44 +277,44 @@ class CacheRuntimeTest {
     MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#count()"), Duration.ofMinutes(5), 0, null,
         false, Duration.ofMinutes(5), false, true, List.of());
     int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "com.acme.Repo#count()", "()Ljava/lang/String;", other, List.of("java.lang.String"));
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "one");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
     store.down = true;
-    runtime.afterWrite(save, new Object[] {1L});
+    runtime.afterWrite(save, null, new Object[] {1L});
     store.down = false;
 
-    runtime.begin(count, new Object[0]);
+    runtime.begin(count, null, new Object[0]);
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNotNull().isNotInstanceOf(Hit.class);
   }
 
   @Test
   void plantedEntryOfAClassOutsideTheAllowList_isRefusedCountedAndReplaced() throws Exception {
-    Object miss = runtime.begin(find, new Object[] {1L});
+    Object miss = runtime.begin(find, null, new Object[] {1L});
     runtime.complete(find, miss, "one");
-    String key = CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), new Object[] {1L});
+    String key = CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L});
     byte[] genuine = store.get(key)[0];
     ValueCodec attacker = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
     store.set(key, attacker.encode(ValueCodec.generationOf(genuine), ValueCodec.shapeOf(genuine),
         new HashMap<>(Map.of(new Gadget("payload"), "x"))), Duration.ofMinutes(5));
     int triggeredBefore = Gadget.TRIGGERED.get();
 
-    Object call = runtime.begin(find, new Object[] {1L});
+    Object call = runtime.begin(find, null, new Object[] {1L});
 
     assertThat(call).isNotNull().isNotInstanceOf(Hit.class);
     assertThat(table.cached(find).stats.refused.sum()).isEqualTo(1);
     assertThat(Gadget.TRIGGERED.get()).isEqualTo(triggeredBefore);
     runtime.complete(find, call, "one again");
-    assertThat(runtime.begin(find, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one again"));
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one again"));
   }
 
   @Test
   void concurrentMissesOfOneKey_runTheMethodOnce_andEachGetsItsOwnCopy() throws Exception {
     int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
         rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));
-    Object leader = runtime.begin(list, new Object[] {1L});
+    Object leader = runtime.begin(list, null, new Object[] {1L});
     assertThat(leader).isNotNull().isNotInstanceOf(Hit.class);
 
-    Future<Object> follower = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
+    Future<Object> follower = inAnotherThread(() -> runtime.begin(list, null, new Object[] {1L}));
     List<String> loaded = new ArrayList<>(List.of("a", "b"));
     runtime.complete(list, leader, loaded);
 
@@ -329,9 +329,9 @@ class CacheRuntimeTest {
     for (int i = 0; i < 10; i++) {
       table.cached(find).stats.loadNanos.recordValue(TimeUnit.MILLISECONDS.toNanos(2));
     }
-    Object stuck = runtime.begin(find, new Object[] {1L}); // a load waiting for a lock the follower holds, say
+    Object stuck = runtime.begin(find, null, new Object[] {1L}); // a load waiting for a lock the follower holds, say
 
-    Object follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
+    Object follower = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
 
     assertThat(follower).as("runs the method itself, uncached").isNull();
     assertThat(table.cached(find).stats.uncached.sum()).isEqualTo(1);
@@ -340,8 +340,8 @@ class CacheRuntimeTest {
 
   @Test
   void leaderThrows_followerRunsTheMethodItself() throws Exception {
-    Object leader = runtime.begin(find, new Object[] {1L});
-    Future<Object> follower = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+    Object leader = runtime.begin(find, null, new Object[] {1L});
+    Future<Object> follower = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}));
 
     runtime.abandon(find, leader);
 
@@ -351,9 +351,9 @@ class CacheRuntimeTest {
   @Test
   void missesWhileTheStoreIsDown_eachRunTheMethod_forNoneCanSeeAnotherJvmsWrite() throws Exception {
     store.down = true;
-    Object first = runtime.begin(find, new Object[] {1L});
+    Object first = runtime.begin(find, null, new Object[] {1L});
 
-    Object second = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
+    Object second = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
 
     assertThat(first).isNull();
     assertThat(second).as("does not wait for a load that may predate a write it cannot see").isNull();
@@ -362,10 +362,10 @@ class CacheRuntimeTest {
 
   @Test
   void aLoadThatAWriteOvertook_isNotJoinedByLaterCalls() throws Exception {
-    Object leader = runtime.begin(find, new Object[] {1L}); // reads the database before the write
-    runtime.afterWrite(save, new Object[] {1L});
+    Object leader = runtime.begin(find, null, new Object[] {1L}); // reads the database before the write
+    runtime.afterWrite(save, null, new Object[] {1L});
 
-    Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(10, TimeUnit.SECONDS);
+    Object later = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false).get(10, TimeUnit.SECONDS);
 
     assertThat(later).as("starts a load of its own instead of waiting for the old one").isNotNull().isNotInstanceOf(Hit.class);
     runtime.complete(find, leader, "old");
@@ -376,14 +376,14 @@ class CacheRuntimeTest {
     CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, Duration.ofSeconds(10)));
     int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
         rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));
-    Object miss = runtime.begin(list, new Object[] {1L});
+    Object miss = runtime.begin(list, null, new Object[] {1L});
     runtime.complete(list, miss, new ArrayList<>(List.of("a", "b")));
     int readsBefore = store.reads.get();
 
     store.holdNextRead();
-    Future<Object> reading = inAnotherThread(() -> runtime.begin(list, new Object[] {1L}));
-    Future<Object> sending = inAnotherThread(() -> runtime.begin(list, new Object[] {1L})); // sends the next read
-    Future<Object> joining = inAnotherThread(() -> runtime.begin(list, new Object[] {1L})); // shares it
+    Future<Object> reading = inAnotherThread(() -> runtime.begin(list, null, new Object[] {1L}));
+    Future<Object> sending = inAnotherThread(() -> runtime.begin(list, null, new Object[] {1L})); // sends the next read
+    Future<Object> joining = inAnotherThread(() -> runtime.begin(list, null, new Object[] {1L})); // shares it
     store.releaseRead();
 
     reading.get(10, TimeUnit.SECONDS);
@@ -399,11 +399,11 @@ class CacheRuntimeTest {
   void aCallThatBeginsAfterAnotherJvmsWrite_neverGetsTheAnswerOfAReadSentBeforeIt() throws Exception {
     CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
     store.holdNextRead();
-    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // read "old", answer on its way...
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L})); // read "old", answer on its way...
     OtherJvm writer = otherJvm(rule);
-    writer.runtime().afterWrite(writerSave(writer), new Object[] {1L}); // ...another JVM's write returns...
+    writer.runtime().afterWrite(writerSave(writer), null, new Object[] {1L}); // ...another JVM's write returns...
 
-    Future<Object> later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // ...then a call begins here
+    Future<Object> later = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L})); // ...then a call begins here
     store.releaseRead();
 
     assertThat(before.get(10, TimeUnit.SECONDS)).isInstanceOf(Hit.class);
@@ -417,10 +417,10 @@ class CacheRuntimeTest {
     CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "one");
     int readsBefore = store.reads.get();
     store.holdNextRead();
-    Future<Object> first = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+    Future<Object> first = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}));
     List<Future<Object>> arriving = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      arriving.add(inAnotherThread(() -> runtime.begin(find, new Object[] {1L})));
+      arriving.add(inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L})));
     }
     store.releaseRead();
 
@@ -435,8 +435,8 @@ class CacheRuntimeTest {
   void aReadInFlightWhenAWriteEvicts_isNotJoinedByLaterCalls() throws Exception {
     CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
     store.holdNextRead();
-    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L})); // read "old", answer on its way...
-    runtime.afterWrite(save, new Object[] {1L});                                          // ...when the write evicts
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L})); // read "old", answer on its way...
+    runtime.afterWrite(save, null, new Object[] {1L});                                          // ...when the write evicts
 
     assertLaterCallMisses(runtime);
     assertThat(before.get(10, TimeUnit.SECONDS)).as("began before the write: the old answer is right for it")
@@ -450,12 +450,12 @@ class CacheRuntimeTest {
     store.beforeNextSet = () -> { // between the eviction's start and its tombstone: a lookup reads "old"
       store.holdNextRead();
       try {
-        racing.add(inAnotherThread(() -> runtime.begin(find, new Object[] {1L})));
+        racing.add(inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L})));
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
     };
-    runtime.afterWrite(save, new Object[] {1L});
+    runtime.afterWrite(save, null, new Object[] {1L});
 
     assertThat(racing).hasSize(1);
     assertLaterCallMisses(runtime);
@@ -466,8 +466,8 @@ class CacheRuntimeTest {
   void aReadInFlightWhenAllEntriesAreDropped_isNotJoinedByLaterCalls() throws Exception {
     CacheRuntime runtime = sharingReads(Duration.ofSeconds(10), "old");
     store.holdNextRead();
-    Future<Object> before = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
-    runtime.afterWrite(clear, new Object[0]); // evictOn clear(), all: true: a new generation
+    Future<Object> before = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}));
+    runtime.afterWrite(clear, null, new Object[0]); // evictOn clear(), all: true: a new generation
 
     assertLaterCallMisses(runtime);
     before.get(10, TimeUnit.SECONDS);
@@ -477,9 +477,9 @@ class CacheRuntimeTest {
   void aCallerThatJoinsAReadWaitsNoLongerThanTheReadTimeout_thenRunsUncached() throws Exception {
     CacheRuntime runtime = sharingReads(Duration.ofMillis(50), "one");
     store.holdNextRead();
-    Future<Object> reading = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}));
+    Future<Object> reading = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}));
 
-    Object joining = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
+    Object joining = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
     store.releaseRead();
 
     assertThat(joining).as("runs the method uncached, as when Redis does not answer").isNull();
@@ -490,7 +490,7 @@ class CacheRuntimeTest {
   /** A runtime whose concurrent reads share one (callers that join wait at most {@code readTimeout}), with {@code find(1)} cached as {@code value}. */
   private CacheRuntime sharingReads(Duration readTimeout, String value) {
     CacheRuntime runtime = new CacheRuntime(table, new SharedReads(store, readTimeout));
-    Object miss = runtime.begin(find, new Object[] {1L});
+    Object miss = runtime.begin(find, null, new Object[] {1L});
     runtime.complete(find, miss, value);
     return runtime;
   }
@@ -498,7 +498,7 @@ class CacheRuntimeTest {
   /** A call that starts now, after a write returned, reads for itself and misses; then the read held before is released. */
   private void assertLaterCallMisses(CacheRuntime runtime) throws Exception {
     int readsBefore = store.reads.get();
-    Object later = inAnotherThread(() -> runtime.begin(find, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
+    Object later = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false).get(5, TimeUnit.SECONDS);
     store.releaseRead();
     assertThat(store.reads.get() - readsBefore).as("reads of its own").isEqualTo(1);
     assertThat(later).as("a miss, not the old entry").isNotNull().isNotInstanceOf(Hit.class);
@@ -556,10 +556,10 @@ class CacheRuntimeTest {
   void stampedeLock_aSecondJvmWaitsForTheEntryOfTheJvmThatHoldsTheLease() throws Exception {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
-    Object loading = first.runtime().begin(first.find(), new Object[] {1L});
+    Object loading = first.runtime().begin(first.find(), null, new Object[] {1L});
     assertThat(loading).isNotNull().isNotInstanceOf(Hit.class);
 
-    Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), new Object[] {1L}));
+    Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), null, new Object[] {1L}));
     first.runtime().complete(first.find(), loading, "loaded by the first JVM");
 
     assertThat(waiting.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class,
@@ -570,10 +570,10 @@ class CacheRuntimeTest {
   void stampedeLock_whenTheLeaseHolderNeverStores_theOtherJvmLoadsItselfAfterTheLease() throws Exception {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
-    first.runtime().begin(first.find(), new Object[] {1L}); // takes the lease, then hangs
+    first.runtime().begin(first.find(), null, new Object[] {1L}); // takes the lease, then hangs
 
     long started = System.nanoTime();
-    Object own = second.runtime().begin(second.find(), new Object[] {1L});
+    Object own = second.runtime().begin(second.find(), null, new Object[] {1L});
 
     assertThat(own).as("a miss of its own").isNotNull().isNotInstanceOf(Hit.class);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Leases.LEASE);
@@ -583,15 +583,15 @@ class CacheRuntimeTest {
   void stampedeLock_aWriteWhileAnotherJvmLoads_endsTheWaitAtOnce() throws Exception {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
-    first.runtime().complete(first.find(), first.runtime().begin(first.find(), new Object[] {1L}), "old");
-    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), new Object[] {1L}), ValueCodec.tombstone(),
+    first.runtime().complete(first.find(), first.runtime().begin(first.find(), null, new Object[] {1L}), "old");
+    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // an earlier write
-    Object loading = first.runtime().begin(first.find(), new Object[] {1L});
+    Object loading = first.runtime().begin(first.find(), null, new Object[] {1L});
     assertThat(loading).isNotInstanceOf(Hit.class);
 
-    Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), new Object[] {1L}));
+    Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), null, new Object[] {1L}));
     Thread.sleep(100);
-    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // a write while the first JVM loads
 
     assertThat(waiting.get(1, TimeUnit.SECONDS)).as("runs the method itself, long before the lease ends")
@@ -600,12 +600,12 @@ class CacheRuntimeTest {
 
   @Test
   void aThreadThatLeadsALoad_neverWaitsForAnotherThreadsLoad() throws Exception {
-    Future<Object> otherLeader = inAnotherThread(() -> runtime.begin(find, new Object[] {2L}), false);
+    Future<Object> otherLeader = inAnotherThread(() -> runtime.begin(find, null, new Object[] {2L}), false);
     assertThat(otherLeader.get(10, TimeUnit.SECONDS)).isNotInstanceOf(Hit.class); // leads key 2, never completes
-    Object mine = runtime.begin(find, new Object[] {1L}); // this thread leads key 1...
+    Object mine = runtime.begin(find, null, new Object[] {1L}); // this thread leads key 1...
 
     long started = System.nanoTime();
-    Object nested = runtime.begin(find, new Object[] {2L}); // ...and its method needs key 2
+    Object nested = runtime.begin(find, null, new Object[] {2L}); // ...and its method needs key 2
 
     assertThat(nested).as("runs uncached instead of waiting").isNull();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -614,24 +614,24 @@ class CacheRuntimeTest {
 
   @Test
   void reloadThatChangesTheKey_neverServesEntriesStoredUnderTheOldKey() {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "keyed by all arguments");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "keyed by all arguments");
     MethodRule rekeyed = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, List.of(KeyExpression.parse("args[0]")), false,
         Duration.ofMinutes(5), false, true, rule.evictOn());
 
     table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rekeyed)));
 
-    assertThat(runtime.begin(find, new Object[] {1L})).isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).isNotInstanceOf(Hit.class);
   }
 
   @Test
   void ruleRemovedByAReload_keepsItsEvictions_soThatItIsRightWhenItComesBack() {
-    runtime.complete(find, runtime.begin(find, new Object[] {1L}), "before the removal");
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "before the removal");
     table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of()));
     assertThat(table.cached(find).rule.enabled()).as("switched off (the advice checks the switch)").isFalse();
 
-    runtime.afterWrite(save, new Object[] {1L}); // a write while the rule is gone
+    runtime.afterWrite(save, null, new Object[] {1L}); // a write while the rule is gone
     table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rule)));
 
-    assertThat(runtime.begin(find, new Object[] {1L})).as("the write evicted it").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("the write evicted it").isNotNull().isNotInstanceOf(Hit.class);
   }
 }

@@ -66,50 +66,50 @@ public class KeyDerivation {
   /** {@code find(long)}: one long. */
   @Benchmark
   public String oneLong() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, LONG, new Object[] {id});
+    return CacheKeys.key(NAMESPACE, null, LONG, null, new Object[] {id});
   }
 
   /** {@code price(String, String)}: two strings. */
   @Benchmark
   public String twoStrings() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, TWO_STRINGS, new Object[] {email, currency});
+    return CacheKeys.key(NAMESPACE, null, TWO_STRINGS, null, new Object[] {email, currency});
   }
 
   /** {@code search(Query)}: a record of three fields. */
   @Benchmark
   public String smallRecord() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, QUERY, new Object[] {query});
+    return CacheKeys.key(NAMESPACE, null, QUERY, null, new Object[] {query});
   }
 
   /** {@code search(Filter)}: a plain class of three fields, read by reflection. */
   @Benchmark
   public String smallObject() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, QUERY, new Object[] {filter});
+    return CacheKeys.key(NAMESPACE, null, QUERY, null, new Object[] {filter});
   }
 
   /** {@code search(Query)} with {@code key: [args[0].customer]}: one property of the record. */
   @Benchmark
   public String keyExpression() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, CUSTOMER_ONLY, CUSTOMER, new Object[] {query});
+    return CacheKeys.key(NAMESPACE, CUSTOMER_ONLY, CUSTOMER, null, new Object[] {query});
   }
 
   /** {@code render(byte[])} with a 1 KiB argument: hashed in place. */
   @Benchmark
   public String oneKilobyte() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, BYTES, new Object[] {kilobyte});
+    return CacheKeys.key(NAMESPACE, null, BYTES, null, new Object[] {kilobyte});
   }
 
   /** {@code render(byte[])} with 60 KiB, just under the limit: hashed in place. */
   @Benchmark
   public String sixtyKilobytes() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, BYTES, new Object[] {sixtyKilobytes});
+    return CacheKeys.key(NAMESPACE, null, BYTES, null, new Object[] {sixtyKilobytes});
   }
 
   /** {@code render(byte[])} with 4 MiB, over the limit: refused before a byte is read. */
   @Benchmark
   public Object fourMegabytes() {
     try {
-      return CacheKeys.key(NAMESPACE, null, BYTES, new Object[] {fourMegabytes});
+      return CacheKeys.key(NAMESPACE, null, BYTES, null, new Object[] {fourMegabytes});
     } catch (UnstableArgumentException tooLarge) {
       return tooLarge;
     }

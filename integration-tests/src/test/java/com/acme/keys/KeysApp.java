@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 public class KeysApp {
   public static void main(String[] args) throws Exception {
     Catalog catalog = new Catalog();
+    java.util.Map<String, RegionalPrices> regions = java.util.Map.of("eu", new RegionalPrices("eu"), "us", new RegionalPrices("us"));
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     System.out.println("started");
     for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
@@ -15,6 +16,12 @@ public class KeysApp {
         case "describe" -> catalog.describe(Catalog.value(words[1], words[2]));
         case "render" -> catalog.render(new byte[Integer.parseInt(words[1])]);
         case "label" -> catalog.label(Catalog.SURROGATES.get(Integer.parseInt(words[1]))); // the text cannot travel on stdin
+        case "quote" -> regions.get(words[1]).quote(Long.parseLong(words[2])) + " quotes=" + RegionalPrices.runs;
+        case "headline" -> regions.get(words[1]).headline(Long.parseLong(words[2]));
+        case "reprice" -> {
+          regions.get(words[1]).reprice(Long.parseLong(words[2]));
+          yield "repriced";
+        }
         case "touch" -> {
           catalog.touch(Long.parseLong(words[1]));
           yield "touched";

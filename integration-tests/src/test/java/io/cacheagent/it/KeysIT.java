@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Different arguments never share an entry, and a large argument is not worth a key. */
+/**
+ * Different arguments never share an entry, nor do instances whose state the key names; a large
+ * argument is not worth a key.
+ */
 @ExtendWith(RedisExtension.class)
 class KeysIT {
 
@@ -29,6 +32,12 @@ class KeysIT {
               - method: com.acme.keys.Catalog#touch(long)
           - method: com.acme.keys.Catalog#render(byte[])
           - method: com.acme.keys.Catalog#label(java.lang.String)
+          - method: com.acme.keys.RegionalPrices#quote(long)
+            key: [this.region, "args[0]"]
+            evictOn:
+              - method: com.acme.keys.RegionalPrices#reprice(long)
+                key: [this.region, "args[0]"]
+          - method: com.acme.keys.RegionalPrices#headline(long)
         """.formatted(redis.uri(), System.nanoTime()));
     return AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.keys.KeysApp", Map.of())
         .awaitAgentReady(true);
@@ -67,6 +76,24 @@ class KeysIT {
       assertThat(app.call("render 4194304")).isEqualTo("rendered 4194304 bytes runs=6");
       assertThat(app.call("render 4194304")).as("not worth a key").isEqualTo("rendered 4194304 bytes runs=7");
       assertThat(app.log()).contains("com.acme.keys.Catalog#render(byte[]): its key would take more than 64 KiB");
+    }
+  }
+
+  @Test
+  void keysNamingTheInstance_keepInstancesApart_andTheWriteOnOneEvictsOnlyItsEntries(RedisEndpoint redis) throws Exception {
+    try (AppProcess app = start(redis)) {
+      assertThat(app.call("quote eu 1")).isEqualTo("eu:1@v0 quotes=1 runs=0");
+      assertThat(app.call("quote us 1")).as("another instance, another entry").isEqualTo("us:1@v0 quotes=2 runs=0");
+      assertThat(app.call("quote eu 1")).as("cached").isEqualTo("eu:1@v0 quotes=2 runs=0");
+
+      assertThat(app.call("reprice us 1")).isEqualTo("repriced runs=0");
+      assertThat(app.call("quote us 1")).as("evicted by the write on its instance").isEqualTo("us:1@v1 quotes=3 runs=0");
+      assertThat(app.call("quote eu 1")).as("the other instance's entry stays").isEqualTo("eu:1@v0 quotes=3 runs=0");
+
+      assertThat(app.call("headline eu 1")).isEqualTo("best price in eu for 1 runs=0");
+      assertThat(app.log()).contains("methods[4].method \"com.acme.keys.RegionalPrices#headline(long)\": com.acme.keys.RegionalPrices"
+          + "#headline(long) reads this.region, which its key does not name: results may depend on the instance")
+          .doesNotContain("RegionalPrices#quote(long) reads");
     }
   }
 }
