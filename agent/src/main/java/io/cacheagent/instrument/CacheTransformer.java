@@ -180,6 +180,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
         if (InstrumentationPlan.matches(write.write(), method)) {
           matched.add(write);
           if (!method.isAbstract()) {
+            checkEvictionKey(type, method, write);
             targets.write(method, name, Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
           }
         }
@@ -234,6 +235,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     }
     for (InstrumentationPlan.WriteRule write : plan.writeRules(ancestorName)) {
       for (MethodDescription.InDefinedShape method : Implementations.of(type, ancestor, write.write())) {
+        checkEvictionKey(type, method, write);
         targets.write(method, configuredAs(write.write(), ancestorName, method),
             Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
       }
@@ -265,6 +267,24 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     }
     AgentLog.warn("uncacheable:" + name, "methods[" + rule.index() + "].method \"" + rule.signature() + "\" matches " + name + ", " + why);
     return false;
+  }
+
+  /**
+   * Where the declared types of a write method show that its eviction can never evict an entry
+   * (see {@link EvictionKeyCheck}), says so, and has the method table stop serving the cached method
+   * in this JVM and the eviction drop every entry instead: a cache that may be stale after every
+   * such write must not serve.
+   */
+  private void checkEvictionKey(TypeDescription type, MethodDescription method, InstrumentationPlan.WriteRule write) {
+    String problem = EvictionKeyCheck.problem(type, method, write.eviction(), write.cached());
+    if (problem != null) {
+      MethodRule cached = write.cached();
+      String path = "methods[" + cached.index() + "].evictOn[" + cached.evictOn().indexOf(write.eviction()) + "].key";
+      AgentLog.warn("eviction-key:" + path + ":" + InstrumentationPlan.canonicalName(type, method), path + " " + problem
+          + "; " + cached.signature() + " is not cached in this JVM, and each call of " + InstrumentationPlan.canonicalName(type, method)
+          + " drops all its entries. Fix the key and save the file");
+      table.refuse(cached, write.eviction(), problem);
+    }
   }
 
   /** Says, once per class, that its supertypes could not be read, so interface rules do not reach it. */

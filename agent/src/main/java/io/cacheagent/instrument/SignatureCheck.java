@@ -1,5 +1,6 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import java.io.File;
@@ -145,6 +146,27 @@ public final class SignatureCheck implements AutoCloseable {
       }
     }
     return warnings;
+  }
+
+  /**
+   * Why an eviction can never evict an entry of {@code cached}, as the declared types of the write
+   * methods it names show (see {@link EvictionKeyCheck}), or {@code null}.
+   */
+  public String evictionKeyProblem(MethodRule cached, EvictRule eviction) {
+    TypePool.Resolution resolution = pool.describe(eviction.write().className());
+    if (!resolution.isResolved()) {
+      return null;
+    }
+    TypeDescription type = resolution.resolve();
+    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+      if (method.isMethod() && !method.isBridge() && !method.isSynthetic() && InstrumentationPlan.matches(eviction.write(), method)) {
+        String problem = EvictionKeyCheck.problem(type, method, eviction, cached);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    return null;
   }
 
   /** A method of the class path, with the class that declares it. */

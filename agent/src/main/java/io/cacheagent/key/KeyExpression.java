@@ -70,6 +70,21 @@ public final class KeyExpression {
     return path.length == 0 ? null : path[0].name();
   }
 
+  /** The properties of the chain, in order ({@code region, code} of {@code this.region.code}). */
+  public List<String> properties() {
+    List<String> names = new ArrayList<>(path.length);
+    for (PropertyReader step : path) {
+      names.add(step.name());
+    }
+    return names;
+  }
+
+  /** What a property is read from, in the order tried: {@code getName(), isName(), name() or field name}. */
+  public static String accessorsOf(String property) {
+    String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    return "get" + capitalized + "(), is" + capitalized + "(), " + property + "() or field " + property;
+  }
+
   /** Whether the expression is a bare argument, without properties. */
   public boolean isBareArgument() {
     return path.length == 0;

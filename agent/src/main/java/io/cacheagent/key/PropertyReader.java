@@ -37,7 +37,7 @@ final class PropertyReader {
     MethodHandle handle = handles.get(target.getClass());
     if (handle == null) {
       throw new UnstableArgumentException(expression + ": " + target.getClass().getName() + " has no "
-          + accessorNames() + " that can be read");
+          + KeyExpression.accessorsOf(name) + " that can be read");
     }
     try {
       return (Object) handle.invokeExact(target);
@@ -47,10 +47,6 @@ final class PropertyReader {
     }
   }
 
-  private String accessorNames() {
-    String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    return "get" + capitalized + "(), is" + capitalized + "(), " + name + "() or field " + name;
-  }
 
   private MethodHandle resolve(Class<?> type) {
     String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);

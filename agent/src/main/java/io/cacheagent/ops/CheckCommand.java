@@ -16,7 +16,8 @@ import java.util.List;
  * {@code java -jar cache-agent.jar check <config.yaml> <class path>}: validates the file and says,
  * for every signature in it, whether it names a method of the given classes (and if not, what was
  * probably meant), and warns where a cached method's results may depend on state its key does not
- * name. Exit code 0 only when the file is valid and every signature matches; warnings do not change it.
+ * name, and where an eviction's key can never evict an entry. Exit code 0 only when the file is
+ * valid, every signature matches and every eviction key can work; warnings do not change it.
  */
 final class CheckCommand {
 
@@ -39,6 +40,7 @@ final class CheckCommand {
     int signatures = 0;
     int failed = 0;
     int warnings = 0;
+    int badKeys = 0;
     try (SignatureCheck check = new SignatureCheck(entries)) {
       for (MethodRule rule : agentConfig.methods()) {
         String path = "methods[" + rule.index() + "].method";
@@ -53,13 +55,20 @@ final class CheckCommand {
           signatures++;
           failed += report(out, "methods[" + rule.index() + "].evictOn[" + j + "].method", eviction.write().toString(),
               check.check(eviction.write(), false));
+          String keyProblem = check.evictionKeyProblem(rule, eviction);
+          if (keyProblem != null) {
+            out.println("BAD KEY  methods[" + rule.index() + "].evictOn[" + j + "].key " + keyProblem + "; the agent would not cache "
+                + rule.signature());
+            badKeys++;
+          }
         }
       }
     }
     out.println(config.getFileName() + ": " + signatures + (signatures == 1 ? " signature, " : " signatures, ")
         + (failed == 0 ? "all match" : failed + (failed == 1 ? " does not match" : " do not match"))
+        + (badKeys == 0 ? "" : "; " + badKeys + (badKeys == 1 ? " eviction key" : " eviction keys") + " can never evict")
         + (warnings == 0 ? "" : "; " + warnings + (warnings == 1 ? " warning" : " warnings")));
-    return failed == 0 ? 0 : 1;
+    return failed == 0 && badKeys == 0 ? 0 : 1;
   }
 
   private static int report(PrintStream out, String path, String signature, SignatureCheck.Verdict verdict) {

@@ -16,9 +16,11 @@ import java.util.List;
  * @param generationKey the key that {@code all: true} moves on
  * @param cachedShape the shape of the cached method's key
  * @param ttl the cached method's TTL: how long a tombstone must outlive any entry it replaces
+ * @param keyProblem why the declared types show that its key can never evict an entry, so that it
+ *     drops every entry instead; {@code null} when they do not
  */
 public record Eviction(EvictRule rule, String cachedName, String namespace, String generationKey, KeyShape cachedShape,
-    Duration ttl) {
+    Duration ttl, String keyProblem) {
 
   /** The eviction of {@code rule} on the cached method {@code cached}. */
   public static Eviction of(EvictRule rule, MethodRule cached, String keyPrefix) {
@@ -26,6 +28,11 @@ public record Eviction(EvictRule rule, String cachedName, String namespace, Stri
     return new Eviction(rule, signature, CacheKeys.namespace(keyPrefix, signature),
         Generations.keyOf(keyPrefix, cached),
         KeyShape.of(cached.signature().hasParameterList() ? cached.signature().parameterTypes() : List.of(), cached.key()),
-        cached.ttl());
+        cached.ttl(), null);
+  }
+
+  /** This eviction, dropping every entry instead of computing a key, for {@code problem} (or as computed, for {@code null}). */
+  Eviction withKeyProblem(String problem) {
+    return new Eviction(rule, cachedName, namespace, generationKey, cachedShape, ttl, problem);
   }
 }

@@ -59,6 +59,9 @@ final class Evictions {
   private void evictKeys(WriteMethod write, Eviction eviction, Object self, Object[] args, List<CompletableFuture<?>> sent) {
     List<String> keys;
     try {
+      if (eviction.keyProblem() != null) {
+        throw new UnstableArgumentException(eviction.keyProblem());
+      }
       keys = CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), self, args);
     } catch (UnstableArgumentException e) {
       // Which entry the write made stale is unknown, so none of them may be served any more.

@@ -94,8 +94,9 @@ public final class MethodControl {
     return method.stats.unencodable.sum();
   }
 
+  /** Whether it is served: switched on, and no eviction of it shown unable to evict. */
   public boolean enabled() {
-    return method.rule.enabled();
+    return table.serves(method);
   }
 
   /** Switches the method on or off until the configuration file next changes. */

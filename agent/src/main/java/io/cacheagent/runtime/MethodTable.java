@@ -40,6 +40,12 @@ public final class MethodTable {
    * right if the rule comes back (by a reload or a JMX switch).
    */
   private final Map<String, MethodRule> retired = new HashMap<>();
+  /**
+   * Evictions whose key the declared types show can never evict an entry, with why, by {@link
+   * #refusalKey}: the method they would evict is not served in this JVM (its entries could be
+   * stale after any such write), and they drop every entry of it instead of computing a key.
+   */
+  private final Map<String, String> refusals = new HashMap<>();
   /** Evictions run, by the configured signature of the cached method they evict from. */
   private final Map<String, LongAdder> evictions = new ConcurrentHashMap<>();
   /** Of those, evictions that could not compute their key and dropped every entry instead. */
@@ -118,15 +124,48 @@ public final class MethodTable {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("write " + name + descriptor);
     if (known != null) {
-      writes[known].rebind(configuredAs, evictions); // transformed again (a reload)
+      writes[known].rebind(configuredAs, withKeyProblems(evictions)); // transformed again (a reload)
       return known;
     }
     int id = writes.length;
     WriteMethod[] grown = Arrays.copyOf(writes, id + 1);
-    grown[id] = new WriteMethod(name, configuredAs, evictions);
+    grown[id] = new WriteMethod(name, configuredAs, withKeyProblems(evictions));
     writes = grown;
     ids.put("write " + name + descriptor, id);
     return id;
+  }
+
+  /**
+   * Records that the declared types of a write method show that {@code eviction} can never evict an
+   * entry of {@code cached} ({@code problem} says why): {@code cached} is no longer served in this
+   * JVM, and the eviction drops every entry of it instead. Called before the write method is
+   * registered; holds until a reload changes or removes the eviction.
+   */
+  public synchronized void refuse(MethodRule cached, EvictRule eviction, String problem) {
+    refusals.put(refusalKey(cached.signature().toString(), eviction), problem);
+    publishSwitches();
+  }
+
+  private static String refusalKey(String cachedSignature, EvictRule eviction) {
+    return cachedSignature + " <- " + eviction.write() + " " + eviction.key();
+  }
+
+  private List<Eviction> withKeyProblems(List<Eviction> evictions) {
+    List<Eviction> marked = new ArrayList<>(evictions.size());
+    for (Eviction eviction : evictions) {
+      marked.add(eviction.withKeyProblem(refusals.get(refusalKey(eviction.cachedName(), eviction.rule()))));
+    }
+    return marked;
+  }
+
+  /** Whether a cached method is served: switched on, and no eviction of it refused. */
+  synchronized boolean serves(CachedMethod method) {
+    return method.rule.enabled() && !isRefused(method.rule);
+  }
+
+  private boolean isRefused(MethodRule rule) {
+    String prefix = rule.signature() + " <- ";
+    return refusals.keySet().stream().anyMatch(key -> key.startsWith(prefix));
   }
 
   /**
@@ -160,6 +199,11 @@ public final class MethodTable {
     }
     List<MethodRule> evicting = new ArrayList<>(config.methods());
     evicting.addAll(retired.values());
+    Set<String> stillConfigured = new java.util.HashSet<>();
+    for (MethodRule rule : evicting) {
+      rule.evictOn().forEach(eviction -> stillConfigured.add(refusalKey(rule.signature().toString(), eviction)));
+    }
+    refusals.keySet().retainAll(stillConfigured);
     for (WriteMethod write : writes) {
       List<Eviction> evictions = new ArrayList<>();
       for (MethodRule rule : evicting) {
@@ -169,7 +213,7 @@ public final class MethodTable {
           }
         }
       }
-      write.evictions = List.copyOf(evictions);
+      write.evictions = List.copyOf(withKeyProblems(evictions));
     }
     publishSwitches();
     return untransformed;
@@ -263,7 +307,7 @@ public final class MethodTable {
     CachedMethod[] current = cached;
     boolean[] on = new boolean[current.length];
     for (int i = 0; i < current.length; i++) {
-      on[i] = current[i].rule.enabled();
+      on[i] = current[i].rule.enabled() && !isRefused(current[i].rule);
     }
     CacheBridge.switches(on);
   }

@@ -72,6 +72,33 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_evictionKeysTheDeclaredTypesShowCanNeverEvict_areErrors() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.JdbcCatalog#find(long)
+            evictOn:
+              - method: io.cacheagent.fixture.JdbcCatalog#findByName(String)
+                key: args[0].customerId
+              - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
+                key: args[0].name
+              - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
+              - method: io.cacheagent.fixture.JdbcCatalog#save(io.cacheagent.fixture.Item)
+                key: args[0].id
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).contains("""
+        BAD KEY  methods[0].evictOn[0].key "args[0].customerId": java.lang.String has no getCustomerId(), isCustomerId(), customerId() or field customerId; the agent would not cache io.cacheagent.fixture.JdbcCatalog#find(long)
+        """, """
+        BAD KEY  methods[0].evictOn[1].key "args[0].name" yields java.lang.String, but part 1 of the key of io.cacheagent.fixture.JdbcCatalog#find(long) is long: they can never be equal; the agent would not cache io.cacheagent.fixture.JdbcCatalog#find(long)
+        """, """
+        BAD KEY  methods[0].evictOn[2].key "args[0]" yields io.cacheagent.fixture.Item, but part 1 of the key of io.cacheagent.fixture.JdbcCatalog#find(long) is long: they can never be equal; the agent would not cache io.cacheagent.fixture.JdbcCatalog#find(long)
+        """, """
+        cache-agent.yaml: 5 signatures, all match; 3 eviction keys can never evict
+        """).doesNotContain("evictOn[3].key");
+  }
+
+  @Test
   void check_cachedMethodReadingInstanceStateItsKeyDoesNotName_warns_butStillExitsZero() throws Exception {
     int code = check("""
         methods:

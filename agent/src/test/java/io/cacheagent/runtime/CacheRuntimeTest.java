@@ -155,6 +155,26 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void evictionRefusedForItsDeclaredTypes_stopsServingItsMethod_andDropsEveryEntryThoughItsKeyComputes() {
+    MethodSignature relabel = MethodSignature.parse("com.acme.Repo#relabel(com.acme.Label)");
+    EvictRule neverMatches = new EvictRule(relabel, List.of(KeyExpression.parse("args[0].name")), false, false);
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
+
+    table.refuse(rule, neverMatches, "\"args[0].name\" yields a java.lang.String, but part 1 of the key of " + FIND + " is a long");
+    int write = table.registerWrite(getClass().getClassLoader(), relabel.toString(), List.of(relabel.toString()),
+        "(Lcom/acme/Label;)V", List.of(Eviction.of(neverMatches, rule, "test")));
+
+    assertThat(io.cacheagent.bootstrap.CacheBridge.isOn(find)).as("not served in this JVM").isFalse();
+    assertThat(table.controls(store).get(find).enabled()).isFalse();
+    runtime.afterWrite(write, null, new Object[] {new Label("1")}); // "s1:1" would never equal the key of find(1L)
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("every entry dropped, for other JVMs").isNotInstanceOf(Hit.class);
+    assertThat(table.evictionKeyFailures(FIND.toString())).isEqualTo(1);
+  }
+
+  /** A value with a name, as a write's argument. */
+  public record Label(String name) {}
+
+  @Test
   void nullResult_isNotStoredUnlessCacheNulls() {
     runtime.complete(find, runtime.begin(find, null, new Object[] {3L}), null);
 

@@ -29,6 +29,16 @@ public class Catalog {
     runs++;
   }
 
+  public String owner(long id) {
+    runs++;
+    return "owner of " + id;
+  }
+
+  /** A write whose eviction is configured with a key its argument cannot give. */
+  public void rename(String name) {
+    runs++;
+  }
+
   static Object value(String type, String text) {
     return switch (type) {
       case "int" -> Integer.valueOf(text);

@@ -22,6 +22,11 @@ public class KeysApp {
           regions.get(words[1]).reprice(Long.parseLong(words[2]));
           yield "repriced";
         }
+        case "owner" -> catalog.owner(Long.parseLong(words[1]));
+        case "rename" -> {
+          catalog.rename(words[1]);
+          yield "renamed";
+        }
         case "touch" -> {
           catalog.touch(Long.parseLong(words[1]));
           yield "touched";

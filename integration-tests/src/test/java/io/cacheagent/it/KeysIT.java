@@ -38,6 +38,10 @@ class KeysIT {
               - method: com.acme.keys.RegionalPrices#reprice(long)
                 key: [this.region, "args[0]"]
           - method: com.acme.keys.RegionalPrices#headline(long)
+          - method: com.acme.keys.Catalog#owner(long)
+            evictOn:
+              - method: com.acme.keys.Catalog#rename(java.lang.String)
+                key: args[0].customerId
         """.formatted(redis.uri(), System.nanoTime()));
     return AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.keys.KeysApp", Map.of())
         .awaitAgentReady(true);
@@ -94,6 +98,16 @@ class KeysIT {
       assertThat(app.log()).contains("methods[4].method \"com.acme.keys.RegionalPrices#headline(long)\": com.acme.keys.RegionalPrices"
           + "#headline(long) reads this.region, which its key does not name: results may depend on the instance")
           .doesNotContain("RegionalPrices#quote(long) reads");
+    }
+  }
+
+  @Test
+  void anEvictionKeyTheDeclaredTypesCannotGive_isAnError_andItsMethodIsNotServed(RedisEndpoint redis) throws Exception {
+    try (AppProcess app = start(redis)) {
+      assertThat(app.call("owner 1")).isEqualTo("owner of 1 runs=1");
+      assertThat(app.call("owner 1")).as("not served: any rename could make it stale").isEqualTo("owner of 1 runs=2");
+      assertThat(app.log()).contains("methods[5].evictOn[0].key \"args[0].customerId\": java.lang.String has no getCustomerId(),"
+          + " isCustomerId(), customerId() or field customerId; com.acme.keys.Catalog#owner(long) is not cached in this JVM");
     }
   }
 }
