@@ -6,10 +6,8 @@ import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.instrument.SignatureCheck;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,12 +29,13 @@ final class CheckCommand {
       e.getMessage().lines().forEach(out::println);
       return 1;
     }
-    List<Path> entries = new ArrayList<>();
-    for (String entry : classPath.split(File.pathSeparator)) {
-      if (!entry.isBlank()) {
-        entries.add(Path.of(entry));
-      }
+    try (ApplicationClassPath classes = ApplicationClassPath.of(classPath)) {
+      classes.notes().forEach(note -> out.println("read     " + note));
+      return check(config, agentConfig, classes.entries(), out);
     }
+  }
+
+  private static int check(Path config, AgentConfig agentConfig, List<Path> entries, PrintStream out) throws Exception {
     int signatures = 0;
     int failed = 0;
     int warnings = 0;

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +124,69 @@ class CheckCommandTest {
 
     assertThat(code).isZero();
     assertThat(output()).doesNotContain("warning");
+  }
+
+  @Test
+  void check_readsSpringBootJarsWarsAndWildcards_asTheirClassLoadersWould() throws Exception {
+    Path classes = Path.of(JdbcCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    byte[] library = jar(Map.of("io/cacheagent/fixture/Item.class", classFile(classes, "Item"),
+        "io/cacheagent/fixture/Catalog.class", classFile(classes, "Catalog")));
+    Path bootJar = write("app.jar", jar(Map.of(
+        "BOOT-INF/classes/io/cacheagent/fixture/JdbcCatalog.class", classFile(classes, "JdbcCatalog"),
+        "BOOT-INF/lib/catalog-api.jar", library,
+        "org/springframework/boot/loader/launch/JarLauncher.class", new byte[] {1})));
+    Path war = write("app.war", jar(Map.of(
+        "WEB-INF/classes/io/cacheagent/fixture/RegionalPrices.class", classFile(classes, "RegionalPrices"))));
+    Files.createDirectories(dir.resolve("lib"));
+    Files.write(dir.resolve("lib/archive.jar"), jar(Map.of("io/cacheagent/fixture/Archive.class", classFile(classes, "Archive"))));
+    String yaml = """
+        methods:
+          - method: io.cacheagent.fixture.JdbcCatalog#find(long)
+          - method: io.cacheagent.fixture.Catalog#find(long)
+          - method: io.cacheagent.fixture.RegionalPrices#currencyOf(String)
+          - method: io.cacheagent.fixture.Archive#restore(long)
+        """;
+
+    int code = checkOn(yaml, String.join(java.io.File.pathSeparator, bootJar.toString(), war.toString(), dir.resolve("lib") + "/*"));
+
+    assertThat(output()).startsWith("""
+        read     %s: a Spring Boot jar, read from BOOT-INF/classes/ and 1 jar in BOOT-INF/lib/
+        read     %s: a WAR, read from WEB-INF/classes/ and 0 jars in WEB-INF/lib/
+        read     %s/*: 1 jar
+        ok       methods[0].method "io.cacheagent.fixture.JdbcCatalog#find(long)": matches io.cacheagent.fixture.JdbcCatalog#find(long)
+        ok       methods[1].method "io.cacheagent.fixture.Catalog#find(long)": io.cacheagent.fixture.Catalog#find(long) is abstract (an interface); applies to io.cacheagent.fixture.JdbcCatalog#find(long)
+        ok       methods[2].method "io.cacheagent.fixture.RegionalPrices#currencyOf(java.lang.String)": matches io.cacheagent.fixture.RegionalPrices#currencyOf(java.lang.String)
+        NO MATCH methods[3].method "io.cacheagent.fixture.Archive#restore(long)": io.cacheagent.fixture.Archive#restore(long) is abstract (an interface) and no class on the class path implements it
+        """.formatted(bootJar, war, dir.resolve("lib")));
+    assertThat(code).as("Archive#restore has no implementation").isEqualTo(1);
+    try (java.util.stream.Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(left.filter(p -> p.getFileName().toString().startsWith("cache-agent-check"))).as("unpacked files deleted").isEmpty();
+    }
+  }
+
+  private int checkOn(String yaml, String classPath) throws Exception {
+    Path config = Files.writeString(dir.resolve("cache-agent.yaml"), yaml);
+    return Command.run(new String[] {"check", config.toString(), classPath}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+  }
+
+  private Path write(String name, byte[] bytes) throws Exception {
+    return Files.write(dir.resolve(name), bytes);
+  }
+
+  private static byte[] classFile(Path classes, String simpleName) throws Exception {
+    return Files.readAllBytes(classes.resolve("io/cacheagent/fixture/" + simpleName + ".class"));
+  }
+
+  private static byte[] jar(Map<String, byte[]> entries) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> entry : new java.util.TreeMap<>(entries).entrySet()) {
+        jar.putNextEntry(new java.util.jar.JarEntry(entry.getKey()));
+        jar.write(entry.getValue());
+        jar.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
   }
 
   @Test

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code java -jar cache-agent.jar check} with the real jar, against the fixture shop's class path. */
+/** {@code java -jar cache-agent.jar check} with the real jar, against the fixture shop's class path and a Spring Boot jar. */
 class CheckIT {
 
   @TempDir
@@ -38,8 +38,33 @@ class CheckIT {
         + "typo.yaml: 1 signature, 1 does not match\n");
   }
 
+  @Test
+  void check_springBootExecutableJar_readsItsClassesAndNestedLibraries() throws Exception {
+    Path jar = Path.of(System.getProperty("spring.boot.jar"));
+    Path config = Configs.write(dir, "boot.yaml", """
+        methods:
+          - method: com.acme.boot.QuoteService#quote(java.lang.String)
+          - method: com.acme.boot.CatalogService#describe(long)
+          - method: com.acme.pricing.TaxTable#rate(java.lang.String)
+        """);
+
+    Process check = check(config, jar.toString());
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(check.waitFor()).as(output).isZero();
+    assertThat(output).startsWith("read     " + jar + ": a Spring Boot jar, read from BOOT-INF/classes/ and ")
+        .contains("ok       methods[1].method \"com.acme.boot.CatalogService#describe(long)\": com.acme.boot.CatalogService"
+            + "#describe(long) is abstract (an interface); applies to com.acme.boot.CatalogServiceImpl#describe(long)")
+        .contains("ok       methods[2].method \"com.acme.pricing.TaxTable#rate(java.lang.String)\": matches")
+        .endsWith("boot.yaml: 3 signatures, all match\n");
+  }
+
   private static Process check(Path config) throws Exception {
+    return check(config, System.getProperty("java.class.path"));
+  }
+
+  private static Process check(Path config, String classPath) throws Exception {
     return new ProcessBuilder(AppProcess.java(), "-jar", AppProcess.agentJar(),
-        "check", config.toString(), System.getProperty("java.class.path")).redirectErrorStream(true).start();
+        "check", config.toString(), classPath).redirectErrorStream(true).start();
   }
 }
