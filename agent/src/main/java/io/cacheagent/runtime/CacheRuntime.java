@@ -228,20 +228,42 @@ public final class CacheRuntime implements Dispatcher {
       return;
     }
     method.stats.loadNanos.recordValue(Math.max(0, System.nanoTime() - miss.startedNanos()));
+    // Inside a transaction the result may hold what it has not committed, and never will if it
+    // rolls back: it is stored once the transaction committed, and shared with no other thread.
+    boolean inTransaction = method.transactions().isActive();
     byte[] entry = null;
     try {
       entry = encode(method, miss, result);
       if (entry != null && (result != null || method.rule.cacheNulls())) {
         Duration ttl = method.ttlFor(result);
-        if (miss.seen() == null) {
-          store.setIfAbsent(miss.key(), entry, ttl);
+        byte[] loaded = entry;
+        if (!inTransaction) {
+          put(miss, loaded, ttl);
         } else {
-          store.replace(miss.key(), miss.seen(), entry, ttl);
+          method.transactions().whenCompleted(status -> putIfCommitted(status, miss, loaded, ttl));
         }
       }
     } finally {
       // After the store was sent: a call that misses from now on reads it (one connection keeps order).
-      end(miss, entry);
+      end(miss, inTransaction ? null : entry);
+    }
+  }
+
+  /**
+   * Stores a miss's entry unless the key changed since the miss read it (an eviction, another
+   * load's entry): then the entry may predate a write, and is dropped.
+   */
+  private void put(Miss miss, byte[] entry, Duration ttl) {
+    if (miss.seen() == null) {
+      store.setIfAbsent(miss.key(), entry, ttl);
+    } else {
+      store.replace(miss.key(), miss.seen(), entry, ttl);
+    }
+  }
+
+  private void putIfCommitted(int status, Miss miss, byte[] entry, Duration ttl) {
+    if (status == SpringTransactions.COMMITTED) {
+      put(miss, entry, ttl);
     }
   }
 
@@ -291,10 +313,22 @@ public final class CacheRuntime implements Dispatcher {
         // are confirmed, no JVM reads what it made stale. One Redis refused or did not confirm in
         // time is a missed eviction (see MissedEvictions), which other JVMs may not see at once.
         store.awaitWrites(evictions.run(write, self, args, before));
+        if (!before) {
+          evictAgainAfterTransaction(write, self, args);
+        }
       }
     } catch (Throwable t) {
       failed("evict", writeId, t);
     }
+  }
+
+  /**
+   * Inside a transaction, the write's changes commit after it returned: a call between its return
+   * and the commit reads the old, still committed value and may cache it. Its evictions run again
+   * once the transaction completed, before the transaction's caller goes on.
+   */
+  private void evictAgainAfterTransaction(WriteMethod write, Object self, Object[] args) {
+    write.transactions().whenCompleted(status -> store.awaitWrites(evictions.runAgain(write, self, args)));
   }
 
   /**

@@ -49,6 +49,8 @@ final class CachedMethod {
    * the new shape or generation.
    */
   volatile KeySpace keys;
+  /** Looked up on the first miss that needs it. */
+  private volatile SpringTransactions transactions;
   private final List<String> parameterTypes;
 
   /**
@@ -129,6 +131,16 @@ final class CachedMethod {
 
   ClassLoader loader() {
     return loader;
+  }
+
+  /** Spring's transactions as the method's class loader sees them. */
+  SpringTransactions transactions() {
+    SpringTransactions found = transactions;
+    if (found == null) {
+      found = SpringTransactions.seenBy(loader);
+      transactions = found;
+    }
+    return found;
   }
 
   /** The key of a call in {@code space}, which the caller read once from {@link #keys}. */

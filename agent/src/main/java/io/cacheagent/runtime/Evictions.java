@@ -41,6 +41,15 @@ final class Evictions {
    * tombstone with it, and only a second tombstone, written once the write returned, removes it.
    */
   List<CompletableFuture<?>> run(WriteMethod write, Object self, Object[] args, boolean before) {
+    return send(write, self, args, before, true);
+  }
+
+  /** Runs the evictions of {@code write} after it returned once more (after its transaction), uncounted. */
+  List<CompletableFuture<?>> runAgain(WriteMethod write, Object self, Object[] args) {
+    return send(write, self, args, false, false);
+  }
+
+  private List<CompletableFuture<?>> send(WriteMethod write, Object self, Object[] args, boolean before, boolean count) {
     List<CompletableFuture<?>> sent = new ArrayList<>(2);
     for (Eviction eviction : write.evictions) {
       if (before && !eviction.rule().before()) {
@@ -51,7 +60,9 @@ final class Evictions {
       } else {
         evictKeys(write, eviction, self, args, sent);
       }
-      table.evicted(eviction.cachedName());
+      if (count) {
+        table.evicted(eviction.cachedName());
+      }
     }
     return sent;
   }

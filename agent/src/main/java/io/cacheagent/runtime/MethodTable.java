@@ -129,7 +129,7 @@ public final class MethodTable {
     }
     int id = writes.length;
     WriteMethod[] grown = Arrays.copyOf(writes, id + 1);
-    grown[id] = new WriteMethod(name, configuredAs, withKeyProblems(evictions));
+    grown[id] = new WriteMethod(name, configuredAs, withKeyProblems(evictions), loader);
     writes = grown;
     ids.put("write " + name + descriptor, id);
     return id;
