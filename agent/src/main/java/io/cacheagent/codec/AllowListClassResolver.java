@@ -5,13 +5,25 @@ import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 
-/** Kryo's class resolver with an allow list: a name not on it is refused before any class is loaded. */
+/**
+ * Kryo's class resolver with an allow list: a name not on it is refused before any class is loaded.
+ * Hibernate's own collections and proxies never reach it: they are written as plain values.
+ */
 final class AllowListClassResolver extends DefaultClassResolver {
 
   private final ClassAllowList allowList;
 
   AllowListClassResolver(ClassAllowList allowList) {
     this.allowList = allowList;
+  }
+
+  /** Hibernate's collections and proxies are written as what they stand for (see {@link HibernateValues}). */
+  @Override
+  public Registration getRegistration(Class type) {
+    if (HibernateValues.handles(type)) {
+      return super.getRegistration(HibernateValues.REGISTRATION_ID);
+    }
+    return super.getRegistration(type);
   }
 
   /** NOTE: Kryo 5 calls this with each class name it reads, before Class.forName; a throw stops the read. */

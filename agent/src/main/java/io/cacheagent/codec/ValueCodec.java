@@ -61,6 +61,7 @@ public final class ValueCodec {
     kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
     kryo.addDefaultSerializer(Arrays.asList().getClass(), new DefaultSerializers.ArraysAsListSerializer());
     UnmodifiableSerializers.register(kryo);
+    kryo.register(HibernateValues.class, new HibernateValues(), HibernateValues.REGISTRATION_ID);
     return kryo;
   }
 
@@ -162,19 +163,31 @@ public final class ValueCodec {
     return isOurs(bytes) ? readLong(bytes, 10) : 0;
   }
 
+  /**
+   * A decoded value, and whether it holds Hibernate collections that were not loaded when it was
+   * cached (read back uninitialized, as a detached entity holds them; see HibernateValues).
+   */
+  public record Decoded(Object value, boolean notLoadedParts) {}
+
   /** Decodes an entry; throws {@link UndecodableException} for anything that is not a whole entry. */
   public Object decode(byte[] bytes) throws UndecodableException {
+    return decodeEntry(bytes).value();
+  }
+
+  /** Decodes an entry, saying whether it has parts that were not loaded; throws as {@link #decode} does. */
+  public Decoded decodeEntry(byte[] bytes) throws UndecodableException {
     if (generationOf(bytes) == 0) {
       throw new UndecodableException("not a cache-agent entry of format " + FORMAT_VERSION);
     }
     Kryo kryo = null;
     try (Input input = new Input(bytes, HEADER, bytes.length - HEADER)) {
       kryo = pool.obtain();
+      kryo.getContext().remove(HibernateValues.NOT_LOADED_READ);
       Object value = kryo.readClassAndObject(input);
       if (input.position() != bytes.length) {
         throw new UndecodableException((bytes.length - input.position()) + " bytes left after the value");
       }
-      return value;
+      return new Decoded(value, kryo.getContext().remove(HibernateValues.NOT_LOADED_READ) != null);
     } catch (UndecodableException e) {
       throw e;
     } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {

@@ -22,6 +22,12 @@ public interface CachedMethodMXBean {
   /** Calls that ran without the cache: Redis did not answer, an eviction was missed, an argument had no stable value. */
   long getUncached();
 
+  /**
+   * Calls not served because the caller would have got a managed JPA entity: inside the caller's
+   * transaction, or with lazy parts not loaded under open-in-view. The method ran for them.
+   */
+  long getManaged();
+
   /** Evictions that write methods ran on its entries, by key or all. */
   long getEvictions();
 

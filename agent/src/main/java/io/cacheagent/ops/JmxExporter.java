@@ -139,6 +139,11 @@ public final class JmxExporter {
     }
 
     @Override
+    public long getManaged() {
+      return method.managed();
+    }
+
+    @Override
     public long getEvictions() {
       return method.evictions();
     }

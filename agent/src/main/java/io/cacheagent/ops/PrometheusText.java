@@ -19,12 +19,14 @@ final class PrometheusText {
 
   static String render(List<MethodControl> methods, CacheStore store) {
     StringBuilder out = new StringBuilder(1024);
-    header(out, "cache_agent_calls_total", "counter", "Calls of cached methods, by what the cache did: hit, miss, coalesced (served by a concurrent call's load), uncached.");
+    header(out, "cache_agent_calls_total", "counter", "Calls of cached methods, by what the cache did: hit, miss, coalesced (served by a concurrent call's load), uncached,"
+        + " managed (not served: the caller would have got a managed JPA entity).");
     for (MethodControl m : methods) {
       sample(out, "cache_agent_calls_total", m, "result", "hit", m.hits());
       sample(out, "cache_agent_calls_total", m, "result", "miss", m.misses());
       sample(out, "cache_agent_calls_total", m, "result", "coalesced", m.coalesced());
       sample(out, "cache_agent_calls_total", m, "result", "uncached", m.uncached());
+      sample(out, "cache_agent_calls_total", m, "result", "managed", m.managed());
     }
     header(out, "cache_agent_entry_errors_total", "counter", "Entries that could not be used or stored, by kind.");
     for (MethodControl m : methods) {

@@ -15,7 +15,7 @@ import javax.management.remote.JMXConnector;
  */
 final class StatsCommand {
 
-  private static final String ROW = "%-60s %-7s %10s %10s %9s %10s %9s %7s %9s %9s%n";
+  private static final String ROW = "%-60s %-7s %10s %10s %9s %10s %9s %8s %7s %9s %9s%n";
 
   private StatsCommand() {}
 
@@ -30,14 +30,15 @@ final class StatsCommand {
       }
       out.println("JVM " + pid + ": store " + beans.getAttribute(agent, "Store") + ", " + beans.getAttribute(agent, "StoreState")
           + "; configuration " + beans.getAttribute(agent, "ConfigFile") + ", version " + beans.getAttribute(agent, "ConfigVersion"));
-      out.printf(Locale.ROOT, ROW, "method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "errors",
+      out.printf(Locale.ROOT, ROW, "method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "errors",
           "load p50", "load p99");
       Set<ObjectName> methods = new TreeSet<>(beans.queryNames(JmxExporter.CACHED_METHODS, null));
       for (ObjectName method : methods) {
         out.printf(Locale.ROOT, ROW, beans.getAttribute(method, "Method"), beans.getAttribute(method, "Enabled"),
             beans.getAttribute(method, "Hits"), beans.getAttribute(method, "Misses"),
             String.format(Locale.ROOT, "%.1f%%", 100 * (double) beans.getAttribute(method, "HitRatio")),
-            beans.getAttribute(method, "Coalesced"), beans.getAttribute(method, "Uncached"), beans.getAttribute(method, "Errors"),
+            beans.getAttribute(method, "Coalesced"), beans.getAttribute(method, "Uncached"),
+            beans.getAttribute(method, "Managed"), beans.getAttribute(method, "Errors"),
             String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP50")),
             String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP99")));
       }

@@ -81,6 +81,12 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null) {
       return null;
     }
+    if (method.returnsEntities() && method.transactions().inCallersTransaction(method.transactionName)) {
+      // The caller would get the entity managed: its changes flushed at commit, its lazy parts
+      // loaded. A detached copy would lose the one and fail on the other.
+      method.stats.managed.increment();
+      return null;
+    }
     CachedMethod.KeySpace keys = method.keys; // once: a reload must not change it halfway through the call
     String generationKey = keys.generationKey();
     String key;
@@ -191,7 +197,13 @@ public final class CacheRuntime implements Dispatcher {
 
   private static Hit decode(CachedMethod method, byte[] entry) {
     try {
-      Object value = method.codec.decode(entry);
+      ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
+      Object value = decoded.value();
+      if (decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
+        // Open-in-view: the method's result would load those parts when touched; the copy would throw.
+        method.stats.managed.increment();
+        return null;
+      }
       if (method.accepts(value)) {
         return new Hit(value);
       }

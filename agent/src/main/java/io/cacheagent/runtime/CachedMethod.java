@@ -67,6 +67,12 @@ final class CachedMethod {
   private final ClassLoader loader;
   private volatile Class<?> returnType;
   private volatile long shape;
+  /** The names of the classes its declared return type names; where one is an entity, see {@link #returnsEntities}. */
+  private final List<String> valueTypes;
+  /** Computed on first use: the classes may not be loaded when the method is instrumented. */
+  private volatile Boolean returnsEntities;
+  /** The name Spring gives a transaction that {@code @Transactional} on this method begins. */
+  final String transactionName;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, String keyPrefix,
       List<String> valueTypes, ClassAllowList allowList, ClassLoader loader) {
@@ -80,6 +86,8 @@ final class CachedMethod {
     this.parameterTypes = MethodSignature.parse(configuredAs).parameterTypes();
     this.keys = keySpace(rule, keyPrefix);
     this.returnTypeName = valueTypes.get(0);
+    this.valueTypes = List.copyOf(valueTypes);
+    this.transactionName = name.substring(0, name.indexOf('(')).replace('#', '.');
     this.loader = loader;
     this.allowList = allowList;
     this.codec = new ValueCodec(loader, allowList);
@@ -131,6 +139,33 @@ final class CachedMethod {
 
   ClassLoader loader() {
     return loader;
+  }
+
+  /**
+   * Whether its declared return type names a JPA entity ({@code Author}, {@code Optional<Author>},
+   * {@code List<Author>}): a caller inside a transaction would get it managed, not a copy.
+   */
+  boolean returnsEntities() {
+    Boolean known = returnsEntities;
+    if (known == null) {
+      known = valueTypes.stream().anyMatch(this::isEntity);
+      returnsEntities = known;
+    }
+    return known;
+  }
+
+  private boolean isEntity(String className) {
+    try {
+      for (java.lang.annotation.Annotation annotation : Class.forName(className, false, loader).getDeclaredAnnotations()) {
+        String type = annotation.annotationType().getName();
+        if (type.equals("jakarta.persistence.Entity") || type.equals("javax.persistence.Entity")) {
+          return true;
+        }
+      }
+    } catch (ClassNotFoundException | LinkageError | RuntimeException notAClass) {
+      // a primitive, an array, a class the loader cannot see: not an entity
+    }
+    return false;
   }
 
   /** Spring's transactions as the method's class loader sees them. */

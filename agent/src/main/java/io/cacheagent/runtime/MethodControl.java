@@ -45,6 +45,11 @@ public final class MethodControl {
     return method.stats.uncached.sum();
   }
 
+  /** Calls not served because the caller would have got a managed JPA entity (see MethodStats). */
+  public long managed() {
+    return method.stats.managed.sum();
+  }
+
   /** Evictions that writes ran on this method's entries (by key or all). */
   public long evictions() {
     return table.evictions(method.rule.signature().toString());

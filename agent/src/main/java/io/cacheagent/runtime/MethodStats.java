@@ -15,12 +15,17 @@ final class MethodStats {
   /** Entries naming a class outside the allow list: possibly planted, never instantiated. */
   final LongAdder refused = new LongAdder();
   final LongAdder unencodable = new LongAdder();
+  /**
+   * Calls not served because the caller would have got a managed entity: inside its transaction,
+   * or with lazy parts not loaded while a persistence context is open.
+   */
+  final LongAdder managed = new LongAdder();
   /** How long the method ran on each miss, in nanoseconds (2 significant digits, resizes itself). */
   final Histogram loadNanos = new ConcurrentHistogram(2);
 
   @Override
   public String toString() {
     return "hits=" + hits.sum() + " misses=" + misses.sum() + " coalesced=" + coalesced.sum() + " uncached=" + uncached.sum()
-        + " undecodable=" + undecodable.sum() + " refused=" + refused.sum() + " unencodable=" + unencodable.sum();
+        + " undecodable=" + undecodable.sum() + " refused=" + refused.sum() + " unencodable=" + unencodable.sum() + " managed=" + managed.sum();
   }
 }

@@ -29,7 +29,11 @@ final class SpringTransactions {
   static final int COMMITTED = 0;
 
   /** For class loaders that do not see Spring's transaction support. */
-  static final SpringTransactions NONE = new SpringTransactions(null, null, null, null);
+  static final SpringTransactions NONE = new SpringTransactions(null, null, null, null, null, null, null, null);
+
+  /** The holders Spring binds to a thread while an EntityManager or Hibernate Session is open on it. */
+  private static final java.util.Set<String> PERSISTENCE_CONTEXT_HOLDERS = java.util.Set.of(
+      "org.springframework.orm.jpa.EntityManagerHolder", "org.springframework.orm.hibernate5.SessionHolder");
 
   private static final String MANAGER = "org.springframework.transaction.support.TransactionSynchronizationManager";
   private static final String SYNCHRONIZATION = "org.springframework.transaction.support.TransactionSynchronization";
@@ -38,13 +42,23 @@ final class SpringTransactions {
   private final Class<?> synchronizationType;
   private final MethodHandle isSynchronizationActive;
   private final MethodHandle registerSynchronization;
+  private final MethodHandle isActualTransactionActive;
+  private final MethodHandle getCurrentTransactionName;
+  private final MethodHandle getResourceMap;
+  /** Spring web's {@code RequestContextHolder.getRequestAttributes()}, or {@code null} without spring-web. */
+  private final MethodHandle getRequestAttributes;
 
   private SpringTransactions(ClassLoader loader, Class<?> synchronizationType, MethodHandle isSynchronizationActive,
-      MethodHandle registerSynchronization) {
+      MethodHandle registerSynchronization, MethodHandle isActualTransactionActive, MethodHandle getCurrentTransactionName,
+      MethodHandle getResourceMap, MethodHandle getRequestAttributes) {
     this.loader = loader;
     this.synchronizationType = synchronizationType;
     this.isSynchronizationActive = isSynchronizationActive;
     this.registerSynchronization = registerSynchronization;
+    this.isActualTransactionActive = isActualTransactionActive;
+    this.getCurrentTransactionName = getCurrentTransactionName;
+    this.getResourceMap = getResourceMap;
+    this.getRequestAttributes = getRequestAttributes;
   }
 
   /** Spring's transaction support as {@code loader} sees it, or {@link #NONE}. Costs a class lookup: keep the result. */
@@ -58,13 +72,28 @@ final class SpringTransactions {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       return new SpringTransactions(loader, synchronization,
           lookup.findStatic(manager, "isSynchronizationActive", MethodType.methodType(boolean.class)),
-          lookup.findStatic(manager, "registerSynchronization", MethodType.methodType(void.class, synchronization)));
+          lookup.findStatic(manager, "registerSynchronization", MethodType.methodType(void.class, synchronization)),
+          lookup.findStatic(manager, "isActualTransactionActive", MethodType.methodType(boolean.class)),
+          lookup.findStatic(manager, "getCurrentTransactionName", MethodType.methodType(String.class)),
+          lookup.findStatic(manager, "getResourceMap", MethodType.methodType(java.util.Map.class)),
+          requestAttributes(loader, lookup));
     } catch (ClassNotFoundException | LinkageError absent) {
       return NONE;
     } catch (ReflectiveOperationException | RuntimeException unusable) {
       AgentLog.warn("spring-tx", "Spring's transaction support is present but cannot be used (" + unusable
           + "); writes inside transactions evict only when they return");
       return NONE;
+    }
+  }
+
+  private static MethodHandle requestAttributes(ClassLoader loader, MethodHandles.Lookup lookup) {
+    try {
+      Class<?> holder = Class.forName("org.springframework.web.context.request.RequestContextHolder", false, loader);
+      Class<?> attributes = Class.forName("org.springframework.web.context.request.RequestAttributes", false, loader);
+      return lookup.findStatic(holder, "getRequestAttributes", MethodType.methodType(attributes))
+          .asType(MethodType.methodType(Object.class));
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException noSpringWeb) {
+      return null;
     }
   }
 
@@ -77,6 +106,57 @@ final class SpringTransactions {
       return (boolean) isSynchronizationActive.invokeExact();
     } catch (Throwable t) {
       return false;
+    }
+  }
+
+  /**
+   * Whether the calling thread runs inside a transaction that a caller began, rather than the one
+   * Spring began for the method itself ({@code @Transactional} on it names its transaction
+   * {@code ownTransactionName}, {@code com.acme.Service.find}): an entity returned there stays
+   * managed, its lazy parts load and its changes are flushed at commit.
+   */
+  boolean inCallersTransaction(String ownTransactionName) {
+    if (isActualTransactionActive == null) {
+      return false;
+    }
+    try {
+      return (boolean) isActualTransactionActive.invokeExact()
+          && !ownTransactionName.equals((String) getCurrentTransactionName.invokeExact());
+    } catch (Throwable t) {
+      return true; // unknown: as if it were, so that nothing is served that the caller would have got managed
+    }
+  }
+
+  /**
+   * Whether an EntityManager or Hibernate Session may stay open on the calling thread after the
+   * method returns, so that lazy parts of an entity it returns load when touched: one is bound, and
+   * either no transaction runs (it is open-in-view's, or opened by hand), or the thread serves a web
+   * request, where open-in-view (Spring Boot's default) may hold it around the method's own
+   * transaction. A method's own transaction outside web requests closes its EntityManager at commit.
+   */
+  boolean persistenceContextOutlivesCall() {
+    if (getResourceMap == null || !persistenceContextBound()) {
+      return false;
+    }
+    try {
+      return !(boolean) isActualTransactionActive.invokeExact()
+          || getRequestAttributes != null && (Object) getRequestAttributes.invokeExact() != null;
+    } catch (Throwable t) {
+      return true; // unknown: as if it did
+    }
+  }
+
+  private boolean persistenceContextBound() {
+    try {
+      java.util.Map<?, ?> resources = (java.util.Map<?, ?>) getResourceMap.invokeExact();
+      for (Object holder : resources.values()) {
+        if (holder != null && PERSISTENCE_CONTEXT_HOLDERS.contains(holder.getClass().getName())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (Throwable t) {
+      return true; // unknown: as if it were
     }
   }
 

@@ -1,0 +1,171 @@
+package io.cacheagent.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/*
+ * Hibernate's own objects inside entities, written as what they stand for, so that an entity is
+ * cached as its detached copy would look, and no Hibernate class needs to be allowed:
+ *
+ * - a persistent collection (PersistentBag, PersistentSet, PersistentMap..., Hibernate 5 and 6)
+ *   that is initialized: as a plain JDK collection with the same elements (ArrayList,
+ *   LinkedHashSet, TreeSet with its comparator, LinkedHashMap, TreeMap);
+ * - one that is not: as "not loaded", read back as an empty, uninitialized instance of the same
+ *   Hibernate class without a session, which throws LazyInitializationException when touched,
+ *   as on a detached entity;
+ * - an initialized lazy proxy (HibernateProxy): as the entity it stands for;
+ * - an uninitialized one: not at all. The result is not cached (a detached copy would need a proxy
+ *   that only Hibernate can make), and the message says how to fetch the association instead.
+ *
+ * Recognized by the names of Hibernate's interfaces, found on the value's class, so the agent
+ * needs no Hibernate of its own. Written under a registration of its own (see
+ * AllowListClassResolver), which a reader maps back without loading any Hibernate class, except
+ * the collection class of a "not loaded" marker, which must be a Hibernate persistent collection.
+ */
+final class HibernateValues extends Serializer<Object> {
+
+  /** The id of the registration under which these values are written; both sides register it. */
+  static final int REGISTRATION_ID = 100;
+
+  private static final String PERSISTENT_COLLECTION = "org.hibernate.collection.spi.PersistentCollection";
+  private static final String PROXY = "org.hibernate.proxy.HibernateProxy";
+  private static final String COLLECTION_PACKAGE = "org.hibernate.collection.";
+
+  /** Put in the Kryo context when a read made a not-loaded collection (see {@link ValueCodec#decodeEntry}). */
+  static final String NOT_LOADED_READ = "cache-agent.notLoaded";
+
+  private static final byte LOADED = 1;
+  private static final byte NOT_LOADED = 2;
+
+  /** What a class is to this serializer, found once per class. */
+  private enum Kind { COLLECTION, PROXY, OTHER }
+
+  private static final ClassValue<Kind> KINDS = new ClassValue<>() {
+    @Override
+    protected Kind computeValue(Class<?> type) {
+      if (implementsNamed(type, PERSISTENT_COLLECTION)) {
+        return Kind.COLLECTION;
+      }
+      return implementsNamed(type, PROXY) ? Kind.PROXY : Kind.OTHER;
+    }
+  };
+
+  /** Whether values of this class are written by this serializer. */
+  static boolean handles(Class<?> type) {
+    return KINDS.get(type) != Kind.OTHER;
+  }
+
+  @Override
+  public void write(Kryo kryo, Output output, Object value) {
+    if (KINDS.get(value.getClass()) == Kind.COLLECTION) {
+      if ((boolean) call(value, PERSISTENT_COLLECTION, "wasInitialized")) {
+        output.writeByte(LOADED);
+        kryo.writeClassAndObject(output, plainCopy(value));
+      } else {
+        output.writeByte(NOT_LOADED);
+        output.writeString(value.getClass().getName());
+      }
+      return;
+    }
+    Object initializer = call(value, PROXY, "getHibernateLazyInitializer");
+    if ((boolean) call(initializer, "org.hibernate.proxy.LazyInitializer", "isUninitialized")) {
+      throw new KryoException("it holds an uninitialized lazy reference to " + call(initializer, "org.hibernate.proxy.LazyInitializer",
+          "getEntityName") + " (a Hibernate proxy), which a cached copy cannot stand for; to cache this method, fetch the"
+          + " association in its query (JOIN FETCH, @EntityGraph) or call Hibernate.initialize on it before returning");
+    }
+    output.writeByte(LOADED);
+    kryo.writeClassAndObject(output, call(initializer, "org.hibernate.proxy.LazyInitializer", "getImplementation"));
+  }
+
+  @Override
+  public Object read(Kryo kryo, Input input, Class<?> type) {
+    byte tag = input.readByte();
+    if (tag == LOADED) {
+      return kryo.readClassAndObject(input);
+    }
+    if (tag != NOT_LOADED) {
+      throw new KryoException("unknown Hibernate value tag " + tag);
+    }
+    Object collection = notLoaded(kryo, input.readString());
+    kryo.getContext().put(NOT_LOADED_READ, Boolean.TRUE);
+    return collection;
+  }
+
+  /** An empty, uninitialized collection of the named Hibernate class, as a detached entity holds. */
+  private static Object notLoaded(Kryo kryo, String className) {
+    if (className == null || !className.startsWith(COLLECTION_PACKAGE)) {
+      throw new KryoException("a not-loaded collection names " + className + ", not a Hibernate collection");
+    }
+    try {
+      Class<?> collectionClass = Class.forName(className, false, kryo.getClassLoader());
+      if (KINDS.get(collectionClass) != Kind.COLLECTION) {
+        throw new KryoException(className + " is not a Hibernate persistent collection");
+      }
+      return collectionClass.getConstructor().newInstance(); // no session, not initialized
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new KryoException("cannot make a not-loaded " + className + ": " + e, e);
+    }
+  }
+
+  /** The elements of an initialized persistent collection in a JDK collection of the same kind. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object plainCopy(Object collection) {
+    if (collection instanceof SortedMap sorted) {
+      return new TreeMap(sorted);
+    }
+    if (collection instanceof Map map) {
+      return new LinkedHashMap(map);
+    }
+    if (collection instanceof SortedSet sorted) {
+      return new TreeSet(sorted);
+    }
+    if (collection instanceof Set set) {
+      return new LinkedHashSet(set);
+    }
+    if (collection instanceof Collection elements) {
+      return new ArrayList(elements);
+    }
+    throw new KryoException("a Hibernate collection of " + collection.getClass().getName() + " is not a collection or map");
+  }
+
+  /** Calls a no-argument method of an interface of the application's Hibernate, by name. */
+  private static Object call(Object target, String interfaceName, String methodName) {
+    try {
+      Class<?> owner = interfaceNamed(target.getClass(), interfaceName);
+      Method method = owner.getMethod(methodName);
+      return method.invoke(target);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new KryoException("cannot read " + target.getClass().getName() + "." + methodName + "(): " + e, e);
+    }
+  }
+
+  private static boolean implementsNamed(Class<?> type, String interfaceName) {
+    return interfaceNamed(type, interfaceName) != null;
+  }
+
+  private static Class<?> interfaceNamed(Class<?> type, String interfaceName) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      for (Class<?> implemented : c.getInterfaces()) {
+        Class<?> found = implemented.getName().equals(interfaceName) ? implemented : interfaceNamed(implemented, interfaceName);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,109 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisEndpoint;
+import io.cacheagent.testkit.RedisExtension;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hibernate entities from a Spring Boot + Spring Data JPA + Hibernate 6 application
+ * (fixtures/spring-jpa-app, over an embedded H2, run from its executable jar): cached as their
+ * detached copies would be, without allowing any Hibernate class, and never served where the
+ * caller would have got a managed entity.
+ */
+@ExtendWith(RedisExtension.class)
+class SpringJpaIT {
+
+  private static final Path JAR = Path.of(System.getProperty("spring.jpa.jar"));
+
+  @TempDir
+  Path dir;
+
+  private Path config;
+
+  @BeforeEach
+  void writeConfig(RedisEndpoint redis) throws Exception {
+    config = Configs.write(dir, "library.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: library-%d
+          commandTimeout: 500ms
+        methods:
+          - method: com.acme.library.LibraryService#findAuthor(long)
+            evictOn:
+              - method: com.acme.library.LibraryService#rename(long, java.lang.String)
+                key: args[0]
+          - method: com.acme.library.LibraryService#findAuthorWithBooks(long)
+            evictOn:
+              - method: com.acme.library.LibraryService#rename(long, java.lang.String)
+                key: args[0]
+          - method: com.acme.library.LibraryService#findBook(long)
+        """.formatted(redis.uri(), System.nanoTime()));
+  }
+
+  private AppProcess boot() throws Exception {
+    return AppProcess.startJar(config, List.of(), JAR).awaitAgentReady(true);
+  }
+
+  @Test
+  void entitiesWithCollections_areServedAsTheirDetachedCopies() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author 1")).isEqualTo("Le Guin tags=[fantasy, sf] books=LazyInitializationException loads=1");
+      assertThat(app.call("author 1")).as("served; its lazy books not loaded, as on a detached entity")
+          .isEqualTo("Le Guin tags=[fantasy, sf] books=LazyInitializationException loads=1");
+
+      assertThat(app.call("author-with-books 1")).isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=2");
+      assertThat(app.call("author-with-books 1")).as("served with its books")
+          .isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=2");
+      assertThat(app.log()).doesNotContain("cannot be serialized").doesNotContain("org.hibernate");
+    }
+  }
+
+  @Test
+  void aWriteEvictsTheEntity() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author 1")).isEqualTo("Le Guin tags=[fantasy, sf] books=LazyInitializationException loads=1");
+      assertThat(app.call("rename 1 Ursula")).isEqualTo("renamed loads=1");
+      assertThat(app.call("author 1")).isEqualTo("Ursula tags=[fantasy, sf] books=LazyInitializationException loads=2");
+    }
+  }
+
+  @Test
+  void anUnloadedLazyReference_isNotCached_andTheLogSaysHowToFetchIt() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("book 10")).isEqualTo("Earthsea by LazyInitializationException loads=1");
+      assertThat(app.call("book 10")).as("not cached").isEqualTo("Earthsea by LazyInitializationException loads=2");
+      assertThat(app.log()).contains("uninitialized lazy reference to com.acme.library.Author (a Hibernate proxy)")
+          .contains("JOIN FETCH");
+    }
+  }
+
+  @Test
+  void insideACallersTransaction_theEntityIsLoaded_soItsChangesAreWritten() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author 2")).isEqualTo("Herbert tags=[] books=LazyInitializationException loads=1");
+
+      assertThat(app.call("retitle 2 Frank")).as("a managed entity, not a served copy").isEqualTo("retitled loads=2");
+      assertThat(app.call("stored-name 2")).as("dirty checking wrote the change").isEqualTo("Frank loads=2");
+    }
+  }
+
+  @Test
+  void underOpenInView_aCopyWithUnloadedPartsIsNotServed_aCompleteOneIs() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author 1")).isEqualTo("Le Guin tags=[fantasy, sf] books=LazyInitializationException loads=1");
+      assertThat(app.call("author-in-view 1")).as("the view loads the books: not served the copy that cannot")
+          .isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=2");
+
+      assertThat(app.call("author-with-books 1")).isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=3");
+      assertThat(app.call("author-with-books-in-view 1")).as("everything loaded: served")
+          .isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=3");
+    }
+  }
+}
