@@ -114,6 +114,39 @@ public final class SignatureCheck implements AutoCloseable {
    * instance that the rule's key does not name (see {@link InstanceState}).
    */
   public List<String> warnings(MethodRule rule) {
+    List<String> warnings = new ArrayList<>();
+    for (Match match : cachedMethods(rule)) {
+      try {
+        byte[] classFile = locator.locate(match.type().getName()).resolve();
+        String warning = InstanceState.warning(match.type(), match.method(), rule, InstanceState.readBy(classFile, match.method()));
+        if (warning != null) {
+          warnings.add(warning);
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        // a class file that cannot be read again gives no warning; the verdict stands
+      }
+    }
+    return warnings;
+  }
+
+  /** What an operator should know of a cached method that matches: each method it caches that returns a JPA entity. */
+  public List<String> notes(MethodRule rule) {
+    List<String> notes = new ArrayList<>();
+    for (Match match : cachedMethods(rule)) {
+      String entity = entityNamedBy(match.method().getReturnType(), 0);
+      if (entity != null) {
+        notes.add(InstrumentationPlan.canonicalName(match.type(), match.method()) + " returns " + entity
+            + ", a JPA entity: an entry holds its detached copy (loaded collections as JDK collections; collections"
+            + " not loaded throw LazyInitializationException when touched, as on a detached entity; a lazy reference"
+            + " not loaded makes the result uncacheable); not served inside a caller's transaction, nor with parts"
+            + " not loaded under open-in-view; stored only once its transaction committed");
+      }
+    }
+    return notes;
+  }
+
+  /** The methods a cached rule caches on the class path: those it names, or those implementing it. */
+  private List<Match> cachedMethods(MethodRule rule) {
     TypePool.Resolution resolution = pool.describe(rule.signature().className());
     if (!resolution.isResolved()) {
       return List.of();
@@ -133,19 +166,7 @@ public final class SignatureCheck implements AutoCloseable {
     if (onAbstract) {
       cached.addAll(implementationsOf(type, rule.signature()));
     }
-    List<String> warnings = new ArrayList<>();
-    for (Match match : cached) {
-      try {
-        byte[] classFile = locator.locate(match.type().getName()).resolve();
-        String warning = InstanceState.warning(match.type(), match.method(), rule, InstanceState.readBy(classFile, match.method()));
-        if (warning != null) {
-          warnings.add(warning);
-        }
-      } catch (IOException | RuntimeException unreadable) {
-        // a class file that cannot be read again gives no warning; the verdict stands
-      }
-    }
-    return warnings;
+    return cached;
   }
 
   /**
@@ -165,6 +186,36 @@ public final class SignatureCheck implements AutoCloseable {
           return problem;
         }
       }
+    }
+    return null;
+  }
+
+  /** The first JPA entity class a declared type names ({@code Author}, {@code Optional<Author>}), or {@code null}. */
+  private static String entityNamedBy(TypeDescription.Generic type, int depth) {
+    if (depth > 4) {
+      return null;
+    }
+    try {
+      TypeDescription erasure = type.asErasure();
+      while (erasure.isArray()) {
+        erasure = erasure.getComponentType();
+      }
+      if (!erasure.isPrimitive() && erasure.getDeclaredAnnotations().stream().anyMatch(annotation -> {
+        String name = annotation.getAnnotationType().getName();
+        return name.equals("jakarta.persistence.Entity") || name.equals("javax.persistence.Entity");
+      })) {
+        return erasure.getName();
+      }
+      if (type.getSort() == net.bytebuddy.description.type.TypeDefinition.Sort.PARAMETERIZED) {
+        for (TypeDescription.Generic argument : type.getTypeArguments()) {
+          String found = entityNamedBy(argument, depth + 1);
+          if (found != null) {
+            return found;
+          }
+        }
+      }
+    } catch (RuntimeException unresolvable) {
+      // a type that is not on the class path: nothing to say about it
     }
     return null;
   }

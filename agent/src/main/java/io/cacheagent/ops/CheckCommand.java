@@ -13,9 +13,10 @@ import java.util.List;
 /**
  * {@code java -jar cache-agent.jar check <config.yaml> <class path>}: validates the file and says,
  * for every signature in it, whether it names a method of the given classes (and if not, what was
- * probably meant), and warns where a cached method's results may depend on state its key does not
- * name, and where an eviction's key can never evict an entry. Exit code 0 only when the file is
- * valid, every signature matches and every eviction key can work; warnings do not change it.
+ * probably meant). It warns where a cached method's results may depend on state its key does not
+ * name, reports an eviction key that can never evict an entry, and notes what caching a JPA entity
+ * means. Exit code 0 only when the file is valid, every signature matches and every eviction key can
+ * work; warnings and notes do not change it.
  */
 final class CheckCommand {
 
@@ -45,6 +46,9 @@ final class CheckCommand {
         String path = "methods[" + rule.index() + "].method";
         signatures++;
         failed += report(out, path, rule.signature().toString(), check.check(rule.signature(), true));
+        for (String note : check.notes(rule)) {
+          out.println("note     " + path + " \"" + rule.signature() + "\": " + note);
+        }
         for (String warning : check.warnings(rule)) {
           out.println("warning  " + path + " \"" + rule.signature() + "\": " + warning);
           warnings++;

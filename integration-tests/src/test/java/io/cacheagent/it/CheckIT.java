@@ -59,6 +59,23 @@ class CheckIT {
         .endsWith("boot.yaml: 3 signatures, all match\n");
   }
 
+  @Test
+  void check_cachedMethodReturningAnEntity_saysWhatItsEntriesHold() throws Exception {
+    Path jar = Path.of(System.getProperty("spring.jpa.jar"));
+    Path config = Configs.write(dir, "library.yaml", """
+        methods:
+          - method: com.acme.library.LibraryService#findAuthor(long)
+        """);
+
+    Process check = check(config, jar.toString());
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(check.waitFor()).as(output).isZero();
+    assertThat(output).contains("note     methods[0].method \"com.acme.library.LibraryService#findAuthor(long)\":"
+        + " com.acme.library.LibraryService#findAuthor(long) returns com.acme.library.Author, a JPA entity: an entry holds"
+        + " its detached copy").endsWith("library.yaml: 1 signature, all match\n");
+  }
+
   private static Process check(Path config) throws Exception {
     return check(config, System.getProperty("java.class.path"));
   }
