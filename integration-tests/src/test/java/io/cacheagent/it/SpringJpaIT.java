@@ -20,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RedisExtension.class)
 class SpringJpaIT {
 
-  private static final Path JAR = Path.of(System.getProperty("spring.jpa.jar"));
-
   @TempDir
   Path dir;
 
@@ -47,8 +45,13 @@ class SpringJpaIT {
         """.formatted(redis.uri(), System.nanoTime()));
   }
 
+  /** The application's executable jar: Spring Boot 3 with Hibernate 6 here. */
+  Path jar() {
+    return Path.of(System.getProperty("spring.jpa.jar"));
+  }
+
   private AppProcess boot() throws Exception {
-    return AppProcess.startJar(config, List.of(), JAR).awaitAgentReady(true);
+    return AppProcess.startJar(config, List.of(), jar()).awaitAgentReady(true);
   }
 
   @Test
