@@ -50,8 +50,13 @@ class SpringJpaIT {
     return Path.of(System.getProperty("spring.jpa.jar"));
   }
 
+  /** Options of the application's JVM: none here, which runs it on its embedded H2. */
+  List<String> jvmOptions() {
+    return List.of();
+  }
+
   private AppProcess boot() throws Exception {
-    return AppProcess.startJar(config, List.of(), jar()).awaitAgentReady(true);
+    return AppProcess.startJar(config, jvmOptions(), jar()).awaitAgentReady(true);
   }
 
   @Test
