@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The cache-agent demo: the catalog service without and with the agent, side by side.
 #   ./demo.sh                 build, then a 2 x (30 s warm-up + 30 s) run
+#   ./demo.sh --db postgres   the service on PostgreSQL at 127.0.0.1:5432 (database test, user postgres)
 #   ./demo.sh --seconds 60    any DemoRunner option (see demo-app/.../DemoRunner.java)
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,5 +1,7 @@
 package com.acme.catalog;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,8 +9,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
+import javax.sql.DataSource;
 
-/** An in-memory H2 database seeded with products and reviews, the same every run (fixed seed). */
+/**
+ * The catalog's database, seeded with products and reviews, the same every run (fixed seed): an
+ * in-memory H2 by default, or the database that env {@code CATALOG_DB_URL} names (the demo's
+ * {@code --db postgres}), whose tables products and reviews are recreated at start.
+ */
 final class CatalogDatabase {
 
   static final int PRODUCTS = 1_000;
@@ -18,14 +25,36 @@ final class CatalogDatabase {
     "steel", "oak", "linen", "wool", "copper", "glass", "cotton", "leather", "bamboo", "ceramic",
     "walnut", "marble", "silk", "canvas", "brass", "maple", "granite", "velvet", "cedar", "slate"};
 
+  private static final String H2 = "jdbc:h2:mem:catalog;DB_CLOSE_DELAY=-1";
+  private static final String URL = System.getenv().getOrDefault("CATALOG_DB_URL", H2);
+  /** A pool for a database server, where a connection costs a process and a round trip; none for H2 in memory. */
+  private static final DataSource POOL = URL.equals(H2) ? null : pool(URL);
+
   private CatalogDatabase() {}
 
-  static String url() {
-    return "jdbc:h2:mem:catalog;DB_CLOSE_DELAY=-1";
+  /** A connection to the catalog, to be closed after one call, as legacy data access does. */
+  static Connection connect() throws SQLException {
+    return POOL != null ? POOL.getConnection() : DriverManager.getConnection(URL);
+  }
+
+  /** What the service runs on, for its start line. */
+  static String describe() {
+    return POOL != null ? URL.replaceAll("\\?.*", "") : "H2 in memory";
+  }
+
+  private static DataSource pool(String url) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(16);
+    config.setPoolName("catalog");
+    return new HikariDataSource(config);
   }
 
   static void seed() throws SQLException {
-    try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("DROP TABLE IF EXISTS reviews");
+      s.execute("DROP TABLE IF EXISTS products");
       s.execute("CREATE TABLE products (id BIGINT PRIMARY KEY, name VARCHAR(100), category VARCHAR(40),"
           + " price DECIMAL(10,2), description VARCHAR(400))");
       s.execute("CREATE TABLE reviews (product_id BIGINT, rating INT)");
@@ -57,6 +86,11 @@ final class CatalogDatabase {
       }
       s.execute("CREATE INDEX reviews_product ON reviews(product_id)");
       s.execute("CREATE INDEX products_category ON products(category)");
+      c.commit();
+      if (POOL != null) {
+        s.execute("ANALYZE"); // the planner's statistics of the fresh tables
+      }
+      c.setAutoCommit(true);
     }
   }
 

@@ -35,6 +35,7 @@ public final class CatalogService {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     CatalogDatabase.seed();
+    System.out.println("database: " + CatalogDatabase.describe());
     CatalogService service = new CatalogService();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
     server.setExecutor(Executors.newFixedThreadPool(16));

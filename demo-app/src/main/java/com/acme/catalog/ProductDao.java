@@ -2,7 +2,6 @@ package com.acme.catalog;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The data access of the catalog, written the way legacy code is: a connection per call, plain
- * JDBC. Counts every statement it runs, which the demo reads to show the database load.
+ * The data access of the catalog, written the way legacy code is: a connection per call (from a
+ * pool on a database server), plain JDBC. Counts every statement it runs, which the demo reads to show the database load.
  */
 public class ProductDao {
 
@@ -21,10 +20,10 @@ public class ProductDao {
 
   public Product findById(long id) throws SQLException {
     READ_QUERIES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(CatalogDatabase.url());
+    try (Connection c = CatalogDatabase.connect();
         PreparedStatement p = c.prepareStatement("""
             WITH ratings AS (
-              SELECT r.product_id, AVG(CAST(r.rating AS DOUBLE)) AS avg_rating, COUNT(*) AS reviews
+              SELECT r.product_id, AVG(CAST(r.rating AS DOUBLE PRECISION)) AS avg_rating, COUNT(*) AS reviews
               FROM reviews r JOIN products p ON p.id = r.product_id
               WHERE p.category = (SELECT category FROM products WHERE id = ?)
               GROUP BY r.product_id)
@@ -46,7 +45,7 @@ public class ProductDao {
 
   public List<SearchHit> search(String term) throws SQLException {
     READ_QUERIES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(CatalogDatabase.url());
+    try (Connection c = CatalogDatabase.connect();
         PreparedStatement p = c.prepareStatement(
             "SELECT id, name FROM products WHERE LOWER(description) LIKE ? ORDER BY name LIMIT 20")) {
       p.setString(1, "%" + term.toLowerCase() + "%");
@@ -56,14 +55,14 @@ public class ProductDao {
 
   public CategoryReport report(String category) throws SQLException {
     READ_QUERIES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(CatalogDatabase.url());
+    try (Connection c = CatalogDatabase.connect();
         PreparedStatement stars = c.prepareStatement("""
             SELECT r.rating, COUNT(*) FROM reviews r JOIN products p ON p.id = r.product_id
             WHERE p.category = ? GROUP BY r.rating ORDER BY r.rating""");
         PreparedStatement best = c.prepareStatement("""
             SELECT p.id, p.name FROM reviews r JOIN products p ON p.id = r.product_id
             WHERE p.category = ? GROUP BY p.id, p.name
-            ORDER BY AVG(CAST(r.rating AS DOUBLE)) DESC, p.id LIMIT 5""")) {
+            ORDER BY AVG(CAST(r.rating AS DOUBLE PRECISION)) DESC, p.id LIMIT 5""")) {
       stars.setString(1, category);
       List<Long> counts = new ArrayList<>(List.of(0L, 0L, 0L, 0L, 0L));
       try (ResultSet rs = stars.executeQuery()) {
@@ -78,7 +77,7 @@ public class ProductDao {
 
   public void updatePrice(long id, BigDecimal price) throws SQLException {
     WRITE_QUERIES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(CatalogDatabase.url());
+    try (Connection c = CatalogDatabase.connect();
         PreparedStatement p = c.prepareStatement("UPDATE products SET price = ? WHERE id = ?")) {
       p.setBigDecimal(1, price);
       p.setLong(2, id);
@@ -88,7 +87,7 @@ public class ProductDao {
 
   public void delete(long id) throws SQLException {
     WRITE_QUERIES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(CatalogDatabase.url());
+    try (Connection c = CatalogDatabase.connect();
         PreparedStatement p = c.prepareStatement("DELETE FROM products WHERE id = ?")) {
       p.setLong(1, id);
       p.executeUpdate();

@@ -22,6 +22,8 @@ import java.util.Map;
  *   --seconds S       seconds of recorded load per mode (default 30)
  *   --out DIR         where demo-report.json and demo-report.html go (default demo-app/target)
  *   --classpath CP    the service's class path (default: this jar)
+ *   --db DB           the service's database: h2 (in memory, the default), postgres (PostgreSQL at
+ *                     127.0.0.1:5432, database test, user postgres), or a JDBC URL
  * </pre>
  */
 public final class DemoRunner {
@@ -41,7 +43,14 @@ public final class DemoRunner {
     Path classpath = Path.of(options.getOrDefault("classpath",
         Path.of(DemoRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString()));
 
-    Map<String, String> agentEnv = new HashMap<>();
+    String db = options.getOrDefault("db", "h2");
+    Map<String, String> serviceEnv = new HashMap<>();
+    if (!db.equals("h2")) {
+      serviceEnv.put("CATALOG_DB_URL", db.equals("postgres")
+          ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&reWriteBatchedInserts=true" : db);
+    }
+    String database = db.equals("h2") ? "H2 in memory" : db.equals("postgres") ? "PostgreSQL at 127.0.0.1:5432" : db;
+    Map<String, String> agentEnv = new HashMap<>(serviceEnv);
     String store;
     if (redis.equals("none")) {
       store = "in-process store (no Redis found)";
@@ -52,14 +61,14 @@ public final class DemoRunner {
       store = "Redis at " + redis;
     }
     String conditions = String.format("%d clients with %d ms think time, %ds warm-up + %ds measured per mode, Zipf(1.2) over 1,000 products, "
-            + "85.5%% product pages / 8%% searches / 6%% reports / 0.5%% writes (price changes, 1 in 10 a delete); %d cores, Java %s; agent store: %s",
+            + "85.5%% product pages / 8%% searches / 6%% reports / 0.5%% writes (price changes, 1 in 10 a delete); %d cores, Java %s; database: %s; agent store: %s",
         clients, think, warmup.toSeconds(), measure.toSeconds(), Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), store);
+        System.getProperty("java.version"), database, store);
     System.out.println("cache-agent demo: " + conditions);
 
     List<RunResult> runs = new ArrayList<>();
     System.out.println("[1/2] the catalog service without the agent");
-    try (ServiceProcess service = ServiceProcess.start(classpath, null, null, Map.of())) {
+    try (ServiceProcess service = ServiceProcess.start(classpath, null, null, serviceEnv)) {
       runs.add(new LoadDriver(service.baseUrl(), clients, think).run("no-agent", "none", warmup, measure));
     }
     System.out.println("[2/2] the same service with -javaagent:" + agent + "=" + config + " (" + store + ")");

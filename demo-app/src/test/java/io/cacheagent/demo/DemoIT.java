@@ -26,15 +26,36 @@ class DemoIT {
 
   @Test
   void demo_withAgent_runsFewerQueriesPerRequest_andServesNoStaleRead(RedisEndpoint redis) throws Exception {
-    DemoRunner.main(new String[] {
+    String json = runDemo(redis);
+
+    assertFewerQueriesAndNoStaleRead(json);
+    assertThat(json).contains("database: H2 in memory");
+    assertThat(Files.readString(out.resolve("demo-report.html"))).contains("<svg", "no-agent", "agent");
+  }
+
+  /** {@code ./demo.sh --db postgres}: the service on PostgreSQL at 127.0.0.1:5432 (.ci/run starts it). */
+  @Test
+  void demo_onPostgres_runsFewerQueriesPerRequest_andServesNoStaleRead(RedisEndpoint redis) throws Exception {
+    String json = runDemo(redis, "--db", "postgres");
+
+    assertFewerQueriesAndNoStaleRead(json);
+    assertThat(json).contains("database: PostgreSQL at 127.0.0.1:5432");
+  }
+
+  private String runDemo(RedisEndpoint redis, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of(
         "--agent", System.getProperty("cache.agent.jar"),
         "--config", System.getProperty("demo.config"),
         "--classpath", System.getProperty("demo.jar"),
         "--redis", redis.uri(),
         "--clients", "4", "--think", "20", "--warmup", "4", "--seconds", "8",
-        "--out", out.toString()});
+        "--out", out.toString()));
+    args.addAll(List.of(more));
+    DemoRunner.main(args.toArray(new String[0]));
+    return Files.readString(out.resolve("demo-report.json"));
+  }
 
-    String json = Files.readString(out.resolve("demo-report.json"));
+  private static void assertFewerQueriesAndNoStaleRead(String json) {
     List<String[]> runs = new ArrayList<>();
     Matcher m = RUN.matcher(json);
     while (m.find()) {
@@ -45,6 +66,5 @@ class DemoIT {
     assertThat(Double.parseDouble(runs.get(1)[1])).as("database queries per request with the agent")
         .isLessThan(Double.parseDouble(runs.get(0)[1]));
     assertThat(runs).allSatisfy(r -> assertThat(r[3]).as("stale reads of " + r[0]).isEqualTo("0"));
-    assertThat(Files.readString(out.resolve("demo-report.html"))).contains("<svg", "no-agent", "agent");
   }
 }
