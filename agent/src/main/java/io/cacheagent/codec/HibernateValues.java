@@ -69,12 +69,25 @@ final class HibernateValues extends Serializer<Object> {
     return KINDS.get(type) != Kind.OTHER;
   }
 
+  /**
+   * Kryo's references, but none to Hibernate's objects themselves: only what they are written as
+   * (the entity behind a proxy, a collection's copy) is tracked. Kryo sets an object's reference
+   * once its serializer returned, so a reference back to a proxy from inside its own entity (an
+   * author's books, each naming the author through that proxy) would read as null.
+   */
+  static final class References extends com.esotericsoftware.kryo.util.MapReferenceResolver {
+    @Override
+    public boolean useReferences(Class type) {
+      return type != HibernateValues.class && !handles(type) && super.useReferences(type);
+    }
+  }
+
   @Override
   public void write(Kryo kryo, Output output, Object value) {
     if (KINDS.get(value.getClass()) == Kind.COLLECTION) {
       if ((boolean) call(value, PERSISTENT_COLLECTION, "wasInitialized")) {
         output.writeByte(LOADED);
-        kryo.writeClassAndObject(output, plainCopy(value));
+        kryo.writeClassAndObject(output, copyOf(kryo, value));
       } else {
         output.writeByte(NOT_LOADED);
         output.writeString(value.getClass().getName());
@@ -120,6 +133,22 @@ final class HibernateValues extends Serializer<Object> {
       throw new KryoException("cannot make a not-loaded " + className + ": " + e, e);
     }
   }
+
+  /**
+   * The one copy of a collection within the value being written: a collection two entities share
+   * is written once and read back shared, as Kryo's references do for other objects.
+   */
+  @SuppressWarnings("unchecked")
+  private static Object copyOf(Kryo kryo, Object collection) {
+    java.util.Map<Object, Object> copies = (java.util.Map<Object, Object>) kryo.getGraphContext().get(COPIES);
+    if (copies == null) {
+      copies = new java.util.IdentityHashMap<>();
+      kryo.getGraphContext().put(COPIES, copies);
+    }
+    return copies.computeIfAbsent(collection, HibernateValues::plainCopy);
+  }
+
+  private static final String COPIES = "cache-agent.collectionCopies";
 
   /** The elements of an initialized persistent collection in a JDK collection of the same kind. */
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -5,7 +5,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import com.esotericsoftware.kryo.util.Pool;
 import java.util.Arrays;
 import java.util.UUID;
@@ -52,7 +51,7 @@ public final class ValueCodec {
   }
 
   private static Kryo newKryo(ClassLoader loader, ClassAllowList allowList) {
-    Kryo kryo = new Kryo(new AllowListClassResolver(allowList), new MapReferenceResolver());
+    Kryo kryo = new Kryo(new AllowListClassResolver(allowList), new HibernateValues.References());
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
     kryo.setClassLoader(loader);

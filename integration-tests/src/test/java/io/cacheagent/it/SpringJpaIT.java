@@ -42,6 +42,7 @@ class SpringJpaIT {
               - method: com.acme.library.LibraryService#rename(long, java.lang.String)
                 key: args[0]
           - method: com.acme.library.LibraryService#findBook(long)
+          - method: com.acme.library.LibraryService#shelfOf(long)
         """.formatted(redis.uri(), System.nanoTime()));
   }
 
@@ -112,6 +113,15 @@ class SpringJpaIT {
       assertThat(app.call("author-with-books 1")).isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=3");
       assertThat(app.call("author-with-books-in-view 1")).as("everything loaded: served")
           .isEqualTo("Le Guin tags=[fantasy, sf] books=[Earthsea, Lathe] loads=3");
+    }
+  }
+
+  @Test
+  void entitiesThatNameEachOtherThroughALoadedProxy_areServedWithEveryReference() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("shelf 10")).isEqualTo("[Earthsea by Le Guin of 2, Lathe by Le Guin of 2] loads=1");
+      assertThat(app.call("shelf 10")).as("served, each book still naming its author")
+          .isEqualTo("[Earthsea by Le Guin of 2, Lathe by Le Guin of 2] loads=1");
     }
   }
 }
