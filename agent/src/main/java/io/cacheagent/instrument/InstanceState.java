@@ -96,7 +96,12 @@ final class InstanceState {
       @Override
       public void visitEnd() {
         super.visitEnd();
-        onEnd.accept(read);
+        try {
+          onEnd.accept(read);
+        } catch (Throwable t) {
+          // Only a warning is lost: a throw here would make Byte Buddy drop the whole
+          // transformation of the class, evictions of its write methods included.
+        }
       }
     };
   }

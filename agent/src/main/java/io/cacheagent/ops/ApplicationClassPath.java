@@ -96,6 +96,9 @@ final class ApplicationClassPath implements AutoCloseable {
           return;
         }
       }
+    } catch (java.util.zip.ZipException notAnArchive) {
+      notes.add(path + ": not a jar, ignored (as java -cp ignores it)");
+      return;
     }
     entries.add(path);
   }
