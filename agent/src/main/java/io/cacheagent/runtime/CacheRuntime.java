@@ -81,7 +81,7 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null) {
       return null;
     }
-    if (method.returnsEntities() && method.transactions().inCallersTransaction(method.transactionName)) {
+    if (method.returnsEntities() && method.transactions().inCallersTransaction(self, method.declaringClass, method.methodName)) {
       // The caller would get the entity managed: its changes flushed at commit, its lazy parts
       // loaded. A detached copy would lose the one and fail on the other.
       method.stats.managed.increment();
@@ -127,6 +127,9 @@ public final class CacheRuntime implements Dispatcher {
           + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
     } else if (method.isCurrent(entry, generation)) {
       Hit hit = decode(method, entry);
+      if (hit == NOT_SERVABLE) {
+        return null; // the entry is right, only not for this caller: run the method, leave the entry as it is
+      }
       if (hit != null) {
         method.stats.hits.increment();
         return hit;
@@ -158,6 +161,9 @@ public final class CacheRuntime implements Dispatcher {
     byte[] shared = InFlightLoads.await(load, method.followerWaitNanos());
     // Another class loader's version of the class may have loaded it under the same key.
     Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : decode(method, shared);
+    if (hit == NOT_SERVABLE) {
+      return null; // counted as managed
+    }
     if (hit == null) {
       method.stats.uncached.increment();
       return null;
@@ -183,7 +189,7 @@ public final class CacheRuntime implements Dispatcher {
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
         byte[] loaded = Leases.awaitEntry(store, method, key, generationKey, generationInvented ? 0 : generation, seen);
         Hit hit = loaded == null ? null : decode(method, loaded);
-        if (hit != null) {
+        if (hit != null && hit != NOT_SERVABLE) {
           loads.finish(key, load, loaded);
           method.stats.coalesced.increment();
           return hit;
@@ -195,6 +201,14 @@ public final class CacheRuntime implements Dispatcher {
     return new Miss(key, generation, seen, load, leaseToken, System.nanoTime());
   }
 
+  /** What {@link #decode} returns for an entry that is right but must not reach this caller (see there). */
+  private static final Hit NOT_SERVABLE = new Hit(null);
+
+  /**
+   * The hit an entry gives; {@code null} when it is not usable (reported), {@link #NOT_SERVABLE}
+   * when it is but this caller would have got the method's result managed by an open persistence
+   * context (counted as managed).
+   */
   private static Hit decode(CachedMethod method, byte[] entry) {
     try {
       ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
@@ -202,7 +216,7 @@ public final class CacheRuntime implements Dispatcher {
       if (decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
         // Open-in-view: the method's result would load those parts when touched; the copy would throw.
         method.stats.managed.increment();
-        return null;
+        return NOT_SERVABLE;
       }
       if (method.accepts(value)) {
         return new Hit(value);
@@ -240,19 +254,22 @@ public final class CacheRuntime implements Dispatcher {
       return;
     }
     method.stats.loadNanos.recordValue(Math.max(0, System.nanoTime() - miss.startedNanos()));
-    // Inside a transaction the result may hold what it has not committed, and never will if it
-    // rolls back: it is stored once the transaction committed, and shared with no other thread.
-    boolean inTransaction = method.transactions().isActive();
+    // Inside a transaction that writes, the result may hold what it has not committed, and never
+    // will if it rolls back: it is stored once the transaction committed, and shared with no other
+    // thread. A read-only transaction (@Transactional(readOnly = true), Spring Data's finders) reads
+    // only what is committed.
+    boolean inTransaction = method.transactions().mayReadUncommitted();
     byte[] entry = null;
     try {
       entry = encode(method, miss, result);
       if (entry != null && (result != null || method.rule.cacheNulls())) {
         Duration ttl = method.ttlFor(result);
         byte[] loaded = entry;
+        AfterTransaction after = inTransaction ? method.transactions().forTransaction(this, AfterTransaction::new) : null;
         if (!inTransaction) {
           put(miss, loaded, ttl);
-        } else {
-          method.transactions().whenCompleted(status -> putIfCommitted(status, miss, loaded, ttl));
+        } else if (after != null) {
+          after.stores.add(() -> put(miss, loaded, ttl));
         }
       }
     } finally {
@@ -273,9 +290,22 @@ public final class CacheRuntime implements Dispatcher {
     }
   }
 
-  private void putIfCommitted(int status, Miss miss, byte[] entry, Duration ttl) {
-    if (status == SpringTransactions.COMMITTED) {
-      put(miss, entry, ttl);
+  /**
+   * What this runtime does when a Spring transaction it took part in completed: the evictions of
+   * its writes again, then, if it committed, the stores of its misses (each a compare-and-set on
+   * what its miss read, so none lands over a tombstone of the transaction's own writes). One per
+   * transaction, however many writes and misses it holds.
+   */
+  private final class AfterTransaction implements SpringTransactions.Completion {
+    final List<Evictions.Planned> evictions = new ArrayList<>();
+    final List<Runnable> stores = new ArrayList<>();
+
+    @Override
+    public void completed(int status) {
+      store.awaitWrites(CacheRuntime.this.evictions.send(new ArrayList<>(new java.util.LinkedHashSet<>(evictions))));
+      if (status == SpringTransactions.COMMITTED) {
+        stores.forEach(Runnable::run);
+      }
     }
   }
 
@@ -324,9 +354,10 @@ public final class CacheRuntime implements Dispatcher {
         // The write returns once Redis confirmed its evictions (or after commandTimeout): once they
         // are confirmed, no JVM reads what it made stale. One Redis refused or did not confirm in
         // time is a missed eviction (see MissedEvictions), which other JVMs may not see at once.
-        store.awaitWrites(evictions.run(write, self, args, before));
+        List<Evictions.Planned> planned = evictions.plan(write, self, args, before);
+        store.awaitWrites(evictions.send(planned));
         if (!before) {
-          evictAgainAfterTransaction(write, self, args);
+          evictAgainAfterTransaction(write, planned);
         }
       }
     } catch (Throwable t) {
@@ -339,8 +370,11 @@ public final class CacheRuntime implements Dispatcher {
    * and the commit reads the old, still committed value and may cache it. Its evictions run again
    * once the transaction completed, before the transaction's caller goes on.
    */
-  private void evictAgainAfterTransaction(WriteMethod write, Object self, Object[] args) {
-    write.transactions().whenCompleted(status -> store.awaitWrites(evictions.runAgain(write, self, args)));
+  private void evictAgainAfterTransaction(WriteMethod write, List<Evictions.Planned> planned) {
+    AfterTransaction after = write.transactions().forTransaction(this, AfterTransaction::new);
+    if (after != null) {
+      after.evictions.addAll(planned);
+    }
   }
 
   /**

@@ -71,8 +71,9 @@ final class CachedMethod {
   private final List<String> valueTypes;
   /** Computed on first use: the classes may not be loaded when the method is instrumented. */
   private volatile Boolean returnsEntities;
-  /** The name Spring gives a transaction that {@code @Transactional} on this method begins. */
-  final String transactionName;
+  /** The class that declares the method, and its name: what Spring names its own transaction after. */
+  final String declaringClass;
+  final String methodName;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, String keyPrefix,
       List<String> valueTypes, ClassAllowList allowList, ClassLoader loader) {
@@ -87,7 +88,8 @@ final class CachedMethod {
     this.keys = keySpace(rule, keyPrefix);
     this.returnTypeName = valueTypes.get(0);
     this.valueTypes = List.copyOf(valueTypes);
-    this.transactionName = name.substring(0, name.indexOf('(')).replace('#', '.');
+    this.declaringClass = name.substring(0, name.indexOf('#'));
+    this.methodName = name.substring(name.indexOf('#') + 1, name.indexOf('('));
     this.loader = loader;
     this.allowList = allowList;
     this.codec = new ValueCodec(loader, allowList);

@@ -35,57 +35,62 @@ final class Evictions {
   }
 
   /**
-   * Runs the evictions of {@code write} before its body ({@code before}: those with {@code when:
-   * before}) or after it returned (all of them). An eviction before the write runs again after it:
-   * a call made while the write runs may load the old value from the database and replace the first
-   * tombstone with it, and only a second tombstone, written once the write returned, removes it.
+   * One eviction as it was computed when the write ran: the keys to write tombstones to, or
+   * {@code null} to drop every entry of the method. Kept, not the write's arguments, to run again
+   * after a transaction: the arguments may have changed since, and may be large.
    */
-  List<CompletableFuture<?>> run(WriteMethod write, Object self, Object[] args, boolean before) {
-    return send(write, self, args, before, true);
-  }
+  record Planned(Eviction eviction, List<String> keys) {}
 
-  /** Runs the evictions of {@code write} after it returned once more (after its transaction), uncounted. */
-  List<CompletableFuture<?>> runAgain(WriteMethod write, Object self, Object[] args) {
-    return send(write, self, args, false, false);
-  }
-
-  private List<CompletableFuture<?>> send(WriteMethod write, Object self, Object[] args, boolean before, boolean count) {
-    List<CompletableFuture<?>> sent = new ArrayList<>(2);
+  /**
+   * Runs the evictions of {@code write} before its body ({@code before}: those with {@code when:
+   * before}) or after it returned (all of them): computes what to evict, for {@link #send} to send
+   * now and again after a transaction. An eviction before the
+   * write runs again after it: a call made while the write runs may load the old value from the
+   * database and replace the first tombstone with it, and only a second tombstone, written once
+   * the write returned, removes it.
+   */
+  List<Planned> plan(WriteMethod write, Object self, Object[] args, boolean before) {
+    List<Planned> planned = new ArrayList<>(2);
     for (Eviction eviction : write.evictions) {
       if (before && !eviction.rule().before()) {
         continue;
       }
-      if (eviction.rule().all()) {
-        sent.add(dropAll(eviction));
+      planned.add(new Planned(eviction, eviction.rule().all() ? null : keysOf(write, eviction, self, args)));
+      table.evicted(eviction.cachedName());
+    }
+    return planned;
+  }
+
+  /** Sends planned evictions: detaches the loads they make stale, writes tombstones or new generations. */
+  List<CompletableFuture<?>> send(List<Planned> planned) {
+    List<CompletableFuture<?>> sent = new ArrayList<>(planned.size());
+    for (Planned eviction : planned) {
+      if (eviction.keys() == null) {
+        sent.add(dropAll(eviction.eviction()));
       } else {
-        evictKeys(write, eviction, self, args, sent);
-      }
-      if (count) {
-        table.evicted(eviction.cachedName());
+        for (String key : eviction.keys()) {
+          loads.evicted(key);
+          sent.add(track(eviction.eviction(), store.set(key, ValueCodec.tombstone(), eviction.eviction().ttl())));
+        }
       }
     }
     return sent;
   }
 
-  private void evictKeys(WriteMethod write, Eviction eviction, Object self, Object[] args, List<CompletableFuture<?>> sent) {
-    List<String> keys;
+  /** The keys an eviction writes tombstones to, or {@code null} (drop every entry) when they cannot be computed. */
+  private List<String> keysOf(WriteMethod write, Eviction eviction, Object self, Object[] args) {
     try {
       if (eviction.keyProblem() != null) {
         throw new UnstableArgumentException(eviction.keyProblem());
       }
-      keys = CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), self, args);
+      return CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), self, args);
     } catch (UnstableArgumentException e) {
       // Which entry the write made stale is unknown, so none of them may be served any more.
       table.evictionKeyFailed(eviction.cachedName());
       AgentLog.warn("unstable-evict:" + write.name + ">" + eviction.cachedName(), write.name + " cannot compute the key it evicts from "
           + eviction.cachedName() + ": " + e.getMessage() + "; it drops every entry of that method instead (counted as"
           + " evictionKeyFailures)");
-      sent.add(dropAll(eviction));
-      return;
-    }
-    for (String key : keys) {
-      loads.evicted(key);
-      sent.add(track(eviction, store.set(key, ValueCodec.tombstone(), eviction.ttl())));
+      return null;
     }
   }
 

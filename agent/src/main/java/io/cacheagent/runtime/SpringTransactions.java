@@ -7,7 +7,6 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.function.IntConsumer;
 
 /**
  * Spring's transaction synchronization, as the application's class loader sees it: whether the
@@ -29,7 +28,7 @@ final class SpringTransactions {
   static final int COMMITTED = 0;
 
   /** For class loaders that do not see Spring's transaction support. */
-  static final SpringTransactions NONE = new SpringTransactions(null, null, null, null, null, null, null, null);
+  static final SpringTransactions NONE = new SpringTransactions(null, null, null, null, null, null, null, null, null, null);
 
   /** The holders Spring binds to a thread while an EntityManager or Hibernate Session is open on it. */
   private static final java.util.Set<String> PERSISTENCE_CONTEXT_HOLDERS = java.util.Set.of(
@@ -42,22 +41,26 @@ final class SpringTransactions {
   private final Class<?> synchronizationType;
   private final MethodHandle isSynchronizationActive;
   private final MethodHandle registerSynchronization;
+  private final MethodHandle getSynchronizations;
   private final MethodHandle isActualTransactionActive;
   private final MethodHandle getCurrentTransactionName;
   private final MethodHandle getResourceMap;
+  private final MethodHandle isCurrentTransactionReadOnly;
   /** Spring web's {@code RequestContextHolder.getRequestAttributes()}, or {@code null} without spring-web. */
   private final MethodHandle getRequestAttributes;
 
   private SpringTransactions(ClassLoader loader, Class<?> synchronizationType, MethodHandle isSynchronizationActive,
-      MethodHandle registerSynchronization, MethodHandle isActualTransactionActive, MethodHandle getCurrentTransactionName,
-      MethodHandle getResourceMap, MethodHandle getRequestAttributes) {
+      MethodHandle registerSynchronization, MethodHandle getSynchronizations, MethodHandle isActualTransactionActive, MethodHandle getCurrentTransactionName,
+      MethodHandle getResourceMap, MethodHandle isCurrentTransactionReadOnly, MethodHandle getRequestAttributes) {
     this.loader = loader;
     this.synchronizationType = synchronizationType;
     this.isSynchronizationActive = isSynchronizationActive;
     this.registerSynchronization = registerSynchronization;
+    this.getSynchronizations = getSynchronizations;
     this.isActualTransactionActive = isActualTransactionActive;
     this.getCurrentTransactionName = getCurrentTransactionName;
     this.getResourceMap = getResourceMap;
+    this.isCurrentTransactionReadOnly = isCurrentTransactionReadOnly;
     this.getRequestAttributes = getRequestAttributes;
   }
 
@@ -73,9 +76,11 @@ final class SpringTransactions {
       return new SpringTransactions(loader, synchronization,
           lookup.findStatic(manager, "isSynchronizationActive", MethodType.methodType(boolean.class)),
           lookup.findStatic(manager, "registerSynchronization", MethodType.methodType(void.class, synchronization)),
+          lookup.findStatic(manager, "getSynchronizations", MethodType.methodType(java.util.List.class)),
           lookup.findStatic(manager, "isActualTransactionActive", MethodType.methodType(boolean.class)),
           lookup.findStatic(manager, "getCurrentTransactionName", MethodType.methodType(String.class)),
           lookup.findStatic(manager, "getResourceMap", MethodType.methodType(java.util.Map.class)),
+          lookup.findStatic(manager, "isCurrentTransactionReadOnly", MethodType.methodType(boolean.class)),
           requestAttributes(loader, lookup));
     } catch (ClassNotFoundException | LinkageError absent) {
       return NONE;
@@ -110,18 +115,39 @@ final class SpringTransactions {
   }
 
   /**
-   * Whether the calling thread runs inside a transaction that a caller began, rather than the one
-   * Spring began for the method itself ({@code @Transactional} on it names its transaction
-   * {@code ownTransactionName}, {@code com.acme.Service.find}): an entity returned there stays
-   * managed, its lazy parts load and its changes are flushed at commit.
+   * Whether what the calling thread reads may include writes not yet committed: it runs inside a
+   * transaction that is not read-only. A read-only transaction writes nothing, so what it reads is
+   * committed and may be stored and shared at once.
    */
-  boolean inCallersTransaction(String ownTransactionName) {
+  boolean mayReadUncommitted() {
     if (isActualTransactionActive == null) {
       return false;
     }
     try {
-      return (boolean) isActualTransactionActive.invokeExact()
-          && !ownTransactionName.equals((String) getCurrentTransactionName.invokeExact());
+      return (boolean) isActualTransactionActive.invokeExact() && !(boolean) isCurrentTransactionReadOnly.invokeExact();
+    } catch (Throwable t) {
+      return true; // unknown: as if it might
+    }
+  }
+
+  /**
+   * Whether the calling thread runs inside a transaction that a caller began, rather than the one
+   * Spring began for the method itself: an entity returned there stays managed, its lazy parts
+   * load and its changes are flushed at commit. Spring names a transaction that
+   * {@code @Transactional} begins after the bean's class and the method, {@code
+   * com.acme.Service.find}: the class of {@code self} (the target, not the proxy, since the advice
+   * runs in the target's method), or {@code declaringClass} for a static method.
+   */
+  boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
+    if (isActualTransactionActive == null) {
+      return false;
+    }
+    try {
+      if (!(boolean) isActualTransactionActive.invokeExact()) {
+        return false;
+      }
+      String own = (self != null ? self.getClass().getName() : declaringClass) + "." + methodName;
+      return !own.equals((String) getCurrentTransactionName.invokeExact());
     } catch (Throwable t) {
       return true; // unknown: as if it were, so that nothing is served that the caller would have got managed
     }
@@ -160,32 +186,48 @@ final class SpringTransactions {
     }
   }
 
+  /** What an owner does when a transaction it took part in completed. */
+  interface Completion {
+    /** {@code status}: {@link #COMMITTED}, or another of Spring's statuses. */
+    void completed(int status);
+  }
+
   /**
-   * Runs {@code onCompletion} with the outcome ({@link #COMMITTED}, or another of Spring's
-   * statuses) when the calling thread's transaction completes; returns {@code false}, running
-   * nothing, when that cannot be arranged (no transaction).
+   * The {@code owner}'s state for the calling thread's transaction: made by {@code create} and
+   * registered to hear of the completion the first time in each transaction, the same object
+   * afterwards (a batch of many writes registers once); {@code null} outside transactions.
    */
-  boolean whenCompleted(IntConsumer onCompletion) {
+  @SuppressWarnings("unchecked")
+  <T extends Completion> T forTransaction(Object owner, java.util.function.Supplier<T> create) {
     if (!isActive()) {
-      return false;
+      return null;
     }
     try {
-      Object synchronization = Proxy.newProxyInstance(loader, new Class<?>[] {synchronizationType}, new Completion(onCompletion));
+      for (Object registered : (java.util.List<?>) getSynchronizations.invokeExact()) {
+        if (Proxy.isProxyClass(registered.getClass())
+            && Proxy.getInvocationHandler(registered) instanceof Handler handler && handler.owner == owner) {
+          return (T) handler.completion;
+        }
+      }
+      T completion = create.get();
+      Object synchronization = Proxy.newProxyInstance(loader, new Class<?>[] {synchronizationType}, new Handler(owner, completion));
       registerSynchronization.invoke(synchronization);
-      return true;
+      return completion;
     } catch (Throwable t) {
       AgentLog.warn("spring-tx-register", "cannot take part in a Spring transaction (" + t + "); writes inside transactions"
-          + " evict only when they return");
-      return false;
+          + " evict only when they return, and misses inside them are not stored");
+      return null;
     }
   }
 
   /** The synchronization registered with Spring: acts on {@code afterCompletion}, and is inert otherwise. */
-  private static final class Completion implements InvocationHandler {
-    private final IntConsumer onCompletion;
+  private static final class Handler implements InvocationHandler {
+    final Object owner;
+    final Completion completion;
 
-    Completion(IntConsumer onCompletion) {
-      this.onCompletion = onCompletion;
+    Handler(Object owner, Completion completion) {
+      this.owner = owner;
+      this.completion = completion;
     }
 
     @Override
@@ -193,7 +235,7 @@ final class SpringTransactions {
       switch (method.getName()) {
         case "afterCompletion" -> {
           try {
-            onCompletion.accept((Integer) args[0]);
+            completion.completed((Integer) args[0]);
           } catch (RuntimeException | LinkageError e) {
             AgentLog.warn("spring-tx-completion", "internal error after a transaction completed (" + e + ")");
           }
