@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
  * running for N" in its "Started ... in ... seconds" line: JVM launch to the application context
  * being ready. The app is started on a random port and stopped once ready.
  *
- * <p>{@code java -cp benchmarks.jar io.cacheagent.bench.startup.SpringReadyTimes <agent jar> <app jar> <config> <rounds>}
- * (benchmarks/spring-ready.sh starts a private Redis and passes these).
+ * <p>{@code java -cp benchmarks.jar io.cacheagent.bench.startup.SpringReadyTimes <agent jar> <app jar> <config> <rounds>
+ * [application arguments...]} (benchmarks/spring-ready.sh starts a private Redis and passes these).
  */
 public final class SpringReadyTimes {
 
   private static final Pattern READY = Pattern.compile("Started \\S+ in [\\d.]+ seconds \\(process running for ([\\d.]+)\\)");
+
+  /** Passed to the application after {@code --server.port=0}, e.g. to log its "Started" line at info. */
+  private static List<String> appArguments = List.of();
 
   private SpringReadyTimes() {}
 
@@ -30,6 +33,7 @@ public final class SpringReadyTimes {
     String appJar = args[1];
     String config = args[2];
     int rounds = Integer.parseInt(args[3]);
+    appArguments = List.of(args).subList(4, args.length);
     List<String> agent = List.of("-javaagent:" + agentJar + "=" + config);
     double[] without = new double[rounds];
     double[] with = new double[rounds];
@@ -61,6 +65,7 @@ public final class SpringReadyTimes {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(agentOptions);
     command.addAll(List.of("-jar", appJar, "--server.port=0"));
+    command.addAll(appArguments);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
