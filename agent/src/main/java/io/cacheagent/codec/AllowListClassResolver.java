@@ -26,6 +26,16 @@ final class AllowListClassResolver extends DefaultClassResolver {
     return super.getRegistration(type);
   }
 
+  /** Notes in the Kryo context when a class read is a JPA entity (see {@link ValueCodec#decodeEntry}). */
+  @Override
+  public Registration readClass(com.esotericsoftware.kryo.io.Input input) {
+    Registration registration = super.readClass(input);
+    if (registration != null && HibernateValues.isEntity(registration.getType())) {
+      kryo.getContext().put(HibernateValues.ENTITY_READ, Boolean.TRUE);
+    }
+    return registration;
+  }
+
   /** NOTE: Kryo 5 calls this with each class name it reads, before Class.forName; a throw stops the read. */
   @Override
   protected Class<?> getTypeByName(String className) {

@@ -163,10 +163,11 @@ public final class ValueCodec {
   }
 
   /**
-   * A decoded value, and whether it holds Hibernate collections that were not loaded when it was
-   * cached (read back uninitialized, as a detached entity holds them; see HibernateValues).
+   * A decoded value; whether it holds Hibernate collections that were not loaded when it was
+   * cached (read back uninitialized, as a detached entity holds them; see HibernateValues); and
+   * whether it holds JPA entities at all, whatever the method declares it returns.
    */
-  public record Decoded(Object value, boolean notLoadedParts) {}
+  public record Decoded(Object value, boolean notLoadedParts, boolean holdsEntities) {}
 
   /** Decodes an entry; throws {@link UndecodableException} for anything that is not a whole entry. */
   public Object decode(byte[] bytes) throws UndecodableException {
@@ -182,11 +183,13 @@ public final class ValueCodec {
     try (Input input = new Input(bytes, HEADER, bytes.length - HEADER)) {
       kryo = pool.obtain();
       kryo.getContext().remove(HibernateValues.NOT_LOADED_READ);
+      kryo.getContext().remove(HibernateValues.ENTITY_READ);
       Object value = kryo.readClassAndObject(input);
       if (input.position() != bytes.length) {
         throw new UndecodableException((bytes.length - input.position()) + " bytes left after the value");
       }
-      return new Decoded(value, kryo.getContext().remove(HibernateValues.NOT_LOADED_READ) != null);
+      return new Decoded(value, kryo.getContext().remove(HibernateValues.NOT_LOADED_READ) != null,
+          kryo.getContext().remove(HibernateValues.ENTITY_READ) != null);
     } catch (UndecodableException e) {
       throw e;
     } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {

@@ -126,7 +126,7 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
           + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
     } else if (method.isCurrent(entry, generation)) {
-      Hit hit = decode(method, entry);
+      Hit hit = decode(method, entry, self);
       if (hit == NOT_SERVABLE) {
         return null; // the entry is right, only not for this caller: run the method, leave the entry as it is
       }
@@ -135,7 +135,7 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    return coalesce(method, key, generationKey, generation, generationInvented, entry);
+    return coalesce(method, key, generationKey, generation, generationInvented, entry, self);
   }
 
   /**
@@ -144,11 +144,11 @@ public final class CacheRuntime implements Dispatcher {
    * method uncached.
    */
   private Object coalesce(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
-      byte[] seen) {
+      byte[] seen, Object self) {
     InFlightLoads.Load load = loads.join(key, generationKey, seen, generation);
     if (InFlightLoads.leads(load)) {
       try {
-        return lead(method, key, generationKey, generation, generationInvented, seen, load);
+        return lead(method, key, generationKey, generation, generationInvented, seen, load, self);
       } catch (Throwable t) {
         loads.finish(key, load, null); // never leave followers waiting
         throw t;
@@ -160,7 +160,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     byte[] shared = InFlightLoads.await(load, method.followerWaitNanos());
     // Another class loader's version of the class may have loaded it under the same key.
-    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : decode(method, shared);
+    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : decode(method, shared, self);
     if (hit == NOT_SERVABLE) {
       return null; // counted as managed
     }
@@ -177,7 +177,7 @@ public final class CacheRuntime implements Dispatcher {
    * JVM that holds it (see Leases). Returns the Miss to complete, or the other JVM's entry.
    */
   private Object lead(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
-      byte[] seen, InFlightLoads.Load load) {
+      byte[] seen, InFlightLoads.Load load, Object self) {
     byte[] leaseToken = null;
     // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
     if (method.rule.stampedeLock() && load.leaseToken == null) {
@@ -188,7 +188,7 @@ public final class CacheRuntime implements Dispatcher {
         load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
         byte[] loaded = Leases.awaitEntry(store, method, key, generationKey, generationInvented ? 0 : generation, seen);
-        Hit hit = loaded == null ? null : decode(method, loaded);
+        Hit hit = loaded == null ? null : decode(method, loaded, self);
         if (hit != null && hit != NOT_SERVABLE) {
           loads.finish(key, load, loaded);
           method.stats.coalesced.increment();
@@ -209,12 +209,15 @@ public final class CacheRuntime implements Dispatcher {
    * when it is but this caller would have got the method's result managed by an open persistence
    * context (counted as managed).
    */
-  private static Hit decode(CachedMethod method, byte[] entry) {
+  private static Hit decode(CachedMethod method, byte[] entry, Object self) {
     try {
       ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
       Object value = decoded.value();
-      if (decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
-        // Open-in-view: the method's result would load those parts when touched; the copy would throw.
+      if (decoded.holdsEntities() && method.transactions().inCallersTransaction(self, method.declaringClass, method.methodName)
+          || decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
+        // Inside the caller's transaction, entities the method returns would be managed (even
+        // where it declares Object or a DTO that holds them); under open-in-view their lazy
+        // parts would load.
         method.stats.managed.increment();
         return NOT_SERVABLE;
       }

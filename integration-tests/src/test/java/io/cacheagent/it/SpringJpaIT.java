@@ -43,6 +43,7 @@ class SpringJpaIT {
                 key: args[0]
           - method: com.acme.library.LibraryService#findBook(long)
           - method: com.acme.library.LibraryService#shelfOf(long)
+          - method: com.acme.library.LibraryService#findAuthorAsObject(long)
         """.formatted(redis.uri(), System.nanoTime()));
   }
 
@@ -122,6 +123,17 @@ class SpringJpaIT {
       assertThat(app.call("shelf 10")).isEqualTo("[Earthsea by Le Guin of 2, Lathe by Le Guin of 2] loads=1");
       assertThat(app.call("shelf 10")).as("served, each book still naming its author")
           .isEqualTo("[Earthsea by Le Guin of 2, Lathe by Le Guin of 2] loads=1");
+    }
+  }
+
+  @Test
+  void anEntityReturnedAsObject_isNotServedInsideACallersTransactionEither() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author-object 2")).isEqualTo("Herbert loads=1");
+      assertThat(app.call("author-object 2")).as("served outside transactions").isEqualTo("Herbert loads=1");
+
+      assertThat(app.call("retitle-object 2 Frank")).as("a managed entity, not a served copy").isEqualTo("retitled loads=2");
+      assertThat(app.call("stored-name 2")).as("dirty checking wrote the change").isEqualTo("Frank loads=2");
     }
   }
 }
