@@ -240,6 +240,10 @@ public final class MethodTable {
   synchronized void setEnabled(CachedMethod method, boolean on) {
     method.rebind(method.rule.withEnabled(on), keyPrefix);
     publishSwitches();
+    if (on && isRefused(method.rule)) {
+      io.cacheagent.logging.AgentLog.warn("refused-switch:" + method.name, method.name + " stays off although switched on: an"
+          + " evictOn key of it can never evict an entry (logged when its write method was instrumented); fix the key and save the file");
+    }
   }
 
   /** Every cached method instrumented so far, with what an operator may do to it. */

@@ -28,7 +28,7 @@ final class SpringTransactions {
   static final int COMMITTED = 0;
 
   /** For class loaders that do not see Spring's transaction support. */
-  static final SpringTransactions NONE = new SpringTransactions(null, null, null, null, null, null, null, null, null, null);
+  static final SpringTransactions NONE = new SpringTransactions();
 
   /** The holders Spring binds to a thread while an EntityManager or Hibernate Session is open on it. */
   private static final java.util.Set<String> PERSISTENCE_CONTEXT_HOLDERS = java.util.Set.of(
@@ -49,19 +49,36 @@ final class SpringTransactions {
   /** Spring web's {@code RequestContextHolder.getRequestAttributes()}, or {@code null} without spring-web. */
   private final MethodHandle getRequestAttributes;
 
-  private SpringTransactions(ClassLoader loader, Class<?> synchronizationType, MethodHandle isSynchronizationActive,
-      MethodHandle registerSynchronization, MethodHandle getSynchronizations, MethodHandle isActualTransactionActive, MethodHandle getCurrentTransactionName,
-      MethodHandle getResourceMap, MethodHandle isCurrentTransactionReadOnly, MethodHandle getRequestAttributes) {
+  /** {@link #NONE}: every question answers no. */
+  private SpringTransactions() {
+    loader = null;
+    synchronizationType = null;
+    isSynchronizationActive = null;
+    registerSynchronization = null;
+    getSynchronizations = null;
+    isActualTransactionActive = null;
+    getCurrentTransactionName = null;
+    getResourceMap = null;
+    isCurrentTransactionReadOnly = null;
+    getRequestAttributes = null;
+  }
+
+  /** Spring's {@code TransactionSynchronizationManager} as {@code loader} sees it. */
+  private SpringTransactions(ClassLoader loader) throws ReflectiveOperationException {
+    Class<?> manager = Class.forName(MANAGER, false, loader);
+    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
     this.loader = loader;
-    this.synchronizationType = synchronizationType;
-    this.isSynchronizationActive = isSynchronizationActive;
-    this.registerSynchronization = registerSynchronization;
-    this.getSynchronizations = getSynchronizations;
-    this.isActualTransactionActive = isActualTransactionActive;
-    this.getCurrentTransactionName = getCurrentTransactionName;
-    this.getResourceMap = getResourceMap;
-    this.isCurrentTransactionReadOnly = isCurrentTransactionReadOnly;
-    this.getRequestAttributes = getRequestAttributes;
+    this.synchronizationType = Class.forName(SYNCHRONIZATION, false, loader);
+    this.isSynchronizationActive = lookup.findStatic(manager, "isSynchronizationActive", MethodType.methodType(boolean.class));
+    this.registerSynchronization =
+        lookup.findStatic(manager, "registerSynchronization", MethodType.methodType(void.class, synchronizationType));
+    this.getSynchronizations = lookup.findStatic(manager, "getSynchronizations", MethodType.methodType(java.util.List.class));
+    this.isActualTransactionActive = lookup.findStatic(manager, "isActualTransactionActive", MethodType.methodType(boolean.class));
+    this.getCurrentTransactionName = lookup.findStatic(manager, "getCurrentTransactionName", MethodType.methodType(String.class));
+    this.getResourceMap = lookup.findStatic(manager, "getResourceMap", MethodType.methodType(java.util.Map.class));
+    this.isCurrentTransactionReadOnly =
+        lookup.findStatic(manager, "isCurrentTransactionReadOnly", MethodType.methodType(boolean.class));
+    this.getRequestAttributes = requestAttributes(loader, lookup);
   }
 
   /** Spring's transaction support as {@code loader} sees it, or {@link #NONE}. Costs a class lookup: keep the result. */
@@ -70,18 +87,7 @@ final class SpringTransactions {
       return NONE;
     }
     try {
-      Class<?> manager = Class.forName(MANAGER, false, loader);
-      Class<?> synchronization = Class.forName(SYNCHRONIZATION, false, loader);
-      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-      return new SpringTransactions(loader, synchronization,
-          lookup.findStatic(manager, "isSynchronizationActive", MethodType.methodType(boolean.class)),
-          lookup.findStatic(manager, "registerSynchronization", MethodType.methodType(void.class, synchronization)),
-          lookup.findStatic(manager, "getSynchronizations", MethodType.methodType(java.util.List.class)),
-          lookup.findStatic(manager, "isActualTransactionActive", MethodType.methodType(boolean.class)),
-          lookup.findStatic(manager, "getCurrentTransactionName", MethodType.methodType(String.class)),
-          lookup.findStatic(manager, "getResourceMap", MethodType.methodType(java.util.Map.class)),
-          lookup.findStatic(manager, "isCurrentTransactionReadOnly", MethodType.methodType(boolean.class)),
-          requestAttributes(loader, lookup));
+      return new SpringTransactions(loader);
     } catch (ClassNotFoundException | LinkageError absent) {
       return NONE;
     } catch (ReflectiveOperationException | RuntimeException unusable) {
