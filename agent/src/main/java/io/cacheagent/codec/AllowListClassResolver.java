@@ -30,7 +30,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
   @Override
   public Registration readClass(com.esotericsoftware.kryo.io.Input input) {
     Registration registration = super.readClass(input);
-    if (registration != null && HibernateValues.isEntity(registration.getType())) {
+    if (registration != null && JpaEntities.isEntity(registration.getType())) {
       kryo.getContext().put(HibernateValues.ENTITY_READ, Boolean.TRUE);
     }
     return registration;

@@ -67,28 +67,6 @@ final class HibernateValues extends Serializer<Object> {
   /** Put in the Kryo context when a read met a JPA entity (see {@link ValueCodec#decodeEntry}). */
   static final String ENTITY_READ = "cache-agent.entity";
 
-  private static final ClassValue<Boolean> ENTITIES = new ClassValue<>() {
-    @Override
-    protected Boolean computeValue(Class<?> type) {
-      for (java.lang.annotation.Annotation annotation : type.getDeclaredAnnotations()) {
-        String name = annotation.annotationType().getName();
-        if (name.equals("jakarta.persistence.Entity") || name.equals("javax.persistence.Entity")) {
-          return true;
-        }
-      }
-      return false;
-    }
-  };
-
-  /** Whether a class is a JPA entity ({@code @Entity}, jakarta or javax). */
-  static boolean isEntity(Class<?> type) {
-    try {
-      return ENTITIES.get(type);
-    } catch (RuntimeException | LinkageError unreadable) {
-      return false;
-    }
-  }
-
   /** Whether values of this class are written by this serializer. */
   static boolean handles(Class<?> type) {
     return KINDS.get(type) != Kind.OTHER;

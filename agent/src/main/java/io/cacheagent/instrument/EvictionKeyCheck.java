@@ -137,7 +137,7 @@ final class EvictionKeyCheck {
     if (type.isPrimitive() || type.isArray()) {
       return null;
     }
-    for (String candidate : new String[] {"get" + capitalized(name), "is" + capitalized(name), name}) {
+    for (String candidate : KeyExpression.accessorMethods(name)) {
       MethodDescription method = findMethod(type, candidate, new ArrayList<>());
       if (method != null) {
         return method.getReturnType().asErasure();
@@ -171,9 +171,5 @@ final class EvictionKeyCheck {
       }
     }
     return found;
-  }
-
-  private static String capitalized(String name) {
-    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 }

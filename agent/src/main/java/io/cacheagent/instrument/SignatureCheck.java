@@ -1,5 +1,6 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.codec.JpaEntities;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.function.Supplier;
 import java.util.jar.JarFile;
@@ -38,6 +40,7 @@ public final class SignatureCheck implements AutoCloseable {
   private final ClassFileLocator locator;
   private final TypePool pool;
   private List<String> allClassNames;
+  private final Map<MethodRule, List<Match>> cachedByRule = new java.util.IdentityHashMap<>();
 
   /** {@code classPath}: directories and jar files, as a class path lists them. */
   public SignatureCheck(List<Path> classPath) throws IOException {
@@ -145,8 +148,15 @@ public final class SignatureCheck implements AutoCloseable {
     return notes;
   }
 
-  /** The methods a cached rule caches on the class path: those it names, or those implementing it. */
+  /**
+   * The methods a cached rule caches on the class path: those it names, or those implementing it.
+   * Found once per rule: notes and warnings both ask, and finding implementations reads every class.
+   */
   private List<Match> cachedMethods(MethodRule rule) {
+    return cachedByRule.computeIfAbsent(rule, this::findCachedMethods);
+  }
+
+  private List<Match> findCachedMethods(MethodRule rule) {
     TypePool.Resolution resolution = pool.describe(rule.signature().className());
     if (!resolution.isResolved()) {
       return List.of();
@@ -200,10 +210,8 @@ public final class SignatureCheck implements AutoCloseable {
       while (erasure.isArray()) {
         erasure = erasure.getComponentType();
       }
-      if (!erasure.isPrimitive() && erasure.getDeclaredAnnotations().stream().anyMatch(annotation -> {
-        String name = annotation.getAnnotationType().getName();
-        return name.equals("jakarta.persistence.Entity") || name.equals("javax.persistence.Entity");
-      })) {
+      if (!erasure.isPrimitive() && erasure.getDeclaredAnnotations().stream()
+          .anyMatch(annotation -> JpaEntities.isEntityAnnotation(annotation.getAnnotationType().getName()))) {
         return erasure.getName();
       }
       if (type.getSort() == net.bytebuddy.description.type.TypeDefinition.Sort.PARAMETERIZED) {

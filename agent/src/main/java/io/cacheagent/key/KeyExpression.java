@@ -79,10 +79,19 @@ public final class KeyExpression {
     return names;
   }
 
+  /**
+   * The no-argument methods a property is read from, in the order tried: {@code getName},
+   * {@code isName}, {@code name}; then the field {@code name}.
+   */
+  public static List<String> accessorMethods(String property) {
+    String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    return List.of("get" + capitalized, "is" + capitalized, property);
+  }
+
   /** What a property is read from, in the order tried: {@code getName(), isName(), name() or field name}. */
   public static String accessorsOf(String property) {
-    String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-    return "get" + capitalized + "(), is" + capitalized + "(), " + property + "() or field " + property;
+    List<String> methods = accessorMethods(property);
+    return methods.get(0) + "(), " + methods.get(1) + "(), " + methods.get(2) + "() or field " + property;
   }
 
   /** Whether the expression is a bare argument, without properties. */

@@ -49,8 +49,7 @@ final class PropertyReader {
 
 
   private MethodHandle resolve(Class<?> type) {
-    String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    for (String candidate : new String[] {"get" + capitalized, "is" + capitalized, name}) {
+    for (String candidate : KeyExpression.accessorMethods(name)) {
       Method method = findMethod(type, candidate);
       if (method != null && method.trySetAccessible()) {
         try {

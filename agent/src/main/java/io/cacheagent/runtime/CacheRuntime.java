@@ -81,7 +81,7 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null) {
       return null;
     }
-    if (method.returnsEntities() && method.transactions().inCallersTransaction(self, method.declaringClass, method.methodName)) {
+    if (method.returnsEntities() && method.inCallersTransaction(self)) {
       // The caller would get the entity managed: its changes flushed at commit, its lazy parts
       // loaded. A detached copy would lose the one and fail on the other.
       method.stats.managed.increment();
@@ -213,7 +213,7 @@ public final class CacheRuntime implements Dispatcher {
     try {
       ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
       Object value = decoded.value();
-      if (decoded.holdsEntities() && method.transactions().inCallersTransaction(self, method.declaringClass, method.methodName)
+      if (decoded.holdsEntities() && method.inCallersTransaction(self)
           || decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
         // Inside the caller's transaction, entities the method returns would be managed (even
         // where it declares Object or a DTO that holds them); under open-in-view their lazy
@@ -267,12 +267,14 @@ public final class CacheRuntime implements Dispatcher {
       entry = encode(method, miss, result);
       if (entry != null && (result != null || method.rule.cacheNulls())) {
         Duration ttl = method.ttlFor(result);
-        byte[] loaded = entry;
-        AfterTransaction after = inTransaction ? method.transactions().forTransaction(this, AfterTransaction::new) : null;
         if (!inTransaction) {
-          put(miss, loaded, ttl);
-        } else if (after != null) {
-          after.stores.add(() -> put(miss, loaded, ttl));
+          put(miss, entry, ttl);
+        } else {
+          byte[] loaded = entry;
+          AfterTransaction after = method.transactions().forTransaction(this, AfterTransaction::new);
+          if (after != null) { // null: it could not take part; nothing is stored
+            after.stores.add(() -> put(miss, loaded, ttl));
+          }
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.codec.JpaEntities;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
@@ -72,8 +73,8 @@ final class CachedMethod {
   /** Computed on first use: the classes may not be loaded when the method is instrumented. */
   private volatile Boolean returnsEntities;
   /** The class that declares the method, and its name: what Spring names its own transaction after. */
-  final String declaringClass;
-  final String methodName;
+  private final String declaringClass;
+  private final String methodName;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, String keyPrefix,
       List<String> valueTypes, ClassAllowList allowList, ClassLoader loader) {
@@ -158,16 +159,18 @@ final class CachedMethod {
 
   private boolean isEntity(String className) {
     try {
-      for (java.lang.annotation.Annotation annotation : Class.forName(className, false, loader).getDeclaredAnnotations()) {
-        String type = annotation.annotationType().getName();
-        if (type.equals("jakarta.persistence.Entity") || type.equals("javax.persistence.Entity")) {
-          return true;
-        }
-      }
-    } catch (ClassNotFoundException | LinkageError | RuntimeException notAClass) {
-      // a primitive, an array, a class the loader cannot see: not an entity
+      return JpaEntities.isEntity(Class.forName(className, false, loader));
+    } catch (ClassNotFoundException | LinkageError notAClass) {
+      return false; // a primitive, an array, a class the loader cannot see
     }
-    return false;
+  }
+
+  /**
+   * Whether the call, made on {@code self}, runs inside a transaction that its caller began, not
+   * the one Spring began for the method itself (see SpringTransactions).
+   */
+  boolean inCallersTransaction(Object self) {
+    return transactions().inCallersTransaction(self, declaringClass, methodName);
   }
 
   /** Spring's transactions as the method's class loader sees them. */

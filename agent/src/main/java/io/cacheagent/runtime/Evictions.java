@@ -44,10 +44,9 @@ final class Evictions {
   /**
    * Runs the evictions of {@code write} before its body ({@code before}: those with {@code when:
    * before}) or after it returned (all of them): computes what to evict, for {@link #send} to send
-   * now and again after a transaction. An eviction before the
-   * write runs again after it: a call made while the write runs may load the old value from the
-   * database and replace the first tombstone with it, and only a second tombstone, written once
-   * the write returned, removes it.
+   * now and again after a transaction. An eviction before the write runs again after it: a call
+   * made while the write runs may load the old value from the database and replace the first
+   * tombstone with it, and only a second tombstone, written once the write returned, removes it.
    */
   List<Planned> plan(WriteMethod write, Object self, Object[] args, boolean before) {
     List<Planned> planned = new ArrayList<>(2);

@@ -311,7 +311,7 @@ public final class MethodTable {
     CachedMethod[] current = cached;
     boolean[] on = new boolean[current.length];
     for (int i = 0; i < current.length; i++) {
-      on[i] = current[i].rule.enabled() && !isRefused(current[i].rule);
+      on[i] = serves(current[i]);
     }
     CacheBridge.switches(on);
   }
