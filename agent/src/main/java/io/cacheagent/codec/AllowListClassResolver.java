@@ -39,9 +39,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
   /** NOTE: Kryo 5 calls this with each class name it reads, before Class.forName; a throw stops the read. */
   @Override
   protected Class<?> getTypeByName(String className) {
-    if (!allowList.allows(className)) {
-      throw new RefusedClassException(className);
-    }
+    checkAllowed(className);
     Class<?> known = super.getTypeByName(className);
     if (known != null) {
       return known;
@@ -61,10 +59,15 @@ final class AllowListClassResolver extends DefaultClassResolver {
 
   @Override
   protected void writeName(Output output, Class type, Registration registration) {
-    if (!allowList.allows(type.getName())) {
-      throw new RefusedClassException(type.getName());
-    }
+    checkAllowed(type.getName());
     super.writeName(output, type, registration);
+  }
+
+  /** Throws {@link RefusedClassException} unless entries may hold instances of this class. */
+  void checkAllowed(String className) {
+    if (!allowList.allows(className)) {
+      throw new RefusedClassException(className);
+    }
   }
 
   /** A class an entry may not hold. */

@@ -28,13 +28,13 @@ import java.util.TreeSet;
  *   Hibernate class without a session, which throws LazyInitializationException when touched,
  *   as on a detached entity;
  * - an initialized lazy proxy (HibernateProxy): as the entity it stands for;
- * - an uninitialized one: not at all. The result is not cached (a detached copy would need a proxy
- *   that only Hibernate can make), and the message says how to fetch the association instead.
+ * - an uninitialized one: as "not loaded", in Hibernate's own serial form (see HibernateProxies),
+ *   read back as an uninitialized proxy without a session, as on a detached entity.
  *
  * Recognized by the names of Hibernate's interfaces, found on the value's class, so the agent
  * needs no Hibernate of its own. Written under a registration of its own (see
  * AllowListClassResolver), which a reader maps back without loading any Hibernate class, except
- * the collection class of a "not loaded" marker, which must be a Hibernate persistent collection.
+ * those a "not loaded" marker names: a Hibernate persistent collection, or a proxy's serial form.
  */
 final class HibernateValues extends Serializer<Object> {
 
@@ -43,13 +43,15 @@ final class HibernateValues extends Serializer<Object> {
 
   private static final String PERSISTENT_COLLECTION = "org.hibernate.collection.spi.PersistentCollection";
   private static final String PROXY = "org.hibernate.proxy.HibernateProxy";
+  private static final String LAZY_INITIALIZER = "org.hibernate.proxy.LazyInitializer";
   private static final String COLLECTION_PACKAGE = "org.hibernate.collection.";
 
-  /** Put in the Kryo context when a read made a not-loaded collection (see {@link ValueCodec#decodeEntry}). */
+  /** Put in the Kryo context when a read made a not-loaded collection or reference (see {@link ValueCodec#decodeEntry}). */
   static final String NOT_LOADED_READ = "cache-agent.notLoaded";
 
   private static final byte LOADED = 1;
   private static final byte NOT_LOADED = 2;
+  private static final byte NOT_LOADED_REFERENCE = 3;
 
   /** What a class is to this serializer, found once per class. */
   private enum Kind { COLLECTION, PROXY, OTHER }
@@ -98,13 +100,20 @@ final class HibernateValues extends Serializer<Object> {
       return;
     }
     Object initializer = call(value, PROXY, "getHibernateLazyInitializer");
-    if ((boolean) call(initializer, "org.hibernate.proxy.LazyInitializer", "isUninitialized")) {
-      throw new KryoException("it holds an uninitialized lazy reference to " + call(initializer, "org.hibernate.proxy.LazyInitializer",
-          "getEntityName") + " (a Hibernate proxy), which a cached copy cannot stand for; to cache this method, fetch the"
-          + " association in its query (JOIN FETCH, @EntityGraph) or call Hibernate.initialize on it before returning");
+    if ((boolean) call(initializer, LAZY_INITIALIZER, "isUninitialized")) {
+      // Hibernate's serial form; or the entity, when its session had loaded it meanwhile.
+      Object replacement = call(value, PROXY, "writeReplace");
+      if (HibernateProxies.isSerialForm(replacement)) {
+        output.writeByte(NOT_LOADED_REFERENCE);
+        HibernateProxies.write(kryo, output, replacement);
+        return;
+      }
+      output.writeByte(LOADED);
+      kryo.writeClassAndObject(output, replacement);
+      return;
     }
     output.writeByte(LOADED);
-    kryo.writeClassAndObject(output, call(initializer, "org.hibernate.proxy.LazyInitializer", "getImplementation"));
+    kryo.writeClassAndObject(output, call(initializer, LAZY_INITIALIZER, "getImplementation"));
   }
 
   @Override
@@ -113,12 +122,13 @@ final class HibernateValues extends Serializer<Object> {
     if (tag == LOADED) {
       return kryo.readClassAndObject(input);
     }
-    if (tag != NOT_LOADED) {
-      throw new KryoException("unknown Hibernate value tag " + tag);
-    }
-    Object collection = notLoaded(kryo, input.readString());
+    Object notLoaded = switch (tag) {
+      case NOT_LOADED -> notLoaded(kryo, input.readString());
+      case NOT_LOADED_REFERENCE -> HibernateProxies.read(kryo, input);
+      default -> throw new KryoException("unknown Hibernate value tag " + tag);
+    };
     kryo.getContext().put(NOT_LOADED_READ, Boolean.TRUE);
-    return collection;
+    return notLoaded;
   }
 
   /** An empty, uninitialized collection of the named Hibernate class, as a detached entity holds. */

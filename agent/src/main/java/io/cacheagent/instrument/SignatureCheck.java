@@ -140,8 +140,8 @@ public final class SignatureCheck implements AutoCloseable {
       if (entity != null) {
         notes.add(InstrumentationPlan.canonicalName(match.type(), match.method()) + " returns " + entity
             + ", a JPA entity: an entry holds its detached copy (loaded collections as JDK collections; collections"
-            + " not loaded throw LazyInitializationException when touched, as on a detached entity; a lazy reference"
-            + " not loaded makes the result uncacheable); not served inside a caller's transaction, nor with parts"
+            + " and lazy references not loaded throw LazyInitializationException when touched, as on a detached"
+            + " entity); not served inside a caller's transaction, nor with parts"
             + " not loaded under open-in-view; stored only once its transaction committed");
       }
     }
