@@ -36,6 +36,8 @@ final class SpringTransactions {
 
   private static final String MANAGER = "org.springframework.transaction.support.TransactionSynchronizationManager";
   private static final String SYNCHRONIZATION = "org.springframework.transaction.support.TransactionSynchronization";
+  private static final String ASPECT_SUPPORT = "org.springframework.transaction.interceptor.TransactionAspectSupport";
+  private static final String STATUS = "org.springframework.transaction.TransactionStatus";
 
   private final ClassLoader loader;
   private final Class<?> synchronizationType;
@@ -48,6 +50,9 @@ final class SpringTransactions {
   private final MethodHandle isCurrentTransactionReadOnly;
   /** Spring web's {@code RequestContextHolder.getRequestAttributes()}, or {@code null} without spring-web. */
   private final MethodHandle getRequestAttributes;
+  /** {@code TransactionAspectSupport.currentTransactionStatus()}: the innermost {@code @Transactional} call's. */
+  private final MethodHandle currentTransactionStatus;
+  private final MethodHandle isNewTransaction;
 
   /** {@link #NONE}: every question answers no. */
   private SpringTransactions() {
@@ -61,6 +66,8 @@ final class SpringTransactions {
     getResourceMap = null;
     isCurrentTransactionReadOnly = null;
     getRequestAttributes = null;
+    currentTransactionStatus = null;
+    isNewTransaction = null;
   }
 
   /** Spring's {@code TransactionSynchronizationManager} as {@code loader} sees it. */
@@ -79,6 +86,11 @@ final class SpringTransactions {
     this.isCurrentTransactionReadOnly =
         lookup.findStatic(manager, "isCurrentTransactionReadOnly", MethodType.methodType(boolean.class));
     this.getRequestAttributes = requestAttributes(loader, lookup);
+    Class<?> status = Class.forName(STATUS, false, loader);
+    this.currentTransactionStatus = lookup.findStatic(Class.forName(ASPECT_SUPPORT, false, loader), "currentTransactionStatus",
+        MethodType.methodType(status)).asType(MethodType.methodType(Object.class));
+    this.isNewTransaction = lookup.findVirtual(status, "isNewTransaction", MethodType.methodType(boolean.class))
+        .asType(MethodType.methodType(boolean.class, Object.class));
   }
 
   /** Spring's transaction support as {@code loader} sees it, or {@link #NONE}. Costs a class lookup: keep the result. */
@@ -139,10 +151,15 @@ final class SpringTransactions {
   /**
    * Whether the calling thread runs inside a transaction that a caller began, rather than the one
    * Spring began for the method itself: an entity returned there stays managed, its lazy parts
-   * load and its changes are flushed at commit. Spring names a transaction that
-   * {@code @Transactional} begins after the bean's class and the method, {@code
-   * com.acme.Service.find}: the class of {@code self} (the target, not the proxy, since the advice
-   * runs in the target's method), or {@code declaringClass} for a static method.
+   * load and its changes are flushed at commit.
+   *
+   * <p>The method's own is named after it and was begun by the innermost {@code @Transactional}
+   * call. Spring names a transaction that {@code @Transactional} begins after the bean's class and
+   * the method, {@code com.acme.Service.find}: the class of {@code self} (the target, not the proxy,
+   * since the advice runs in the target's method), or {@code declaringClass} for a static method.
+   * Overloads share that name, so an overload's transaction that the method joined (through the
+   * proxy, by self-injection) would pass for its own: the innermost call's status says whether it
+   * began a new transaction or joined one.
    */
   boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
     if (isActualTransactionActive == null) {
@@ -153,10 +170,28 @@ final class SpringTransactions {
         return false;
       }
       String own = (self != null ? self.getClass().getName() : declaringClass) + "." + methodName;
-      return !own.equals((String) getCurrentTransactionName.invokeExact());
+      return !own.equals((String) getCurrentTransactionName.invokeExact()) || !innermostCallBeganIt();
     } catch (Throwable t) {
       return true; // unknown: as if it were, so that nothing is served that the caller would have got managed
     }
+  }
+
+  /**
+   * Whether the innermost {@code @Transactional} call on the thread began its transaction rather
+   * than joined one; {@code true} when no such call is under way (a transaction begun in code,
+   * by name).
+   */
+  private boolean innermostCallBeganIt() throws Throwable {
+    Object status;
+    try {
+      status = (Object) currentTransactionStatus.invokeExact();
+    } catch (RuntimeException noTransactionalCall) {
+      if (noTransactionalCall.getClass().getName().equals("org.springframework.transaction.NoTransactionException")) {
+        return true;
+      }
+      throw noTransactionalCall;
+    }
+    return (boolean) isNewTransaction.invokeExact(status);
   }
 
   /**

@@ -166,6 +166,17 @@ class SpringJpaIT {
   }
 
   @Test
+  void insideAnOverloadsTransaction_sharingItsName_theEntityIsLoaded() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author 2")).isEqualTo("Herbert tags=[] books=LazyInitializationException loads=1");
+
+      assertThat(app.call("rename-through-overload 2 Frank")).as("a managed entity, not a served copy")
+          .isEqualTo("Frank loads=2");
+      assertThat(app.call("stored-name 2")).as("dirty checking wrote the change").isEqualTo("Frank loads=2");
+    }
+  }
+
+  @Test
   void anEntityReturnedAsObject_isNotServedInsideACallersTransactionEither() throws Exception {
     try (AppProcess app = boot()) {
       assertThat(app.call("author-object 2")).isEqualTo("Herbert loads=1");
