@@ -296,19 +296,19 @@ public final class CacheRuntime implements Dispatcher {
   }
 
   /**
-   * What this runtime does when a Spring transaction it took part in completed: the evictions of
+   * What this runtime does when a transaction (Spring's, JTA's) it took part in completed: the evictions of
    * its writes again, then, if it committed, the stores of its misses (each a compare-and-set on
    * what its miss read, so none lands over a tombstone of the transaction's own writes). One per
    * transaction, however many writes and misses it holds.
    */
-  private final class AfterTransaction implements SpringTransactions.Completion {
+  private final class AfterTransaction implements Transactions.Completion {
     final List<Evictions.Planned> evictions = new ArrayList<>();
     final List<Runnable> stores = new ArrayList<>();
 
     @Override
     public void completed(int status) {
       store.awaitWrites(CacheRuntime.this.evictions.send(new ArrayList<>(new java.util.LinkedHashSet<>(evictions))));
-      if (status == SpringTransactions.COMMITTED) {
+      if (status == Transactions.COMMITTED) {
         stores.forEach(Runnable::run);
       }
     }

@@ -51,7 +51,7 @@ final class CachedMethod {
    */
   volatile KeySpace keys;
   /** Looked up on the first miss that needs it. */
-  private volatile SpringTransactions transactions;
+  private final Transactions.OnFirstUse transactions;
   private final List<String> parameterTypes;
 
   /**
@@ -92,6 +92,7 @@ final class CachedMethod {
     this.declaringClass = name.substring(0, name.indexOf('#'));
     this.methodName = name.substring(name.indexOf('#') + 1, name.indexOf('('));
     this.loader = loader;
+    this.transactions = new Transactions.OnFirstUse(loader);
     this.allowList = allowList;
     this.codec = new ValueCodec(loader, allowList);
   }
@@ -167,20 +168,15 @@ final class CachedMethod {
 
   /**
    * Whether the call, made on {@code self}, runs inside a transaction that its caller began, not
-   * the one Spring began for the method itself (see SpringTransactions).
+   * the one begun for the method itself (see SpringTransactions, JtaTransactions).
    */
   boolean inCallersTransaction(Object self) {
     return transactions().inCallersTransaction(self, declaringClass, methodName);
   }
 
-  /** Spring's transactions as the method's class loader sees them. */
-  SpringTransactions transactions() {
-    SpringTransactions found = transactions;
-    if (found == null) {
-      found = SpringTransactions.seenBy(loader);
-      transactions = found;
-    }
-    return found;
+  /** The application's transactions as the method's class loader sees them. */
+  Transactions transactions() {
+    return transactions.get();
   }
 
   /** The key of a call in {@code space}, which the caller read once from {@link #keys}. */

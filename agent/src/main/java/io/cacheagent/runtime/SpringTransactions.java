@@ -4,9 +4,6 @@ import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /**
  * Spring's transaction synchronization, as the application's class loader sees it: whether the
@@ -22,10 +19,10 @@ import java.lang.reflect.Proxy;
  * <p>Found by name through the instrumented method's loader; an application without Spring (or a
  * loader that does not see it) gets {@link #NONE}, and nothing changes for it.
  */
-final class SpringTransactions {
+final class SpringTransactions implements Transactions {
 
-  /** How Spring reports a completed transaction to {@code afterCompletion}. */
-  static final int COMMITTED = 0;
+  /** How Spring reports a committed transaction to {@code afterCompletion}. */
+  private static final int SPRING_COMMITTED = 0;
 
   /** For class loaders that do not see Spring's transaction support. */
   static final SpringTransactions NONE = new SpringTransactions();
@@ -39,7 +36,6 @@ final class SpringTransactions {
   private static final String ASPECT_SUPPORT = "org.springframework.transaction.interceptor.TransactionAspectSupport";
   private static final String STATUS = "org.springframework.transaction.TransactionStatus";
 
-  private final ClassLoader loader;
   private final Class<?> synchronizationType;
   private final MethodHandle isSynchronizationActive;
   private final MethodHandle registerSynchronization;
@@ -56,7 +52,6 @@ final class SpringTransactions {
 
   /** {@link #NONE}: every question answers no. */
   private SpringTransactions() {
-    loader = null;
     synchronizationType = null;
     isSynchronizationActive = null;
     registerSynchronization = null;
@@ -74,7 +69,6 @@ final class SpringTransactions {
   private SpringTransactions(ClassLoader loader) throws ReflectiveOperationException {
     Class<?> manager = Class.forName(MANAGER, false, loader);
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-    this.loader = loader;
     this.synchronizationType = Class.forName(SYNCHRONIZATION, false, loader);
     this.isSynchronizationActive = lookup.findStatic(manager, "isSynchronizationActive", MethodType.methodType(boolean.class));
     this.registerSynchronization =
@@ -121,7 +115,8 @@ final class SpringTransactions {
   }
 
   /** Whether the calling thread runs inside a Spring transaction (one whose completion can be awaited). */
-  boolean isActive() {
+  @Override
+  public boolean isActive() {
     if (isSynchronizationActive == null) {
       return false;
     }
@@ -137,7 +132,8 @@ final class SpringTransactions {
    * transaction that is not read-only. A read-only transaction writes nothing, so what it reads is
    * committed and may be stored and shared at once.
    */
-  boolean mayReadUncommitted() {
+  @Override
+  public boolean mayReadUncommitted() {
     if (isActualTransactionActive == null) {
       return false;
     }
@@ -161,7 +157,8 @@ final class SpringTransactions {
    * proxy, by self-injection) would pass for its own: the innermost call's status says whether it
    * began a new transaction or joined one.
    */
-  boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
+  @Override
+  public boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
     if (isActualTransactionActive == null) {
       return false;
     }
@@ -201,7 +198,8 @@ final class SpringTransactions {
    * request, where open-in-view (Spring Boot's default) may hold it around the method's own
    * transaction. A method's own transaction outside web requests closes its EntityManager at commit.
    */
-  boolean persistenceContextOutlivesCall() {
+  @Override
+  public boolean persistenceContextOutlivesCall() {
     if (getResourceMap == null || !persistenceContextBound()) {
       return false;
     }
@@ -227,77 +225,27 @@ final class SpringTransactions {
     }
   }
 
-  /** What an owner does when a transaction it took part in completed. */
-  interface Completion {
-    /** {@code status}: {@link #COMMITTED}, or another of Spring's statuses. */
-    void completed(int status);
-  }
-
-  /**
-   * The {@code owner}'s state for the calling thread's transaction: made by {@code create} and
-   * registered to hear of the completion the first time in each transaction, the same object
-   * afterwards (a batch of many writes registers once); {@code null} outside transactions.
-   */
+  @Override
   @SuppressWarnings("unchecked")
-  <T extends Completion> T forTransaction(Object owner, java.util.function.Supplier<T> create) {
+  public <T extends Completion> T forTransaction(Object owner, java.util.function.Supplier<T> create) {
     if (!isActive()) {
       return null;
     }
     try {
       for (Object registered : (java.util.List<?>) getSynchronizations.invokeExact()) {
-        if (Proxy.isProxyClass(registered.getClass())
-            && Proxy.getInvocationHandler(registered) instanceof Handler handler && handler.owner == owner) {
-          return (T) handler.completion;
+        AfterCompletion ours = AfterCompletion.madeFor(registered, owner);
+        if (ours != null) {
+          return (T) ours.completion;
         }
       }
       T completion = create.get();
-      Object synchronization = Proxy.newProxyInstance(loader, new Class<?>[] {synchronizationType}, new Handler(owner, completion));
-      registerSynchronization.invoke(synchronization);
+      // Ordered.LOWEST_PRECEDENCE: after the application's own synchronizations.
+      registerSynchronization.invoke(AfterCompletion.of(synchronizationType, owner, completion, SPRING_COMMITTED, Integer.MAX_VALUE));
       return completion;
     } catch (Throwable t) {
       AgentLog.warn("spring-tx-register", "cannot take part in a Spring transaction (" + t + "); writes inside transactions"
           + " evict only when they return, and misses inside them are not stored");
       return null;
-    }
-  }
-
-  /** The synchronization registered with Spring: acts on {@code afterCompletion}, and is inert otherwise. */
-  private static final class Handler implements InvocationHandler {
-    final Object owner;
-    final Completion completion;
-
-    Handler(Object owner, Completion completion) {
-      this.owner = owner;
-      this.completion = completion;
-    }
-
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      switch (method.getName()) {
-        case "afterCompletion" -> {
-          try {
-            completion.completed((Integer) args[0]);
-          } catch (RuntimeException | LinkageError e) {
-            AgentLog.warn("spring-tx-completion", "internal error after a transaction completed (" + e + ")");
-          }
-          return null;
-        }
-        case "getOrder" -> {
-          return Integer.MAX_VALUE; // Ordered.LOWEST_PRECEDENCE: after the application's own synchronizations
-        }
-        case "equals" -> {
-          return proxy == args[0];
-        }
-        case "hashCode" -> {
-          return System.identityHashCode(proxy);
-        }
-        case "toString" -> {
-          return "cache-agent after-completion";
-        }
-        default -> {
-          return method.getReturnType() == void.class ? null : InvocationHandler.invokeDefault(proxy, method, args);
-        }
-      }
     }
   }
 }

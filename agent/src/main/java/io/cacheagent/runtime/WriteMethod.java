@@ -14,25 +14,18 @@ final class WriteMethod {
   private volatile List<String> configuredAs;
   /** Replaced whole when the configuration is reloaded. */
   volatile List<Eviction> evictions;
-  private final ClassLoader loader;
-  /** Looked up on the first write that needs it. */
-  private volatile SpringTransactions transactions;
+  private final Transactions.OnFirstUse transactions;
 
   WriteMethod(String name, List<String> configuredAs, List<Eviction> evictions, ClassLoader loader) {
     this.name = name;
     this.configuredAs = List.copyOf(configuredAs);
     this.evictions = List.copyOf(evictions);
-    this.loader = loader;
+    this.transactions = new Transactions.OnFirstUse(loader);
   }
 
-  /** Spring's transactions as the method's class loader sees them. */
-  SpringTransactions transactions() {
-    SpringTransactions found = transactions;
-    if (found == null) {
-      found = SpringTransactions.seenBy(loader);
-      transactions = found;
-    }
-    return found;
+  /** The application's transactions as the method's class loader sees them. */
+  Transactions transactions() {
+    return transactions.get();
   }
 
   /** Takes what a new transformation found: the names it is known by, and its evictions. */

@@ -1,0 +1,197 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.logging.AgentLog;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.Supplier;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/**
+ * JTA transactions, followed through the {@code TransactionSynchronizationRegistry} that Java EE
+ * and Jakarta EE application servers (and standalone transaction managers set up so) bind at
+ * {@code java:comp/TransactionSynchronizationRegistry}: for applications that manage transactions
+ * without Spring (EJBs with container-managed transactions, {@code UserTransaction}).
+ *
+ * <p>The registry is looked up on the application's thread, where its component's naming context
+ * is, on the first call that asks; when it is not there (a plain JVM, a thread outside any
+ * component), the lookup is tried again at most every {@link #RETRY_NANOS}. Both {@code javax} and
+ * {@code jakarta} registries are used through their own interfaces, found by name.
+ *
+ * <p>A JTA transaction does not say whether it was begun for the method itself (a container-managed
+ * transaction) or by a caller: inside any, an entity result is taken to be the caller's, managed,
+ * and is not served from the cache.
+ */
+final class JtaTransactions implements Transactions {
+
+  static final String REGISTRY_NAME = "java:comp/TransactionSynchronizationRegistry";
+  private static final long RETRY_NANOS = 10_000_000_000L;
+
+  // javax.transaction.Status (jakarta.transaction.Status): the same values in both.
+  private static final int STATUS_COMMITTED = 3;
+  private static final int STATUS_NO_TRANSACTION = 6;
+
+  /** One per class loader, so that the methods of one application share the lookup and its retries. */
+  private static final Map<ClassLoader, JtaTransactions> BY_LOADER = new WeakHashMap<>();
+
+  private volatile Registry registry;
+  private volatile long nextLookupNanos = System.nanoTime();
+
+  private JtaTransactions() {}
+
+  /** JTA's transactions as seen from {@code loader}'s threads, or {@code null} where this JVM has no JNDI. */
+  static JtaTransactions seenBy(ClassLoader loader) {
+    if (loader == null || !hasNaming()) {
+      return null;
+    }
+    synchronized (BY_LOADER) {
+      return BY_LOADER.computeIfAbsent(loader, ignored -> new JtaTransactions());
+    }
+  }
+
+  private static boolean hasNaming() {
+    try {
+      Class.forName("javax.naming.InitialContext");
+      return true;
+    } catch (ClassNotFoundException | LinkageError noJavaNamingModule) {
+      return false;
+    }
+  }
+
+  /** The registry, looked up now if it was not found yet and a retry is due; {@code null} if there is none. */
+  private Registry registry() {
+    Registry found = registry;
+    if (found != null) {
+      return found;
+    }
+    long now = System.nanoTime();
+    if (now - nextLookupNanos < 0) {
+      return null;
+    }
+    nextLookupNanos = now + RETRY_NANOS;
+    Object bound = lookUp();
+    if (bound == null) {
+      return null;
+    }
+    try {
+      found = Registry.of(bound);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError unusable) {
+      AgentLog.warn("jta", REGISTRY_NAME + " holds a " + bound.getClass().getName() + " that cannot be used (" + unusable
+          + "); writes inside JTA transactions evict only when they return");
+      return null;
+    }
+    registry = found;
+    AgentLog.info("following JTA transactions through " + REGISTRY_NAME + " (" + bound.getClass().getName() + ")");
+    return found;
+  }
+
+  private static Object lookUp() {
+    try {
+      InitialContext context = new InitialContext();
+      try {
+        return context.lookup(REGISTRY_NAME);
+      } finally {
+        context.close();
+      }
+    } catch (NamingException | RuntimeException | LinkageError none) {
+      return null; // no naming service, or no registry in it: no JTA here (yet)
+    }
+  }
+
+  private int status() {
+    Registry found = registry();
+    if (found == null) {
+      return STATUS_NO_TRANSACTION;
+    }
+    try {
+      return (int) found.getTransactionStatus.invokeExact(found.target);
+    } catch (Throwable t) {
+      return STATUS_NO_TRANSACTION;
+    }
+  }
+
+  @Override
+  public boolean isActive() {
+    return status() != STATUS_NO_TRANSACTION;
+  }
+
+  /** JTA has no read-only transactions: what one reads may include its own writes. */
+  @Override
+  public boolean mayReadUncommitted() {
+    return isActive();
+  }
+
+  @Override
+  public boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
+    return isActive();
+  }
+
+  @Override
+  public boolean persistenceContextOutlivesCall() {
+    return false;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T extends Completion> T forTransaction(Object owner, Supplier<T> create) {
+    Registry found = registry();
+    if (found == null || status() == STATUS_NO_TRANSACTION) {
+      return null;
+    }
+    try {
+      // Resources are kept per transaction: the owner's state is found again in the same one.
+      Object existing = (Object) found.getResource.invokeExact(found.target, owner);
+      if (existing != null) {
+        return (T) existing;
+      }
+      T completion = create.get();
+      found.putResource.invokeExact(found.target, owner, (Object) completion);
+      found.registerInterposedSynchronization.invoke(found.target,
+          AfterCompletion.of(found.synchronizationType, owner, completion, STATUS_COMMITTED, null));
+      return completion;
+    } catch (Throwable t) {
+      AgentLog.warn("jta-register", "cannot take part in a JTA transaction (" + t + "); writes inside transactions"
+          + " evict only when they return, and misses inside them are not stored");
+      return null;
+    }
+  }
+
+  /** The registry bound in JNDI, used through its own interface ({@code javax} or {@code jakarta}). */
+  private record Registry(Object target, Class<?> synchronizationType, MethodHandle getTransactionStatus,
+      MethodHandle getResource, MethodHandle putResource, MethodHandle registerInterposedSynchronization) {
+
+    static Registry of(Object bound) throws ReflectiveOperationException {
+      Class<?> api = registryInterface(bound.getClass());
+      if (api == null) {
+        throw new ClassNotFoundException("no javax or jakarta TransactionSynchronizationRegistry among its interfaces");
+      }
+      String pkg = api.getPackageName();
+      Class<?> synchronization = Class.forName(pkg + ".Synchronization", false, api.getClassLoader());
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      return new Registry(bound, synchronization,
+          lookup.findVirtual(api, "getTransactionStatus", MethodType.methodType(int.class))
+              .asType(MethodType.methodType(int.class, Object.class)),
+          lookup.findVirtual(api, "getResource", MethodType.methodType(Object.class, Object.class))
+              .asType(MethodType.methodType(Object.class, Object.class, Object.class)),
+          lookup.findVirtual(api, "putResource", MethodType.methodType(void.class, Object.class, Object.class))
+              .asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class)),
+          lookup.findVirtual(api, "registerInterposedSynchronization", MethodType.methodType(void.class, synchronization)));
+    }
+
+    private static Class<?> registryInterface(Class<?> type) {
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        for (Class<?> implemented : c.getInterfaces()) {
+          String name = implemented.getName();
+          if (name.equals("javax.transaction.TransactionSynchronizationRegistry")
+              || name.equals("jakarta.transaction.TransactionSynchronizationRegistry")) {
+            return implemented;
+          }
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.cacheagent.runtime;
+
+import java.util.function.Supplier;
+
+/**
+ * The transaction the calling thread runs in, as the application manages it: Spring's
+ * ({@link SpringTransactions}) or, where no Spring transaction is under way, JTA's
+ * ({@link JtaTransactions}: an application server, or a standalone transaction manager bound in
+ * JNDI). Outside transactions every question answers no, and nothing changes for a call.
+ *
+ * <p>Why the agent follows transactions at all: a write inside a transaction returns before its
+ * changes commit, and a read inside one may load what it has not committed (see SpringTransactions).
+ */
+interface Transactions {
+
+  /** The status {@link Completion#completed} gets for a committed transaction. */
+  int COMMITTED = 0;
+  /** The status it gets for any other end (rolled back, unknown). */
+  int NOT_COMMITTED = 1;
+
+  /** Whether the calling thread runs inside a transaction whose completion can be awaited. */
+  boolean isActive();
+
+  /** Whether what the calling thread reads may include writes not yet committed. */
+  boolean mayReadUncommitted();
+
+  /**
+   * Whether the call runs inside a transaction that a caller began, rather than one begun for the
+   * method itself: an entity returned there stays managed; {@code true} when it cannot be told.
+   */
+  boolean inCallersTransaction(Object self, String declaringClass, String methodName);
+
+  /** Whether a persistence context stays open on the thread after the call, loading lazy parts later. */
+  boolean persistenceContextOutlivesCall();
+
+  /**
+   * The {@code owner}'s state for the calling thread's transaction: made by {@code create} and
+   * registered to hear of the completion the first time in each transaction, the same object
+   * afterwards; {@code null} outside transactions, or when it cannot take part (logged).
+   */
+  <T extends Completion> T forTransaction(Object owner, Supplier<T> create);
+
+  /** What an owner does when a transaction it took part in completed. */
+  interface Completion {
+    /** {@code status}: {@link #COMMITTED} or {@link #NOT_COMMITTED}. */
+    void completed(int status);
+  }
+
+  /** Spring's transactions where one is under way, else JTA's, as {@code loader} sees them. */
+  static Transactions seenBy(ClassLoader loader) {
+    SpringTransactions spring = SpringTransactions.seenBy(loader);
+    JtaTransactions jta = JtaTransactions.seenBy(loader);
+    return jta == null ? spring : new SpringOrJta(spring, jta);
+  }
+
+  /**
+   * A Spring transaction (which may itself run on JTA, through Spring's JtaTransactionManager) is
+   * followed through Spring; otherwise a JTA transaction, if any.
+   */
+  record SpringOrJta(SpringTransactions spring, JtaTransactions jta) implements Transactions {
+
+    @Override
+    public boolean isActive() {
+      return spring.isActive() || jta.isActive();
+    }
+
+    @Override
+    public boolean mayReadUncommitted() {
+      return spring.isActive() ? spring.mayReadUncommitted() : jta.mayReadUncommitted();
+    }
+
+    @Override
+    public boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
+      return spring.isActive()
+          ? spring.inCallersTransaction(self, declaringClass, methodName)
+          : jta.inCallersTransaction(self, declaringClass, methodName);
+    }
+
+    @Override
+    public boolean persistenceContextOutlivesCall() {
+      return spring.persistenceContextOutlivesCall();
+    }
+
+    @Override
+    public <T extends Completion> T forTransaction(Object owner, Supplier<T> create) {
+      return spring.isActive() ? spring.forTransaction(owner, create) : jta.forTransaction(owner, create);
+    }
+  }
+
+  /**
+   * Looked up on first use, not when the method is instrumented: its class is then being loaded,
+   * and loading others from there may deadlock.
+   */
+  final class OnFirstUse {
+    private final ClassLoader loader;
+    private volatile Transactions found;
+
+    OnFirstUse(ClassLoader loader) {
+      this.loader = loader;
+    }
+
+    Transactions get() {
+      Transactions current = found;
+      if (current == null) {
+        current = seenBy(loader);
+        found = current;
+      }
+      return current;
+    }
+  }
+}
