@@ -17,9 +17,13 @@ import javax.naming.NamingException;
  * without Spring (EJBs with container-managed transactions, {@code UserTransaction}).
  *
  * <p>The registry is looked up on the application's thread, where its component's naming context
- * is, on the first call that asks; when it is not there (a plain JVM, a thread outside any
- * component), the lookup is tried again at most every {@link #RETRY_NANOS}. Both {@code javax} and
- * {@code jakarta} registries are used through their own interfaces, found by name.
+ * is, on the first call that asks; when it is not there (a thread outside any component), the
+ * lookup is tried again at most every {@link #RETRY_NANOS}. A lookup costs some 40 ms the first
+ * time in a JVM (JNDI's classes, loaded cold), so it is made only where it can succeed: the JTA API
+ * is visible to the application, and a naming service is configured, as application servers
+ * configure one (the {@code java.naming.factory.initial} or {@code java.naming.factory.url.pkgs}
+ * property, an {@code InitialContextFactoryBuilder}, or a {@code jndi.properties}). Both {@code
+ * javax} and {@code jakarta} registries are used through their own interfaces, found by name.
  *
  * <p>A JTA transaction does not say whether it was begun for the method itself (a container-managed
  * transaction) or by a caller: inside any, an entity result is taken to be the caller's, managed,
@@ -34,22 +38,54 @@ final class JtaTransactions implements Transactions {
   private static final int STATUS_COMMITTED = 3;
   private static final int STATUS_NO_TRANSACTION = 6;
 
-  /** One per class loader, so that the methods of one application share the lookup and its retries. */
-  private static final Map<ClassLoader, JtaTransactions> BY_LOADER = new WeakHashMap<>();
+  private static final java.util.List<String> REGISTRY_INTERFACES =
+      java.util.List.of("jakarta.transaction.TransactionSynchronizationRegistry", "javax.transaction.TransactionSynchronizationRegistry");
+
+  /**
+   * One per class loader, so that the methods of one application share the lookup and its retries;
+   * empty for a loader that does not see the JTA API.
+   */
+  private static final Map<ClassLoader, java.util.Optional<JtaTransactions>> BY_LOADER = new WeakHashMap<>();
 
   private volatile Registry registry;
   private volatile long nextLookupNanos = System.nanoTime();
 
   private JtaTransactions() {}
 
-  /** JTA's transactions as seen from {@code loader}'s threads, or {@code null} where this JVM has no JNDI. */
+  /**
+   * JTA's transactions as seen from {@code loader}'s threads, or {@code null} where the loader does
+   * not see the JTA API or this JVM has no JNDI.
+   */
   static JtaTransactions seenBy(ClassLoader loader) {
     if (loader == null || !hasNaming()) {
       return null;
     }
     synchronized (BY_LOADER) {
-      return BY_LOADER.computeIfAbsent(loader, ignored -> new JtaTransactions());
+      return BY_LOADER.computeIfAbsent(loader,
+          ignored -> seesJtaApi(loader) ? java.util.Optional.of(new JtaTransactions()) : java.util.Optional.empty())
+          .orElse(null);
     }
+  }
+
+  private static boolean seesJtaApi(ClassLoader loader) {
+    for (String name : REGISTRY_INTERFACES) {
+      try {
+        Class.forName(name, false, loader);
+        return true;
+      } catch (ClassNotFoundException | LinkageError absent) {
+        // try the other
+      }
+    }
+    return false;
+  }
+
+  /** Whether a JNDI lookup can find anything: a naming service is configured, as application servers do. */
+  private static boolean namingConfigured() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return System.getProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY) != null
+        || System.getProperty(javax.naming.Context.URL_PKG_PREFIXES) != null
+        || javax.naming.spi.NamingManager.hasInitialContextFactoryBuilder()
+        || context != null && context.getResource("jndi.properties") != null;
   }
 
   private static boolean hasNaming() {
@@ -72,7 +108,7 @@ final class JtaTransactions implements Transactions {
       return null;
     }
     nextLookupNanos = now + RETRY_NANOS;
-    Object bound = lookUp();
+    Object bound = namingConfigured() ? lookUp() : null;
     if (bound == null) {
       return null;
     }
@@ -185,8 +221,7 @@ final class JtaTransactions implements Transactions {
       for (Class<?> c = type; c != null; c = c.getSuperclass()) {
         for (Class<?> implemented : c.getInterfaces()) {
           String name = implemented.getName();
-          if (name.equals("javax.transaction.TransactionSynchronizationRegistry")
-              || name.equals("jakarta.transaction.TransactionSynchronizationRegistry")) {
+          if (REGISTRY_INTERFACES.contains(name)) {
             return implemented;
           }
         }

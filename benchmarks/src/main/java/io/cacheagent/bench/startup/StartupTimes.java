@@ -17,7 +17,8 @@ import javax.tools.ToolProvider;
 /**
  * Start-up cost of the agent: JVM start to {@code main}, to the return of the first call of a
  * configured method, and to the first call the cache serves, with 1, 20 and 200 configured
- * methods beside no agent, in paired rounds (each round runs every variant once, in a rotating
+ * methods beside no agent, in paired rounds. A last variant runs no app and no agent but Lettuce
+ * alone, to its first answer from Redis ({@link LettuceAlone}): the floor under the first cached call (each round runs every variant once, in a rotating
  * order, so drifts of a noisy machine touch all variants alike).
  *
  * <p>The app is generated here: 20 classes of 10 methods each ({@code Shelf0#item0(long)} and so
@@ -42,13 +43,16 @@ public final class StartupTimes {
     int rounds = Integer.parseInt(args[2]);
     Path classes = compileApp();
 
-    Map<String, List<String>> variants = new LinkedHashMap<>();
-    variants.put("no agent", List.of());
+    String app = classes.toString();
+    Map<String, Variant> variants = new LinkedHashMap<>();
+    variants.put("no agent", new Variant(List.of(), app, "shelf.StartupApp", "false"));
     for (int methods : new int[] {1, 20, 200}) {
       Path config = writeConfig(redisUri, methods);
       variants.put("agent, " + methods + (methods == 1 ? " method" : " methods"),
-          List.of("-javaagent:" + agentJar + "=" + config));
+          new Variant(List.of("-javaagent:" + agentJar + "=" + config), app, "shelf.StartupApp", "true"));
     }
+    variants.put("Lettuce alone", new Variant(List.of(), System.getProperty("java.class.path"),
+        LettuceAlone.class.getName(), redisUri));
 
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     variants.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
@@ -56,7 +60,7 @@ public final class StartupTimes {
     for (int round = 0; round < rounds; round++) {
       for (int i = 0; i < names.size(); i++) {
         String name = names.get((round + i) % names.size());
-        runs.get(name).add(run(classes, variants.get(name)));
+        runs.get(name).add(run(variants.get(name)));
       }
       System.err.print(".");
     }
@@ -67,12 +71,15 @@ public final class StartupTimes {
   /** One JVM: its three times in milliseconds from just before it started. */
   record Run(double main, double firstCall, double cached) {}
 
-  private static Run run(Path classes, List<String> agentOptions) throws Exception {
+  /** A JVM to start: its options, class path and main class; its arguments are a new id and {@code lastArgument}. */
+  record Variant(List<String> jvmOptions, String classPath, String mainClass, String lastArgument) {}
+
+  private static Run run(Variant variant) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(agentOptions);
-    command.addAll(List.of("-cp", classes.toString(), "shelf.StartupApp", Long.toString(System.nanoTime()),
-        Boolean.toString(!agentOptions.isEmpty())));
+    command.addAll(variant.jvmOptions());
+    command.addAll(List.of("-cp", variant.classPath(), variant.mainClass(), Long.toString(System.nanoTime()),
+        variant.lastArgument()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(WORK.resolve("last-run.err").toFile());
     long before = System.nanoTime();
@@ -111,7 +118,8 @@ public final class StartupTimes {
       System.out.printf("%-20s %8.0f %8.0f %12.0f %12.0f %14s%n", variant.getKey(),
           median(list.stream().mapToDouble(Run::main).toArray()), median(addedMain),
           median(list.stream().mapToDouble(Run::firstCall).toArray()), median(addedFirst),
-          list == none ? "-" : String.format("%.0f", median(list.stream().mapToDouble(Run::cached).toArray())));
+          list.stream().allMatch(run -> Double.isNaN(run.cached())) ? "-"
+              : String.format("%.0f", median(list.stream().mapToDouble(Run::cached).toArray())));
     }
   }
 
