@@ -22,16 +22,30 @@ import java.util.Map;
  * LazyInitializationException. Hibernate 5 and 6 give it different fields, so the fields are copied
  * one by one by reflection, by name.
  *
- * Bytes in Redis are input from outside (see ClassAllowList), so a reader accepts only: a
- * SerializableProxy class of org.hibernate.proxy; field values that are null, strings, booleans, the
- * id (read by Kryo, under the allow list), and classes, each of which must be the entity (a JPA
- * entity on the allow list), one of its supertypes, or one of Hibernate's. Named classes are
- * loaded without being initialized, and ObjectInputStream is never used.
+ * Bytes in Redis are input from outside (see ClassAllowList), so a reader accepts only: Hibernate's
+ * SerializableProxy (of its Byte Buddy proxies, Hibernate 5.3 and later); field values that are
+ * null, strings, booleans, the id (read by Kryo, under the allow list), and classes, each of which
+ * must be the entity (a JPA entity on the allow list), one of its supertypes other than Object,
+ * HibernateProxy, a primitive type or a class of the allow list (the id's type, as the id setter's
+ * parameter). Named classes are loaded without being initialized, and ObjectInputStream is never
+ * used. Whatever the bytes say, the proxy read back may not load outside a session: a served copy
+ * behaves as a detached entity, never opening a session of its own.
  */
 final class HibernateProxies {
 
   private static final String PROXY_PACKAGE = "org.hibernate.proxy.";
   private static final String HIBERNATE_PACKAGE = "org.hibernate.";
+  /** The serial form of Hibernate's Byte Buddy proxies, in Hibernate 5.3 to 6. */
+  private static final String SERIAL_FORM = "org.hibernate.proxy.pojo.bytebuddy.SerializableProxy";
+  private static final String PROXY_INTERFACE = "org.hibernate.proxy.HibernateProxy";
+  /**
+   * The field that lets a proxy open a session of its own to load (hibernate.enable_lazy_load_no_trans):
+   * read back as false, whatever the bytes say.
+   */
+  private static final String LOADS_WITHOUT_SESSION = "allowLoadOutsideTransaction";
+  private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
+      "char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,
+      "double", double.class);
   /** The field of SerializableProxy (Hibernate 5 and 6) that holds the entity class. */
   private static final String ENTITY_CLASS_FIELD = "persistentClass";
 
@@ -67,9 +81,18 @@ final class HibernateProxies {
     return replacement != null && replacement.getClass().getName().startsWith(PROXY_PACKAGE);
   }
 
+  /** Throws unless this is the serial form this class reads back. */
+  private static void checkSerialForm(String typeName) {
+    if (!SERIAL_FORM.equals(typeName)) {
+      throw new KryoException("a lazy reference of a Hibernate proxy whose serial form is " + typeName + ", not "
+          + SERIAL_FORM + " (Hibernate 5.3 or later, Byte Buddy proxies)");
+    }
+  }
+
   /** Writes Hibernate's serial form of an uninitialized proxy; throws when a reader could not accept it. */
   static void write(Kryo kryo, Output output, Object serialForm) {
     Class<?> type = serialForm.getClass();
+    checkSerialForm(type.getName());
     Map<String, Field> fields = FIELDS.get(type);
     Class<?> entity = (Class<?>) valueOf(fields, ENTITY_CLASS_FIELD, serialForm);
     if (entity == null || !JpaEntities.isEntity(entity)) {
@@ -91,12 +114,12 @@ final class HibernateProxies {
         output.writeBoolean(flag);
       } else if (value instanceof Class<?> named) {
         output.writeByte(CLASS);
-        output.writeString(checked(named.getName(), entity));
+        output.writeString(checked(kryo, named.getName(), entity));
       } else if (value instanceof Class<?>[] named) {
         output.writeByte(CLASSES);
         output.writeVarInt(named.length, true);
         for (Class<?> each : named) {
-          output.writeString(checked(each.getName(), entity));
+          output.writeString(checked(kryo, each.getName(), entity));
         }
       } else if (value.getClass().getName().startsWith(HIBERNATE_PACKAGE)) {
         // Hibernate 5 and 6 hold the id's mapping here when the id is an embedded (composite) one.
@@ -112,10 +135,9 @@ final class HibernateProxies {
   /** Reads what {@link #write} wrote: a new uninitialized proxy without a session. */
   static Object read(Kryo kryo, Input input) {
     String typeName = input.readString();
-    if (typeName == null || !typeName.startsWith(PROXY_PACKAGE)) {
-      throw new KryoException("a not-loaded reference names " + typeName + ", not a Hibernate proxy's serial form");
-    }
+    checkSerialForm(typeName);
     Class<?> type = load(kryo, typeName);
+    Method readResolve = readResolveOf(type);
     Map<String, Field> fields = FIELDS.get(type);
     int count = input.readVarInt(true);
     if (count != fields.size()) {
@@ -154,16 +176,19 @@ final class HibernateProxies {
     }
     Class<?> entity = entityClass(kryo, fields, values);
     for (String name : classNames) {
-      checked(name, entity);
+      checked(kryo, name, entity);
     }
     Object serialForm = kryo.newInstance(type);
     for (Map.Entry<Field, Object> value : values.entrySet()) {
-      set(value.getKey(), serialForm, resolved(kryo, value.getValue(), entity));
+      Field field = value.getKey();
+      Object resolved = field.getName().equals(LOADS_WITHOUT_SESSION) ? Boolean.FALSE : resolved(kryo, value.getValue(), entity);
+      set(field, serialForm, resolved);
     }
-    Object proxy = readResolve(type, serialForm);
+    Object proxy = readResolve(readResolve, serialForm);
     if (!entity.isInstance(proxy)) {
       throw new KryoException(typeName + " did not make a proxy of " + entity.getName());
     }
+    kryo.getContext().put(HibernateValues.ENTITY_READ, Boolean.TRUE);
     return proxy;
   }
 
@@ -191,13 +216,23 @@ final class HibernateProxies {
     return entity;
   }
 
-  /** A class a proxy's serial form may name: Hibernate's own, the entity, or one of its supertypes. */
-  private static String checked(String name, Class<?> entity) {
-    if (name.startsWith(HIBERNATE_PACKAGE) || isSupertypeName(entity, name)) {
+  /**
+   * A class a proxy's serial form may name: the entity or one of its supertypes but Object (its
+   * class, its interfaces, the class declaring its id's getter and setter), HibernateProxy, and
+   * what the setter takes (the id's type: a primitive, or a class of the allow list).
+   */
+  private static String checked(Kryo kryo, String name, Class<?> entity) {
+    if (name.equals(PROXY_INTERFACE) || PRIMITIVES.containsKey(name)
+        || !name.equals("java.lang.Object") && isSupertypeName(entity, name)) {
       return name;
     }
-    throw new KryoException("a lazy reference to " + entity.getName() + " names " + name
-        + ", which is neither the entity, one of its supertypes, nor Hibernate's");
+    try {
+      resolver(kryo).checkAllowed(name);
+      return name;
+    } catch (AllowListClassResolver.RefusedClassException refused) {
+      throw new KryoException("a lazy reference to " + entity.getName() + " names " + name
+          + ", which is neither the entity, one of its supertypes, HibernateProxy, nor a class entries may hold");
+    }
   }
 
   private static boolean isSupertypeName(Class<?> type, String name) {
@@ -217,7 +252,8 @@ final class HibernateProxies {
 
   private static Object resolved(Kryo kryo, Object value, Class<?> entity) {
     if (value instanceof ClassName name) {
-      return name.name().equals(entity.getName()) ? entity : load(kryo, name.name());
+      Class<?> primitive = PRIMITIVES.get(name.name());
+      return primitive != null ? primitive : name.name().equals(entity.getName()) ? entity : load(kryo, name.name());
     }
     if (value instanceof ClassName[] names) {
       Class<?>[] classes = new Class<?>[names.length];
@@ -254,14 +290,23 @@ final class HibernateProxies {
     }
   }
 
-  private static Object readResolve(Class<?> type, Object serialForm) {
+  private static Method readResolveOf(Class<?> type) {
     try {
       Method readResolve = type.getDeclaredMethod("readResolve");
       readResolve.setAccessible(true);
+      return readResolve;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new KryoException(type.getName() + " has no usable readResolve(): " + e, e);
+    }
+  }
+
+  private static Object readResolve(Method readResolve, Object serialForm) {
+    try {
       return readResolve.invoke(serialForm);
     } catch (ReflectiveOperationException | RuntimeException e) {
       Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
-      throw new KryoException("Hibernate could not make a not-loaded reference from " + type.getName() + ": " + cause, cause);
+      throw new KryoException("Hibernate could not make a not-loaded reference from " + serialForm.getClass().getName()
+          + ": " + cause, cause);
     }
   }
 

@@ -20,9 +20,9 @@ import javax.naming.NamingException;
  * is, on the first call that asks; when it is not there (a thread outside any component), the
  * lookup is tried again at most every {@link #RETRY_NANOS}. A lookup costs some 40 ms the first
  * time in a JVM (JNDI's classes, loaded cold), so it is made only where it can succeed: the JTA API
- * is visible to the application, and a naming service is configured, as application servers
- * configure one (the {@code java.naming.factory.initial} or {@code java.naming.factory.url.pkgs}
- * property, an {@code InitialContextFactoryBuilder}, or a {@code jndi.properties}). Both {@code
+ * is visible to the application, and the {@code java:} namespace is served, as application servers
+ * serve it (the {@code java.naming.factory.url.pkgs} property, an {@code
+ * InitialContextFactoryBuilder}, or a {@code jndi.properties}). Both {@code
  * javax} and {@code jakarta} registries are used through their own interfaces, found by name.
  *
  * <p>A JTA transaction does not say whether it was begun for the method itself (a container-managed
@@ -54,10 +54,10 @@ final class JtaTransactions implements Transactions {
 
   /**
    * JTA's transactions as seen from {@code loader}'s threads, or {@code null} where the loader does
-   * not see the JTA API or this JVM has no JNDI.
+   * not see the JTA API. Only for a JVM with JNDI (see Transactions#seenBy).
    */
   static JtaTransactions seenBy(ClassLoader loader) {
-    if (loader == null || !hasNaming()) {
+    if (loader == null) {
       return null;
     }
     synchronized (BY_LOADER) {
@@ -79,22 +79,16 @@ final class JtaTransactions implements Transactions {
     return false;
   }
 
-  /** Whether a JNDI lookup can find anything: a naming service is configured, as application servers do. */
-  private static boolean namingConfigured() {
+  /**
+   * Whether a JNDI lookup of a {@code java:} name can find anything: the JVM serves that namespace,
+   * as application servers configure it. {@code java.naming.factory.initial} alone does not count:
+   * remote clients (of EJBs, of JMS) set it, and their default context may answer over the network.
+   */
+  private static boolean javaNamespaceServed() {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
-    return System.getProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY) != null
-        || System.getProperty(javax.naming.Context.URL_PKG_PREFIXES) != null
+    return System.getProperty(javax.naming.Context.URL_PKG_PREFIXES) != null
         || javax.naming.spi.NamingManager.hasInitialContextFactoryBuilder()
         || context != null && context.getResource("jndi.properties") != null;
-  }
-
-  private static boolean hasNaming() {
-    try {
-      Class.forName("javax.naming.InitialContext");
-      return true;
-    } catch (ClassNotFoundException | LinkageError noJavaNamingModule) {
-      return false;
-    }
   }
 
   /** The registry, looked up now if it was not found yet and a retry is due; {@code null} if there is none. */
@@ -108,7 +102,7 @@ final class JtaTransactions implements Transactions {
       return null;
     }
     nextLookupNanos = now + RETRY_NANOS;
-    Object bound = namingConfigured() ? lookUp() : null;
+    Object bound = javaNamespaceServed() ? lookUp() : null;
     if (bound == null) {
       return null;
     }
@@ -184,9 +178,10 @@ final class JtaTransactions implements Transactions {
         return (T) existing;
       }
       T completion = create.get();
-      found.putResource.invokeExact(found.target, owner, (Object) completion);
+      // Registered first: if the transaction refuses it, no state is left that would never complete.
       found.registerInterposedSynchronization.invoke(found.target,
           AfterCompletion.of(found.synchronizationType, owner, completion, STATUS_COMMITTED, null));
+      found.putResource.invokeExact(found.target, owner, (Object) completion);
       return completion;
     } catch (Throwable t) {
       AgentLog.warn("jta-register", "cannot take part in a JTA transaction (" + t + "); writes inside transactions"

@@ -127,6 +127,18 @@ final class SpringTransactions implements Transactions {
     }
   }
 
+  /** Whether a Spring transaction (not only a synchronization scope) runs on the calling thread. */
+  boolean hasActualTransaction() {
+    if (isActualTransactionActive == null) {
+      return false;
+    }
+    try {
+      return (boolean) isActualTransactionActive.invokeExact();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
   /**
    * Whether what the calling thread reads may include writes not yet committed: it runs inside a
    * transaction that is not read-only. A read-only transaction writes nothing, so what it reads is

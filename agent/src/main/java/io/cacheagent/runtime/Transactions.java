@@ -49,31 +49,47 @@ interface Transactions {
   /** Spring's transactions where one is under way, else JTA's, as {@code loader} sees them. */
   static Transactions seenBy(ClassLoader loader) {
     SpringTransactions spring = SpringTransactions.seenBy(loader);
-    JtaTransactions jta = JtaTransactions.seenBy(loader);
+    JtaTransactions jta = hasNaming() ? JtaTransactions.seenBy(loader) : null;
     return jta == null ? spring : new SpringOrJta(spring, jta);
   }
 
   /**
+   * Whether this JVM has JNDI (the {@code java.naming} module): a runtime made with jlink may not,
+   * and JtaTransactions, which names its classes, could then not even be linked.
+   */
+  private static boolean hasNaming() {
+    try {
+      Class.forName("javax.naming.InitialContext", false, null);
+      return true;
+    } catch (ClassNotFoundException | LinkageError noJavaNamingModule) {
+      return false;
+    }
+  }
+
+  /**
    * A Spring transaction (which may itself run on JTA, through Spring's JtaTransactionManager) is
-   * followed through Spring; otherwise a JTA transaction, if any.
+   * followed through Spring; otherwise a JTA transaction, if any. A Spring scope without a
+   * transaction of its own (SUPPORTS, NOT_SUPPORTED) inside a JTA transaction is the JTA one's.
    */
   record SpringOrJta(SpringTransactions spring, JtaTransactions jta) implements Transactions {
 
+    private Transactions current() {
+      return spring.hasActualTransaction() || !jta.isActive() ? spring : jta;
+    }
+
     @Override
     public boolean isActive() {
-      return spring.isActive() || jta.isActive();
+      return current().isActive();
     }
 
     @Override
     public boolean mayReadUncommitted() {
-      return spring.isActive() ? spring.mayReadUncommitted() : jta.mayReadUncommitted();
+      return current().mayReadUncommitted();
     }
 
     @Override
     public boolean inCallersTransaction(Object self, String declaringClass, String methodName) {
-      return spring.isActive()
-          ? spring.inCallersTransaction(self, declaringClass, methodName)
-          : jta.inCallersTransaction(self, declaringClass, methodName);
+      return current().inCallersTransaction(self, declaringClass, methodName);
     }
 
     @Override
@@ -83,7 +99,7 @@ interface Transactions {
 
     @Override
     public <T extends Completion> T forTransaction(Object owner, Supplier<T> create) {
-      return spring.isActive() ? spring.forTransaction(owner, create) : jta.forTransaction(owner, create);
+      return current().forTransaction(owner, create);
     }
   }
 

@@ -8,13 +8,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An application that manages its transactions through JTA, without Spring (Narayana, standalone,
- * its registry bound in JNDI by {@link FixtureNaming}), driven one command per line:
+ * its registry bound in the {@code java:} namespace by {@link com.acme.jta.naming.java.javaURLContextFactory}), driven one command per line:
  * <ul>
  *   <li>{@code price SKU}, {@code set SKU VALUE}: outside transactions;
  *   <li>{@code set-in-transaction-read-before-commit SKU VALUE}: sets the price in a transaction
  *       and, after the write returned and before the commit, reads it from another thread;
  *   <li>{@code read-own-write-and-roll-back SKU VALUE}: sets the price in a transaction, reads it
- *       there (the uncommitted value), and rolls back.
+ *       there (the uncommitted value), and rolls back;
+ *   <li>{@code asked-remote-naming}: whether {@link RemoteNamingFactory} was asked for a context.
  * </ul>
  * Each answer ends with {@code loads=N}, the number of times the price was read from the book.
  */
@@ -57,6 +58,7 @@ public final class JtaApp {
           transactions.rollback();
           yield "read " + seen + " and rolled back";
         }
+        case "asked-remote-naming" -> String.valueOf(RemoteNamingFactory.asked);
         default -> "unknown command " + words[0];
       };
       System.out.println(answer + " loads=" + prices.loads());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes and reads inside JTA transactions, without Spring (com.acme.jta: Narayana standalone, its
- * TransactionSynchronizationRegistry bound in JNDI as an application server binds it): an eviction
+ * TransactionSynchronizationRegistry bound in the java: namespace as an application server binds it): an eviction
  * runs again after the commit, and a miss inside a transaction is stored only once it committed.
  */
 @ExtendWith(RedisExtension.class)
@@ -41,7 +41,7 @@ class JtaTransactionsIT {
   }
 
   private AppProcess start() throws Exception {
-    List<String> options = List.of("-Djava.naming.factory.initial=com.acme.jta.FixtureNaming",
+    List<String> options = List.of("-Djava.naming.factory.url.pkgs=com.acme.jta.naming",
         "-DObjectStoreEnvironmentBean.objectStoreDir=" + dir.resolve("object-store"),
         "-Dcom.arjuna.ats.arjuna.objectstore.objectStoreDir=" + dir.resolve("object-store"));
     return AppProcess.start(config, options, System.getProperty("java.class.path"), "com.acme.jta.JtaApp", Map.of())
@@ -60,6 +60,20 @@ class JtaTransactionsIT {
       assertThat(app.call("price tea")).as("evicted again after the commit").isEqualTo("5 loads=3");
       assertThat(app.call("price tea")).isEqualTo("5 loads=3");
       assertThat(app.log()).contains("following JTA transactions through java:comp/TransactionSynchronizationRegistry");
+    }
+  }
+
+  @Test
+  void aRemoteNamingClientsFactoryAlone_isNotAskedForTheRegistry() throws Exception {
+    // The default context of a remote client (of EJBs, of JMS) may answer over the network: the
+    // agent asks only a JVM that serves the java: namespace. This one would answer if asked.
+    List<String> options = List.of("-Djava.naming.factory.initial=com.acme.jta.RemoteNamingFactory",
+        "-DObjectStoreEnvironmentBean.objectStoreDir=" + dir.resolve("object-store"));
+    try (AppProcess app = AppProcess.start(config, options, System.getProperty("java.class.path"), "com.acme.jta.JtaApp", Map.of())
+        .awaitAgentReady(true)) {
+      assertThat(app.call("read-own-write-and-roll-back tea 99")).isEqualTo("read 99 and rolled back loads=1");
+      assertThat(app.call("asked-remote-naming")).isEqualTo("false loads=1");
+      assertThat(app.log()).doesNotContain("following JTA transactions");
     }
   }
 

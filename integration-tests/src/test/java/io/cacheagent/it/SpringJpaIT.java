@@ -48,6 +48,7 @@ class SpringJpaIT {
           - method: com.acme.library.LibraryService#findBook(long)
           - method: com.acme.library.LibraryService#shelfOf(long)
           - method: com.acme.library.LibraryService#findAuthorAsObject(long)
+          - method: com.acme.library.LibraryService#authorReference(long)
         """.formatted(redis.uri(), keyPrefix));
   }
 
@@ -177,6 +178,17 @@ class SpringJpaIT {
 
       assertThat(app.call("rename-through-overload 2 Frank")).as("a managed entity, not a served copy")
           .isEqualTo("Frank loads=2");
+      assertThat(app.call("stored-name 2")).as("dirty checking wrote the change").isEqualTo("Frank loads=2");
+    }
+  }
+
+  @Test
+  void aLoneUnloadedReference_isNotServedInsideACallersTransaction() throws Exception {
+    try (AppProcess app = boot()) {
+      assertThat(app.call("author-reference 2")).isEqualTo("2 loads=1");
+      assertThat(app.call("author-reference 2")).as("served outside transactions").isEqualTo("2 loads=1");
+
+      assertThat(app.call("retitle-reference 2 Frank")).as("a managed reference, not a served copy").isEqualTo("retitled loads=2");
       assertThat(app.call("stored-name 2")).as("dirty checking wrote the change").isEqualTo("Frank loads=2");
     }
   }

@@ -1,25 +1,27 @@
-package com.acme.jta;
+package com.acme.jta.naming.java;
 
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionSynchronizationRegistryImple;
 import java.lang.reflect.Proxy;
 import java.util.Hashtable;
 import javax.naming.Context;
+import javax.naming.Name;
 import javax.naming.NameNotFoundException;
 import javax.naming.OperationNotSupportedException;
-import javax.naming.spi.InitialContextFactory;
+import javax.naming.spi.ObjectFactory;
 
 /**
- * The naming service an application server gives its components, reduced to the one name the
- * agent looks up: {@code java:comp/TransactionSynchronizationRegistry}, bound to Narayana's.
- * Chosen with {@code -Djava.naming.factory.initial=com.acme.jta.FixtureNaming}.
+ * The {@code java:} namespace an application server gives its components, served as servers serve
+ * it (found by JNDI through {@code -Djava.naming.factory.url.pkgs=com.acme.jta.naming}), reduced
+ * to the one name the agent looks up: {@code java:comp/TransactionSynchronizationRegistry}, bound
+ * to Narayana's.
  */
-public final class FixtureNaming implements InitialContextFactory {
+public final class javaURLContextFactory implements ObjectFactory {
 
   private static final Object REGISTRY = new TransactionSynchronizationRegistryImple();
 
   @Override
-  public Context getInitialContext(Hashtable<?, ?> environment) {
-    return (Context) Proxy.newProxyInstance(FixtureNaming.class.getClassLoader(), new Class<?>[] {Context.class},
+  public Object getObjectInstance(Object reference, Name name, Context nameContext, Hashtable<?, ?> environment) {
+    return Proxy.newProxyInstance(javaURLContextFactory.class.getClassLoader(), new Class<?>[] {Context.class},
         (proxy, method, args) -> switch (method.getName()) {
           case "lookup" -> {
             if ("java:comp/TransactionSynchronizationRegistry".equals(String.valueOf(args[0]))) {
