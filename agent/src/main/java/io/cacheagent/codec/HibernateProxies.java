@@ -94,7 +94,7 @@ final class HibernateProxies {
     Class<?> type = serialForm.getClass();
     checkSerialForm(type.getName());
     Map<String, Field> fields = FIELDS.get(type);
-    Class<?> entity = (Class<?>) valueOf(fields, ENTITY_CLASS_FIELD, serialForm);
+    Class<?> entity = (Class<?>) get(entityClassField(fields), serialForm);
     if (entity == null || !JpaEntities.isEntity(entity)) {
       throw new KryoException(type.getName() + " does not name a JPA entity class");
     }
@@ -204,8 +204,7 @@ final class HibernateProxies {
   }
 
   private static Class<?> entityClass(Kryo kryo, Map<String, Field> fields, Map<Field, Object> values) {
-    Field field = fields.values().stream().filter(f -> f.getName().equals(ENTITY_CLASS_FIELD)).findFirst().orElse(null);
-    if (field == null || !(values.get(field) instanceof ClassName name)) {
+    if (!(values.get(entityClassField(fields)) instanceof ClassName name)) {
       throw new KryoException("a not-loaded reference does not name its entity class");
     }
     resolver(kryo).checkAllowed(name.name());
@@ -236,18 +235,22 @@ final class HibernateProxies {
   }
 
   private static boolean isSupertypeName(Class<?> type, String name) {
-    if (type == null) {
-      return false;
-    }
-    if (type.getName().equals(name)) {
-      return true;
-    }
-    for (Class<?> implemented : type.getInterfaces()) {
-      if (isSupertypeName(implemented, name)) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      if (c.getName().equals(name)) {
         return true;
       }
     }
-    return isSupertypeName(type.getSuperclass(), name);
+    return HibernateValues.interfaceNamed(type, name) != null;
+  }
+
+  /** The field of the serial form that holds the entity class; throws when it has none. */
+  private static Field entityClassField(Map<String, Field> fields) {
+    for (Field field : fields.values()) {
+      if (field.getName().equals(ENTITY_CLASS_FIELD)) {
+        return field;
+      }
+    }
+    throw new KryoException("a Hibernate proxy's serial form without a " + ENTITY_CLASS_FIELD + " field");
   }
 
   private static Object resolved(Kryo kryo, Object value, Class<?> entity) {
@@ -263,15 +266,6 @@ final class HibernateProxies {
       return classes;
     }
     return value;
-  }
-
-  private static Object valueOf(Map<String, Field> fields, String fieldName, Object target) {
-    for (Field field : fields.values()) {
-      if (field.getName().equals(fieldName)) {
-        return get(field, target);
-      }
-    }
-    return null;
   }
 
   private static Object get(Field field, Object target) {

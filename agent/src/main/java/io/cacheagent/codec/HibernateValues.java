@@ -199,7 +199,8 @@ final class HibernateValues extends Serializer<Object> {
     return interfaceNamed(type, interfaceName) != null;
   }
 
-  private static Class<?> interfaceNamed(Class<?> type, String interfaceName) {
+  /** The interface of this name that {@code type} implements, directly or through its supertypes; {@code null} if none. */
+  static Class<?> interfaceNamed(Class<?> type, String interfaceName) {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       for (Class<?> implemented : c.getInterfaces()) {
         Class<?> found = implemented.getName().equals(interfaceName) ? implemented : interfaceNamed(implemented, interfaceName);

@@ -163,8 +163,9 @@ public final class ValueCodec {
   }
 
   /**
-   * A decoded value; whether it holds Hibernate collections that were not loaded when it was
-   * cached (read back uninitialized, as a detached entity holds them; see HibernateValues); and
+   * A decoded value; whether it holds Hibernate collections or lazy references that were not
+   * loaded when it was cached (read back uninitialized, as a detached entity holds them; see
+   * HibernateValues); and
    * whether it holds JPA entities at all, whatever the method declares it returns.
    */
   public record Decoded(Object value, boolean notLoadedParts, boolean holdsEntities) {}

@@ -132,7 +132,10 @@ final class JtaTransactions implements Transactions {
   }
 
   private int status() {
-    Registry found = registry();
+    return status(registry());
+  }
+
+  private static int status(Registry found) {
     if (found == null) {
       return STATUS_NO_TRANSACTION;
     }
@@ -143,8 +146,8 @@ final class JtaTransactions implements Transactions {
     }
   }
 
-  @Override
-  public boolean isActive() {
+  /** Whether the calling thread runs inside a JTA transaction. */
+  boolean isActive() {
     return status() != STATUS_NO_TRANSACTION;
   }
 
@@ -168,7 +171,7 @@ final class JtaTransactions implements Transactions {
   @SuppressWarnings("unchecked")
   public <T extends Completion> T forTransaction(Object owner, Supplier<T> create) {
     Registry found = registry();
-    if (found == null || status() == STATUS_NO_TRANSACTION) {
+    if (status(found) == STATUS_NO_TRANSACTION) {
       return null;
     }
     try {

@@ -115,25 +115,22 @@ final class SpringTransactions implements Transactions {
   }
 
   /** Whether the calling thread runs inside a Spring transaction (one whose completion can be awaited). */
-  @Override
-  public boolean isActive() {
-    if (isSynchronizationActive == null) {
-      return false;
-    }
-    try {
-      return (boolean) isSynchronizationActive.invokeExact();
-    } catch (Throwable t) {
-      return false;
-    }
+  boolean isActive() {
+    return answer(isSynchronizationActive);
   }
 
   /** Whether a Spring transaction (not only a synchronization scope) runs on the calling thread. */
   boolean hasActualTransaction() {
-    if (isActualTransactionActive == null) {
+    return answer(isActualTransactionActive);
+  }
+
+  /** What a no-argument {@code boolean} question of Spring's answers; no when it cannot be asked. */
+  private static boolean answer(MethodHandle question) {
+    if (question == null) {
       return false;
     }
     try {
-      return (boolean) isActualTransactionActive.invokeExact();
+      return (boolean) question.invokeExact();
     } catch (Throwable t) {
       return false;
     }

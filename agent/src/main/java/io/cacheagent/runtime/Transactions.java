@@ -18,9 +18,6 @@ interface Transactions {
   /** The status it gets for any other end (rolled back, unknown). */
   int NOT_COMMITTED = 1;
 
-  /** Whether the calling thread runs inside a transaction whose completion can be awaited. */
-  boolean isActive();
-
   /** Whether what the calling thread reads may include writes not yet committed. */
   boolean mayReadUncommitted();
 
@@ -75,11 +72,6 @@ interface Transactions {
 
     private Transactions current() {
       return spring.hasActualTransaction() || !jta.isActive() ? spring : jta;
-    }
-
-    @Override
-    public boolean isActive() {
-      return current().isActive();
     }
 
     @Override
