@@ -51,9 +51,11 @@ public final class CacheRuntime implements Dispatcher {
 
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
-   * there ({@code null}: none), so that the store only replaces what it saw.
+   * there ({@code null}: none), so that the store only replaces what it saw; when its read of the
+   * store was sent ({@code readNanos}) and when its load began.
    */
-  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long startedNanos) {}
+  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long readNanos,
+      long startedNanos) {}
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this.table = table;
@@ -99,6 +101,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
     boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generationKey);
+    long readNanos = System.nanoTime(); // before the read: no write the read missed can be older
     byte[][] found = store.get(key, generationKey);
     if (found == null) {
       // Redis did not answer. A load in flight here may have read the database before another JVM's
@@ -135,7 +138,7 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    return coalesce(method, key, generationKey, generation, generationInvented, entry, self);
+    return coalesce(method, key, generationKey, generation, generationInvented, entry, self, readNanos);
   }
 
   /**
@@ -144,11 +147,11 @@ public final class CacheRuntime implements Dispatcher {
    * method uncached.
    */
   private Object coalesce(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
-      byte[] seen, Object self) {
-    InFlightLoads.Load load = loads.join(key, generationKey, seen, generation);
+      byte[] seen, Object self, long readNanos) {
+    InFlightLoads.Load load = loads.join(key, generationKey, seen, generationInvented ? 0 : generation, generation);
     if (InFlightLoads.leads(load)) {
       try {
-        return lead(method, key, generationKey, generation, generationInvented, seen, load, self);
+        return lead(method, key, generationKey, generation, generationInvented, seen, load, self, readNanos);
       } catch (Throwable t) {
         loads.finish(key, load, null); // never leave followers waiting
         throw t;
@@ -177,7 +180,7 @@ public final class CacheRuntime implements Dispatcher {
    * JVM that holds it (see Leases). Returns the Miss to complete, or the other JVM's entry.
    */
   private Object lead(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
-      byte[] seen, InFlightLoads.Load load, Object self) {
+      byte[] seen, InFlightLoads.Load load, Object self, long readNanos) {
     byte[] leaseToken = null;
     // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
     if (method.rule.stampedeLock() && load.leaseToken == null) {
@@ -198,7 +201,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     method.stats.misses.increment();
     InFlightLoads.started();
-    return new Miss(key, generation, seen, load, leaseToken, System.nanoTime());
+    return new Miss(key, generation, seen, load, leaseToken, readNanos, System.nanoTime());
   }
 
   /** What {@link #decode} returns for an entry that is right but must not reach this caller (see there). */
@@ -265,6 +268,9 @@ public final class CacheRuntime implements Dispatcher {
     byte[] entry = null;
     try {
       entry = encode(method, miss, result);
+      if (entry != null && outlivedItsTombstones(method, miss)) {
+        entry = null; // nor shared: a follower that began after such a write would get what it made stale
+      }
       if (entry != null && (result != null || method.rule.cacheNulls())) {
         Duration ttl = method.ttlFor(result);
         if (!inTransaction) {
@@ -273,7 +279,11 @@ public final class CacheRuntime implements Dispatcher {
           byte[] loaded = entry;
           AfterTransaction after = method.transactions().forTransaction(this, AfterTransaction::new);
           if (after != null) { // null: it could not take part; nothing is stored
-            after.stores.add(() -> put(miss, loaded, ttl));
+            after.stores.add(() -> {
+              if (!outlivedItsTombstones(method, miss)) { // a long transaction's commit may come later still
+                put(miss, loaded, ttl);
+              }
+            });
           }
         }
       }
@@ -281,6 +291,25 @@ public final class CacheRuntime implements Dispatcher {
       // After the store was sent: a call that misses from now on reads it (one connection keeps order).
       end(miss, inTransaction ? null : entry);
     }
+  }
+
+  /**
+   * Whether the miss read the store longer ago than a tombstone lives (the method's TTL), less the
+   * time a store command may take to run: then a write made while it loaded may have left a
+   * tombstone that has expired since, the key looks as empty as the miss found it, and its SET NX
+   * would put the old value back. Such a result is neither stored nor shared (reported once).
+   */
+  private boolean outlivedItsTombstones(CachedMethod method, Miss miss) {
+    Duration ttl = method.rule.ttl();
+    long sinceRead = System.nanoTime() - miss.readNanos();
+    if (sinceRead < ttl.toNanos() - store.commandTimeout().toNanos()) {
+      return false;
+    }
+    AgentLog.warn("outlived-ttl:" + method.name, method.name + ": a result was not cached, for it came "
+        + TimeUnit.NANOSECONDS.toMillis(sinceRead) + " ms after the call read the cache, longer than the ttl of " + ttl.toMillis()
+        + " ms less the command timeout: a write made meanwhile may no longer be seen. Raise the ttl above the method's"
+        + " slowest loads (or transactions) to cache them");
+    return true;
   }
 
   /**

@@ -40,23 +40,30 @@ final class InFlightLoads {
     final String generationKey;
     /**
      * What the leader found in Redis: the bytes under the key ({@code null}: none), and the
-     * generation its entry is stored under (the one it read, or made up when there was none).
+     * generation (0: none); and the generation its entry is stored under (the one it found, or
+     * made up when there was none).
      */
     private final byte[] seen;
+    private final long found;
     private final long generation;
     /** The Redis lease the leader took for this load (stampedeLock), if any. */
     volatile byte[] leaseToken;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-    Load(String generationKey, byte[] seen, long generation) {
+    Load(String generationKey, byte[] seen, long found, long generation) {
       this.generationKey = generationKey;
       this.seen = seen;
+      this.found = found;
       this.generation = generation;
     }
 
-    /** Whether a caller that found {@code seen} and {@code generation} found what this load's leader found. */
-    boolean foundTheSame(byte[] otherSeen, long otherGeneration) {
-      return generation == otherGeneration && Arrays.equals(seen, otherSeen);
+    /**
+     * Whether a caller that found {@code otherSeen} and {@code otherFound} found what this load's
+     * leader found. A generation the leader made up counts as found: setting it dropped nothing,
+     * and callers that found none at the same time as the leader made up others.
+     */
+    boolean foundTheSame(byte[] otherSeen, long otherFound) {
+      return (otherFound == found || otherFound == generation) && Arrays.equals(seen, otherSeen);
     }
   }
 
@@ -90,10 +97,11 @@ final class InFlightLoads {
    * #finish}), or the load already in flight, to {@link #await}.
    *
    * @param seen the bytes the caller found under the key ({@code null}: none)
-   * @param generation the generation its entry would be stored under
+   * @param found the generation the caller found (0: none)
+   * @param generation the generation its entry would be stored under: {@code found}, or one it made up
    */
-  Load join(String key, String generationKey, byte[] seen, long generation) {
-    Load mine = new Load(generationKey, seen, generation);
+  Load join(String key, String generationKey, byte[] seen, long found, long generation) {
+    Load mine = new Load(generationKey, seen, found, generation);
     while (true) {
       Load current = loads.putIfAbsent(key, mine);
       if (current == null) {
@@ -101,7 +109,7 @@ final class InFlightLoads {
       }
       // Redis changed since the leader looked (a write, a drop), or the leader never finished (a
       // bug, a thread that died): this caller loads for itself and for the calls that follow it.
-      boolean stale = !current.foundTheSame(seen, generation) || System.nanoTime() - current.startedNanos > MAX_WAIT_NANOS;
+      boolean stale = !current.foundTheSame(seen, found) || System.nanoTime() - current.startedNanos > MAX_WAIT_NANOS;
       if (!stale) {
         return current;
       }

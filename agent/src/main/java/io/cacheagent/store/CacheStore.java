@@ -79,6 +79,14 @@ public interface CacheStore extends AutoCloseable {
     return "in-process";
   }
 
+  /**
+   * How long a command sent now may take before the store runs it, as far as the caller can tell:
+   * the command timeout, after which the client gives it up; zero for an in-process store.
+   */
+  default Duration commandTimeout() {
+    return Duration.ZERO;
+  }
+
   /** What this store is, for the log: never contains a password. */
   String describe();
 

@@ -427,6 +427,11 @@ public final class RedisStore implements CacheStore {
   }
 
   @Override
+  public Duration commandTimeout() {
+    return settings.commandTimeout();
+  }
+
+  @Override
   public String describe() {
     return "redis " + settings.maskedUri() + " (command timeout " + settings.commandTimeout().toMillis() + "ms)";
   }

@@ -200,6 +200,11 @@ public final class SharedReads implements CacheStore {
   }
 
   @Override
+  public Duration commandTimeout() {
+    return store.commandTimeout();
+  }
+
+  @Override
   public String describe() {
     return store.describe();
   }

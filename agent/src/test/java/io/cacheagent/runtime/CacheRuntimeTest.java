@@ -89,6 +89,22 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void aLoadThatOutlivedTheTombstoneOfAWriteMadeWhileItRan_storesNothing() throws Exception {
+    MethodRule shortLived = new MethodRule(0, FIND, Duration.ofMillis(300), 0, null, false, Duration.ofMillis(300), false, true,
+        rule.evictOn());
+    OtherJvm jvm = otherJvm(shortLived);
+    int write = jvm.table().registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)",
+        List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V", List.of(Eviction.of(shortLived.evictOn().get(0), shortLived, "test")));
+
+    Object slowLoad = jvm.runtime().begin(jvm.find(), null, new Object[] {1L}); // reads the database before the write...
+    jvm.runtime().afterWrite(write, null, new Object[] {1L});                   // ...whose tombstone lives 300 ms...
+    Thread.sleep(400);                                                          // ...and is gone when the load ends
+    jvm.runtime().complete(jvm.find(), slowLoad, "old");
+
+    assertThat(jvm.runtime().begin(jvm.find(), null, new Object[] {1L})).as("the old value, stored over nothing").isNotInstanceOf(Hit.class);
+  }
+
+  @Test
   void aWriteWaitsForItsEvictions_beforeItReturns() {
     runtime.afterWrite(save, null, new Object[] {1L});
     runtime.afterWrite(clear, null, new Object[0]);
@@ -342,6 +358,23 @@ class CacheRuntimeTest {
         .isEqualTo(loaded).isNotSameAs(loaded));
     assertThat(table.cached(list).stats.coalesced.sum()).isEqualTo(1);
     assertThat(table.cached(list).stats.misses.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentMissesBeforeTheMethodHasAGeneration_runTheMethodOnce() throws Exception {
+    store.holdNextRead();
+    Future<Object> follower = inAnotherThread(() -> runtime.begin(find, null, new Object[] {1L}), false);
+    while (store.reads.get() == 0) {
+      Thread.sleep(5); // its read found no entry and no generation, and is held
+    }
+    Object leader = runtime.begin(find, null, new Object[] {1L}); // found the same, and makes a generation up first
+    assertThat(leader).isNotNull().isNotInstanceOf(Hit.class);
+    store.releaseRead(); // the follower makes up another generation, which is not stored
+    Thread.sleep(300);   // and joins the load
+    runtime.complete(find, leader, "one");
+
+    assertThat(follower.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one"));
+    assertThat(table.cached(find).stats.misses.sum()).as("loads").isEqualTo(1);
   }
 
   @Test
