@@ -59,8 +59,8 @@ public interface CacheStore extends AutoCloseable {
 
   /**
    * Waits until the store confirmed or refused {@code writes}, at most the command timeout,
-   * whatever the thread's interrupt flag (which is kept). Does not wait while the store is known
-   * to fail (circuit open): a write method must not pay a timeout for each eviction in an outage.
+   * whatever the thread's interrupt flag (which is kept). Does not wait for a second after such a
+   * wait timed out: a write method must not pay a timeout for each eviction in an outage.
    * An in-process store confirms at once.
    */
   default void awaitWrites(List<CompletableFuture<?>> writes) {}

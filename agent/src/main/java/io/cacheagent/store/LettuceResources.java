@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LettuceResources {
 
-  private static final Duration MAX_RECONNECT_PAUSE = Duration.ofSeconds(1);
+  private static final Duration MAX_RECONNECT_PAUSE = Duration.ofMillis(100);
 
   private LettuceResources() {}
 
@@ -45,7 +45,7 @@ public final class LettuceResources {
         .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
         // Lettuce's default backs off to 30 s between reconnects; after an outage, caching should
         // resume within about a second of Redis returning, and a refused connect costs nothing.
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), MAX_RECONNECT_PAUSE, 2, TimeUnit.MILLISECONDS))
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_PAUSE, 2, TimeUnit.MILLISECONDS))
         .build();
   }
 }

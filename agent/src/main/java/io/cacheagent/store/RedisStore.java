@@ -44,11 +44,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * rejected at once rather than queued, so a call never waits for a reconnect.
  *
  * A circuit breaker (CircuitBreaker) stops reads from paying the command timeout while Redis
- * hangs. While it is open, writes are not sent either: each would only time out, and thousands of
- * them cost CPU the application needs. An eviction not sent is reported to the caller as failed
- * (see MissedEvictions). Writes are sent without waiting; a write method then waits for its
- * evictions (awaitWrites), at most the command timeout, and not at all for a second after one such
- * wait timed out.
+ * hangs. While it is open, the stores of misses are not sent either: each would only time out, and
+ * thousands of them cost CPU the application needs. Evictions are always sent: the breaker of this
+ * JVM may still be open (its probe comes once a second) while other JVMs read Redis again, and
+ * they would read what this JVM's writes made stale. Writes are sent without waiting; a write method
+ * then waits for its evictions (awaitWrites), at most the command timeout, and not at all for a
+ * second after one such wait timed out. An eviction Redis confirmed closes the breaker, as a read
+ * would. One Redis did not confirm is reported to the caller as failed (see MissedEvictions).
  *
  * Commands on one connection reach Redis in the order they were sent, so an eviction always lands
  * before a later read of this JVM.
@@ -92,7 +94,11 @@ public final class RedisStore implements CacheStore {
   /** What {@link #whenConnected} asked to run again after each reconnect. */
   private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
-  /** Until when write methods do not wait for their evictions, after one waited in vain. */
+  /**
+   * Until when write methods do not wait for their evictions, after one waited in vain; ends as
+   * soon as Redis answers again, when a write that does not wait could be overtaken by another
+   * JVM's read.
+   */
   private volatile long writeWaitsResumeNanos = System.nanoTime();
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
@@ -143,10 +149,15 @@ public final class RedisStore implements CacheStore {
         AgentLog.resolved("redis-connect");
         AgentLog.info("connected to " + settings.maskedUri());
         // Lettuce reconnects by itself; each time the connection is usable again, what was left
-        // undone while it was lost (the drops of missed evictions) is sent at once.
+        // undone while it was lost (the drops of missed evictions) is sent at once. Redis has just
+        // answered the new connection's handshake: the failures that opened the breaker were the
+        // old one's, and while it stays open no write is sent, though other JVMs may read already.
         resources.eventBus().get()
             .filter(ConnectionActivatedEvent.class::isInstance)
-            .subscribe(activated -> onReconnect.forEach(RedisStore::runQuietly));
+            .subscribe(activated -> {
+              answered();
+              onReconnect.forEach(RedisStore::runQuietly);
+            });
         firstConnected.complete(null);
         return;
       } catch (RuntimeException | LinkageError e) {
@@ -188,7 +199,7 @@ public final class RedisStore implements CacheStore {
   @Override
   public void awaitWrites(List<CompletableFuture<?>> writes) {
     long now = System.nanoTime();
-    if (breaker.isOpen() || now - writeWaitsResumeNanos < 0) {
+    if (now - writeWaitsResumeNanos < 0) {
       return;
     }
     long deadline = now + timeoutNanos;
@@ -298,7 +309,7 @@ public final class RedisStore implements CacheStore {
       KeyValue<String, byte[]> value = values.get(i);
       result[i] = value.hasValue() ? value.getValue() : null;
     }
-    breaker.success();
+    answered();
     if (troubled.get()) {
       recovered();
     }
@@ -343,14 +354,14 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
-    return redis == null ? NOT_CONNECTED : watch(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
+    RedisAsyncCommands<String, byte[]> redis = connected();
+    return redis == null ? NOT_CONNECTED : confirmed(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
   }
 
   @Override
   public CompletionStage<?> set(String key, byte[] value) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
-    return redis == null ? NOT_CONNECTED : watch(redis.set(key, value));
+    RedisAsyncCommands<String, byte[]> redis = connected();
+    return redis == null ? NOT_CONNECTED : confirmed(redis.set(key, value));
   }
 
   @Override
@@ -387,7 +398,7 @@ public final class RedisStore implements CacheStore {
     RedisFuture<String> reply = redis.set(key, token, SetArgs.Builder.nx().px(lease.toMillis()));
     try {
       String answer = awaitReply(reply);
-      breaker.success();
+      answered();
       return "OK".equals(answer) ? Lease.TAKEN : Lease.HELD_BY_OTHERS;
     } catch (TimeoutException | ExecutionException e) {
       reply.cancel(false);
@@ -404,10 +415,29 @@ public final class RedisStore implements CacheStore {
     }
   }
 
-  /** The commands for a write, or {@code null} when it would not reach Redis. */
+  /** The commands for a store or a lease, or {@code null} when it would not reach Redis or only time out. */
   private RedisAsyncCommands<String, byte[]> commands() {
+    return breaker.isOpen() ? null : connected();
+  }
+
+  /** The commands for an eviction, or {@code null} when it would not reach Redis; sent whatever the breaker. */
+  private RedisAsyncCommands<String, byte[]> connected() {
     StatefulRedisConnection<String, byte[]> current = connection();
-    return current == null || !current.isOpen() || breaker.isOpen() ? null : current.async();
+    return current == null || !current.isOpen() ? null : current.async();
+  }
+
+  /** {@link #watch}es an eviction; once Redis confirmed it, reads need no probe to resume. */
+  private CompletionStage<?> confirmed(RedisFuture<?> reply) {
+    return watch(reply).thenRun(this::answered);
+  }
+
+  /** Redis answered: reads need no probe, and write methods wait for their evictions again. */
+  private void answered() {
+    breaker.success();
+    long now = System.nanoTime();
+    if (now - writeWaitsResumeNanos < 0) {
+      writeWaitsResumeNanos = now;
+    }
   }
 
   private static CompletionStage<?> watch(RedisFuture<?> reply) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,96 @@ class RedisStoreTest {
 
       awaitCount(connects, 2);
       assertThat(connects).as("run again once the connection is back, without a read").hasValue(2);
+    }
+  }
+
+  @Test
+  void aNewConnection_closesTheBreaker_soThatWritesReachRedisAtOnce() throws Exception {
+    try (RedisServer restarting = RedisServer.start();
+        RedisStore reconnecting = new RedisStore(new RedisSettings(restarting.uri(), Duration.ofMillis(100)))) {
+      awaitConnected(reconnecting);
+      java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+      reconnecting.whenConnected(connects::incrementAndGet);
+      awaitCount(connects, 1);
+      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+        try {
+          return restarting.cli("DEBUG", "SLEEP", "1");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300); // DEBUG SLEEP reaches the server first
+      for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
+        assertThat(reconnecting.get("k")).isNull();
+      }
+      assertThat(reconnecting.isCircuitOpen()).isTrue();
+      sleeping.join();
+
+      restarting.stop();
+      restarting.restart();
+      awaitCount(connects, 2);
+
+      // The drops of evictions missed meanwhile are sent from here (whenConnected), and must not
+      // wait for a read to close the breaker: other JVMs read Redis already.
+      assertThat(reconnecting.isCircuitOpen()).as("open after the new connection answered").isFalse();
+      reconnecting.set("after", bytes("yes"), Duration.ofMinutes(1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(restarting.cli("GET", "after")).isEqualTo("yes");
+    }
+  }
+
+  @Test
+  void evictionsAreSentWhileTheBreakerIsOpen_andOnceConfirmedCloseIt() throws Exception {
+    try (RedisServer hanging = RedisServer.start();
+        RedisStore guarded = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofMillis(100)))) {
+      awaitConnected(guarded);
+      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+        try {
+          return hanging.cli("DEBUG", "SLEEP", "1");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300); // DEBUG SLEEP reaches the server first
+      for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
+        assertThat(guarded.get("k")).isNull();
+      }
+      sleeping.join();
+      assertThat(guarded.isCircuitOpen()).as("no read has probed Redis since it woke up").isTrue();
+
+      // Other JVMs whose probe came first read Redis again: this JVM's write must reach it.
+      CompletableFuture<?> eviction = guarded.set("evicted", bytes("tombstone"), Duration.ofMinutes(1)).toCompletableFuture();
+      guarded.awaitWrites(List.of(eviction));
+
+      assertThat(eviction).as("confirmed before the write returned").isCompleted();
+      assertThat(hanging.cli("GET", "evicted")).isEqualTo("tombstone");
+      assertThat(guarded.isCircuitOpen()).as("closed by the confirmation").isFalse();
+    }
+  }
+
+  @Test
+  void writesWaitForTheirEvictionsAgain_asSoonAsRedisAnswers_notASecondAfterAWaitTimedOut() throws Exception {
+    try (RedisServer hanging = RedisServer.start();
+        RedisStore guarded = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofMillis(100)))) {
+      awaitConnected(guarded);
+      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+        try {
+          return hanging.cli("DEBUG", "SLEEP", "0.6");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(150); // DEBUG SLEEP reaches the server first
+      CompletableFuture<?> during = guarded.set("during", bytes("tombstone"), Duration.ofMinutes(1)).toCompletableFuture();
+      guarded.awaitWrites(List.of(during));
+      assertThat(during).as("timed out: the writes of the next second would not wait").isNotCompleted();
+      sleeping.join();
+      assertThat(guarded.get("k")).as("Redis answers again").isNotNull();
+
+      CompletableFuture<?> after = guarded.set("after", bytes("tombstone"), Duration.ofMinutes(1)).toCompletableFuture();
+      guarded.awaitWrites(List.of(after));
+
+      // A write that returned before its eviction landed could be overtaken by another JVM's read.
+      assertThat(after).as("waited for").isCompleted();
     }
   }
 

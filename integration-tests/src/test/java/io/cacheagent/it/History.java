@@ -23,12 +23,16 @@ final class History {
 
   private record Window(long from, long to) {}
 
-  /** What the check found; {@code examples}: a few stale reads, each with the write it missed. */
-  record Verdict(int reads, int writes, int excused, List<String> stale, List<String> examples) {
+  /**
+   * What the check found; {@code examples}: a few stale reads, each with the write it missed;
+   * {@code excusedByFault}: per fault, how many reads were excused and how long after Redis
+   * answered again the last of them began.
+   */
+  record Verdict(int reads, int writes, int excused, List<String> stale, List<String> examples, List<String> excusedByFault) {
     @Override
     public String toString() {
       return reads + " reads and " + writes + " writes checked, " + stale.size() + " stale, " + excused
-          + " stale but excused (a write they missed overlapped a fault)";
+          + " stale but excused (a write they missed overlapped a fault" + (excused == 0 ? "" : ": " + excusedByFault) + ")";
     }
   }
 
@@ -75,13 +79,17 @@ final class History {
     Map<Integer, long[][]> prefix = new HashMap<>();
     writesByAccount.forEach((account, list) -> {
       list.sort(Comparator.comparingLong(Op::ended));
-      long[][] p = new long[4][list.size()];
+      long[][] p = new long[5][list.size()];
       long all = -1;
+      long allIndex = -1;
       long outside = -1;
       long outsideIndex = -1;
       for (int i = 0; i < list.size(); i++) {
         Op w = list.get(i);
-        all = Math.max(all, w.version);
+        if (w.version > all) {
+          all = w.version;
+          allIndex = i;
+        }
         if (!overlapsFault(w) && w.version > outside) {
           outside = w.version;
           outsideIndex = i;
@@ -90,10 +98,13 @@ final class History {
         p[1][i] = all;
         p[2][i] = outside;
         p[3][i] = outsideIndex;
+        p[4][i] = allIndex;
       }
       prefix.put(account, p);
     });
     int excused = 0;
+    int[] excusedIn = new int[faults.size()];
+    long[] lastExcusedAfter = new long[faults.size()];
     List<String> stale = new ArrayList<>();
     for (Op read : ops) {
       if (read.write) {
@@ -112,9 +123,17 @@ final class History {
             + "] had returned");
       } else if (p[1][last] > read.version) {
         excused++;
+        int fault = faultOf(writesByAccount.get(read.account).get((int) p[4][last]));
+        excusedIn[fault]++;
+        lastExcusedAfter[fault] = Math.max(lastExcusedAfter[fault], read.began - (faults.get(fault).to - GRACE_NANOS));
       }
     }
-    return new Verdict(reads, writes, excused, stale, stale.subList(0, Math.min(5, stale.size())));
+    List<String> byFault = new ArrayList<>();
+    for (int i = 0; i < faults.size(); i++) {
+      byFault.add("fault " + (i + 1) + ": " + excusedIn[i] + (excusedIn[i] == 0 ? ""
+          : String.format(", the last begun %.0f ms after it ended", lastExcusedAfter[i] / 1e6)));
+    }
+    return new Verdict(reads, writes, excused, stale, stale.subList(0, Math.min(5, stale.size())), byFault);
   }
 
   /** A time as seconds since the first operation, for messages. */
@@ -127,12 +146,18 @@ final class History {
   }
 
   private boolean overlapsFault(Op write) {
-    for (Window w : faults) {
+    return faultOf(write) >= 0;
+  }
+
+  /** The index of the first fault window {@code write} overlaps, or -1. */
+  private int faultOf(Op write) {
+    for (int i = 0; i < faults.size(); i++) {
+      Window w = faults.get(i);
       if (write.began <= w.to && write.ended >= w.from) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   /** Index of the last write that ended before {@code time}, or -1. */
