@@ -15,7 +15,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LettuceResources {
 
-  private static final Duration MAX_RECONNECT_PAUSE = Duration.ofMillis(100);
+  /**
+   * Longest pause between two tries to reconnect: JVMs whose connection Redis dropped are back
+   * within about this long of each other once it answers again.
+   */
+  static final Duration MAX_RECONNECT_PAUSE = Duration.ofMillis(100);
 
   private LettuceResources() {}
 

@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that calls a cached method at once is then served from its second call, and a service, whose
  * first requests come seconds later, never waits. Past that, or once the first attempt failed,
  * every read answers "unavailable" and the call runs uncached. A failed first connect is retried with
- * growing pauses; once connected, Lettuce reconnects by itself, at least once a second. While disconnected, commands are
- * rejected at once rather than queued, so a call never waits for a reconnect.
+ * growing pauses; once connected, Lettuce reconnects by itself, trying every 100 ms at most. While disconnected, commands are
+ * rejected at once rather than queued, so a call never waits for a reconnect. For a moment after
+ * a reconnect, reads still answer "unavailable" (SETTLE_NANOS), until the other JVMs are back too.
  *
  * A circuit breaker (CircuitBreaker) stops reads from paying the command timeout while Redis
  * hangs. While it is open, the stores of misses are not sent either: each would only time out, and
@@ -100,6 +101,16 @@ public final class RedisStore implements CacheStore {
    * JVM's read.
    */
   private volatile long writeWaitsResumeNanos = System.nanoTime();
+  /**
+   * After a reconnect, reads wait this long before going to Redis again: until then, another JVM
+   * whose connection dropped too may not be back, and its writes are evictions Redis never got;
+   * once it is back, it drops what they made stale (see MissedEvictions) before this JVM reads.
+   */
+  static final long SETTLE_NANOS = 2 * LettuceResources.MAX_RECONNECT_PAUSE.toNanos();
+
+  /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
+  private volatile long readsResumeNanos = System.nanoTime();
+
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
 
@@ -155,6 +166,7 @@ public final class RedisStore implements CacheStore {
         resources.eventBus().get()
             .filter(ConnectionActivatedEvent.class::isInstance)
             .subscribe(activated -> {
+              readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
               answered();
               onReconnect.forEach(RedisStore::runQuietly);
             });
@@ -289,8 +301,12 @@ public final class RedisStore implements CacheStore {
     }
     if (!current.isOpen()) {
       trouble("redis-lost", "lost the connection to " + settings.maskedUri()
-          + "; calls run uncached until it is back (reconnecting every second)");
+          + "; calls run uncached until it is back (reconnecting every "
+          + LettuceResources.MAX_RECONNECT_PAUSE.toMillis() + " ms at most)");
       return null;
+    }
+    if (System.nanoTime() - readsResumeNanos < 0) {
+      return null; // just reconnected: other JVMs may not be back yet
     }
     if (!breaker.allowRequest()) {
       return null;

@@ -212,6 +212,27 @@ class RedisStoreTest {
   }
 
   @Test
+  void afterAReconnect_readsWaitUntilOtherJvmsCanBeBackToo() throws Exception {
+    try (RedisServer restarting = RedisServer.start();
+        RedisStore reconnecting = new RedisStore(new RedisSettings(restarting.uri(), Duration.ofMillis(200)))) {
+      awaitConnected(reconnecting);
+      java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+      reconnecting.whenConnected(connects::incrementAndGet);
+      awaitCount(connects, 1);
+      assertThat(reconnecting.get("k")).isNotNull();
+
+      restarting.stop();
+      restarting.restart();
+      awaitCount(connects, 2);
+
+      // Another JVM may still be reconnecting, and its writes meanwhile are evictions Redis never got.
+      assertThat(reconnecting.get("k")).as("unavailable just after the reconnect").isNull();
+      Thread.sleep(TimeUnit.NANOSECONDS.toMillis(RedisStore.SETTLE_NANOS) + 50);
+      assertThat(reconnecting.get("k")).as("available once the others can be back").isNotNull();
+    }
+  }
+
+  @Test
   void get_whileRedisIsBusyPastTheTimeout_answersUnavailable() throws Exception {
     CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
       try {
