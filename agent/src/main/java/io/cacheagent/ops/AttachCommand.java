@@ -97,10 +97,7 @@ final class AttachCommand {
   private static int dropEntries(VirtualMachine vm, PrintStream out) throws Exception {
     try (JMXConnector connector = JmxExporter.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VERDICT_WAIT_MILLIS);
-      while (!beans.isRegistered(JmxExporter.AGENT) && System.nanoTime() < deadline) {
-        Thread.sleep(100); // the agent registers its MXBean just after it said it was ready
-      }
+      JmxExporter.awaitAgent(beans, vm, VERDICT_WAIT_MILLIS); // it registers its MXBean just after it said it was ready
       try {
         Object dropped = beans.invoke(JmxExporter.AGENT, "dropAllEntries", new Object[0], new String[0]);
         out.println("dropped every entry of " + dropped + " configured cached methods, in every JVM on this Redis");
@@ -116,7 +113,8 @@ final class AttachCommand {
   private static String runningConfig(VirtualMachine vm) throws Exception {
     try (JMXConnector connector = JmxExporter.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
-      return beans.isRegistered(JmxExporter.AGENT) ? String.valueOf(beans.getAttribute(JmxExporter.AGENT, "ConfigFile")) : null;
+      return JmxExporter.awaitAgent(beans, vm, JmxExporter.CLIENT_WAIT_MILLIS)
+          ? String.valueOf(beans.getAttribute(JmxExporter.AGENT, "ConfigFile")) : null;
     }
   }
 }

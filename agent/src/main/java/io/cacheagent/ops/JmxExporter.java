@@ -4,6 +4,7 @@ import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodControl;
 import io.cacheagent.runtime.MethodTable;
+import io.cacheagent.runtime.StartStatus;
 import io.cacheagent.store.CacheStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -26,6 +29,12 @@ import javax.management.remote.JMXServiceURL;
  * Methods are registered as their classes are instrumented, which happens inside class loading; a
  * JMX call there could load classes of its own and deadlock. So a daemon thread looks for new
  * methods once a second and registers them from outside.
+ *
+ * Making the platform MBean server costs some 250 ms of CPU (its platform MXBeans, JFR's, the
+ * logging one), which an application starting on a small machine pays in start time. So the agent
+ * does not make it: it registers once someone else has (the application, -Dcom.sun.management
+ * .jmxremote, a JMX client such as jconsole or the stats command, whose attach starts the local
+ * management agent), or DEFER_NANOS after it started, whichever comes first.
  */
 public final class JmxExporter {
 
@@ -38,6 +47,12 @@ public final class JmxExporter {
   /** The pattern that matches every cached method's MXBean. */
   static final ObjectName CACHED_METHODS = name(DOMAIN + ":type=CachedMethod,*");
 
+  /** Longest the agent waits for someone else to make the platform MBean server: 10 seconds. */
+  static final long DEFER_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** How often it looks meanwhile; a JMX client that made the server finds the agent within about this long. */
+  static final long LOOK_MILLIS = 100;
+
   private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
   private final MethodTable table;
   private final CacheStore store;
@@ -48,16 +63,57 @@ public final class JmxExporter {
     this.store = store;
   }
 
-  /** Registers the agent's MXBean now, and each method's within a second of its instrumentation. */
+  /**
+   * Registers the agent's MXBean once the platform MBean server exists (see above), and each
+   * method's within a second of its instrumentation, on a daemon thread.
+   */
   public static void start(MethodTable table, CacheStore store, AgentMXBean agent) {
-    JmxExporter exporter = new JmxExporter(table, store);
-    try {
-      exporter.server.registerMBean(agent, AGENT);
-    } catch (JMException e) {
-      AgentLog.warn("jmx", "cannot register the agent in JMX (" + e + "); the cache works, but not visible there");
-      return;
+    AgentThreads.daemon("jmx", () -> {
+      try {
+        awaitPlatformServer();
+      } catch (InterruptedException e) {
+        return;
+      }
+      JmxExporter exporter = new JmxExporter(table, store);
+      try {
+        exporter.server.registerMBean(agent, AGENT);
+      } catch (JMException e) {
+        AgentLog.warn("jmx", "cannot register the agent in JMX (" + e + "); the cache works, but not visible there");
+        return;
+      }
+      exporter.run();
+    }).start();
+  }
+
+  /** Returns once the platform MBean server was made by someone else, or after DEFER_NANOS. */
+  private static void awaitPlatformServer() throws InterruptedException {
+    long deadline = System.nanoTime() + DEFER_NANOS;
+    // The platform server is made through MBeanServerFactory, which then lists it.
+    while (System.nanoTime() - deadline < 0 && MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+      Thread.sleep(LOOK_MILLIS);
     }
-    AgentThreads.daemon("jmx", exporter::run).start();
+  }
+
+  /** How long a command waits for the agent's MXBean once it connected: a few looks of the agent. */
+  static final long CLIENT_WAIT_MILLIS = 2_000;
+
+  /**
+   * Whether the agent's MXBean shows in {@code beans} of {@code vm} within {@code millis}: a JMX
+   * client that just made the platform MBean server waits for the agent to see it. No wait where
+   * no agent runs.
+   */
+  static boolean awaitAgent(MBeanServerConnection beans, VirtualMachine vm, long millis) throws IOException, InterruptedException {
+    if (vm.getSystemProperties().getProperty(StartStatus.PROPERTY) == null) {
+      return beans.isRegistered(AGENT);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!beans.isRegistered(AGENT)) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return true;
   }
 
   private static ObjectName name(String text) {

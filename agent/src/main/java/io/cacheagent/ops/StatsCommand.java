@@ -24,7 +24,7 @@ final class StatsCommand {
     try (JMXConnector connector = JmxExporter.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
       ObjectName agent = JmxExporter.AGENT;
-      if (!beans.isRegistered(agent)) {
+      if (!JmxExporter.awaitAgent(beans, vm, JmxExporter.CLIENT_WAIT_MILLIS)) {
         out.println("JVM " + pid + " runs no started cache-agent");
         return 1;
       }

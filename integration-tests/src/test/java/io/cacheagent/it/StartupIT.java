@@ -76,6 +76,8 @@ class StartupIT {
               if (words[0].equals("set")) {
                 setPrice(words[1], words[2]);
                 System.out.println("set");
+              } else if (words[0].equals("mbean-servers")) {
+                System.out.println("mbean servers=" + javax.management.MBeanServerFactory.findMBeanServer(null).size());
               } else {
                 System.out.println("price=" + price(words[1]) + " runs=" + runs);
               }
@@ -184,6 +186,18 @@ class StartupIT {
     AppProcess app = AppProcess.start(config, List.of("-Dprices=" + prices), classes, "com.acme.batch.PriceJob",
         List.of("serve"));
     return app.awaitAgentReady(true);
+  }
+
+  @Test
+  void theAgentMakesNoMBeanServerAtStart_yetTheStatsCommandFindsIt() throws Exception {
+    try (AppProcess app = serve()) {
+      app.call("price A");
+
+      // Making the platform MBean server costs a start some 250 ms of CPU; a JMX client makes it.
+      assertThat(app.call("mbean-servers")).isEqualTo("mbean servers=0");
+      String stats = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
+      assertThat(stats).contains("JVM " + app.pid() + ": store redis").contains("com.acme.batch.PriceJob#price(java.lang.String)");
+    }
   }
 
   @Test
