@@ -132,7 +132,12 @@ public final class ConfigLoader {
           continue;
         }
         MethodRule earlier = overlapping(methods, rule.signature());
-        if (earlier != null) {
+        if (redis != null && rule.ttl().compareTo(redis.commandTimeout()) <= 0) {
+          // A result is stored only if it came within ttl less commandTimeout of its read (see CacheRuntime).
+          problems.add(sequence.getValue().get(i), "methods[" + i + "].ttl " + Durations.format(rule.ttl())
+              + " is not longer than redis.commandTimeout " + Durations.format(redis.commandTimeout())
+              + ": no result could ever be stored; use a ttl well above the command timeout");
+        } else if (earlier != null) {
           problems.add(sequence.getValue().get(i), "methods[" + i + "].method \"" + rule.signature()
               + "\" names a method that methods[" + earlier.index() + "] (\"" + earlier.signature()
               + "\") already caches; list each method once");
