@@ -69,15 +69,16 @@ public final class JmxExporter {
    */
   public static void start(MethodTable table, CacheStore store, AgentMXBean agent) {
     AgentThreads.daemon("jmx", () -> {
+      JmxExporter exporter;
       try {
         awaitPlatformServer();
+        exporter = new JmxExporter(table, store);
+        // The methods first: a client that finds the agent's MXBean finds the methods known by then.
+        exporter.registerNewMethods();
+        exporter.server.registerMBean(agent, AGENT);
       } catch (InterruptedException e) {
         return;
-      }
-      JmxExporter exporter = new JmxExporter(table, store);
-      try {
-        exporter.server.registerMBean(agent, AGENT);
-      } catch (JMException e) {
+      } catch (JMException | RuntimeException | LinkageError e) {
         AgentLog.warn("jmx", "cannot register the agent in JMX (" + e + "); the cache works, but not visible there");
         return;
       }

@@ -52,10 +52,10 @@ public final class CacheRuntime implements Dispatcher {
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
    * there ({@code null}: none), so that the store only replaces what it saw; when its read of the
-   * store was sent ({@code readNanos}) and when its load began.
+   * store was sent ({@code readNanos}), the method's TTL then, and when its load began.
    */
   private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long readNanos,
-      long startedNanos) {}
+      Duration ttlAtRead, long startedNanos) {}
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this.table = table;
@@ -201,7 +201,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     method.stats.misses.increment();
     InFlightLoads.started();
-    return new Miss(key, generation, seen, load, leaseToken, readNanos, System.nanoTime());
+    return new Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), System.nanoTime());
   }
 
   /** What {@link #decode} returns for an entry that is right but must not reach this caller (see there). */
@@ -300,7 +300,8 @@ public final class CacheRuntime implements Dispatcher {
    * would put the old value back. Such a result is neither stored nor shared (reported once).
    */
   private boolean outlivedItsTombstones(CachedMethod method, Miss miss) {
-    Duration ttl = method.rule.ttl();
+    Duration current = method.rule.ttl(); // a reload may have changed it since the read: the shorter counts
+    Duration ttl = current.compareTo(miss.ttlAtRead()) < 0 ? current : miss.ttlAtRead();
     long sinceRead = System.nanoTime() - miss.readNanos();
     if (sinceRead < ttl.toNanos() - store.commandTimeout().toNanos()) {
       return false;

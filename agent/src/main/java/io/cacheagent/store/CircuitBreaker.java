@@ -51,6 +51,13 @@ final class CircuitBreaker {
     }
   }
 
+  /** Redis answered something other than a read (a write, a new connection): closes the breaker if it is open. */
+  void closeIfOpen() {
+    if (open) {
+      success();
+    }
+  }
+
   void failure() {
     if (open) {
       openUntil = clock.getAsLong() + OPEN_NANOS;

@@ -3,6 +3,7 @@ package io.cacheagent.store;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,9 @@ public final class LettuceResources {
    * within about this long of each other once it answers again.
    */
   static final Duration MAX_RECONNECT_PAUSE = Duration.ofMillis(100);
+
+  /** The timer's precision: a reconnect pause or a command timeout ends at most this much late. */
+  static final Duration TIMER_TICK = Duration.ofMillis(10);
 
   private LettuceResources() {}
 
@@ -41,15 +45,24 @@ public final class LettuceResources {
 
   /** Shuts down resources made in advance that no store took. */
   public static void discard(CompletableFuture<ClientResources> made) {
-    made.thenAccept(resources -> resources.shutdown(0, 1, TimeUnit.SECONDS));
+    made.thenAccept(LettuceResources::shutdown);
+  }
+
+  /** Shuts down {@code resources}, with the timer they were given (Lettuce leaves a given timer running). */
+  static void shutdown(ClientResources resources) {
+    resources.shutdown(0, 1, TimeUnit.SECONDS).addListener(done -> resources.timer().stop());
   }
 
   static ClientResources make() {
     return DefaultClientResources.builder()
         .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
-        // Lettuce's default backs off to 30 s between reconnects; after an outage, caching should
-        // resume within about a second of Redis returning, and a refused connect costs nothing.
+        // Lettuce's default backs off to 30 s between reconnects: JVMs would come back from an
+        // outage seconds apart, each missing the others' evictions meanwhile. A refused connect
+        // costs next to nothing.
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_PAUSE, 2, TimeUnit.MILLISECONDS))
+        // Reconnect pauses and command timeouts run on this timer. Netty's default ticks every
+        // 100 ms, which would round each pause up to the next tick.
+        .timer(new HashedWheelTimer(new DefaultThreadFactory("cache-agent-timer", true), TIMER_TICK.toMillis(), TimeUnit.MILLISECONDS))
         .build();
   }
 }

@@ -17,6 +17,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -106,7 +107,10 @@ public final class RedisStore implements CacheStore {
    * whose connection dropped too may not be back, and its writes are evictions Redis never got;
    * once it is back, it drops what they made stale (see MissedEvictions) before this JVM reads.
    */
-  static final long SETTLE_NANOS = 2 * LettuceResources.MAX_RECONNECT_PAUSE.toNanos();
+  static final long SETTLE_NANOS = 2 * (LettuceResources.MAX_RECONNECT_PAUSE.toNanos() + LettuceResources.TIMER_TICK.toNanos());
+
+  /** How far readsResumeNanos moves at a disconnect: an hour, until the reconnect sets it again. */
+  private static final long DISCONNECTED_NANOS = TimeUnit.HOURS.toNanos(1);
 
   /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
   private volatile long readsResumeNanos = System.nanoTime();
@@ -163,11 +167,18 @@ public final class RedisStore implements CacheStore {
         // undone while it was lost (the drops of missed evictions) is sent at once. Redis has just
         // answered the new connection's handshake: the failures that opened the breaker were the
         // old one's, and while it stays open no write is sent, though other JVMs may read already.
+        // Lettuce reports on its own thread: a read may find the connection open again before it
+        // hears of the reconnect, so reads stop at the disconnect and resume SETTLE_NANOS after it.
         resources.eventBus().get()
-            .filter(ConnectionActivatedEvent.class::isInstance)
-            .subscribe(activated -> {
+            .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
+            .subscribe(event -> {
+              if (event instanceof ConnectionDeactivatedEvent) {
+                readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+                return;
+              }
               readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
-              answered();
+              breaker.closeIfOpen();
+              writeWaitsResume();
               onReconnect.forEach(RedisStore::runQuietly);
             });
         firstConnected.complete(null);
@@ -442,14 +453,25 @@ public final class RedisStore implements CacheStore {
     return current == null || !current.isOpen() ? null : current.async();
   }
 
-  /** {@link #watch}es an eviction; once Redis confirmed it, reads need no probe to resume. */
+  /**
+   * {@link #watch}es an eviction; once Redis confirmed it, reads need no probe to resume, and write
+   * methods wait for their evictions again. (It does not count against read failures: small writes
+   * may succeed while reads time out.)
+   */
   private CompletionStage<?> confirmed(RedisFuture<?> reply) {
-    return watch(reply).thenRun(this::answered);
+    return watch(reply).thenRun(() -> {
+      breaker.closeIfOpen();
+      writeWaitsResume();
+    });
   }
 
-  /** Redis answered: reads need no probe, and write methods wait for their evictions again. */
+  /** A read answered: the breaker's count starts again, and write methods wait for their evictions again. */
   private void answered() {
     breaker.success();
+    writeWaitsResume();
+  }
+
+  private void writeWaitsResume() {
     long now = System.nanoTime();
     if (now - writeWaitsResumeNanos < 0) {
       writeWaitsResumeNanos = now;
@@ -495,7 +517,7 @@ public final class RedisStore implements CacheStore {
     }
     ClientResources made = resources;
     if (made != null) {
-      made.shutdown(0, 1, TimeUnit.SECONDS);
+      LettuceResources.shutdown(made);
     }
   }
 }

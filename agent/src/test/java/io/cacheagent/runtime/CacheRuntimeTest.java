@@ -370,7 +370,7 @@ class CacheRuntimeTest {
     Object leader = runtime.begin(find, null, new Object[] {1L}); // found the same, and makes a generation up first
     assertThat(leader).isNotNull().isNotInstanceOf(Hit.class);
     store.releaseRead(); // the follower makes up another generation, which is not stored
-    Thread.sleep(300);   // and joins the load
+    awaitWaitingForALoad("follower");
     runtime.complete(find, leader, "one");
 
     assertThat(follower.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one"));
@@ -556,6 +556,20 @@ class CacheRuntimeTest {
     assertThat(store.reads.get() - readsBefore).as("reads of its own").isEqualTo(1);
     assertThat(later).as("a miss, not the old entry").isNotNull().isNotInstanceOf(Hit.class);
     runtime.abandon(find, later);
+  }
+
+  /** Waits, at most 5 s, until the thread named {@code name} waits for another thread's load. */
+  private static void awaitWaitingForALoad(String name) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+        if (thread.getKey().getName().equals(name) && java.util.Arrays.stream(thread.getValue())
+            .anyMatch(frame -> frame.getClassName().equals(InFlightLoads.class.getName()) && frame.getMethodName().equals("await"))) {
+          return;
+        }
+      }
+      Thread.sleep(5);
+    }
   }
 
   /** Waits, at most 5 s, until the store holds another generation than {@code generation} under {@code generationKey}. */

@@ -191,12 +191,12 @@ class RedisStoreTest {
       awaitConnected(guarded);
       CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
         try {
-          return hanging.cli("DEBUG", "SLEEP", "0.6");
+          return hanging.cli("DEBUG", "SLEEP", "1");
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
-      Thread.sleep(150); // DEBUG SLEEP reaches the server first
+      Thread.sleep(300); // DEBUG SLEEP reaches the server first
       CompletableFuture<?> during = guarded.set("during", bytes("tombstone"), Duration.ofMinutes(1)).toCompletableFuture();
       guarded.awaitWrites(List.of(during));
       assertThat(during).as("timed out: the writes of the next second would not wait").isNotCompleted();
@@ -217,7 +217,11 @@ class RedisStoreTest {
         RedisStore reconnecting = new RedisStore(new RedisSettings(restarting.uri(), Duration.ofMillis(200)))) {
       awaitConnected(reconnecting);
       java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
-      reconnecting.whenConnected(connects::incrementAndGet);
+      java.util.concurrent.atomic.AtomicLong reconnectedNanos = new java.util.concurrent.atomic.AtomicLong();
+      reconnecting.whenConnected(() -> {
+        reconnectedNanos.set(System.nanoTime());
+        connects.incrementAndGet();
+      });
       awaitCount(connects, 1);
       assertThat(reconnecting.get("k")).isNotNull();
 
@@ -226,7 +230,11 @@ class RedisStoreTest {
       awaitCount(connects, 2);
 
       // Another JVM may still be reconnecting, and its writes meanwhile are evictions Redis never got.
-      assertThat(reconnecting.get("k")).as("unavailable just after the reconnect").isNull();
+      long asked = System.nanoTime();
+      byte[][] justAfter = reconnecting.get("k");
+      if (asked - reconnectedNanos.get() < RedisStore.SETTLE_NANOS / 2) { // a slow machine may not ask in time
+        assertThat(justAfter).as("unavailable just after the reconnect").isNull();
+      }
       Thread.sleep(TimeUnit.NANOSECONDS.toMillis(RedisStore.SETTLE_NANOS) + 50);
       assertThat(reconnecting.get("k")).as("available once the others can be back").isNotNull();
     }
