@@ -53,6 +53,9 @@ public final class JmxExporter {
   /** How often it looks meanwhile; a JMX client that made the server finds the agent within about this long. */
   static final long LOOK_MILLIS = 100;
 
+  /** How long a command waits for the agent's MXBean once it connected: a few looks of the agent. */
+  static final long CLIENT_WAIT_MILLIS = 2_000;
+
   private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
   private final MethodTable table;
   private final CacheStore store;
@@ -94,9 +97,6 @@ public final class JmxExporter {
       Thread.sleep(LOOK_MILLIS);
     }
   }
-
-  /** How long a command waits for the agent's MXBean once it connected: a few looks of the agent. */
-  static final long CLIENT_WAIT_MILLIS = 2_000;
 
   /**
    * Whether the agent's MXBean shows in {@code beans} of {@code vm} within {@code millis}: a JMX

@@ -129,18 +129,8 @@ class RedisStoreTest {
       java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
       reconnecting.whenConnected(connects::incrementAndGet);
       awaitCount(connects, 1);
-      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
-        try {
-          return restarting.cli("DEBUG", "SLEEP", "1");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Thread.sleep(300); // DEBUG SLEEP reaches the server first
-      for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
-        assertThat(reconnecting.get("k")).isNull();
-      }
-      assertThat(reconnecting.isCircuitOpen()).isTrue();
+      CompletableFuture<String> sleeping = putToSleep(restarting, "1");
+      openBreaker(reconnecting);
       sleeping.join();
 
       restarting.stop();
@@ -160,17 +150,8 @@ class RedisStoreTest {
     try (RedisServer hanging = RedisServer.start();
         RedisStore guarded = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofMillis(100)))) {
       awaitConnected(guarded);
-      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
-        try {
-          return hanging.cli("DEBUG", "SLEEP", "1");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Thread.sleep(300); // DEBUG SLEEP reaches the server first
-      for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
-        assertThat(guarded.get("k")).isNull();
-      }
+      CompletableFuture<String> sleeping = putToSleep(hanging, "1");
+      openBreaker(guarded);
       sleeping.join();
       assertThat(guarded.isCircuitOpen()).as("no read has probed Redis since it woke up").isTrue();
 
@@ -189,14 +170,7 @@ class RedisStoreTest {
     try (RedisServer hanging = RedisServer.start();
         RedisStore guarded = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofMillis(100)))) {
       awaitConnected(guarded);
-      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
-        try {
-          return hanging.cli("DEBUG", "SLEEP", "1");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Thread.sleep(300); // DEBUG SLEEP reaches the server first
+      CompletableFuture<String> sleeping = putToSleep(hanging, "1");
       CompletableFuture<?> during = guarded.set("during", bytes("tombstone"), Duration.ofMinutes(1)).toCompletableFuture();
       guarded.awaitWrites(List.of(during));
       assertThat(during).as("timed out: the writes of the next second would not wait").isNotCompleted();
@@ -242,14 +216,7 @@ class RedisStoreTest {
 
   @Test
   void get_whileRedisIsBusyPastTheTimeout_answersUnavailable() throws Exception {
-    CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
-      try {
-        return server.cli("DEBUG", "SLEEP", "1.5");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Thread.sleep(300); // let DEBUG SLEEP reach the server first
+    CompletableFuture<String> sleeping = putToSleep(server, "1.5");
 
     assertThat(store.get("a")).isNull();
 
@@ -262,19 +229,9 @@ class RedisStoreTest {
     try (RedisServer hanging = RedisServer.start();
         RedisStore guarded = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofMillis(100)))) {
       awaitConnected(guarded);
-      CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
-        try {
-          return hanging.cli("DEBUG", "SLEEP", "3");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Thread.sleep(300); // DEBUG SLEEP reaches the server first
+      CompletableFuture<String> sleeping = putToSleep(hanging, "3");
 
-      for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
-        assertThat(guarded.get("k")).isNull();
-      }
-      assertThat(guarded.isCircuitOpen()).isTrue();
+      openBreaker(guarded);
       for (int i = 0; i < 100; i++) {
         assertThat(guarded.get("k")).isNull();
       }
@@ -382,6 +339,27 @@ class RedisStoreTest {
     while (count.get() < expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+  }
+
+  /** Puts {@code redis} to sleep for {@code seconds} (DEBUG SLEEP); returns once that reached it, with the sleep's end. */
+  private static CompletableFuture<String> putToSleep(RedisServer redis, String seconds) throws InterruptedException {
+    CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+      try {
+        return redis.cli("DEBUG", "SLEEP", seconds);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300); // DEBUG SLEEP reaches the server first
+    return sleeping;
+  }
+
+  /** Opens the breaker of {@code store}, whose Redis is asleep: the reads it takes fail. */
+  private static void openBreaker(RedisStore store) {
+    for (int i = 0; i < CircuitBreaker.FAILURES_TO_OPEN; i++) {
+      assertThat(store.get("k")).isNull();
+    }
+    assertThat(store.isCircuitOpen()).isTrue();
   }
 
   private static void awaitConnected(RedisStore store) throws InterruptedException {
