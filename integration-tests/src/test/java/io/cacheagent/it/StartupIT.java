@@ -7,6 +7,7 @@ import io.cacheagent.testkit.RedisExtension;
 import io.cacheagent.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,9 +183,26 @@ class StartupIT {
     }
   }
 
-  private AppProcess serve() throws Exception {
-    AppProcess app = AppProcess.start(config, List.of("-Dprices=" + prices), classes, "com.acme.batch.PriceJob",
-        List.of("serve"));
+  @Test
+  void theAgentLeavesTheApplicationsClassLoaderAndFlightRecorderAlone() throws Exception {
+    Path classLog = dir.resolve("class-load.log");
+    try (AppProcess app = serve("-Xlog:class+load=info:file=" + classLog)) {
+      assertThat(app.call("price A")).isEqualTo("price=1 runs=1");
+      assertThat(app.call("price A")).as("cached").isEqualTo("price=1 runs=1");
+    }
+
+    // Byte Buddy would define its Nexus class in the system class loader, and Lettuce's and Netty's
+    // first events would initialize Flight Recorder: both cost the start CPU, for nothing.
+    assertThat(Files.readString(classLog))
+        .contains("io.cacheagent.shaded.lettuce.core.RedisClient ") // the agent's classes are in the log
+        .doesNotContainPattern("bytebuddy\\.dynamic\\.Nexus source: __JVM_DefineClass__")
+        .doesNotContain("jdk.jfr.internal.MetadataRepository ");
+  }
+
+  private AppProcess serve(String... jvmOptions) throws Exception {
+    List<String> options = new ArrayList<>(List.of(jvmOptions));
+    options.add("-Dprices=" + prices);
+    AppProcess app = AppProcess.start(config, options, classes, "com.acme.batch.PriceJob", List.of("serve"));
     return app.awaitAgentReady(true);
   }
 
