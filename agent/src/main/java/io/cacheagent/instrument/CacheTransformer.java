@@ -248,10 +248,11 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   }
 
   /**
-   * Whether a method a rule matches can be cached; says why not, once: it returns void, or a type
-   * variable of its class ({@code T findById(long)} in {@code GenericDao<T>}), whose instances and
-   * subclasses each bind it differently: a {@code BookDao} would be served an {@code Author}
-   * cached by an {@code AuthorDao} under the same arguments.
+   * Whether a method a rule matches can be cached; says why not, once: it returns void, a future
+   * or the like (see {@link ValueTypes#resultStillToCome}), or a type variable of its class
+   * ({@code T findById(long)} in {@code GenericDao<T>}), whose instances and subclasses each bind
+   * it differently: a {@code BookDao} would be served an {@code Author} cached by an
+   * {@code AuthorDao} under the same arguments.
    */
   private static boolean cacheable(MethodRule rule, MethodDescription method, String name) {
     String why;
@@ -259,6 +260,8 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       why = "which returns void: nothing to cache; use it in evictOn instead";
     } else if (method.isStatic() && rule.key() != null && rule.key().stream().anyMatch(KeyExpression::startsAtInstance)) {
       why = "which is static, but its key names this; not cached. Key it by its arguments";
+    } else if (ValueTypes.resultStillToCome(method.getReturnType()) != null) {
+      why = "which " + stillToCome(method);
     } else if (ValueTypes.dependsOnClassTypeVariable(method.getReturnType())) {
       why = "which returns " + method.getReturnType().getTypeName() + ", a type variable of its class: instances and"
           + " subclasses that bind it differently would share entries; not cached. Cache a method whose return type names the class";
@@ -267,6 +270,13 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     }
     AgentLog.warn("uncacheable:" + name, "methods[" + rule.index() + "].method \"" + rule.signature() + "\" matches " + name + ", " + why);
     return false;
+  }
+
+  /** Why a method returning a future, a publisher or a stream is not cached. */
+  static String stillToCome(MethodDescription method) {
+    return "returns " + method.getReturnType().getTypeName() + ", a result still to come or to be consumed once (a "
+        + ValueTypes.resultStillToCome(method.getReturnType()) + "): the agent caches values, not futures, publishers or"
+        + " streams; not cached. Cache the method that computes the value instead";
   }
 
   /**

@@ -89,6 +89,8 @@ public final class SignatureCheck implements AutoCloseable {
           abstractMatching.add(name);
         } else if (cached && method.getReturnType().represents(void.class)) {
           return new Verdict(false, name + " returns void: nothing to cache; use it in evictOn instead");
+        } else if (cached && ValueTypes.resultStillToCome(method.getReturnType()) != null) {
+          return new Verdict(false, name + " " + CacheTransformer.stillToCome(method));
         } else {
           matching.add(name);
         }

@@ -12,6 +12,16 @@ final class ValueTypes {
 
   private static final int MAX_DEPTH = 8;
 
+  /**
+   * Types whose instances stand for a result still to come, or one to be consumed once: caching
+   * one would store the future or the stream itself, which cannot be serialized, and log that on
+   * every call. The Reactive Streams name is built at run time: as a constant it would be
+   * relocated with the agent's own copy of that library, and match only that copy.
+   */
+  private static final List<String> RESULTS_STILL_TO_COME = List.of(
+      "java.util.concurrent.Future", "java.util.concurrent.CompletionStage", "java.util.concurrent.Flow$Publisher",
+      String.join(".", "org", "reactivestreams", "Publisher"), "java.util.stream.BaseStream");
+
   private ValueTypes() {}
 
   /** Binary names, the return type's erasure first; e.g. {@code java.util.Map, java.lang.String, com.acme.Product}. */
@@ -55,6 +65,39 @@ final class ValueTypes {
    */
   static boolean dependsOnClassTypeVariable(TypeDescription.Generic type) {
     return dependsOnClassTypeVariable(type, 0);
+  }
+
+  /**
+   * Which of the {@link #RESULTS_STILL_TO_COME} a declared return type is or extends (a future, a
+   * completion stage, a reactive publisher, a stream), or {@code null}: a method returning one is
+   * not cached. Supertypes that cannot be read are taken as none of them.
+   */
+  static String resultStillToCome(TypeDescription.Generic returnType) {
+    return resultStillToCome(returnType.asErasure(), 0);
+  }
+
+  private static String resultStillToCome(TypeDescription type, int depth) {
+    if (type == null || type.isPrimitive() || type.isArray() || depth > MAX_DEPTH) {
+      return null;
+    }
+    if (RESULTS_STILL_TO_COME.contains(type.getName())) {
+      return type.getName();
+    }
+    try {
+      List<TypeDescription> parents = new ArrayList<>(type.getInterfaces().asErasures());
+      if (type.getSuperClass() != null) {
+        parents.add(type.getSuperClass().asErasure());
+      }
+      for (TypeDescription parent : parents) {
+        String found = resultStillToCome(parent, depth + 1);
+        if (found != null) {
+          return found;
+        }
+      }
+    } catch (RuntimeException | LinkageError unreadable) {
+      // a supertype that cannot be resolved: the method is treated as returning a value
+    }
+    return null;
   }
 
   private static boolean dependsOnClassTypeVariable(TypeDescription.Generic type, int depth) {

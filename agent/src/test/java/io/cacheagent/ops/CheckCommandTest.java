@@ -73,6 +73,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_methodsReturningFuturesOrStreams_areNotCached_andSaySo() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.AsyncCatalog#findLater(long)
+          - method: io.cacheagent.fixture.AsyncCatalog#findStage(long)
+          - method: io.cacheagent.fixture.AsyncCatalog#findAll()
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).isEqualTo("""
+        NO MATCH methods[0].method "io.cacheagent.fixture.AsyncCatalog#findLater(long)": io.cacheagent.fixture.AsyncCatalog#findLater(long) returns java.util.concurrent.CompletableFuture<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.concurrent.Future): the agent caches values, not futures, publishers or streams; not cached. Cache the method that computes the value instead
+        NO MATCH methods[1].method "io.cacheagent.fixture.AsyncCatalog#findStage(long)": io.cacheagent.fixture.AsyncCatalog#findStage(long) returns java.util.concurrent.CompletionStage<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.concurrent.CompletionStage): the agent caches values, not futures, publishers or streams; not cached. Cache the method that computes the value instead
+        NO MATCH methods[2].method "io.cacheagent.fixture.AsyncCatalog#findAll()": io.cacheagent.fixture.AsyncCatalog#findAll() returns java.util.stream.Stream<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.stream.BaseStream): the agent caches values, not futures, publishers or streams; not cached. Cache the method that computes the value instead
+        cache-agent.yaml: 3 signatures, 3 do not match
+        """);
+  }
+
+  @Test
   void check_evictionKeysTheDeclaredTypesShowCanNeverEvict_areErrors() throws Exception {
     int code = check("""
         methods:

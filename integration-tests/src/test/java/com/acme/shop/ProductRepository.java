@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +27,11 @@ public class ProductRepository {
   public Product findById(long id) {
     QUERIES.incrementAndGet();
     return rows.get(id);
+  }
+
+  /** findById as an asynchronous API has it: a result still to come, which the agent does not cache. */
+  public CompletableFuture<Product> findLater(long id) {
+    return CompletableFuture.completedFuture(findById(id));
   }
 
   /** findById behind a slow network: 300 ms per call. */

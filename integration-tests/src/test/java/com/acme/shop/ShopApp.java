@@ -72,6 +72,7 @@ public final class ShopApp {
       try {
         answer = switch (words[0]) {
           case "find" -> String.valueOf(repository.findById(Long.parseLong(words[1])));
+          case "findLater" -> String.valueOf(repository.findLater(Long.parseLong(words[1])).join());
           case "search" -> String.valueOf(repository.search(words[1], Integer.parseInt(words[2])));
           case "save" -> {
             repository.save(new Product(Long.parseLong(words[1]), words[2], BigDecimal.ONE));

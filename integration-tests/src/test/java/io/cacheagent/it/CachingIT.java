@@ -247,6 +247,29 @@ class CachingIT {
   }
 
   @Test
+  void methodReturningAFuture_isNotInstrumented_andTheLogSaysWhyOnce(RedisEndpoint redis) throws Exception {
+    Path async = Configs.write(dir, "async.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: %s
+        methods:
+          - method: com.acme.shop.ProductRepository#findLater(long)
+        """.formatted(redis.uri(), keyPrefix));
+    try (AppProcess app = AppProcess.shop(async)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("findLater 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("findLater 1")).isEqualTo("Product{1,product-1,10} queries=2");
+      assertThat(app.call("findLater 1")).isEqualTo("Product{1,product-1,10} queries=3");
+      // the future itself cannot be serialized: once instrumented, each call would have said so
+      assertThat(app.log()).containsOnlyOnce("[cache-agent] methods[0].method \"com.acme.shop.ProductRepository#findLater(long)\""
+          + " matches com.acme.shop.ProductRepository#findLater(long), which returns"
+          + " java.util.concurrent.CompletableFuture<com.acme.shop.Product>, a result still to come")
+          .doesNotContain("cannot be serialized").doesNotContain("instrumented com.acme.shop.ProductRepository");
+    }
+  }
+
+  @Test
   void signatureWithWrongParameterTypes_isReportedWithTheMethodsThatExist() throws Exception {
     Path typo = Configs.write(dir, "typo.yaml", """
         methods:
