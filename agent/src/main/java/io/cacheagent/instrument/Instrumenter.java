@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.security.ProtectionDomain;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
@@ -49,11 +48,6 @@ public final class Instrumenter {
    * interface and so passed the gate untouched.
    */
   public static Instrumenter install(Instrumentation instrumentation, AgentConfig config, MethodTable table, ClassLoadGate gate) {
-    // An AgentBuilder otherwise injects Byte Buddy's Nexus class into the application's system
-    // class loader as it is built (some 150 ms of CPU at start), for an initialization strategy
-    // that disableClassFormatChanges() then replaces. The name is the relocated Byte Buddy's own,
-    // so an application's Byte Buddy is not affected.
-    System.setProperty(Nexus.PROPERTY, "true");
     Instrumenter instrumenter = new Instrumenter(instrumentation, new InstrumentationPlan(config));
     CacheTransformer transformer = new CacheTransformer(() -> instrumenter.plan, table, new ModuleOpener(instrumentation));
     AgentBuilder.RawMatcher configured = (type, loader, module, redefined, domain) ->

@@ -62,6 +62,7 @@ public final class AgentInstaller {
           + CONFIG_PROPERTY + "=cache-agent.yaml); the application runs without caching");
       return;
     }
+    LibrarySwitches.apply();
     Path file = Path.of(path);
     boolean strict = Boolean.getBoolean("cache.agent.strict");
     StartStatus.starting();

@@ -6,7 +6,6 @@ import io.lettuce.core.resource.Delay;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,12 +25,6 @@ public final class LettuceResources {
   /** The timer's precision: a reconnect pause or a command timeout ends at most this much late. */
   static final Duration TIMER_TICK = Duration.ofMillis(10);
 
-  /**
-   * The switches of Lettuce's and Netty's Flight Recorder events, each read once. The names are
-   * relocated with the libraries, so an application's own Lettuce or Netty is not affected.
-   */
-  static final List<String> JFR_EVENT_SWITCHES = List.of("io.lettuce.core.jfr", "io.netty.jfr.enabled");
-
   private LettuceResources() {}
 
   /** Makes the resources on the daemon thread {@code cache-agent-redis-load}. */
@@ -50,17 +43,6 @@ public final class LettuceResources {
     return made;
   }
 
-  /**
-   * Turns off Lettuce's and Netty's Flight Recorder events. Their first event (a connection, a
-   * buffer chunk) registers its type with Flight Recorder, which initializes it in the
-   * application's JVM: some 90 ms of CPU at start, where nobody may ever record.
-   */
-  private static void leaveFlightRecorderAlone() {
-    for (String name : JFR_EVENT_SWITCHES) {
-      System.setProperty(name, "false");
-    }
-  }
-
   /** Shuts down resources made in advance that no store took. */
   public static void discard(CompletableFuture<ClientResources> made) {
     made.thenAccept(LettuceResources::shutdown);
@@ -72,7 +54,6 @@ public final class LettuceResources {
   }
 
   static ClientResources make() {
-    leaveFlightRecorderAlone();
     return DefaultClientResources.builder()
         .threadFactoryProvider(pool -> new DefaultThreadFactory("cache-agent-" + pool, true))
         // Lettuce's default backs off to 30 s between reconnects: JVMs would come back from an
