@@ -1,8 +1,15 @@
 package io.cacheagent.ops;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 
-/** The commands of {@code java -jar cache-agent.jar}: {@code attach}, {@code check} and {@code stats}. */
+/**
+ * The commands of {@code java -jar cache-agent.jar}: {@code attach}, {@code check} and {@code stats},
+ * and {@code --help} and {@code --version}.
+ */
 public final class Command {
 
   private static final String USAGE = """
@@ -12,12 +19,22 @@ public final class Command {
                                                                           cached of the configured methods
              java -jar cache-agent.jar check <config.yaml> <class path>   does every signature match a method?
              java -jar cache-agent.jar stats <pid>                        the cache's counters in a running JVM
+             java -jar cache-agent.jar --version                          the version and the commit it was built from
       (to use the agent: java -javaagent:cache-agent.jar=cache-agent.yaml ...)""";
+
+  /** The manifest attribute naming the commit the jar was built from ({@code unknown} outside a git checkout). */
+  static final String COMMIT_ATTRIBUTE = "Build-Commit";
 
   private Command() {}
 
-  /** Runs the command in {@code args}; returns the exit code. {@code agentJar}: this jar, for attach. */
-  public static int run(String[] args, PrintStream out, PrintStream err, java.io.File agentJar) {
+  /**
+   * Runs the command in {@code args}; returns the exit code. {@code agentJar}: this jar, for attach
+   * and for its version.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, File agentJar) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("version"))) {
+      return printVersion(agentJar, out, err);
+    }
     boolean drop = args.length == 4 && args[3].equals("--drop-entries");
     if ((args.length == 3 || drop) && args[0].equals("attach")) {
       try {
@@ -30,8 +47,12 @@ public final class Command {
     return run(args, out, err);
   }
 
-  /** Runs {@code check} or {@code stats}; returns the exit code. */
+  /** Runs {@code check}, {@code stats} or {@code --help}; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
+      out.println(USAGE);
+      return 0;
+    }
     if (args.length == 3 && args[0].equals("check")) {
       try {
         return CheckCommand.run(java.nio.file.Path.of(args[1]), args[2], out);
@@ -51,5 +72,18 @@ public final class Command {
     }
     err.println(USAGE);
     return 2;
+  }
+
+  /** Prints the version and commit from the jar's manifest, as a bug report needs them. */
+  private static int printVersion(File agentJar, PrintStream out, PrintStream err) {
+    try (JarFile jar = new JarFile(agentJar, false)) {
+      Attributes manifest = jar.getManifest().getMainAttributes();
+      out.println("cache-agent " + manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION)
+          + " (commit " + manifest.getValue(COMMIT_ATTRIBUTE) + ")");
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println("cannot read the version from " + agentJar + ": " + e);
+      return 1;
+    }
   }
 }
