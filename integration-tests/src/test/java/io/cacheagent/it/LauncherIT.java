@@ -34,6 +34,15 @@ class LauncherIT {
   }
 
   @Test
+  void licenseAndNoticeFilesOfTheShippedLibraries_lieWhereReadersLookForThem() throws Exception {
+    try (JarFile jar = new JarFile(AppProcess.agentJar())) {
+      assertThat(jar.getJarEntry("META-INF/LICENSE")).as("META-INF/LICENSE").isNotNull();
+      assertThat(jar.getJarEntry("META-INF/NOTICE")).as("META-INF/NOTICE").isNotNull();
+      assertThat(jar.getJarEntry("io/cacheagent/inst/META-INF/LICENSE")).as("hidden with the isolated classes").isNull();
+    }
+  }
+
+  @Test
   void versionAndHelp_answerOnStandardOutput_withExitCodeZero() throws Exception {
     Run version = run("--version");
     assertThat(version.exitCode()).as(version.output()).isZero();
