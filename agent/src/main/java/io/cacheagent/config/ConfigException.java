@@ -19,8 +19,12 @@ public final class ConfigException extends Exception {
     return problems;
   }
 
+  /** {@code 1 config error}, {@code 3 config errors}: how each summary counts them. */
+  public static String count(int problems) {
+    return problems + (problems == 1 ? " config error" : " config errors");
+  }
+
   private static String summary(int count) {
-    return count + (count == 1 ? " config error" : " config errors")
-        + "; cache-agent is disabled and the application runs without caching";
+    return count(count) + "; cache-agent is disabled and the application runs without caching";
   }
 }

@@ -27,7 +27,8 @@ final class CheckCommand {
     try {
       agentConfig = ConfigLoader.load(config, System.getenv());
     } catch (ConfigException e) {
-      e.getMessage().lines().forEach(out::println);
+      e.problems().forEach(out::println);
+      out.println(config.getFileName() + ": " + ConfigException.count(e.problems().size()) + "; the agent would refuse this file");
       return 1;
     }
     try (ApplicationClassPath classes = ApplicationClassPath.of(classPath)) {

@@ -104,8 +104,7 @@ public final class ConfigWatcher {
     } catch (ConfigException e) {
       reported = text;
       e.problems().forEach(AgentLog::info);
-      int count = e.problems().size();
-      String summary = count + (count == 1 ? " config error" : " config errors") + " in the changed " + file.getFileName()
+      String summary = ConfigException.count(e.problems().size()) + " in the changed " + file.getFileName()
           + (version == 0 ? "; the agent starts once it is valid" : "; the running configuration stays in force");
       AgentLog.info(summary);
       lastOutcome = "refused: " + summary + " (first: " + e.problems().get(0) + ")";

@@ -73,6 +73,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_configErrors_areListedInFileOrder_withACountForTheFile() throws Exception {
+    int code = check("""
+        redis:
+          commandTimeout: fast
+        methods:
+          - method: io.cacheagent.fixture.JdbcCatalog#find(long)
+            ttl: 10 minutes
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).isEqualTo("""
+        cache-agent.yaml:2:19: redis.commandTimeout "fast" is not a duration; use 250ms, 30s, 10m, 1h, 1d or PT10M
+        cache-agent.yaml:5:10: methods[0].ttl "10 minutes" is not a duration; use 250ms, 30s, 10m, 1h, 1d or PT10M
+        cache-agent.yaml: 2 config errors; the agent would refuse this file
+        """);
+  }
+
+  @Test
   void check_methodsReturningFuturesOrStreams_areNotCached_andSaySo() throws Exception {
     int code = check("""
         methods:
