@@ -180,9 +180,7 @@ public final class JmxExporter {
 
     @Override
     public double getHitRatio() {
-      long hits = method.hits();
-      long calls = hits + method.misses();
-      return calls == 0 ? 0 : (double) hits / calls;
+      return MethodControl.hitRatio(method.served(), method.calls());
     }
 
     @Override

@@ -61,18 +61,19 @@ public final class MetricsPublisher {
     long misses = 0;
     long coalesced = 0;
     long uncached = 0;
+    long managed = 0;
     long errors = 0;
     for (MethodControl m : methods) {
       hits += m.hits();
       misses += m.misses();
       coalesced += m.coalesced();
       uncached += m.uncached();
+      managed += m.managed();
       errors += m.errors();
     }
-    long calls = hits + misses + coalesced + uncached;
-    return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits, %d misses, %d coalesced, %d uncached;"
-            + " hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls, hits, misses,
-        coalesced, uncached,
-        calls == 0 ? 0.0 : 100.0 * (hits + coalesced) / calls, errors, store.state());
+    long calls = hits + misses + coalesced + uncached + managed;
+    return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits, %d misses, %d coalesced, %d uncached,"
+            + " %d managed; hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls,
+        hits, misses, coalesced, uncached, managed, 100 * MethodControl.hitRatio(hits + coalesced, calls), errors, store.state());
   }
 }

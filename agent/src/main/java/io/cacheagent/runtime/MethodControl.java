@@ -45,6 +45,24 @@ public final class MethodControl {
     return method.stats.uncached.sum();
   }
 
+  /** Every call that reached the cache: hits, misses, coalesced, uncached and managed. */
+  public long calls() {
+    return hits() + misses() + coalesced() + uncached() + managed();
+  }
+
+  /** Calls the cache answered without running the method: hits, and misses served by a concurrent call's load. */
+  public long served() {
+    return hits() + coalesced();
+  }
+
+  /**
+   * The share of calls the cache answered ({@link #served} over {@link #calls}), 0 before the
+   * first call: the one hit ratio of the log, {@code stats}, JMX and the README.
+   */
+  public static double hitRatio(long served, long calls) {
+    return calls == 0 ? 0 : (double) served / calls;
+  }
+
   /** Calls not served because the caller would have got a managed JPA entity (see MethodStats). */
   public long managed() {
     return method.stats.managed.sum();

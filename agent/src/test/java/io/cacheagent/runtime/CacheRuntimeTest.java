@@ -216,6 +216,20 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void hitRatio_isTheShareOfAllCallsTheCacheAnswered_soThatItFallsWhileTheStoreIsDown() {
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one"); // a miss
+    runtime.begin(find, null, new Object[] {1L});                               // a hit
+    store.down = true;
+    runtime.begin(find, null, new Object[] {1L});                               // uncached
+    runtime.begin(find, null, new Object[] {1L});                               // uncached
+
+    MethodControl control = table.controls(store).get(0);
+    assertThat(control.served()).isEqualTo(1);
+    assertThat(control.calls()).isEqualTo(4);
+    assertThat(MethodControl.hitRatio(control.served(), control.calls())).isEqualTo(0.25);
+  }
+
+  @Test
   void evictionMissedWhileStoreWasDown_isMadeGoodOnceItAnswers_withoutAnyRead() throws Exception {
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
     String generationKey = table.cached(find).generationKey();
