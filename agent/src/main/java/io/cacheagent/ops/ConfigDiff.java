@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 
 /** What a reloaded configuration changes, one line per method or setting, as the log shows it. */
@@ -19,9 +18,9 @@ final class ConfigDiff {
   /** The changes from {@code before} to {@code after}; empty when they configure the same. */
   static List<String> lines(AgentConfig before, AgentConfig after) {
     List<String> lines = new ArrayList<>();
-    if (!Objects.equals(before.redis(), after.redis()) || !before.keyPrefix().equals(after.keyPrefix())
-        || !before.serializationAllow().equals(after.serializationAllow()) || !before.metrics().equals(after.metrics())) {
-      lines.add("redis, serialization or metrics settings changed; they take effect at the next restart");
+    List<String> atRestart = restartOnly(before, after);
+    if (!atRestart.isEmpty()) {
+      lines.add(String.join(", ", atRestart) + ": " + (atRestart.size() == 1 ? "takes" : "take") + " effect at the next restart");
     }
     Map<String, MethodRule> old = bySignature(before);
     Map<String, MethodRule> now = bySignature(after);
@@ -42,6 +41,26 @@ final class ConfigDiff {
       }
     }
     return lines;
+  }
+
+  /** The settings that a running agent keeps until a restart, each named as in the file, with its old and new value. */
+  private static List<String> restartOnly(AgentConfig before, AgentConfig after) {
+    List<String> changes = new ArrayList<>();
+    String uriBefore = before.redis() == null ? "none (in-process store)" : before.redis().maskedUri();
+    String uriAfter = after.redis() == null ? "none (in-process store)" : after.redis().maskedUri();
+    if (!uriBefore.equals(uriAfter)) {
+      changes.add("redis.uri " + uriBefore + " -> " + uriAfter);
+    } else if (before.redis() != null && !before.redis().uri().equals(after.redis().uri())) {
+      changes.add("redis.uri (its password)"); // never printed
+    }
+    compare(changes, "redis.commandTimeout", before, after,
+        config -> config.redis() == null ? "none" : Durations.format(config.redis().commandTimeout()));
+    compare(changes, "redis.keyPrefix", before, after, AgentConfig::keyPrefix);
+    compare(changes, "serialization.allow", before, after, AgentConfig::serializationAllow);
+    compare(changes, "metrics.port", before, after, config -> config.metrics().port());
+    compare(changes, "metrics.statsInterval", before, after,
+        config -> config.metrics().statsInterval() == null ? "never" : Durations.format(config.metrics().statsInterval()));
+    return changes;
   }
 
   private static Map<String, MethodRule> bySignature(AgentConfig config) {
@@ -67,7 +86,7 @@ final class ConfigDiff {
     return changes;
   }
 
-  private static void compare(List<String> changes, String name, MethodRule was, MethodRule now, Function<MethodRule, Object> value) {
+  private static <T> void compare(List<String> changes, String name, T was, T now, Function<T, Object> value) {
     Object before = value.apply(was);
     Object after = value.apply(now);
     if (!before.equals(after)) {

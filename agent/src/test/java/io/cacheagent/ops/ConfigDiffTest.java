@@ -62,11 +62,23 @@ class ConfigDiffTest {
   }
 
   @Test
-  void lines_redisChanged_saysItWaitsForARestart() throws ConfigException {
+  void lines_redisChanged_namesWhatWaitsForARestart() throws ConfigException {
     AgentConfig withRedis = parse("redis:\n  uri: redis://cache:6379/0\n" + BEFORE);
 
-    assertThat(ConfigDiff.lines(parse(BEFORE), withRedis))
-        .containsExactly("redis, serialization or metrics settings changed; they take effect at the next restart");
+    assertThat(ConfigDiff.lines(parse(BEFORE), withRedis)).containsExactly(
+        "redis.uri none (in-process store) -> redis://cache:6379/0, redis.commandTimeout none -> 50ms: take effect at the next restart");
+  }
+
+  @Test
+  void lines_restartOnlySettingsChanged_nameEach_withoutThePassword() throws ConfigException {
+    AgentConfig before = parse("redis:\n  uri: redis://app:old-secret@cache:6379/0\n" + BEFORE);
+    AgentConfig after = parse("redis:\n  uri: redis://app:new-secret@cache:6379/0\n  commandTimeout: 200ms\n"
+        + "metrics:\n  port: 9404\n" + BEFORE);
+
+    assertThat(ConfigDiff.lines(before, after)).singleElement().asString()
+        .startsWith("redis.uri (its password), redis.commandTimeout 50ms -> 200ms, metrics.port 0 -> 9404")
+        .endsWith(": take effect at the next restart")
+        .doesNotContain("secret");
   }
 
   private static AgentConfig parse(String yaml) throws ConfigException {
