@@ -85,13 +85,26 @@ public final class AgentSlf4jProvider implements SLF4JServiceProvider {
 
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable thrown) {
-      String text = MessageFormatter.basicArrayFormat(pattern, args);
-      AgentLog.warn("lib:" + name + ":" + pattern, shortName() + ": " + text + (thrown == null ? "" : " (" + thrown + ")"));
+      AgentLog.warn("lib:" + name + ":" + pattern, line(name, MessageFormatter.basicArrayFormat(pattern, args), thrown));
     }
+  }
 
-    private String shortName() {
-      return name.substring(name.lastIndexOf('.') + 1);
+  /** Lettuce's warning when a reconnect attempt fails, e.g. {@code Cannot reconnect to [127.0.0.1/<unresolved>:6379]: Connection refused}. */
+  private static final String RECONNECT_FAILED = "Cannot reconnect to [";
+
+  /**
+   * The agent's line for a library's warning: the logger's simple name and the text. Lettuce's
+   * failed reconnects are said in the agent's words: Lettuce names the address as Netty holds it
+   * ({@code 127.0.0.1/<unresolved>:6379}), while the agent's own lines name the URI and say when
+   * the connection is back.
+   */
+  static String line(String loggerName, String text, Throwable thrown) {
+    String shortName = loggerName.substring(loggerName.lastIndexOf('.') + 1);
+    String cause = thrown == null ? "" : " (" + thrown + ")";
+    if (shortName.equals("ConnectionWatchdog") && text.startsWith(RECONNECT_FAILED) && text.contains("]: ")) {
+      return "cannot reconnect to redis yet (" + text.substring(text.indexOf("]: ") + 3) + ")" + cause;
     }
+    return shortName + ": " + text + cause;
   }
 
 }
