@@ -2,8 +2,9 @@ package io.cacheagent.ops;
 
 import com.sun.tools.attach.VirtualMachine;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.TreeSet;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -15,7 +16,10 @@ import javax.management.remote.JMXConnector;
  */
 final class StatsCommand {
 
-  private static final String ROW = "%-60s %-7s %10s %10s %9s %10s %9s %8s %7s %9s %9s%n";
+  /** The columns after the method's, whose width is its longest signature's. */
+  private static final String COLUMNS = " %-7s %10s %10s %9s %10s %9s %8s %7s %9s %9s";
+  private static final String[] HEADER =
+      {"method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "errors", "load p50", "load p99"};
 
   private StatsCommand() {}
 
@@ -30,21 +34,35 @@ final class StatsCommand {
       }
       out.println("JVM " + pid + ": store " + beans.getAttribute(agent, "Store") + ", " + beans.getAttribute(agent, "StoreState")
           + "; configuration " + beans.getAttribute(agent, "ConfigFile") + ", version " + beans.getAttribute(agent, "ConfigVersion"));
-      out.printf(Locale.ROOT, ROW, "method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "errors",
-          "load p50", "load p99");
-      Set<ObjectName> methods = new TreeSet<>(beans.queryNames(JmxExporter.CACHED_METHODS, null));
-      for (ObjectName method : methods) {
-        out.printf(Locale.ROOT, ROW, beans.getAttribute(method, "Method"), beans.getAttribute(method, "Enabled"),
-            beans.getAttribute(method, "Hits"), beans.getAttribute(method, "Misses"),
+      List<String[]> rows = new ArrayList<>();
+      rows.add(HEADER);
+      for (ObjectName method : new TreeSet<>(beans.queryNames(JmxExporter.CACHED_METHODS, null))) {
+        rows.add(new String[] {String.valueOf(beans.getAttribute(method, "Method")), String.valueOf(beans.getAttribute(method, "Enabled")),
+            String.valueOf(beans.getAttribute(method, "Hits")), String.valueOf(beans.getAttribute(method, "Misses")),
             String.format(Locale.ROOT, "%.1f%%", 100 * (double) beans.getAttribute(method, "HitRatio")),
-            beans.getAttribute(method, "Coalesced"), beans.getAttribute(method, "Uncached"),
-            beans.getAttribute(method, "Managed"), beans.getAttribute(method, "Errors"),
+            String.valueOf(beans.getAttribute(method, "Coalesced")), String.valueOf(beans.getAttribute(method, "Uncached")),
+            String.valueOf(beans.getAttribute(method, "Managed")), String.valueOf(beans.getAttribute(method, "Errors")),
             String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP50")),
-            String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP99")));
+            String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP99"))});
       }
+      table(rows).forEach(out::println);
       return 0;
     } finally {
       vm.detach();
     }
+  }
+
+  /** The rows as lines, the method column as wide as its longest signature, so that the others line up. */
+  static List<String> table(List<String[]> rows) {
+    int width = 0;
+    for (String[] row : rows) {
+      width = Math.max(width, row[0].length());
+    }
+    String format = "%-" + width + "s" + COLUMNS;
+    List<String> lines = new ArrayList<>();
+    for (String[] row : rows) {
+      lines.add(String.format(Locale.ROOT, format, (Object[]) row));
+    }
+    return lines;
   }
 }
