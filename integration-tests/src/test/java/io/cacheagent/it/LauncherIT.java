@@ -36,8 +36,11 @@ class LauncherIT {
   @Test
   void licenseAndNoticeFilesOfTheShippedLibraries_lieWhereReadersLookForThem() throws Exception {
     try (JarFile jar = new JarFile(AppProcess.agentJar())) {
-      assertThat(jar.getJarEntry("META-INF/LICENSE")).as("META-INF/LICENSE").isNotNull();
-      assertThat(jar.getJarEntry("META-INF/NOTICE")).as("META-INF/NOTICE").isNotNull();
+      assertThat(text(jar, "META-INF/LICENSE")).as("META-INF/LICENSE")
+          .contains("Apache License") // Byte Buddy's, among others
+          .contains("Copyright (c) 2023-Present, Redis Ltd."); // Lettuce's MIT license
+      assertThat(text(jar, "META-INF/LICENSE.txt")).as("META-INF/LICENSE.txt").contains("QOS.ch"); // SLF4J's
+      assertThat(text(jar, "META-INF/NOTICE")).as("META-INF/NOTICE").contains("Rafael Winterhalter").contains("Objenesis");
       assertThat(jar.getJarEntry("io/cacheagent/inst/META-INF/LICENSE")).as("hidden with the isolated classes").isNull();
     }
   }
@@ -51,6 +54,13 @@ class LauncherIT {
     Run help = run("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.output()).startsWith("usage: java -jar cache-agent.jar attach").contains("--version");
+  }
+
+  private static String text(JarFile jar, String name) throws Exception {
+    assertThat(jar.getJarEntry(name)).as(name).isNotNull();
+    try (var in = jar.getInputStream(jar.getJarEntry(name))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private record Run(int exitCode, String output) {}
