@@ -75,6 +75,7 @@ public final class SignatureCheck implements AutoCloseable {
     }
     List<String> matching = new ArrayList<>();
     List<String> abstractMatching = new ArrayList<>();
+    List<String> uncacheable = new ArrayList<>();
     List<String> sameName = new ArrayList<>();
     for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
       if (!method.isMethod() || method.isBridge() || method.isSynthetic()) {
@@ -85,19 +86,19 @@ public final class SignatureCheck implements AutoCloseable {
         sameName.add(name);
       }
       if (InstrumentationPlan.matches(signature, method)) {
-        if (method.isAbstract() || method.isNative()) {
+        String why = cached ? uncacheable(method, name) : null;
+        if (why != null) {
+          uncacheable.add(why); // the agent leaves it as it is, and the implementations of an abstract one
+        } else if (method.isAbstract() || method.isNative()) {
           abstractMatching.add(name);
-        } else if (cached && method.getReturnType().represents(void.class)) {
-          return new Verdict(false, name + " returns void: nothing to cache; use it in evictOn instead");
-        } else if (cached && ValueTypes.resultStillToCome(method.getReturnType()) != null) {
-          return new Verdict(false, name + " " + CacheTransformer.stillToCome(method));
         } else {
           matching.add(name);
         }
       }
     }
     if (!matching.isEmpty()) {
-      return new Verdict(true, "matches " + String.join(", ", matching));
+      return new Verdict(true, "matches " + String.join(", ", matching)
+          + (uncacheable.isEmpty() ? "" : "; not cached: " + String.join("; ", uncacheable)));
     }
     if (!abstractMatching.isEmpty()) {
       List<String> implementing = implementations.get();
@@ -106,12 +107,26 @@ public final class SignatureCheck implements AutoCloseable {
           ? new Verdict(false, what + " and no class on the class path implements it")
           : new Verdict(true, what + "; applies to " + String.join(", ", implementing));
     }
+    if (!uncacheable.isEmpty()) {
+      return new Verdict(false, String.join("; ", uncacheable));
+    }
     if (!sameName.isEmpty()) {
       return new Verdict(false, "no overload with these parameter types; " + type.getName() + " declares " + String.join(", ", sameName));
     }
     List<String> closest = closestNames(type, signature.methodName());
     return new Verdict(false, type.getName() + " declares no method named " + signature.methodName()
         + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
+  }
+
+  /** Why the agent would not cache a method a cached rule matches (as CacheTransformer says it), or {@code null}. */
+  private static String uncacheable(MethodDescription method, String name) {
+    if (method.getReturnType().represents(void.class)) {
+      return name + " returns void: nothing to cache; use it in evictOn instead";
+    }
+    if (ValueTypes.resultStillToCome(method.getReturnType()) != null) {
+      return name + " " + CacheTransformer.stillToCome(method);
+    }
+    return null;
   }
 
   /**

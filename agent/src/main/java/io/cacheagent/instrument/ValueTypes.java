@@ -73,7 +73,11 @@ final class ValueTypes {
    * not cached. Supertypes that cannot be read are taken as none of them.
    */
   static String resultStillToCome(TypeDescription.Generic returnType) {
-    return resultStillToCome(returnType.asErasure(), 0);
+    try {
+      return resultStillToCome(returnType.asErasure(), 0);
+    } catch (RuntimeException | LinkageError unreadable) {
+      return null; // a type that cannot be resolved (not on the class path check was given)
+    }
   }
 
   private static String resultStillToCome(TypeDescription type, int depth) {

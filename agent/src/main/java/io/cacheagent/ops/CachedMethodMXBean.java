@@ -13,7 +13,7 @@ public interface CachedMethodMXBean {
 
   long getMisses();
 
-  /** Hits divided by hits plus misses; 0 before the first call. */
+  /** The share of calls the cache answered: (hits + coalesced) / every call; 0 before the first call. */
   double getHitRatio();
 
   /** Misses answered by a concurrent call's load of the same key. */

@@ -78,8 +78,9 @@ public final class Command {
   private static int printVersion(File agentJar, PrintStream out, PrintStream err) {
     try (JarFile jar = new JarFile(agentJar, false)) {
       Attributes manifest = jar.getManifest().getMainAttributes();
+      String commit = manifest.getValue(COMMIT_ATTRIBUTE);
       out.println("cache-agent " + manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION)
-          + " (commit " + manifest.getValue(COMMIT_ATTRIBUTE) + ")");
+          + " (commit " + (commit == null ? "unknown" : commit) + ")");
       return 0;
     } catch (IOException | RuntimeException e) {
       err.println("cannot read the version from " + agentJar + ": " + e);

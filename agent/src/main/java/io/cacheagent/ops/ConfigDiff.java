@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /** What a reloaded configuration changes, one line per method or setting, as the log shows it. */
@@ -60,6 +61,9 @@ final class ConfigDiff {
     compare(changes, "metrics.port", before, after, config -> config.metrics().port());
     compare(changes, "metrics.statsInterval", before, after,
         config -> config.metrics().statsInterval() == null ? "never" : Durations.format(config.metrics().statsInterval()));
+    if (changes.isEmpty() && (!Objects.equals(before.redis(), after.redis()) || !before.metrics().equals(after.metrics()))) {
+      changes.add("redis or metrics settings"); // one this list does not name yet
+    }
     return changes;
   }
 

@@ -24,8 +24,15 @@ final class LibrarySwitches {
 
   private LibrarySwitches() {}
 
-  /** Sets the switches; called in premain, before any of the agent's threads starts. */
+  /**
+   * Sets the switches not already set (an operator may turn one back on with its relocated name);
+   * called in premain, before any of the agent's threads starts.
+   */
   static void apply() {
-    OFF.forEach(System::setProperty);
+    OFF.forEach((name, value) -> {
+      if (System.getProperty(name) == null) {
+        System.setProperty(name, value);
+      }
+    });
   }
 }

@@ -35,7 +35,9 @@ class InstrumenterTest {
 
   @AfterEach
   void uninstall() {
-    INSTRUMENTATION.removeTransformer(gate);
+    if (gate != null) {
+      INSTRUMENTATION.removeTransformer(gate);
+    }
     CacheBridge.install(null);
   }
 

@@ -109,6 +109,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_futures_onAnInterface_orAmongOverloads_orWithAReturnTypeNotOnTheClassPath() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.AsyncLookup#lookup(long)
+          - method: io.cacheagent.fixture.AsyncCatalog#find
+          - method: io.cacheagent.fixture.AsyncCatalog#described(long)
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).isEqualTo("""
+        NO MATCH methods[0].method "io.cacheagent.fixture.AsyncLookup#lookup(long)": io.cacheagent.fixture.AsyncLookup#lookup(long) returns java.util.concurrent.CompletableFuture<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.concurrent.Future): the agent caches values, not futures, publishers or streams; not cached. Cache the method that computes the value instead
+        ok       methods[1].method "io.cacheagent.fixture.AsyncCatalog#find": matches io.cacheagent.fixture.AsyncCatalog#find(long); not cached: io.cacheagent.fixture.AsyncCatalog#find(java.lang.String) returns java.util.concurrent.CompletableFuture<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.concurrent.Future): the agent caches values, not futures, publishers or streams; not cached. Cache the method that computes the value instead
+        ok       methods[2].method "io.cacheagent.fixture.AsyncCatalog#described(long)": matches io.cacheagent.fixture.AsyncCatalog#described(long)
+        cache-agent.yaml: 3 signatures, 1 does not match
+        """);
+  }
+
+  @Test
   void check_evictionKeysTheDeclaredTypesShowCanNeverEvict_areErrors() throws Exception {
     int code = check("""
         methods:
