@@ -256,12 +256,11 @@ final class CacheTransformer implements AgentBuilder.Transformer {
    */
   private static boolean cacheable(MethodRule rule, MethodDescription method, String name) {
     String why;
-    if (method.getReturnType().represents(void.class)) {
-      why = "which returns void: nothing to cache; use it in evictOn instead";
+    String returnTypeProblem = returnTypeProblem(method);
+    if (returnTypeProblem != null) {
+      why = "which " + returnTypeProblem;
     } else if (method.isStatic() && rule.key() != null && rule.key().stream().anyMatch(KeyExpression::startsAtInstance)) {
       why = "which is static, but its key names this; not cached. Key it by its arguments";
-    } else if (ValueTypes.resultStillToCome(method.getReturnType()) != null) {
-      why = "which " + stillToCome(method);
     } else if (ValueTypes.dependsOnClassTypeVariable(method.getReturnType())) {
       why = "which returns " + method.getReturnType().getTypeName() + ", a type variable of its class: instances and"
           + " subclasses that bind it differently would share entries; not cached. Cache a method whose return type names the class";
@@ -272,11 +271,22 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     return false;
   }
 
-  /** Why a method returning a future, a publisher or a stream is not cached. */
-  static String stillToCome(MethodDescription method) {
-    return "returns " + method.getReturnType().getTypeName() + ", a result still to come or to be consumed once (a "
-        + ValueTypes.resultStillToCome(method.getReturnType()) + "): the agent caches values, not futures, publishers or"
-        + " streams; not cached. Cache the method that computes the value instead";
+  /**
+   * Why no method of this return type is cached, whatever its rule: void, or a future, publisher or
+   * stream (see {@link ValueTypes#resultStillToCome}); {@code null} when none. The check command
+   * says it in the same words.
+   */
+  static String returnTypeProblem(MethodDescription method) {
+    if (method.getReturnType().represents(void.class)) {
+      return "returns void: nothing to cache; use it in evictOn instead";
+    }
+    String stillToCome = ValueTypes.resultStillToCome(method.getReturnType());
+    if (stillToCome != null) {
+      return "returns " + method.getReturnType().getTypeName() + ", a result still to come or to be consumed once (a "
+          + stillToCome + "): the agent caches values, not futures, publishers or streams; not cached. Cache the method"
+          + " that computes the value instead";
+    }
+    return null;
   }
 
   /**

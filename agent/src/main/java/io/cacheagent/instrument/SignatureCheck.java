@@ -86,9 +86,9 @@ public final class SignatureCheck implements AutoCloseable {
         sameName.add(name);
       }
       if (InstrumentationPlan.matches(signature, method)) {
-        String why = cached ? uncacheable(method, name) : null;
+        String why = cached ? CacheTransformer.returnTypeProblem(method) : null;
         if (why != null) {
-          uncacheable.add(why); // the agent leaves it as it is, and the implementations of an abstract one
+          uncacheable.add(name + " " + why); // the agent leaves it as it is, and the implementations of an abstract one
         } else if (method.isAbstract() || method.isNative()) {
           abstractMatching.add(name);
         } else {
@@ -116,17 +116,6 @@ public final class SignatureCheck implements AutoCloseable {
     List<String> closest = closestNames(type, signature.methodName());
     return new Verdict(false, type.getName() + " declares no method named " + signature.methodName()
         + (closest.isEmpty() ? "" : "; closest: " + String.join(", ", closest)));
-  }
-
-  /** Why the agent would not cache a method a cached rule matches (as CacheTransformer says it), or {@code null}. */
-  private static String uncacheable(MethodDescription method, String name) {
-    if (method.getReturnType().represents(void.class)) {
-      return name + " returns void: nothing to cache; use it in evictOn instead";
-    }
-    if (ValueTypes.resultStillToCome(method.getReturnType()) != null) {
-      return name + " " + CacheTransformer.stillToCome(method);
-    }
-    return null;
   }
 
   /**

@@ -177,8 +177,7 @@ public final class RedisStore implements CacheStore {
                 return;
               }
               readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
-              breaker.closeIfOpen();
-              writeWaitsResume();
+              answeredOtherThanARead();
               onReconnect.forEach(RedisStore::runQuietly);
             });
         firstConnected.complete(null);
@@ -459,15 +458,21 @@ public final class RedisStore implements CacheStore {
    * may succeed while reads time out.)
    */
   private CompletionStage<?> confirmed(RedisFuture<?> reply) {
-    return watch(reply).thenRun(() -> {
-      breaker.closeIfOpen();
-      writeWaitsResume();
-    });
+    return watch(reply).thenRun(this::answeredOtherThanARead);
   }
 
   /** A read answered: the breaker's count starts again, and write methods wait for their evictions again. */
   private void answered() {
     breaker.success();
+    writeWaitsResume();
+  }
+
+  /**
+   * Redis answered something other than a read (a confirmed write, a new connection): the breaker
+   * closes if open, and write methods wait for their evictions again; reads' failure count stays.
+   */
+  private void answeredOtherThanARead() {
+    breaker.closeIfOpen();
     writeWaitsResume();
   }
 
