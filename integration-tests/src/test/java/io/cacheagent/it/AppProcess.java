@@ -68,7 +68,16 @@ final class AppProcess implements AutoCloseable {
 
   /** Runs a command to its end, whatever its exit code. */
   static Ended run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return run(new ProcessBuilder(command).redirectErrorStream(true));
+  }
+
+  /** Runs a command to its end, whatever its exit code; its output is standard output only. */
+  static Ended runStandardOutput(List<String> command) throws IOException, InterruptedException {
+    return run(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD));
+  }
+
+  private static Ended run(ProcessBuilder builder) throws IOException, InterruptedException {
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     return new Ended(process.waitFor(), output);
   }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.DataInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -47,11 +45,11 @@ class LauncherIT {
 
   @Test
   void versionAndHelp_answerOnStandardOutput_withExitCodeZero() throws Exception {
-    Run version = run("--version");
+    AppProcess.Ended version = run("--version");
     assertThat(version.exitCode()).as(version.output()).isZero();
     assertThat(version.output().strip()).matches("cache-agent \\d+\\.\\d+\\.\\d+\\S* \\(commit ([0-9a-f]{12}|unknown)\\)");
 
-    Run help = run("--help");
+    AppProcess.Ended help = run("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.output()).startsWith("usage: java -jar cache-agent.jar attach").contains("--version");
   }
@@ -63,15 +61,8 @@ class LauncherIT {
     }
   }
 
-  private record Run(int exitCode, String output) {}
-
   /** Runs the agent jar's command line; standard error is left out of the output. */
-  private static Run run(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(AppProcess.java(), "-jar", AppProcess.agentJar()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Run(process.exitValue(), output);
+  private static AppProcess.Ended run(String argument) throws Exception {
+    return AppProcess.runStandardOutput(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), argument));
   }
 }
