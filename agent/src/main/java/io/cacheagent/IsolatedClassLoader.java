@@ -52,7 +52,7 @@ final class IsolatedClassLoader extends ClassLoader {
    */
   static void checkIsAgentJar(File jar) throws IOException {
     try (JarFile candidate = new JarFile(jar, false)) {
-      if (candidate.getJarEntry(PREFIX + "io/cacheagent/runtime/AgentInstaller.classdata") == null) {
+      if (candidate.getJarEntry(PREFIX + Launcher.INSTALLER.replace('.', '/') + ".classdata") == null) {
         throw new IllegalStateException(jar + " holds io.cacheagent.CacheAgent but is not the built cache-agent.jar"
             + " (is a copy of the agent's classes on the application's class path?)");
       }

@@ -17,8 +17,9 @@ import java.util.jar.JarFile;
  */
 final class Launcher {
 
-  private static final String INSTALLER = "io.cacheagent.runtime.AgentInstaller";
-  private static final String COMMAND = "io.cacheagent.ops.Command";
+  /** The class that starts the agent inside the isolated class loader; its presence marks the built jar. */
+  static final String INSTALLER = "io.cacheagent.startup.AgentInstaller";
+  private static final String COMMAND = "io.cacheagent.cli.Command";
 
   private Launcher() {}
 

@@ -417,7 +417,7 @@ public final class CacheRuntime implements Dispatcher {
    * the store confirmed them and the evictions still unconfirmed, but not past {@code timeout}.
    * Without it, a JVM that writes and exits at once may leave other JVMs serving what it made stale.
    */
-  void flushEvictions(Duration timeout) {
+  public void flushEvictions(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<CompletableFuture<?>> writes = new ArrayList<>(evictions.unconfirmed());
     writes.addAll(missedEvictions.sendDrops());

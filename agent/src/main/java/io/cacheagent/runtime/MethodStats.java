@@ -22,10 +22,4 @@ final class MethodStats {
   final LongAdder managed = new LongAdder();
   /** How long the method ran on each miss, in nanoseconds (2 significant digits, resizes itself). */
   final Histogram loadNanos = new ConcurrentHistogram(2);
-
-  @Override
-  public String toString() {
-    return "hits=" + hits.sum() + " misses=" + misses.sum() + " coalesced=" + coalesced.sum() + " uncached=" + uncached.sum()
-        + " undecodable=" + undecodable.sum() + " refused=" + refused.sum() + " unencodable=" + unencodable.sum() + " managed=" + managed.sum();
-  }
 }

@@ -255,6 +255,15 @@ public final class MethodTable {
     return controls;
   }
 
+  /** The counters of every cached method instrumented so far, read now. */
+  public List<MethodSnapshot> snapshots(CacheStore store) {
+    List<MethodSnapshot> snapshots = new ArrayList<>();
+    for (MethodControl control : controls(store)) {
+      snapshots.add(control.snapshot());
+    }
+    return snapshots;
+  }
+
   /** Counts an eviction from the cached method configured as {@code cachedName}. */
   void evicted(String cachedName) {
     increment(evictions, cachedName);
@@ -300,11 +309,6 @@ public final class MethodTable {
   WriteMethod write(int id) {
     WriteMethod[] current = writes;
     return id < current.length ? current[id] : null;
-  }
-
-  /** Every registered cached method, for diagnostics. */
-  List<CachedMethod> cachedMethods() {
-    return List.of(cached);
   }
 
   private void publishSwitches() {

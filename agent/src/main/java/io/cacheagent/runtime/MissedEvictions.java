@@ -1,8 +1,8 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.logging.AgentLog;
-import io.cacheagent.ops.AgentThreads;
 import io.cacheagent.store.CacheStore;
+import io.cacheagent.threads.AgentThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.cacheagent.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cacheagent.gadget.Gadget;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import io.cacheagent.gadget.Gadget;
 import org.junit.jupiter.api.Test;
 
 class ValueCodecTest {

@@ -223,10 +223,11 @@ class CacheRuntimeTest {
     runtime.begin(find, null, new Object[] {1L});                               // uncached
     runtime.begin(find, null, new Object[] {1L});                               // uncached
 
-    MethodControl control = table.controls(store).get(0);
-    assertThat(control.served()).isEqualTo(1);
-    assertThat(control.calls()).isEqualTo(4);
-    assertThat(MethodControl.hitRatio(control.served(), control.calls())).isEqualTo(0.25);
+    MethodSnapshot counters = table.snapshots(store).get(0);
+    assertThat(counters.served()).isEqualTo(1);
+    assertThat(counters.calls()).isEqualTo(4);
+    assertThat(counters.hitRatio()).isEqualTo(0.25);
+    assertThat(MethodSnapshot.hitRatio(List.of(counters, counters))).isEqualTo(0.25);
   }
 
   @Test
@@ -651,9 +652,9 @@ class CacheRuntimeTest {
   void stampedeLock_whenTheLeaseHolderNeverStores_theOtherJvmLoadsItselfAfterTheLease() throws Exception {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
+    long started = System.nanoTime(); // before the lease is taken: it ends LEASE after that, not after the wait began
     first.runtime().begin(first.find(), null, new Object[] {1L}); // takes the lease, then hangs
 
-    long started = System.nanoTime();
     Object own = second.runtime().begin(second.find(), null, new Object[] {1L});
 
     assertThat(own).as("a miss of its own").isNotNull().isNotInstanceOf(Hit.class);

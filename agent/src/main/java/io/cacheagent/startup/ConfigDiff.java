@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.startup;
 
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.Durations;

@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.jmx;
 
 /**
  * One cached method in JMX ({@code io.cacheagent:type=CachedMethod,name="com.acme.Repo#find(long)"}):

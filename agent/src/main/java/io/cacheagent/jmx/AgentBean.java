@@ -1,5 +1,6 @@
-package io.cacheagent.ops;
+package io.cacheagent.jmx;
 
+import io.cacheagent.config.ConfigWatcher;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import java.util.List;

@@ -1,11 +1,12 @@
-package io.cacheagent.ops;
+package io.cacheagent.cli;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.cacheagent.jmx.JmxExporter;
+import io.cacheagent.startup.StartStatus;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.cacheagent.runtime.StartStatus;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
@@ -95,9 +96,9 @@ final class AttachCommand {
 
   /** Drops every entry of the configured methods through the agent in {@code vm}, as JMX does. */
   private static int dropEntries(VirtualMachine vm, PrintStream out) throws Exception {
-    try (JMXConnector connector = JmxExporter.connect(vm)) {
+    try (JMXConnector connector = AgentConnection.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
-      JmxExporter.awaitAgent(beans, vm, VERDICT_WAIT_MILLIS); // it registers its MXBean just after it said it was ready
+      AgentConnection.awaitAgent(beans, vm, VERDICT_WAIT_MILLIS); // it registers its MXBean just after it said it was ready
       try {
         Object dropped = beans.invoke(JmxExporter.AGENT, "dropAllEntries", new Object[0], new String[0]);
         out.println("dropped every entry of " + dropped + " configured cached methods, in every JVM on this Redis");
@@ -111,9 +112,9 @@ final class AttachCommand {
 
   /** The configuration file of the agent already running in {@code vm}, or {@code null}. */
   private static String runningConfig(VirtualMachine vm) throws Exception {
-    try (JMXConnector connector = JmxExporter.connect(vm)) {
+    try (JMXConnector connector = AgentConnection.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
-      return JmxExporter.awaitAgent(beans, vm, JmxExporter.CLIENT_WAIT_MILLIS)
+      return AgentConnection.awaitAgent(beans, vm, AgentConnection.CLIENT_WAIT_MILLIS)
           ? String.valueOf(beans.getAttribute(JmxExporter.AGENT, "ConfigFile")) : null;
     }
   }

@@ -1,6 +1,6 @@
-package io.cacheagent.ops;
+package io.cacheagent.metrics;
 
-import io.cacheagent.runtime.MethodControl;
+import io.cacheagent.runtime.MethodSnapshot;
 import io.cacheagent.store.CacheStore;
 import java.util.List;
 import java.util.Locale;
@@ -13,15 +13,13 @@ import java.util.Locale;
  */
 final class PrometheusText {
 
-  private static final double[] QUANTILES = {0.5, 0.9, 0.99};
-
   private PrometheusText() {}
 
-  static String render(List<MethodControl> methods, CacheStore store) {
+  static String render(List<MethodSnapshot> methods, CacheStore store) {
     StringBuilder out = new StringBuilder(1024);
     header(out, "cache_agent_calls_total", "counter", "Calls of cached methods, by what the cache did: hit, miss, coalesced (served by a concurrent call's load), uncached,"
         + " managed (not served: the caller would have got a managed JPA entity).");
-    for (MethodControl m : methods) {
+    for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_calls_total", m, "result", "hit", m.hits());
       sample(out, "cache_agent_calls_total", m, "result", "miss", m.misses());
       sample(out, "cache_agent_calls_total", m, "result", "coalesced", m.coalesced());
@@ -29,30 +27,30 @@ final class PrometheusText {
       sample(out, "cache_agent_calls_total", m, "result", "managed", m.managed());
     }
     header(out, "cache_agent_entry_errors_total", "counter", "Entries that could not be used or stored, by kind.");
-    for (MethodControl m : methods) {
+    for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_entry_errors_total", m, "kind", "undecodable", m.undecodable());
       sample(out, "cache_agent_entry_errors_total", m, "kind", "refused", m.refused());
       sample(out, "cache_agent_entry_errors_total", m, "kind", "unencodable", m.unencodable());
     }
     header(out, "cache_agent_evictions_total", "counter", "Evictions that write methods ran on the method's entries, by key or all.");
-    for (MethodControl m : methods) {
+    for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_evictions_total", m, null, null, m.evictions());
     }
     header(out, "cache_agent_eviction_key_failures_total", "counter",
         "Evictions whose key could not be computed from the write's arguments; each dropped every entry of the method instead.");
-    for (MethodControl m : methods) {
+    for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_eviction_key_failures_total", m, null, null, m.evictionKeyFailures());
     }
     header(out, "cache_agent_load_seconds", "summary", "How long the method ran on a miss, since the JVM started.");
-    for (MethodControl m : methods) {
-      for (double quantile : QUANTILES) {
-        sample(out, "cache_agent_load_seconds", m, "quantile", String.valueOf(quantile), m.loadSeconds(quantile * 100));
-      }
+    for (MethodSnapshot m : methods) {
+      sample(out, "cache_agent_load_seconds", m, "quantile", "0.5", m.loadSeconds().p50());
+      sample(out, "cache_agent_load_seconds", m, "quantile", "0.9", m.loadSeconds().p90());
+      sample(out, "cache_agent_load_seconds", m, "quantile", "0.99", m.loadSeconds().p99());
       sample(out, "cache_agent_load_seconds_sum", m, null, null, m.loadSecondsSum());
       sample(out, "cache_agent_load_seconds_count", m, null, null, m.loads());
     }
     header(out, "cache_agent_method_enabled", "gauge", "1 when the cached method is switched on.");
-    for (MethodControl m : methods) {
+    for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_method_enabled", m, null, null, m.enabled() ? 1 : 0);
     }
     header(out, "cache_agent_store_up", "gauge", "1 when the store answers reads: connected to Redis with the circuit closed, or in-process.");
@@ -65,8 +63,8 @@ final class PrometheusText {
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
-  private static void sample(StringBuilder out, String name, MethodControl m, String label, String value, double number) {
-    out.append(name).append("{method=\"").append(escape(m.name())).append('"');
+  private static void sample(StringBuilder out, String name, MethodSnapshot m, String label, String value, double number) {
+    out.append(name).append("{method=\"").append(escape(m.method())).append('"');
     if (label != null) {
       out.append(',').append(label).append("=\"").append(value).append('"');
     }

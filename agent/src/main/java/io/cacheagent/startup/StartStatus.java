@@ -1,4 +1,4 @@
-package io.cacheagent.runtime;
+package io.cacheagent.startup;
 
 /**
  * How the agent's start went, published as the system property {@value #PROPERTY} of the JVM it

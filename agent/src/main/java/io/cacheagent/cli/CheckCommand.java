@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.cli;
 
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.ConfigException;

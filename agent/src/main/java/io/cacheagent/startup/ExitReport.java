@@ -1,6 +1,9 @@
-package io.cacheagent.runtime;
+package io.cacheagent.startup;
 
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.runtime.CacheRuntime;
+import io.cacheagent.runtime.MethodSnapshot;
+import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +67,8 @@ final class ExitReport {
           + " made stale were not evicted");
     }
     if (current != null) {
-      for (CachedMethod method : current.table().cachedMethods()) {
-        AgentLog.info(method.name + ": " + method.stats);
+      for (MethodSnapshot method : current.table().snapshots(current.store())) {
+        AgentLog.info(method.method() + ": " + method);
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.jmx;
 
 /** The agent in JMX ({@code io.cacheagent:type=Agent}): its store, its configuration, and a reload. */
 public interface AgentMXBean {

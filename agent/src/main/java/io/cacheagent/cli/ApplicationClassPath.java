@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.cli;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,11 +1,12 @@
-package io.cacheagent.ops;
+package io.cacheagent.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import io.cacheagent.config.MetricsSettings;
 import io.cacheagent.logging.AgentLog;
-import io.cacheagent.runtime.MethodControl;
+import io.cacheagent.runtime.MethodSnapshot;
 import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.store.CacheStore;
+import io.cacheagent.threads.AgentThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ public final class MetricsPublisher {
     if (settings.statsInterval() != null) {
       ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("stats", task));
       long millis = settings.statsInterval().toMillis();
-      timer.scheduleAtFixedRate(() -> AgentLog.info(summary(table.controls(store), store)), millis, millis, TimeUnit.MILLISECONDS);
+      timer.scheduleAtFixedRate(() -> AgentLog.info(summary(table.snapshots(store), store)), millis, millis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -41,7 +42,7 @@ public final class MetricsPublisher {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.setExecutor(Executors.newSingleThreadExecutor(task -> AgentThreads.daemon("metrics", task)));
       server.createContext("/metrics", exchange -> {
-        byte[] body = PrometheusText.render(table.controls(store), store).getBytes(StandardCharsets.UTF_8);
+        byte[] body = PrometheusText.render(table.snapshots(store), store).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -56,24 +57,25 @@ public final class MetricsPublisher {
   }
 
   /** One line over all cached methods, e.g. {@code stats: 3 methods, 1520 calls, hit ratio 91.2%, ...}. */
-  static String summary(List<MethodControl> methods, CacheStore store) {
+  static String summary(List<MethodSnapshot> methods, CacheStore store) {
     long hits = 0;
     long misses = 0;
     long coalesced = 0;
     long uncached = 0;
     long managed = 0;
     long errors = 0;
-    for (MethodControl m : methods) {
+    long calls = 0;
+    for (MethodSnapshot m : methods) {
       hits += m.hits();
       misses += m.misses();
       coalesced += m.coalesced();
       uncached += m.uncached();
       managed += m.managed();
       errors += m.errors();
+      calls += m.calls();
     }
-    long calls = hits + misses + coalesced + uncached + managed;
     return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits, %d misses, %d coalesced, %d uncached,"
             + " %d managed; hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls,
-        hits, misses, coalesced, uncached, managed, 100 * MethodControl.hitRatio(hits + coalesced, calls), errors, store.state());
+        hits, misses, coalesced, uncached, managed, 100 * MethodSnapshot.hitRatio(methods), errors, store.state());
   }
 }

@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.threads;
 
 /** The agent's own threads: daemon (they never keep the JVM alive), named {@code cache-agent-*}, no context class loader. */
 public final class AgentThreads {

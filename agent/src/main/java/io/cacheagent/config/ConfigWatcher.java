@@ -1,9 +1,7 @@
-package io.cacheagent.ops;
+package io.cacheagent.config;
 
-import io.cacheagent.config.AgentConfig;
-import io.cacheagent.config.ConfigException;
-import io.cacheagent.config.ConfigLoader;
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.threads.AgentThreads;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

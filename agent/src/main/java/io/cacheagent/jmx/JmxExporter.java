@@ -1,12 +1,10 @@
-package io.cacheagent.ops;
+package io.cacheagent.jmx;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.MethodControl;
 import io.cacheagent.runtime.MethodTable;
-import io.cacheagent.runtime.StartStatus;
 import io.cacheagent.store.CacheStore;
-import java.io.IOException;
+import io.cacheagent.threads.AgentThreads;
 import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.Set;
@@ -15,12 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
-import javax.management.MBeanServerConnection;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /*
  * Publishes the agent and each cached method as MXBeans in the platform MBean server, where
@@ -42,19 +36,16 @@ public final class JmxExporter {
   public static final String DOMAIN = "io.cacheagent";
 
   /** The name of the agent's own MXBean. */
-  static final ObjectName AGENT = name(DOMAIN + ":type=Agent");
+  public static final ObjectName AGENT = name(DOMAIN + ":type=Agent");
 
   /** The pattern that matches every cached method's MXBean. */
-  static final ObjectName CACHED_METHODS = name(DOMAIN + ":type=CachedMethod,*");
+  public static final ObjectName CACHED_METHODS = name(DOMAIN + ":type=CachedMethod,*");
 
   /** Longest the agent waits for someone else to make the platform MBean server: 10 seconds. */
   static final long DEFER_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** How often it looks meanwhile; a JMX client that made the server finds the agent within about this long. */
   static final long LOOK_MILLIS = 100;
-
-  /** How long a command waits for the agent's MXBean once it connected: a few looks of the agent. */
-  static final long CLIENT_WAIT_MILLIS = 2_000;
 
   private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
   private final MethodTable table;
@@ -98,39 +89,12 @@ public final class JmxExporter {
     }
   }
 
-  /**
-   * Whether the agent's MXBean shows in {@code beans} of {@code vm} within {@code millis}: a JMX
-   * client that just made the platform MBean server waits for the agent to see it. No wait where
-   * no agent runs.
-   */
-  static boolean awaitAgent(MBeanServerConnection beans, VirtualMachine vm, long millis) throws IOException, InterruptedException {
-    if (vm.getSystemProperties().getProperty(StartStatus.PROPERTY) == null) {
-      return beans.isRegistered(AGENT);
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!beans.isRegistered(AGENT)) {
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
-      }
-      Thread.sleep(50);
-    }
-    return true;
-  }
-
   private static ObjectName name(String text) {
     try {
       return new ObjectName(text);
     } catch (JMException e) {
       throw new IllegalStateException(e); // the names above are constants
     }
-  }
-
-  /**
-   * Connects to the platform MBean server of the JVM {@code vm} is attached to, starting its local
-   * management agent if it is not running (for the commands).
-   */
-  static JMXConnector connect(VirtualMachine vm) throws IOException {
-    return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
   }
 
   private void run() {
@@ -170,62 +134,62 @@ public final class JmxExporter {
 
     @Override
     public long getHits() {
-      return method.hits();
+      return method.snapshot().hits();
     }
 
     @Override
     public long getMisses() {
-      return method.misses();
+      return method.snapshot().misses();
     }
 
     @Override
     public double getHitRatio() {
-      return MethodControl.hitRatio(method.served(), method.calls());
+      return method.snapshot().hitRatio();
     }
 
     @Override
     public long getCoalesced() {
-      return method.coalesced();
+      return method.snapshot().coalesced();
     }
 
     @Override
     public long getUncached() {
-      return method.uncached();
+      return method.snapshot().uncached();
     }
 
     @Override
     public long getManaged() {
-      return method.managed();
+      return method.snapshot().managed();
     }
 
     @Override
     public long getEvictions() {
-      return method.evictions();
+      return method.snapshot().evictions();
     }
 
     @Override
     public long getEvictionKeyFailures() {
-      return method.evictionKeyFailures();
+      return method.snapshot().evictionKeyFailures();
     }
 
     @Override
     public long getErrors() {
-      return method.errors();
+      return method.snapshot().errors();
     }
 
     @Override
     public double getLoadMillisP50() {
-      return method.loadSeconds(50) * 1000;
+      return method.snapshot().loadSeconds().p50() * 1000;
     }
 
     @Override
     public double getLoadMillisP90() {
-      return method.loadSeconds(90) * 1000;
+      return method.snapshot().loadSeconds().p90() * 1000;
     }
 
     @Override
     public double getLoadMillisP99() {
-      return method.loadSeconds(99) * 1000;
+      return method.snapshot().loadSeconds().p99() * 1000;
     }
 
     @Override

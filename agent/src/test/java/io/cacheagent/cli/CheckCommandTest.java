@@ -1,4 +1,4 @@
-package io.cacheagent.ops;
+package io.cacheagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cacheagent.runtime;
+package io.cacheagent.startup;
 
 import java.util.Map;
 import net.bytebuddy.dynamic.Nexus;

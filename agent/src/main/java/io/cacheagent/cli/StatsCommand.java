@@ -1,6 +1,7 @@
-package io.cacheagent.ops;
+package io.cacheagent.cli;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.cacheagent.jmx.JmxExporter;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,10 @@ final class StatsCommand {
 
   static int run(String pid, PrintStream out) throws Exception {
     VirtualMachine vm = VirtualMachine.attach(pid);
-    try (JMXConnector connector = JmxExporter.connect(vm)) {
+    try (JMXConnector connector = AgentConnection.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
       ObjectName agent = JmxExporter.AGENT;
-      if (!JmxExporter.awaitAgent(beans, vm, JmxExporter.CLIENT_WAIT_MILLIS)) {
+      if (!AgentConnection.awaitAgent(beans, vm, AgentConnection.CLIENT_WAIT_MILLIS)) {
         out.println("JVM " + pid + " runs no started cache-agent");
         return 1;
       }
