@@ -3,14 +3,20 @@ package io.cacheagent;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The package rule of docs/architecture.md, checked on the agent's compiled classes. */
+/** The package rule of docs/architecture.md, checked on the agent's compiled classes, and the size of its files. */
 class ArchitectureTest {
 
   /**
@@ -58,6 +64,26 @@ class ArchitectureTest {
         .should().resideInAnyPackage(layered.toArray(String[]::new))
         .check(AGENT);
     slices().matching("io.cacheagent.(*)..").should().beFreeOfCycles().check(AGENT);
+  }
+
+  @Test
+  void noSourceFileIsLongerThan400Lines() throws IOException {
+    // A longer one does more than one job: split it along them.
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      List<String> tooLong = files.filter(file -> file.toString().endsWith(".java"))
+          .filter(file -> lineCount(file) > 400)
+          .map(file -> file + ": " + lineCount(file) + " lines")
+          .toList();
+      assertThat(tooLong).isEmpty();
+    }
+  }
+
+  private static long lineCount(Path file) {
+    try (Stream<String> lines = Files.lines(file)) {
+      return lines.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.Dispatcher;
 import io.cacheagent.bootstrap.Hit;
-import io.cacheagent.codec.UndecodableException;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
@@ -129,8 +128,8 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
           + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
     } else if (method.isCurrent(entry, generation)) {
-      Hit hit = decode(method, entry, self);
-      if (hit == NOT_SERVABLE) {
+      Hit hit = Entries.decode(method, entry, self);
+      if (hit == Entries.NOT_SERVABLE) {
         return null; // the entry is right, only not for this caller: run the method, leave the entry as it is
       }
       if (hit != null) {
@@ -163,8 +162,8 @@ public final class CacheRuntime implements Dispatcher {
     }
     byte[] shared = InFlightLoads.await(load, method.followerWaitNanos());
     // Another class loader's version of the class may have loaded it under the same key.
-    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : decode(method, shared, self);
-    if (hit == NOT_SERVABLE) {
+    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : Entries.decode(method, shared, self);
+    if (hit == Entries.NOT_SERVABLE) {
       return null; // counted as managed
     }
     if (hit == null) {
@@ -191,8 +190,8 @@ public final class CacheRuntime implements Dispatcher {
         load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
         byte[] loaded = Leases.awaitEntry(store, method, key, generationKey, generationInvented ? 0 : generation, seen);
-        Hit hit = loaded == null ? null : decode(method, loaded, self);
-        if (hit != null && hit != NOT_SERVABLE) {
+        Hit hit = loaded == null ? null : Entries.decode(method, loaded, self);
+        if (hit != null && hit != Entries.NOT_SERVABLE) {
           loads.finish(key, load, loaded);
           method.stats.coalesced.increment();
           return hit;
@@ -202,47 +201,6 @@ public final class CacheRuntime implements Dispatcher {
     method.stats.misses.increment();
     InFlightLoads.started();
     return new Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), System.nanoTime());
-  }
-
-  /** What {@link #decode} returns for an entry that is right but must not reach this caller (see there). */
-  private static final Hit NOT_SERVABLE = new Hit(null);
-
-  /**
-   * The hit an entry gives; {@code null} when it is not usable (reported), {@link #NOT_SERVABLE}
-   * when it is but this caller would have got the method's result managed by an open persistence
-   * context (counted as managed).
-   */
-  private static Hit decode(CachedMethod method, byte[] entry, Object self) {
-    try {
-      ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
-      Object value = decoded.value();
-      if (decoded.holdsEntities() && method.inCallersTransaction(self)
-          || decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
-        // Inside the caller's transaction, entities the method returns would be managed (even
-        // where it declares Object or a DTO that holds them); under open-in-view their lazy
-        // parts would load.
-        method.stats.managed.increment();
-        return NOT_SERVABLE;
-      }
-      if (method.accepts(value)) {
-        return new Hit(value);
-      }
-      method.stats.undecodable.increment();
-      AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "
-          + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
-    } catch (UndecodableException e) {
-      if (e.refusedClass() != null) {
-        method.stats.refused.increment();
-        AgentLog.warn("refused:" + method.name, method.name + ": an entry names class " + e.refusedClass()
-            + ", which entries of this method may not hold (allowed: " + method.allowList + "); it was not loaded, the entry"
-            + " is treated as a miss and replaced. If the value is legitimate, add the class (or its package, if it is yours) to serialization.allow");
-      } else {
-        method.stats.undecodable.increment();
-        AgentLog.warn("undecodable:" + method.name, method.name + ": an entry cannot be decoded ("
-            + e.getMessage() + "); treated as a miss and replaced");
-      }
-    }
-    return null;
   }
 
   @Override
@@ -267,7 +225,7 @@ public final class CacheRuntime implements Dispatcher {
     boolean inTransaction = method.transactions().mayReadUncommitted();
     byte[] entry = null;
     try {
-      entry = encode(method, miss, result);
+      entry = Entries.encode(method, miss.generation(), result);
       if (entry != null && outlivedItsTombstones(method, miss)) {
         entry = null; // nor shared: a follower that began after such a write would get what it made stale
       }
@@ -350,18 +308,6 @@ public final class CacheRuntime implements Dispatcher {
     loads.finish(miss.key(), miss.load(), entry);
     if (miss.leaseToken() != null) {
       store.release(Leases.leaseKey(miss.key()), miss.leaseToken());
-    }
-  }
-
-  /** The entry for a result, or {@code null} when it cannot be serialized (reported). */
-  private static byte[] encode(CachedMethod method, Miss miss, Object result) {
-    try {
-      return method.codec.encode(miss.generation(), method.shape(), result);
-    } catch (RuntimeException | LinkageError | StackOverflowError e) {
-      method.stats.unencodable.increment();
-      AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())
-          + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
-      return null;
     }
   }
 

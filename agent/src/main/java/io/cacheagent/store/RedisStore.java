@@ -2,22 +2,13 @@ package io.cacheagent.store;
 
 import io.cacheagent.config.RedisSettings;
 import io.cacheagent.logging.AgentLog;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,25 +16,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
- * The Redis store, over one shared Lettuce connection.
- *
- * The connection is opened on a daemon thread, never on the application's, from the agent's start.
- * Lettuce and Netty take most of a second to load on a small machine, and a call made before the
- * connection is up would run uncached: so until the first connect attempt has ended, reads and
- * writes wait for it, but never past FIRST_CONNECT_WAIT from the store's creation. A batch job
- * that calls a cached method at once is then served from its second call, and a service, whose
- * first requests come seconds later, never waits. Past that, or once the first attempt failed,
- * every read answers "unavailable" and the call runs uncached. A failed first connect is retried with
- * growing pauses; once connected, Lettuce reconnects by itself, trying every 100 ms at most. While disconnected, commands are
- * rejected at once rather than queued, so a call never waits for a reconnect. For a moment after
- * a reconnect, reads still answer "unavailable" (SETTLE_NANOS), until the other JVMs are back too.
+ * The Redis store, over one shared Lettuce connection (RedisConnection: the first connect, the
+ * reconnects, and the moments after them when reads answer "unavailable"). A read that Redis does
+ * not answer, or that may not go to Redis now, answers "unavailable" and the call runs uncached.
  *
  * A circuit breaker (CircuitBreaker) stops reads from paying the command timeout while Redis
  * hangs. While it is open, the stores of misses are not sent either: each would only time out, and
@@ -59,13 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisStore implements CacheStore {
 
-  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-  private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
-  /**
-   * Commands that may wait for a reply at once. A hung Redis keeps timed-out commands until it
-   * answers; past this bound new ones fail at once instead of growing the heap.
-   */
-  static final int REQUEST_QUEUE_SIZE = 10_000;
   /** SET only if the key still holds the bytes the caller saw; one key, so it runs on Redis Cluster too. */
   private static final String COMPARE_AND_SET =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
@@ -77,43 +50,16 @@ public final class RedisStore implements CacheStore {
   private static final CompletionStage<?> NOT_CONNECTED =
       CompletableFuture.failedFuture(new IllegalStateException("redis is not connected or not answering"));
 
-  /** How long after the store's creation calls may wait for the first connect attempt to end. */
-  static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
-
   private final RedisSettings settings;
   private final long timeoutNanos;
   private final CircuitBreaker breaker;
-  /** Counted down when the first connect attempt has ended, connected or not. */
-  private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
-  private final long firstConnectWaitEndsNanos;
-  private final CompletableFuture<ClientResources> madeInAdvance;
-  /** Made on the connector thread: loading Lettuce and Netty is most of the cost of connecting. */
-  private volatile ClientResources resources;
-  private volatile RedisClient client;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
-  /** Run once, on the connector thread, after the first connect succeeded. */
-  private final CompletableFuture<Void> firstConnected = new CompletableFuture<>();
-  /** What {@link #whenConnected} asked to run again after each reconnect. */
-  private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
+  private final RedisConnection connection;
   /**
    * Until when write methods do not wait for their evictions, after one waited in vain; ends as
    * soon as Redis answers again, when a write that does not wait could be overtaken by another
    * JVM's read.
    */
   private volatile long writeWaitsResumeNanos = System.nanoTime();
-  /**
-   * After a reconnect, reads wait this long before going to Redis again: until then, another JVM
-   * whose connection dropped too may not be back, and its writes are evictions Redis never got;
-   * once it is back, it drops what they made stale (see MissedEvictions) before this JVM reads.
-   */
-  static final long SETTLE_NANOS = 2 * (LettuceResources.MAX_RECONNECT_PAUSE.toNanos() + LettuceResources.TIMER_TICK.toNanos());
-
-  /** How far readsResumeNanos moves at a disconnect: an hour, until the reconnect sets it again. */
-  private static final long DISCONNECTED_NANOS = TimeUnit.HOURS.toNanos(1);
-
-  /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
-  private volatile long readsResumeNanos = System.nanoTime();
 
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
@@ -128,94 +74,9 @@ public final class RedisStore implements CacheStore {
    */
   public RedisStore(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance) {
     this.settings = settings;
-    this.madeInAdvance = madeInAdvance;
     this.timeoutNanos = settings.commandTimeout().toNanos();
-    this.firstConnectWaitEndsNanos = System.nanoTime() + FIRST_CONNECT_WAIT.toNanos();
     this.breaker = new CircuitBreaker("redis " + settings.maskedUri(), System::nanoTime);
-    Thread connector = new Thread(this::connectUntilUp, "cache-agent-redis-connect");
-    connector.setDaemon(true);
-    connector.setContextClassLoader(null);
-    connector.start();
-  }
-
-  private RedisClient createClient() {
-    resources = madeInAdvance == null ? LettuceResources.make() : madeInAdvance.exceptionally(failed -> {
-      AgentLog.warn("redis-load", "could not prepare the redis client in advance (" + rootMessage(failed) + "); preparing it again");
-      return LettuceResources.make();
-    }).join();
-    RedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
-    created.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .requestQueueSize(REQUEST_QUEUE_SIZE)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-        .build());
-    return created;
-  }
-
-  private void connectUntilUp() {
-    long pause = 500;
-    while (!closed) {
-      try {
-        if (client == null) {
-          client = createClient();
-        }
-        connection = client.connect(CODEC);
-        AgentLog.resolved("redis-connect");
-        AgentLog.info("connected to " + settings.maskedUri());
-        // Lettuce reconnects by itself; each time the connection is usable again, what was left
-        // undone while it was lost (the drops of missed evictions) is sent at once. Redis has just
-        // answered the new connection's handshake: the failures that opened the breaker were the
-        // old one's, and while it stays open no write is sent, though other JVMs may read already.
-        // Lettuce reports on its own thread: a read may find the connection open again before it
-        // hears of the reconnect, so reads stop at the disconnect and resume SETTLE_NANOS after it.
-        resources.eventBus().get()
-            .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
-            .subscribe(event -> {
-              if (event instanceof ConnectionDeactivatedEvent) {
-                readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
-                return;
-              }
-              readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
-              answeredOtherThanARead();
-              onReconnect.forEach(RedisStore::runQuietly);
-            });
-        firstConnected.complete(null);
-        return;
-      } catch (RuntimeException | LinkageError e) {
-        if (closed) {
-          return;
-        }
-        AgentLog.warn("redis-connect", "cannot connect to " + settings.maskedUri() + " (" + rootMessage(e)
-            + "); calls run uncached; retrying every " + (MAX_RETRY_PAUSE_MILLIS / 1000) + "s at most");
-      } finally {
-        firstAttempt.complete(null);
-      }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        return;
-      }
-      pause = Math.min(pause * 2, MAX_RETRY_PAUSE_MILLIS);
-    }
-  }
-
-  /**
-   * The connection, {@code null} before the first connect. While the first attempt is under way,
-   * waits for it, but not past {@link #FIRST_CONNECT_WAIT} from the store's creation; an interrupt
-   * does not cut the wait short (see {@link #awaitReply}) and is kept.
-   */
-  private StatefulRedisConnection<String, byte[]> connection() {
-    StatefulRedisConnection<String, byte[]> current = connection;
-    if (current != null || firstAttempt.isDone()) {
-      return current;
-    }
-    try {
-      Uninterruptibly.get(firstAttempt, firstConnectWaitEndsNanos);
-    } catch (TimeoutException | ExecutionException e) {
-      // past the wait: the call runs uncached
-    }
-    return connection;
+    this.connection = new RedisConnection(settings, madeInAdvance, this::answeredOtherThanARead);
   }
 
   @Override
@@ -241,27 +102,17 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void whenConnected(Runnable action) {
-    onReconnect.add(action);
-    firstConnected.thenRun(action);
-  }
-
-  private static void runQuietly(Runnable action) {
-    try {
-      action.run();
-    } catch (RuntimeException | LinkageError e) {
-      AgentLog.warn("on-connect", "could not act on the new connection (" + e + ")");
-    }
+    connection.whenConnected(action);
   }
 
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */
   public boolean isConnected() {
-    StatefulRedisConnection<String, byte[]> current = connection;
-    return current != null && current.isOpen();
+    return connection.isConnected();
   }
 
   @Override
   public String state() {
-    return connection == null ? "connecting" : !isConnected() ? "not connected" : breaker.isOpen() ? "circuit open" : "connected";
+    return !connection.wasEverConnected() ? "connecting" : !isConnected() ? "not connected" : breaker.isOpen() ? "circuit open" : "connected";
   }
 
   /** Whether reads are currently skipped because Redis failed several in a row. */
@@ -293,7 +144,7 @@ public final class RedisStore implements CacheStore {
     if (reply == null) {
       return CompletableFuture.completedFuture(null);
     }
-    // Lettuce's own command timeout (TimeoutOptions) ends a reply that does not come.
+    // Lettuce's own command timeout (see RedisConnection) ends a reply that does not come.
     return reply.toCompletableFuture().handle((values, failure) -> {
       if (failure != null) {
         readFailed(failure);
@@ -305,7 +156,7 @@ public final class RedisStore implements CacheStore {
 
   /** Sends an MGET, or returns {@code null} when no read may go to Redis now. */
   private RedisFuture<List<KeyValue<String, byte[]>>> sendRead(String... keys) {
-    StatefulRedisConnection<String, byte[]> current = connection();
+    StatefulRedisConnection<String, byte[]> current = connection.await();
     if (current == null) {
       return null; // not connected yet; the connector thread reports why
     }
@@ -315,7 +166,7 @@ public final class RedisStore implements CacheStore {
           + LettuceResources.MAX_RECONNECT_PAUSE.toMillis() + " ms at most)");
       return null;
     }
-    if (System.nanoTime() - readsResumeNanos < 0) {
+    if (connection.readsWait()) {
       return null; // just reconnected: other JVMs may not be back yet
     }
     if (!breaker.allowRequest()) {
@@ -448,7 +299,7 @@ public final class RedisStore implements CacheStore {
 
   /** The commands for an eviction, or {@code null} when it would not reach Redis; sent whatever the breaker. */
   private RedisAsyncCommands<String, byte[]> connected() {
-    StatefulRedisConnection<String, byte[]> current = connection();
+    StatefulRedisConnection<String, byte[]> current = connection.await();
     return current == null || !current.isOpen() ? null : current.async();
   }
 
@@ -491,7 +342,7 @@ public final class RedisStore implements CacheStore {
     });
   }
 
-  private static String rootMessage(Throwable t) {
+  static String rootMessage(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -511,18 +362,6 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void close() {
-    closed = true;
-    StatefulRedisConnection<String, byte[]> current = connection;
-    if (current != null) {
-      current.close();
-    }
-    RedisClient created = client;
-    if (created != null) {
-      created.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    }
-    ClientResources made = resources;
-    if (made != null) {
-      LettuceResources.shutdown(made);
-    }
+    connection.close();
   }
 }

@@ -206,10 +206,10 @@ class RedisStoreTest {
       // Another JVM may still be reconnecting, and its writes meanwhile are evictions Redis never got.
       long asked = System.nanoTime();
       byte[][] justAfter = reconnecting.get("k");
-      if (asked - reconnectedNanos.get() < RedisStore.SETTLE_NANOS / 2) { // a slow machine may not ask in time
+      if (asked - reconnectedNanos.get() < RedisConnection.SETTLE_NANOS / 2) { // a slow machine may not ask in time
         assertThat(justAfter).as("unavailable just after the reconnect").isNull();
       }
-      Thread.sleep(TimeUnit.NANOSECONDS.toMillis(RedisStore.SETTLE_NANOS) + 50);
+      Thread.sleep(TimeUnit.NANOSECONDS.toMillis(RedisConnection.SETTLE_NANOS) + 50);
       assertThat(reconnecting.get("k")).as("available once the others can be back").isNotNull();
     }
   }
@@ -261,7 +261,7 @@ class RedisStoreTest {
         RedisStore patient = new RedisStore(new RedisSettings(hanging.uri(), Duration.ofSeconds(10)))) {
       awaitConnected(patient);
       hanging.cli("CLIENT", "PAUSE", "3000", "ALL");
-      int sent = RedisStore.REQUEST_QUEUE_SIZE + 5_000;
+      int sent = RedisConnection.REQUEST_QUEUE_SIZE + 5_000;
 
       List<CompletableFuture<?>> writes = new ArrayList<>();
       for (int i = 0; i < sent; i++) {
@@ -271,13 +271,13 @@ class RedisStoreTest {
       // Lettuce checks the bound on its I/O thread: the refusals arrive within moments; no write can
       // time out (10 s), and none succeeds before the 3 s pause ends.
       long waiting = sent;
-      for (int i = 0; i < 100 && waiting > RedisStore.REQUEST_QUEUE_SIZE; i++) {
+      for (int i = 0; i < 100 && waiting > RedisConnection.REQUEST_QUEUE_SIZE; i++) {
         Thread.sleep(50);
         waiting = writes.stream().filter(write -> !write.isDone()).count();
       }
       long refused = writes.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-      assertThat(waiting).as("writes held for Redis").isLessThanOrEqualTo(RedisStore.REQUEST_QUEUE_SIZE);
-      assertThat(refused).as("writes refused").isGreaterThanOrEqualTo(sent - RedisStore.REQUEST_QUEUE_SIZE);
+      assertThat(waiting).as("writes held for Redis").isLessThanOrEqualTo(RedisConnection.REQUEST_QUEUE_SIZE);
+      assertThat(refused).as("writes refused").isGreaterThanOrEqualTo(sent - RedisConnection.REQUEST_QUEUE_SIZE);
     }
   }
 

@@ -1,0 +1,68 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.bootstrap.Hit;
+import io.cacheagent.codec.UndecodableException;
+import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.logging.AgentLog;
+
+/**
+ * A cached method's entries and its results, each turned into the other: what may be served to
+ * this caller, and what went wrong, counted in the method's stats and reported once.
+ */
+final class Entries {
+
+  private Entries() {}
+
+  /** What {@link #decode} returns for an entry that is right but must not reach this caller (see there). */
+  static final Hit NOT_SERVABLE = new Hit(null);
+
+  /**
+   * The hit an entry gives; {@code null} when it is not usable (reported), {@link #NOT_SERVABLE}
+   * when it is but this caller would have got the method's result managed by an open persistence
+   * context (counted as managed).
+   */
+  static Hit decode(CachedMethod method, byte[] entry, Object self) {
+    try {
+      ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
+      Object value = decoded.value();
+      if (decoded.holdsEntities() && method.inCallersTransaction(self)
+          || decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
+        // Inside the caller's transaction, entities the method returns would be managed (even
+        // where it declares Object or a DTO that holds them); under open-in-view their lazy
+        // parts would load.
+        method.stats.managed.increment();
+        return NOT_SERVABLE;
+      }
+      if (method.accepts(value)) {
+        return new Hit(value);
+      }
+      method.stats.undecodable.increment();
+      AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "
+          + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
+    } catch (UndecodableException e) {
+      if (e.refusedClass() != null) {
+        method.stats.refused.increment();
+        AgentLog.warn("refused:" + method.name, method.name + ": an entry names class " + e.refusedClass()
+            + ", which entries of this method may not hold (allowed: " + method.allowList + "); it was not loaded, the entry"
+            + " is treated as a miss and replaced. If the value is legitimate, add the class (or its package, if it is yours) to serialization.allow");
+      } else {
+        method.stats.undecodable.increment();
+        AgentLog.warn("undecodable:" + method.name, method.name + ": an entry cannot be decoded ("
+            + e.getMessage() + "); treated as a miss and replaced");
+      }
+    }
+    return null;
+  }
+
+  /** The entry for a result, or {@code null} when it cannot be serialized (reported). */
+  static byte[] encode(CachedMethod method, long generation, Object result) {
+    try {
+      return method.codec.encode(generation, method.shape(), result);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      method.stats.unencodable.increment();
+      AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())
+          + ") cannot be serialized (" + e.getMessage() + "); it is not cached");
+      return null;
+    }
+  }
+}

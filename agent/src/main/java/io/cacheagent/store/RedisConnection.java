@@ -1,0 +1,221 @@
+package io.cacheagent.store;
+
+import io.cacheagent.config.RedisSettings;
+import io.cacheagent.logging.AgentLog;
+import io.cacheagent.threads.AgentThreads;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/*
+ * The one Lettuce connection of a RedisStore, and its life: the first connect, reconnects, and the
+ * moments after them when reads must not go to Redis yet.
+ *
+ * The connection is opened on a daemon thread, never on the application's, from the agent's start.
+ * Lettuce and Netty take most of a second to load on a small machine, and a call made before the
+ * connection is up would run uncached: so until the first connect attempt has ended, callers wait
+ * for it, but never past FIRST_CONNECT_WAIT from the store's creation. A failed first connect is
+ * retried with growing pauses; once connected, Lettuce reconnects by itself, trying every 100 ms at
+ * most. While disconnected, commands are rejected at once rather than queued, so a call never waits
+ * for a reconnect. For a moment after a reconnect, reads still wait (SETTLE_NANOS), until the other
+ * JVMs are back too.
+ */
+final class RedisConnection {
+
+  /** How long after the store's creation calls may wait for the first connect attempt to end. */
+  static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * Commands that may wait for a reply at once. A hung Redis keeps timed-out commands until it
+   * answers; past this bound new ones fail at once instead of growing the heap.
+   */
+  static final int REQUEST_QUEUE_SIZE = 10_000;
+
+  /**
+   * After a reconnect, reads wait this long before going to Redis again: until then, another JVM
+   * whose connection dropped too may not be back, and its writes are evictions Redis never got;
+   * once it is back, it drops what they made stale (see MissedEvictions) before this JVM reads.
+   */
+  static final long SETTLE_NANOS = 2 * (LettuceResources.MAX_RECONNECT_PAUSE.toNanos() + LettuceResources.TIMER_TICK.toNanos());
+
+  /** How far readsResumeNanos moves at a disconnect: an hour, until the reconnect sets it again. */
+  private static final long DISCONNECTED_NANOS = TimeUnit.HOURS.toNanos(1);
+
+  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  private static final long MAX_RETRY_PAUSE_MILLIS = 30_000;
+
+  private final RedisSettings settings;
+  private final CompletableFuture<ClientResources> madeInAdvance;
+  /** Run at each reconnect, before the actions of {@link #whenConnected}. */
+  private final Runnable onEveryReconnect;
+  /** Completed when the first connect attempt has ended, connected or not. */
+  private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+  private final long firstConnectWaitEndsNanos;
+  /** Completed, on the connector thread, when the first connect succeeded. */
+  private final CompletableFuture<Void> firstConnected = new CompletableFuture<>();
+  /** What {@link #whenConnected} asked to run again after each reconnect. */
+  private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
+  /** Made on the connector thread: loading Lettuce and Netty is most of the cost of connecting. */
+  private volatile ClientResources resources;
+  private volatile RedisClient client;
+  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile boolean closed;
+  /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
+  private volatile long readsResumeNanos = System.nanoTime();
+
+  /**
+   * Starts connecting on the daemon thread {@code cache-agent-redis-connect}.
+   *
+   * @param madeInAdvance Lettuce resources made before the configuration was parsed; {@code null}: makes its own
+   * @param onEveryReconnect what Redis answering a new connection means to the store
+   */
+  RedisConnection(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance, Runnable onEveryReconnect) {
+    this.settings = settings;
+    this.madeInAdvance = madeInAdvance;
+    this.onEveryReconnect = onEveryReconnect;
+    this.firstConnectWaitEndsNanos = System.nanoTime() + FIRST_CONNECT_WAIT.toNanos();
+    AgentThreads.daemon("redis-connect", this::connectUntilUp).start();
+  }
+
+  /**
+   * The connection, {@code null} before the first connect. While the first attempt is under way,
+   * waits for it, but not past {@link #FIRST_CONNECT_WAIT} from the store's creation; an interrupt
+   * does not cut the wait short and is kept.
+   */
+  StatefulRedisConnection<String, byte[]> await() {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current != null || firstAttempt.isDone()) {
+      return current;
+    }
+    try {
+      Uninterruptibly.get(firstAttempt, firstConnectWaitEndsNanos);
+    } catch (TimeoutException | ExecutionException e) {
+      // past the wait: the call runs uncached
+    }
+    return connection;
+  }
+
+  /** Whether reads wait: from a disconnect until {@link #SETTLE_NANOS} after the reconnect. */
+  boolean readsWait() {
+    return System.nanoTime() - readsResumeNanos < 0;
+  }
+
+  /** Runs {@code action} once the first connect succeeded, and again after each reconnect. */
+  void whenConnected(Runnable action) {
+    onReconnect.add(action);
+    firstConnected.thenRun(action);
+  }
+
+  /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */
+  boolean isConnected() {
+    StatefulRedisConnection<String, byte[]> current = connection;
+    return current != null && current.isOpen();
+  }
+
+  /** Whether a first connect has succeeded, open or not now. */
+  boolean wasEverConnected() {
+    return connection != null;
+  }
+
+  private RedisClient createClient() {
+    resources = madeInAdvance == null ? LettuceResources.make() : madeInAdvance.exceptionally(failed -> {
+      AgentLog.warn("redis-load", "could not prepare the redis client in advance (" + RedisStore.rootMessage(failed)
+          + "); preparing it again");
+      return LettuceResources.make();
+    }).join();
+    RedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
+    created.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .requestQueueSize(REQUEST_QUEUE_SIZE)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .build());
+    return created;
+  }
+
+  private void connectUntilUp() {
+    long pause = 500;
+    while (!closed) {
+      try {
+        if (client == null) {
+          client = createClient();
+        }
+        connection = client.connect(CODEC);
+        AgentLog.resolved("redis-connect");
+        AgentLog.info("connected to " + settings.maskedUri());
+        // Lettuce reconnects by itself; each time the connection is usable again, what was left
+        // undone while it was lost (the drops of missed evictions) is sent at once. Redis has just
+        // answered the new connection's handshake: the failures that opened the breaker were the
+        // old one's, and while it stays open no write is sent, though other JVMs may read already.
+        // Lettuce reports on its own thread: a read may find the connection open again before it
+        // hears of the reconnect, so reads stop at the disconnect and resume SETTLE_NANOS after it.
+        resources.eventBus().get()
+            .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
+            .subscribe(event -> {
+              if (event instanceof ConnectionDeactivatedEvent) {
+                readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+                return;
+              }
+              readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
+              onEveryReconnect.run();
+              onReconnect.forEach(RedisConnection::runQuietly);
+            });
+        firstConnected.complete(null);
+        return;
+      } catch (RuntimeException | LinkageError e) {
+        if (closed) {
+          return;
+        }
+        AgentLog.warn("redis-connect", "cannot connect to " + settings.maskedUri() + " (" + RedisStore.rootMessage(e)
+            + "); calls run uncached; retrying every " + (MAX_RETRY_PAUSE_MILLIS / 1000) + "s at most");
+      } finally {
+        firstAttempt.complete(null);
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        return;
+      }
+      pause = Math.min(pause * 2, MAX_RETRY_PAUSE_MILLIS);
+    }
+  }
+
+  private static void runQuietly(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException | LinkageError e) {
+      AgentLog.warn("on-connect", "could not act on the new connection (" + e + ")");
+    }
+  }
+
+  void close() {
+    closed = true;
+    StatefulRedisConnection<String, byte[]> current = connection;
+    if (current != null) {
+      current.close();
+    }
+    RedisClient created = client;
+    if (created != null) {
+      created.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+    ClientResources made = resources;
+    if (made != null) {
+      LettuceResources.shutdown(made);
+    }
+  }
+}
