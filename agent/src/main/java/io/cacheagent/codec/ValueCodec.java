@@ -134,7 +134,13 @@ public final class ValueCodec {
   }
 
   /**
-   * Bytes that mark an evicted key: an entry header with generation and shape 0, which no read accepts, and
+   * The generation of a tombstone, and of bytes that are not an entry of ours: no read accepts it,
+   * for no generation key ever holds it (see runtime.Generations).
+   */
+  public static final long NO_ENTRY_GENERATION = 0;
+
+  /**
+   * Bytes that mark an evicted key: an entry header with generation {@link #NO_ENTRY_GENERATION} and shape 0, which no read accepts, and
    * a random token, so that every tombstone differs and a compare-and-set can tell them apart.
    */
   public static byte[] tombstone() {
@@ -152,9 +158,9 @@ public final class ValueCodec {
     return bytes != null && bytes.length >= HEADER && bytes[0] == MAGIC && bytes[1] == FORMAT_VERSION;
   }
 
-  /** The generation an entry was written under, or 0 when the bytes are not an entry of ours. */
+  /** The generation an entry was written under; {@link #NO_ENTRY_GENERATION} for a tombstone or bytes not ours. */
   public static long generationOf(byte[] bytes) {
-    return isOurs(bytes) ? readLong(bytes, 2) : 0;
+    return isOurs(bytes) ? readLong(bytes, 2) : NO_ENTRY_GENERATION;
   }
 
   /** The shape fingerprint an entry was written with, or 0 when the bytes are not an entry of ours. */
@@ -177,7 +183,7 @@ public final class ValueCodec {
 
   /** Decodes an entry, saying whether it has parts that were not loaded; throws as {@link #decode} does. */
   public Decoded decodeEntry(byte[] bytes) throws UndecodableException {
-    if (generationOf(bytes) == 0) {
+    if (generationOf(bytes) == NO_ENTRY_GENERATION) { // a tombstone, or bytes not ours
       throw new UndecodableException("not a cache-agent entry of format " + FORMAT_VERSION);
     }
     Kryo kryo = null;

@@ -32,7 +32,6 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
   private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
-  private static final List<String> DEFAULTS_KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
   private static final List<String> METRICS_KEYS = List.of("port", "statsInterval");
 
@@ -107,7 +106,7 @@ public final class ConfigLoader {
       keyPrefix = envPrefix.strip();
     }
 
-    MethodDefaults defaults = top.containsKey("defaults") ? readDefaults(in, top.get("defaults")) : MethodDefaults.BUILT_IN;
+    MethodSettings defaults = top.containsKey("defaults") ? readDefaults(in, top.get("defaults")) : MethodSettings.BUILT_IN;
     List<String> allow = List.of();
     if (top.containsKey("serialization")) {
       Map<String, Node> serialization = in.mapping(top.get("serialization"), "serialization", SERIALIZATION_KEYS);
@@ -163,20 +162,9 @@ public final class ConfigLoader {
     return new MetricsSettings(port, interval);
   }
 
-  private static MethodDefaults readDefaults(YamlReader in, Node node) {
-    MethodDefaults builtIn = MethodDefaults.BUILT_IN;
-    Map<String, Node> defaults = in.mapping(node, "defaults", DEFAULTS_KEYS);
-    if (defaults == null) {
-      return builtIn;
-    }
-    return new MethodDefaults(
-        defaults.containsKey("ttl") ? in.positiveDuration(defaults.get("ttl"), "defaults.ttl", builtIn.ttl()) : builtIn.ttl(),
-        defaults.containsKey("ttlJitter")
-            ? in.percentage(defaults.get("ttlJitter"), "defaults.ttlJitter", AgentConfig.MAX_TTL_JITTER, builtIn.ttlJitter())
-            : builtIn.ttlJitter(),
-        defaults.containsKey("cacheNulls") && in.bool(defaults.get("cacheNulls"), "defaults.cacheNulls", false),
-        defaults.containsKey("nullTtl") ? in.positiveDuration(defaults.get("nullTtl"), "defaults.nullTtl", null) : null,
-        defaults.containsKey("stampedeLock") && in.bool(defaults.get("stampedeLock"), "defaults.stampedeLock", false));
+  private static MethodSettings readDefaults(YamlReader in, Node node) {
+    Map<String, Node> defaults = in.mapping(node, "defaults", MethodSettings.KEYS);
+    return defaults == null ? MethodSettings.BUILT_IN : MethodSettings.read(in, defaults, "defaults", MethodSettings.BUILT_IN);
   }
 
   /** The rule that already covers a method of {@code signature}, if any: same method, or one of them names every overload. */

@@ -5,35 +5,133 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One entry of {@code methods}: a method whose results are cached.
+ * One entry of {@code methods}: a method whose results are cached. Built with {@link #cache}, which
+ * names each field; what a field means is said on {@link MethodSettings} and on the builder.
  *
  * @param index position in the {@code methods} list, for messages
  * @param signature the cached method, or every overload when it has no parameter list
- * @param ttl how long an entry lives at most
- * @param ttlJitter fraction of {@code ttl} (0 to 0.5) by which each entry's life is shortened at
- *     random, so that entries written together do not expire together
  * @param key expressions over the arguments; {@code null} means all arguments
- * @param cacheNulls whether a {@code null} result is cached
- * @param nullTtl how long a cached {@code null} lives (jittered like {@code ttl})
- * @param stampedeLock whether JVMs take a short lease in Redis before loading a missed key, so
- *     that one JVM loads it while the others wait for its entry
  * @param enabled the operator's switch
  * @param evictOn writes that evict entries of this method
  */
 public record MethodRule(
     int index,
     MethodSignature signature,
-    Duration ttl,
-    double ttlJitter,
     List<KeyExpression> key,
-    boolean cacheNulls,
-    Duration nullTtl,
-    boolean stampedeLock,
+    MethodSettings settings,
     boolean enabled,
     List<EvictRule> evictOn) {
 
+  /** A rule that caches {@code signature}: by default with the built-in settings, keyed by all arguments, on, evicted by nothing. */
+  public static Builder cache(MethodSignature signature) {
+    return new Builder(signature);
+  }
+
+  /** How long an entry lives at most. */
+  public Duration ttl() {
+    return settings.ttl();
+  }
+
+  /** Fraction of {@code ttl} by which each entry's life is shortened at random. */
+  public double ttlJitter() {
+    return settings.ttlJitter();
+  }
+
+  public boolean cacheNulls() {
+    return settings.cacheNulls();
+  }
+
+  /** How long a cached {@code null} lives (jittered like {@code ttl}). */
+  public Duration nullTtl() {
+    return settings.nullTtl() != null ? settings.nullTtl() : settings.ttl();
+  }
+
+  public boolean stampedeLock() {
+    return settings.stampedeLock();
+  }
+
   /** This rule switched on or off. */
   public MethodRule withEnabled(boolean on) {
-    return new MethodRule(index, signature, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, on, evictOn);
+    return new MethodRule(index, signature, key, settings, on, evictOn);
+  }
+
+  /** Builds a MethodRule field by field; see {@link MethodRule#cache}. */
+  public static final class Builder {
+    private final MethodSignature signature;
+    private int index;
+    private List<KeyExpression> key;
+    private Duration ttl = MethodSettings.BUILT_IN.ttl();
+    private double ttlJitter = MethodSettings.BUILT_IN.ttlJitter();
+    private boolean cacheNulls = MethodSettings.BUILT_IN.cacheNulls();
+    private Duration nullTtl;
+    private boolean stampedeLock = MethodSettings.BUILT_IN.stampedeLock();
+    private boolean enabled = true;
+    private List<EvictRule> evictOn = List.of();
+
+    private Builder(MethodSignature signature) {
+      this.signature = signature;
+    }
+
+    public Builder index(int index) {
+      this.index = index;
+      return this;
+    }
+
+    /** Expressions over the arguments; {@code null}, the default, means all arguments. */
+    public Builder key(List<KeyExpression> key) {
+      this.key = key;
+      return this;
+    }
+
+    /** All five settings at once, as {@code defaults} and the method's entry gave them. */
+    public Builder settings(MethodSettings settings) {
+      this.ttl = settings.ttl();
+      this.ttlJitter = settings.ttlJitter();
+      this.cacheNulls = settings.cacheNulls();
+      this.nullTtl = settings.nullTtl();
+      this.stampedeLock = settings.stampedeLock();
+      return this;
+    }
+
+    public Builder ttl(Duration ttl) {
+      this.ttl = ttl;
+      return this;
+    }
+
+    public Builder ttlJitter(double ttlJitter) {
+      this.ttlJitter = ttlJitter;
+      return this;
+    }
+
+    public Builder cacheNulls(boolean cacheNulls) {
+      this.cacheNulls = cacheNulls;
+      return this;
+    }
+
+    /** How long a cached {@code null} lives; unset, the rule's {@code ttl}. */
+    public Builder nullTtl(Duration nullTtl) {
+      this.nullTtl = nullTtl;
+      return this;
+    }
+
+    public Builder stampedeLock(boolean stampedeLock) {
+      this.stampedeLock = stampedeLock;
+      return this;
+    }
+
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
+      return this;
+    }
+
+    public Builder evictOn(List<EvictRule> evictOn) {
+      this.evictOn = List.copyOf(evictOn);
+      return this;
+    }
+
+    public MethodRule build() {
+      return new MethodRule(index, signature, key,
+          new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl != null ? nullTtl : ttl, stampedeLock), enabled, evictOn);
+    }
   }
 }

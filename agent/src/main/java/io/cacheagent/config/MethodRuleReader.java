@@ -1,7 +1,6 @@
 package io.cacheagent.config;
 
 import io.cacheagent.key.KeyExpression;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads one entry of {@code methods}, with its {@code evictOn} list. */
 final class MethodRuleReader {
 
+  /** The keys a method's entry may have (MethodSettings.KEYS among them), in the order messages list them. */
   private static final List<String> METHOD_KEYS =
       List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "stampedeLock", "enabled", "evictOn");
   private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
@@ -27,9 +27,9 @@ final class MethodRuleReader {
 
   private final YamlReader in;
   private final Problems problems;
-  private final MethodDefaults defaults;
+  private final MethodSettings defaults;
 
-  MethodRuleReader(YamlReader in, Problems problems, MethodDefaults defaults) {
+  MethodRuleReader(YamlReader in, Problems problems, MethodSettings defaults) {
     this.in = in;
     this.problems = problems;
     this.defaults = defaults;
@@ -47,17 +47,7 @@ final class MethodRuleReader {
       return null;
     }
     MethodSignature signature = signature(entry.get("method"), path + ".method");
-    Duration ttl = entry.containsKey("ttl") ? in.positiveDuration(entry.get("ttl"), path + ".ttl", defaults.ttl()) : defaults.ttl();
-    double ttlJitter = entry.containsKey("ttlJitter")
-        ? in.percentage(entry.get("ttlJitter"), path + ".ttlJitter", AgentConfig.MAX_TTL_JITTER, defaults.ttlJitter())
-        : defaults.ttlJitter();
-    boolean cacheNulls = entry.containsKey("cacheNulls") ? in.bool(entry.get("cacheNulls"), path + ".cacheNulls", false) : defaults.cacheNulls();
-    Duration nullTtl = defaults.nullTtl() != null ? defaults.nullTtl() : ttl;
-    if (entry.containsKey("nullTtl")) {
-      nullTtl = in.positiveDuration(entry.get("nullTtl"), path + ".nullTtl", nullTtl);
-    }
-    boolean stampedeLock = entry.containsKey("stampedeLock")
-        ? in.bool(entry.get("stampedeLock"), path + ".stampedeLock", false) : defaults.stampedeLock();
+    MethodSettings settings = MethodSettings.read(in, entry, path, defaults);
     boolean enabled = !entry.containsKey("enabled") || in.bool(entry.get("enabled"), path + ".enabled", true);
     List<KeyExpression> key = null;
     if (entry.containsKey("key")) {
@@ -86,7 +76,7 @@ final class MethodRuleReader {
     if (signature == null) {
       return null;
     }
-    return new MethodRule(index, signature, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, List.copyOf(evictOn));
+    return MethodRule.cache(signature).index(index).settings(settings).key(key).enabled(enabled).evictOn(evictOn).build();
   }
 
   private MethodSignature signature(Node node, String path) {

@@ -117,7 +117,7 @@ public final class CacheRuntime implements Dispatcher {
       }
     }
     long generation = Generations.parse(found[1]);
-    boolean generationInvented = generation == 0;
+    boolean generationInvented = generation == Generations.NONE;
     if (generationInvented) {
       generation = Generations.next();
       store.setIfAbsent(generationKey, Generations.format(generation));
@@ -147,7 +147,7 @@ public final class CacheRuntime implements Dispatcher {
    */
   private Object coalesce(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
       byte[] seen, Object self, long readNanos) {
-    InFlightLoads.Load load = loads.join(key, generationKey, seen, generationInvented ? 0 : generation, generation);
+    InFlightLoads.Load load = loads.join(key, generationKey, seen, generationInvented ? Generations.NONE : generation, generation);
     if (InFlightLoads.leads(load)) {
       try {
         return lead(method, key, generationKey, generation, generationInvented, seen, load, self, readNanos);
@@ -189,7 +189,8 @@ public final class CacheRuntime implements Dispatcher {
         leaseToken = token;
         load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
-        byte[] loaded = Leases.awaitEntry(store, method, key, generationKey, generationInvented ? 0 : generation, seen);
+        byte[] loaded = Leases.awaitEntry(store, method, key, generationKey,
+            generationInvented ? Generations.NONE : generation, seen);
         Hit hit = loaded == null ? null : Entries.decode(method, loaded, self);
         if (hit != null && hit != Entries.NOT_SERVABLE) {
           loads.finish(key, load, loaded);

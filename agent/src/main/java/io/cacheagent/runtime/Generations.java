@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.key.CacheKeys;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /** The random numbers that generation keys hold (see CacheRuntime), as Redis stores them: decimal text. */
 final class Generations {
 
+  /**
+   * What a generation key holds when it holds no generation: never set, expired, evicted by Redis,
+   * or not a number. A caller that finds it makes one up (see CacheRuntime).
+   */
+  static final long NONE = 0;
+
   private Generations() {}
 
   /** The generation key of the method {@code rule} caches (see CacheKeys#generationKey). */
@@ -15,12 +22,12 @@ final class Generations {
     return CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
   }
 
-  /** A new random generation, never 0 (0 means "none"). */
+  /** A new random generation: never {@link #NONE}, nor the generation of a tombstone. */
   static long next() {
     long generation;
     do {
       generation = ThreadLocalRandom.current().nextLong();
-    } while (generation == 0);
+    } while (generation == NONE || generation == ValueCodec.NO_ENTRY_GENERATION);
     return generation;
   }
 
@@ -33,15 +40,15 @@ final class Generations {
     return Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** The generation a generation key holds; 0 when it holds none, or something else. */
+  /** The generation a generation key holds; {@link #NONE} when it holds none, or something else. */
   static long parse(byte[] bytes) {
     if (bytes == null) {
-      return 0;
+      return NONE;
     }
     try {
       return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
     } catch (NumberFormatException e) {
-      return 0;
+      return NONE;
     }
   }
 }

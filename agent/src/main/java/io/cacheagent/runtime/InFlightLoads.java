@@ -40,7 +40,7 @@ final class InFlightLoads {
     final String generationKey;
     /**
      * What the leader found in Redis: the bytes under the key ({@code null}: none), and the
-     * generation (0: none); and the generation its entry is stored under (the one it found, or
+     * generation ({@link Generations#NONE}: none); and the generation its entry is stored under (the one it found, or
      * made up when there was none).
      */
     private final byte[] seen;

@@ -43,8 +43,8 @@ final class Leases {
    * {@code null} when the caller should run the method itself.
    *
    * @param generationKey the method's generation key, as the caller read it
-   * @param generation the method's generation when the caller missed; 0 when it had none yet (the
-   *     first miss of a fleet), in which case the one the loader stored is taken
+   * @param generation the method's generation when the caller missed; {@link Generations#NONE} when
+   *     it had none yet (the first miss of a fleet), in which case the one the loader stored is taken
    * @param seen the bytes the caller saw under the key ({@code null}: none)
    */
   static byte[] awaitEntry(CacheStore store, CachedMethod method, String key, String generationKey, long generation,
@@ -63,13 +63,13 @@ final class Leases {
         return null; // Redis stopped answering
       }
       long current = Generations.parse(found[1]);
-      if (expected == 0) {
-        expected = current;
+      if (expected == Generations.NONE) {
+        expected = current; // the generation the loader made up and stored
       } else if (current != expected) {
         return null; // every entry was dropped meanwhile
       }
       byte[] entry = found[0];
-      if (expected != 0 && method.isCurrent(entry, expected)) {
+      if (expected != Generations.NONE && method.isCurrent(entry, expected)) {
         return entry;
       }
       if (entry != null && !Arrays.equals(entry, seen)) {

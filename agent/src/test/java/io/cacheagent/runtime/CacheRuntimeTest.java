@@ -37,9 +37,9 @@ class CacheRuntimeTest {
   private final MethodTable table = new MethodTable("test", List.of());
   private final FlakyStore store = new FlakyStore();
   private final CacheRuntime runtime = new CacheRuntime(table, store);
-  private final MethodRule rule = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true, List.of(
+  private final MethodRule rule = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0).evictOn(List.of(
       new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false),
-      new EvictRule(CLEAR, null, true, false)));
+      new EvictRule(CLEAR, null, true, false))).build();
   private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
   private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V",
       List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
@@ -90,8 +90,7 @@ class CacheRuntimeTest {
 
   @Test
   void aLoadThatOutlivedTheTombstoneOfAWriteMadeWhileItRan_storesNothing() throws Exception {
-    MethodRule shortLived = new MethodRule(0, FIND, Duration.ofMillis(300), 0, null, false, Duration.ofMillis(300), false, true,
-        rule.evictOn());
+    MethodRule shortLived = MethodRule.cache(FIND).ttl(Duration.ofMillis(300)).ttlJitter(0).evictOn(rule.evictOn()).build();
     OtherJvm jvm = otherJvm(shortLived);
     int write = jvm.table().registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)",
         List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V", List.of(Eviction.of(shortLived.evictOn().get(0), shortLived, "test")));
@@ -114,8 +113,8 @@ class CacheRuntimeTest {
 
   @Test
   void whenBefore_evictsBeforeTheWrite_andAgainAfterIt_soAReadDuringTheWriteCannotKeepTheOldValue() {
-    MethodRule evictedBefore = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true,
-        List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, true)));
+    MethodRule evictedBefore = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
+        .evictOn(List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, true))).build();
     MethodTable beforeTable = new MethodTable("before", List.of());
     int cached = beforeTable.registerCached(getClass().getClassLoader(), FIND.toString(), FIND.toString(), "(J)Ljava/lang/String;",
         evictedBefore, List.of("java.lang.String"));
@@ -245,8 +244,8 @@ class CacheRuntimeTest {
 
   @Test
   void dropsOfMissedEvictions_areRetriedOnceASecond_notMoreWhileTheStoreStaysDown() throws Exception {
-    MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#other(long)"), Duration.ofMinutes(5), 0, null, false,
-        Duration.ofMinutes(5), false, true, List.of(new EvictRule(CLEAR, null, true, false)));
+    MethodRule other = MethodRule.cache(MethodSignature.parse("com.acme.Repo#other(long)")).index(1).ttl(Duration.ofMinutes(5))
+        .ttlJitter(0).evictOn(List.of(new EvictRule(CLEAR, null, true, false))).build();
     table.registerCached(getClass().getClassLoader(), "com.acme.Repo#other(long)", "com.acme.Repo#other(long)", "(J)Ljava/lang/String;",
         other, List.of("java.lang.String"));
     int clearBoth = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", List.of("com.acme.Repo#clear()"), "()V",
@@ -325,8 +324,8 @@ class CacheRuntimeTest {
 
   @Test
   void evictionMissed_aReadOfAnotherMethodSendsTheDrop() {
-    MethodRule other = new MethodRule(1, MethodSignature.parse("com.acme.Repo#count()"), Duration.ofMinutes(5), 0, null,
-        false, Duration.ofMinutes(5), false, true, List.of());
+    MethodRule other = MethodRule.cache(MethodSignature.parse("com.acme.Repo#count()")).index(1).ttl(Duration.ofMinutes(5))
+        .ttlJitter(0).build();
     int count = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#count()", "com.acme.Repo#count()", "()Ljava/lang/String;", other, List.of("java.lang.String"));
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
     store.down = true;
@@ -596,7 +595,7 @@ class CacheRuntimeTest {
   }
 
   private MethodRule rule(String signature) {
-    return new MethodRule(1, MethodSignature.parse(signature), Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), false, true, List.of());
+    return MethodRule.cache(MethodSignature.parse(signature)).index(1).ttl(Duration.ofMinutes(5)).ttlJitter(0).build();
   }
 
   private static Future<Object> inAnotherThread(Callable<Object> call) throws InterruptedException {
@@ -631,7 +630,7 @@ class CacheRuntimeTest {
   }
 
   private MethodRule stampedeLocked() {
-    return new MethodRule(0, FIND, Duration.ofMinutes(5), 0, null, false, Duration.ofMinutes(5), true, true, List.of());
+    return MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0).stampedeLock(true).build();
   }
 
   @Test
@@ -697,8 +696,8 @@ class CacheRuntimeTest {
   @Test
   void reloadThatChangesTheKey_neverServesEntriesStoredUnderTheOldKey() {
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "keyed by all arguments");
-    MethodRule rekeyed = new MethodRule(0, FIND, Duration.ofMinutes(5), 0, List.of(KeyExpression.parse("args[0]")), false,
-        Duration.ofMinutes(5), false, true, rule.evictOn());
+    MethodRule rekeyed = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0).key(List.of(KeyExpression.parse("args[0]")))
+        .evictOn(rule.evictOn()).build();
 
     table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rekeyed)));
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class CachedMethodTest {
 
   private static CachedMethod method(double jitter, Duration ttl, Duration nullTtl) {
-    MethodRule rule = new MethodRule(0, MethodSignature.parse("com.acme.Repo#find(long)"), ttl, jitter, null, true, nullTtl,
-        false, true, List.of());
+    MethodRule rule = MethodRule.cache(MethodSignature.parse("com.acme.Repo#find(long)")).ttl(ttl).ttlJitter(jitter).cacheNulls(true)
+        .nullTtl(nullTtl).build();
     return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "test", List.of("java.lang.String"),
         new ClassAllowList(List.of()), CachedMethodTest.class.getClassLoader());
   }

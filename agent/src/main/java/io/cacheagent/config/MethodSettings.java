@@ -1,0 +1,48 @@
+package io.cacheagent.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * The settings that {@code defaults} sets for every method and a method may set for itself; one
+ * reader for both, so that they are parsed and checked alike.
+ *
+ * @param ttl how long an entry lives at most
+ * @param ttlJitter fraction of {@code ttl} (0 to 0.5) by which each entry's life is shortened at
+ *     random, so that entries written together do not expire together
+ * @param cacheNulls whether a {@code null} result is cached
+ * @param nullTtl how long a cached {@code null} lives; {@code null} in {@code defaults} means each
+ *     method's own {@code ttl}
+ * @param stampedeLock whether JVMs take a short lease in Redis before loading a missed key, so
+ *     that one JVM loads it while the others wait for its entry
+ */
+public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl, boolean stampedeLock) {
+
+  /** The keys of these settings, as {@code defaults} and each method write them. */
+  static final List<String> KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock");
+
+  /** What a method gets when neither it nor {@code defaults} says otherwise. */
+  public static final MethodSettings BUILT_IN =
+      new MethodSettings(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null, false);
+
+  /**
+   * The settings {@code section} (at {@code path}, e.g. {@code methods[2]}) gives, each one it does
+   * not give taken from {@code inherited}. A bad value is reported to {@code in}'s problems.
+   */
+  static MethodSettings read(YamlReader in, Map<String, Node> section, String path, MethodSettings inherited) {
+    Duration ttl = section.containsKey("ttl")
+        ? in.positiveDuration(section.get("ttl"), path + ".ttl", inherited.ttl()) : inherited.ttl();
+    double ttlJitter = section.containsKey("ttlJitter")
+        ? in.percentage(section.get("ttlJitter"), path + ".ttlJitter", AgentConfig.MAX_TTL_JITTER, inherited.ttlJitter())
+        : inherited.ttlJitter();
+    boolean cacheNulls = section.containsKey("cacheNulls")
+        ? in.bool(section.get("cacheNulls"), path + ".cacheNulls", inherited.cacheNulls()) : inherited.cacheNulls();
+    Duration nullTtl = section.containsKey("nullTtl")
+        ? in.positiveDuration(section.get("nullTtl"), path + ".nullTtl", inherited.nullTtl()) : inherited.nullTtl();
+    boolean stampedeLock = section.containsKey("stampedeLock")
+        ? in.bool(section.get("stampedeLock"), path + ".stampedeLock", inherited.stampedeLock()) : inherited.stampedeLock();
+    return new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock);
+  }
+}
