@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /*
  * What the bridge calls: looks calls up, stores results, runs evictions.
@@ -45,7 +46,9 @@ public final class CacheRuntime implements Dispatcher {
   private final MethodTable table;
   private final CacheStore store;
   private final MissedEvictions missedEvictions;
-  private final InFlightLoads loads = new InFlightLoads();
+  /** {@code System.nanoTime}, or a test's clock: when loads began, how long ago a miss read the store. */
+  private final LongSupplier nanoClock;
+  private final InFlightLoads loads;
   private final Evictions evictions;
 
   /**
@@ -57,6 +60,12 @@ public final class CacheRuntime implements Dispatcher {
       Duration ttlAtRead, long startedNanos) {}
 
   public CacheRuntime(MethodTable table, CacheStore store) {
+    this(table, store, System::nanoTime);
+  }
+
+  CacheRuntime(MethodTable table, CacheStore store, LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+    this.loads = new InFlightLoads(nanoClock);
     this.table = table;
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
@@ -100,7 +109,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
     boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generationKey);
-    long readNanos = System.nanoTime(); // before the read: no write the read missed can be older
+    long readNanos = nanoClock.getAsLong(); // before the read: no write the read missed can be older
     byte[][] found = store.get(key, generationKey);
     if (found == null) {
       // Redis did not answer. A load in flight here may have read the database before another JVM's
@@ -160,7 +169,7 @@ public final class CacheRuntime implements Dispatcher {
       method.stats.uncached.increment(); // this thread is loading: waiting for another could be waiting for itself
       return null;
     }
-    byte[] shared = InFlightLoads.await(load, method.followerWaitNanos());
+    byte[] shared = loads.await(load, method.followerWaitNanos());
     // Another class loader's version of the class may have loaded it under the same key.
     Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : Entries.decode(method, shared, self);
     if (hit == Entries.NOT_SERVABLE) {
@@ -190,7 +199,7 @@ public final class CacheRuntime implements Dispatcher {
         load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
         byte[] loaded = Leases.awaitEntry(store, method, key, generationKey,
-            generationInvented ? Generations.NONE : generation, seen);
+            generationInvented ? Generations.NONE : generation, seen, nanoClock);
         Hit hit = loaded == null ? null : Entries.decode(method, loaded, self);
         if (hit != null && hit != Entries.NOT_SERVABLE) {
           loads.finish(key, load, loaded);
@@ -201,7 +210,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     method.stats.misses.increment();
     InFlightLoads.started();
-    return new Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), System.nanoTime());
+    return new Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), nanoClock.getAsLong());
   }
 
   @Override
@@ -218,7 +227,7 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null || !(call instanceof Miss miss)) {
       return;
     }
-    method.stats.loadNanos.recordValue(Math.max(0, System.nanoTime() - miss.startedNanos()));
+    method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
     // Inside a transaction that writes, the result may hold what it has not committed, and never
     // will if it rolls back: it is stored once the transaction committed, and shared with no other
     // thread. A read-only transaction (@Transactional(readOnly = true), Spring Data's finders) reads
@@ -261,7 +270,7 @@ public final class CacheRuntime implements Dispatcher {
   private boolean outlivedItsTombstones(CachedMethod method, Miss miss) {
     Duration current = method.rule.ttl(); // a reload may have changed it since the read: the shorter counts
     Duration ttl = current.compareTo(miss.ttlAtRead()) < 0 ? current : miss.ttlAtRead();
-    long sinceRead = System.nanoTime() - miss.readNanos();
+    long sinceRead = nanoClock.getAsLong() - miss.readNanos();
     if (sinceRead < ttl.toNanos() - store.commandTimeout().toNanos()) {
       return false;
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /*
  * Stampede protection inside one JVM: concurrent misses of the same key run the method once.
@@ -35,7 +36,7 @@ final class InFlightLoads {
   /** One load in flight; completes with the encoded result, or {@code null} when followers must run it themselves. */
   static final class Load {
     final Thread leader = Thread.currentThread();
-    final long startedNanos = System.nanoTime();
+    final long startedNanos;
     /** Of the cached method, which {@code all: true} evictions name. */
     final String generationKey;
     /**
@@ -50,7 +51,8 @@ final class InFlightLoads {
     volatile byte[] leaseToken;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-    Load(String generationKey, byte[] seen, long found, long generation) {
+    Load(long startedNanos, String generationKey, byte[] seen, long found, long generation) {
+      this.startedNanos = startedNanos;
       this.generationKey = generationKey;
       this.seen = seen;
       this.found = found;
@@ -71,6 +73,12 @@ final class InFlightLoads {
   private static final ThreadLocal<int[]> LEADING = ThreadLocal.withInitial(() -> new int[1]);
 
   private final Map<String, Load> loads = new ConcurrentHashMap<>();
+  /** {@code System.nanoTime}, or a test's clock. */
+  private final LongSupplier nanoClock;
+
+  InFlightLoads(LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+  }
 
   /** The current thread starts running a method for a load it leads. */
   static void started() {
@@ -97,11 +105,11 @@ final class InFlightLoads {
    * #finish}), or the load already in flight, to {@link #await}.
    *
    * @param seen the bytes the caller found under the key ({@code null}: none)
-   * @param found the generation the caller found (0: none)
+   * @param found the generation the caller found ({@link Generations#NONE}: none)
    * @param generation the generation its entry would be stored under: {@code found}, or one it made up
    */
   Load join(String key, String generationKey, byte[] seen, long found, long generation) {
-    Load mine = new Load(generationKey, seen, found, generation);
+    Load mine = new Load(nanoClock.getAsLong(), generationKey, seen, found, generation);
     while (true) {
       Load current = loads.putIfAbsent(key, mine);
       if (current == null) {
@@ -109,7 +117,7 @@ final class InFlightLoads {
       }
       // Redis changed since the leader looked (a write, a drop), or the leader never finished (a
       // bug, a thread that died): this caller loads for itself and for the calls that follow it.
-      boolean stale = !current.foundTheSame(seen, found) || System.nanoTime() - current.startedNanos > MAX_WAIT_NANOS;
+      boolean stale = !current.foundTheSame(seen, found) || nanoClock.getAsLong() - current.startedNanos > MAX_WAIT_NANOS;
       if (!stale) {
         return current;
       }
@@ -128,8 +136,8 @@ final class InFlightLoads {
    * The leader's encoded result, or {@code null} when the caller must run the method itself: the
    * leader failed, or has not finished {@code waitNanos} after it started.
    */
-  static byte[] await(Load load, long waitNanos) {
-    long left = Math.min(waitNanos, MAX_WAIT_NANOS) - (System.nanoTime() - load.startedNanos);
+  byte[] await(Load load, long waitNanos) {
+    long left = Math.min(waitNanos, MAX_WAIT_NANOS) - (nanoClock.getAsLong() - load.startedNanos);
     try {
       return left <= 0 ? null : load.result.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /*
  * Stampede protection across JVMs, for methods with stampedeLock: true.
@@ -46,12 +47,13 @@ final class Leases {
    * @param generation the method's generation when the caller missed; {@link Generations#NONE} when
    *     it had none yet (the first miss of a fleet), in which case the one the loader stored is taken
    * @param seen the bytes the caller saw under the key ({@code null}: none)
+   * @param nanoClock {@code System.nanoTime}, or a test's clock
    */
   static byte[] awaitEntry(CacheStore store, CachedMethod method, String key, String generationKey, long generation,
-      byte[] seen) {
+      byte[] seen, LongSupplier nanoClock) {
     long expected = generation;
-    long deadline = System.nanoTime() + LEASE.toNanos();
-    while (System.nanoTime() < deadline) {
+    long deadline = nanoClock.getAsLong() + LEASE.toNanos();
+    while (nanoClock.getAsLong() - deadline < 0) {
       try {
         TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {

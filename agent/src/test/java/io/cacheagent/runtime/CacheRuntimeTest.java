@@ -25,6 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The cache logic between the advice and the store, on the in-process store (which tests can take down). */
@@ -617,10 +619,14 @@ class CacheRuntimeTest {
   private record OtherJvm(CacheRuntime runtime, int find, MethodTable table) {}
 
   private OtherJvm otherJvm(MethodRule rule) {
+    return otherJvm(rule, System::nanoTime);
+  }
+
+  private OtherJvm otherJvm(MethodRule rule, LongSupplier nanoClock) {
     MethodTable otherTable = new MethodTable("test", List.of());
     int id = otherTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule,
         List.of("java.lang.String"));
-    return new OtherJvm(new CacheRuntime(otherTable, store), id, otherTable);
+    return new OtherJvm(new CacheRuntime(otherTable, store, nanoClock), id, otherTable);
   }
 
   /** Registers, in another JVM's table, the write that evicts {@code find} by its argument. */
@@ -658,6 +664,20 @@ class CacheRuntimeTest {
 
     assertThat(own).as("a miss of its own").isNotNull().isNotInstanceOf(Hit.class);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Leases.LEASE);
+  }
+
+  @Test
+  void stampedeLock_aJvmWaitsForAnotherJvmsLease_noLongerThanTheLeaseLastsOnItsClock() throws Exception {
+    OtherJvm first = otherJvm(stampedeLocked());
+    AtomicLong clock = new AtomicLong();
+    OtherJvm second = otherJvm(stampedeLocked(), () -> clock.addAndGet(Leases.LEASE.toNanos() / 10)); // each look: a tenth of it
+    first.runtime().begin(first.find(), null, new Object[] {1L}); // takes the lease, then hangs
+
+    long started = System.nanoTime();
+    Object own = second.runtime().begin(second.find(), null, new Object[] {1L});
+
+    assertThat(own).as("a miss of its own, the lease still held in the store").isNotNull().isNotInstanceOf(Hit.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ten looks, not the lease's real 2 s").isLessThan(Leases.LEASE);
   }
 
   @Test
