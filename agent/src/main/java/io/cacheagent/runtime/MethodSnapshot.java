@@ -61,7 +61,7 @@ public record MethodSnapshot(String method, boolean enabled, long hits, long mis
   /** The counters as the exit report prints them. */
   @Override
   public String toString() {
-    return "hits=" + hits + " misses=" + misses + " coalesced=" + coalesced + " uncached=" + uncached + " managed=" + managed
-        + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable;
+    return "hits=" + hits + " misses=" + misses + " coalesced=" + coalesced + " uncached=" + uncached
+        + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable + " managed=" + managed;
   }
 }
