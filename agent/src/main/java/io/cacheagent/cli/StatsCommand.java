@@ -18,9 +18,9 @@ import javax.management.remote.JMXConnector;
 final class StatsCommand {
 
   /** The columns after the method's, whose width is its longest signature's. */
-  private static final String COLUMNS = " %-7s %10s %10s %9s %10s %9s %8s %7s %9s %9s";
+  private static final String COLUMNS = " %-7s %10s %10s %9s %10s %9s %8s %8s %7s %9s %9s";
   private static final String[] HEADER =
-      {"method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "errors", "load p50", "load p99"};
+      {"method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "off", "errors", "load p50", "load p99"};
 
   private StatsCommand() {}
 
@@ -42,7 +42,8 @@ final class StatsCommand {
             String.valueOf(beans.getAttribute(method, "Hits")), String.valueOf(beans.getAttribute(method, "Misses")),
             String.format(Locale.ROOT, "%.1f%%", 100 * (double) beans.getAttribute(method, "HitRatio")),
             String.valueOf(beans.getAttribute(method, "Coalesced")), String.valueOf(beans.getAttribute(method, "Uncached")),
-            String.valueOf(beans.getAttribute(method, "Managed")), String.valueOf(beans.getAttribute(method, "Errors")),
+            String.valueOf(beans.getAttribute(method, "Managed")), String.valueOf(beans.getAttribute(method, "SwitchedOff")),
+            String.valueOf(beans.getAttribute(method, "Errors")),
             String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP50")),
             String.format(Locale.ROOT, "%.2fms", (double) beans.getAttribute(method, "LoadMillisP99"))});
       }

@@ -28,6 +28,9 @@ public interface CachedMethodMXBean {
    */
   long getManaged();
 
+  /** Calls made while the method was switched off (in the file, over JMX, or for an eviction key that can never evict). */
+  long getSwitchedOff();
+
   /** Evictions that write methods ran on its entries, by key or all. */
   long getEvictions();
 

@@ -163,6 +163,11 @@ public final class JmxExporter {
     }
 
     @Override
+    public long getSwitchedOff() {
+      return method.snapshot().off();
+    }
+
+    @Override
     public long getEvictions() {
       return method.snapshot().evictions();
     }

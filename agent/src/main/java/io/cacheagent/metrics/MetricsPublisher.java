@@ -63,6 +63,7 @@ public final class MetricsPublisher {
     long coalesced = 0;
     long uncached = 0;
     long managed = 0;
+    long off = 0;
     long errors = 0;
     long calls = 0;
     for (MethodSnapshot m : methods) {
@@ -71,11 +72,12 @@ public final class MetricsPublisher {
       coalesced += m.coalesced();
       uncached += m.uncached();
       managed += m.managed();
+      off += m.off();
       errors += m.errors();
       calls += m.calls();
     }
     return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits, %d misses, %d coalesced, %d uncached,"
-            + " %d managed; hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls,
-        hits, misses, coalesced, uncached, managed, 100 * MethodSnapshot.hitRatio(methods), errors, store.state());
+            + " %d managed, %d off; hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls,
+        hits, misses, coalesced, uncached, managed, off, 100 * MethodSnapshot.hitRatio(methods), errors, store.state());
   }
 }

@@ -18,13 +18,14 @@ final class PrometheusText {
   static String render(List<MethodSnapshot> methods, CacheStore store) {
     StringBuilder out = new StringBuilder(1024);
     header(out, "cache_agent_calls_total", "counter", "Calls of cached methods, by what the cache did: hit, miss, coalesced (served by a concurrent call's load), uncached,"
-        + " managed (not served: the caller would have got a managed JPA entity).");
+        + " managed (not served: the caller would have got a managed JPA entity), off (the method was switched off).");
     for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_calls_total", m, "result", "hit", m.hits());
       sample(out, "cache_agent_calls_total", m, "result", "miss", m.misses());
       sample(out, "cache_agent_calls_total", m, "result", "coalesced", m.coalesced());
       sample(out, "cache_agent_calls_total", m, "result", "uncached", m.uncached());
       sample(out, "cache_agent_calls_total", m, "result", "managed", m.managed());
+      sample(out, "cache_agent_calls_total", m, "result", "off", m.off());
     }
     header(out, "cache_agent_entry_errors_total", "counter", "Entries that could not be used or stored, by kind.");
     for (MethodSnapshot m : methods) {

@@ -36,7 +36,8 @@ public final class MethodControl {
     Histogram load = stats.loadNanos;
     String signature = method.rule.signature().toString();
     return new MethodSnapshot(method.name, enabled(), stats.hits.sum(), stats.misses.sum(), stats.coalesced.sum(),
-        stats.uncached.sum(), stats.managed.sum(), stats.undecodable.sum(), stats.refused.sum(), stats.unencodable.sum(),
+        stats.uncached.sum(), stats.managed.sum(), stats.off[0], stats.undecodable.sum(), stats.refused.sum(),
+        stats.unencodable.sum(),
         table.evictions(signature), table.evictionKeyFailures(signature),
         load.getTotalCount(), load.getMean() * load.getTotalCount() / 1e9, // the sum from the histogram: within 1%
         new MethodSnapshot.LoadQuantiles(seconds(load, 50), seconds(load, 90), seconds(load, 99)));

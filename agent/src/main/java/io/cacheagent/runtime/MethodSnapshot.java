@@ -6,23 +6,25 @@ import java.util.List;
  * One cached method's counters, read at one moment: what JMX, Prometheus, the {@code stats}
  * command, the periodic log line and the exit report all show, so that their numbers agree.
  *
- * <p>A call that reached the cache is exactly one of: a hit, a miss (the method ran and its result
- * was offered to the store), coalesced (served by a concurrent call's load of the same key),
- * uncached (the method ran without the cache: store down, key not computable, loading thread) or
- * managed (not served: the caller would have got a managed JPA entity).
+ * <p>A call of the method is exactly one of: a hit, a miss (the method ran and its result was
+ * offered to the store), coalesced (served by a concurrent call's load of the same key), uncached
+ * (the method ran without the cache: store down, key not computable, loading thread), managed (not
+ * served: the caller would have got a managed JPA entity) or off (the method was switched off, in
+ * the file, over JMX, or because an eviction of it can never evict; a lower bound, see
+ * CacheBridge). Calls made while the agent starts, before it knows the method, are not counted.
  *
  * @param loadSeconds how long a load took at the 50th, 90th and 99th percentile, in seconds
  */
 public record MethodSnapshot(String method, boolean enabled, long hits, long misses, long coalesced, long uncached, long managed,
-    long undecodable, long refused, long unencodable, long evictions, long evictionKeyFailures,
+    long off, long undecodable, long refused, long unencodable, long evictions, long evictionKeyFailures,
     long loads, double loadSecondsSum, LoadQuantiles loadSeconds) {
 
   /** Load times in seconds at the 50th, 90th and 99th percentile; 0 before the first load. */
   public record LoadQuantiles(double p50, double p90, double p99) {}
 
-  /** Every call that reached the cache: hits, misses, coalesced, uncached and managed. */
+  /** Every call: hits, misses, coalesced, uncached, managed and off. */
   public long calls() {
-    return hits + misses + coalesced + uncached + managed;
+    return hits + misses + coalesced + uncached + managed + off;
   }
 
   /** Calls the cache answered without running the method: hits, and misses served by a concurrent call's load. */
@@ -62,6 +64,6 @@ public record MethodSnapshot(String method, boolean enabled, long hits, long mis
   @Override
   public String toString() {
     return "hits=" + hits + " misses=" + misses + " coalesced=" + coalesced + " uncached=" + uncached
-        + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable + " managed=" + managed;
+        + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable + " managed=" + managed + " off=" + off;
   }
 }

@@ -20,6 +20,11 @@ final class MethodStats {
    * or with lazy parts not loaded while a persistence context is open.
    */
   final LongAdder managed = new LongAdder();
+  /**
+   * Calls made while the method was switched off, in element 0: the bootstrap bridge adds to it
+   * without synchronization (see CacheBridge), so it is a lower bound under concurrent calls.
+   */
+  final long[] off = new long[1];
   /** How long the method ran on each miss, in nanoseconds (2 significant digits, resizes itself). */
   final Histogram loadNanos = new ConcurrentHistogram(2);
 }

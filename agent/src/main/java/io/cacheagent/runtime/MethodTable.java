@@ -314,10 +314,12 @@ public final class MethodTable {
   private void publishSwitches() {
     CachedMethod[] current = cached;
     boolean[] on = new boolean[current.length];
+    long[][] callsWhileOff = new long[current.length][];
     for (int i = 0; i < current.length; i++) {
       on[i] = serves(current[i]);
+      callsWhileOff[i] = current[i].stats.off;
     }
-    CacheBridge.switches(on);
+    CacheBridge.switches(on, callsWhileOff);
   }
 
 }

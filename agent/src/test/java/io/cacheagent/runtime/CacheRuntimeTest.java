@@ -172,6 +172,24 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void callsWhileAMethodIsSwitchedOff_areCounted_andLowerItsHitRatio() {
+    runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one"); // a miss
+    runtime.begin(find, null, new Object[] {1L});                               // a hit
+    MethodControl control = table.controls(store).get(find);
+
+    control.enable(false);
+    assertThat(io.cacheagent.bootstrap.CacheBridge.isOn(find)).isFalse();
+    assertThat(io.cacheagent.bootstrap.CacheBridge.isOn(find)).isFalse();
+    control.enable(true);
+    assertThat(io.cacheagent.bootstrap.CacheBridge.isOn(find)).as("on again: not counted").isTrue();
+
+    MethodSnapshot counters = control.snapshot();
+    assertThat(counters.off()).isEqualTo(2);
+    assertThat(counters.calls()).isEqualTo(4);
+    assertThat(counters.hitRatio()).isEqualTo(0.25);
+  }
+
+  @Test
   void evictionRefusedForItsDeclaredTypes_stopsServingItsMethod_andDropsEveryEntryThoughItsKeyComputes() {
     MethodSignature relabel = MethodSignature.parse("com.acme.Repo#relabel(com.acme.Label)");
     EvictRule neverMatches = new EvictRule(relabel, List.of(KeyExpression.parse("args[0].name")), false, false);

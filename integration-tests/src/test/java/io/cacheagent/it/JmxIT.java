@@ -52,6 +52,8 @@ class JmxIT {
 
         beans.setAttribute(FIND_BY_ID, new Attribute("Enabled", false));
         assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
+        assertThat(beans.getAttribute(FIND_BY_ID, "SwitchedOff")).as("counted while off").isEqualTo(1L);
+        assertThat((double) beans.getAttribute(FIND_BY_ID, "HitRatio")).as("1 served of 4 calls").isEqualTo(1.0 / 4);
         beans.setAttribute(FIND_BY_ID, new Attribute("Enabled", true));
         assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=3");
 
@@ -85,7 +87,7 @@ class JmxIT {
 
       assertThat(output).contains("JVM " + app.pid() + ": store redis " + redis.uri() + " (command timeout 500ms), connected;"
           + " configuration " + config.toAbsolutePath() + ", version 1");
-      assertThat(output).containsPattern("com\\.acme\\.shop\\.ProductRepository#findById\\(long\\) +true +1 +2 +33\\.3% +0 +0 +0 ");
+      assertThat(output).containsPattern("com\\.acme\\.shop\\.ProductRepository#findById\\(long\\) +true +1 +2 +33\\.3% +0 +0 +0 +0 ");
     }
   }
 

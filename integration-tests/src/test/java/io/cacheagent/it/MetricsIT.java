@@ -45,6 +45,7 @@ class MetricsIT {
           "cache_agent_calls_total{" + FIND + ",result=\"hit\"} 1\n",
           "cache_agent_calls_total{" + FIND + ",result=\"miss\"} 2\n",
           "cache_agent_calls_total{" + FIND + ",result=\"uncached\"} 0\n",
+          "cache_agent_calls_total{" + FIND + ",result=\"off\"} 0\n",
           "cache_agent_entry_errors_total{" + FIND + ",kind=\"refused\"} 0\n",
           "# TYPE cache_agent_load_seconds summary\n",
           "cache_agent_evictions_total{" + FIND + "} 0\n",
@@ -53,7 +54,7 @@ class MetricsIT {
           "cache_agent_store_up 1\n");
       assertThat(response.body()).containsPattern("cache_agent_load_seconds\\{" + FIND.replace("(", "\\(").replace(")", "\\)")
           + ",quantile=\"0.99\"} [0-9.e-]+\n");
-      app.awaitLog("[cache-agent] stats: 6 cached methods, 3 calls: 1 hits, 2 misses, 0 coalesced, 0 uncached, 0 managed; hit ratio 33.3%;"
+      app.awaitLog("[cache-agent] stats: 6 cached methods, 3 calls: 1 hits, 2 misses, 0 coalesced, 0 uncached, 0 managed, 0 off; hit ratio 33.3%;"
           + " 0 entry errors; store connected");
     }
   }
