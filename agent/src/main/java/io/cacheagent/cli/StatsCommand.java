@@ -34,7 +34,8 @@ final class StatsCommand {
         return 1;
       }
       out.println("JVM " + pid + ": store " + beans.getAttribute(agent, "Store") + ", " + beans.getAttribute(agent, "StoreState")
-          + "; configuration " + beans.getAttribute(agent, "ConfigFile") + ", version " + beans.getAttribute(agent, "ConfigVersion"));
+          + "; configuration " + beans.getAttribute(agent, "ConfigFile") + ", version " + beans.getAttribute(agent, "ConfigVersion")
+          + "; metrics " + beans.getAttribute(agent, "MetricsUrl"));
       List<String[]> rows = new ArrayList<>();
       rows.add(HEADER);
       for (ObjectName method : new TreeSet<>(beans.queryNames(JmxExporter.CACHED_METHODS, null))) {

@@ -33,7 +33,7 @@ public final class ConfigLoader {
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
   private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
-  private static final List<String> METRICS_KEYS = List.of("port", "statsInterval");
+  private static final List<String> METRICS_KEYS = List.of("host", "port", "statsInterval");
 
   private ConfigLoader() {}
 
@@ -156,10 +156,11 @@ public final class ConfigLoader {
     if (metrics == null) {
       return MetricsSettings.NONE;
     }
-    int port = metrics.containsKey("port") ? in.port(metrics.get("port"), "metrics.port") : 0;
+    String host = metrics.containsKey("host") ? in.hostName(metrics.get("host"), "metrics.host") : MetricsSettings.DEFAULT_HOST;
+    int port = metrics.containsKey("port") ? in.listenPort(metrics.get("port"), "metrics.port") : MetricsSettings.NO_PORT;
     Duration interval = metrics.containsKey("statsInterval")
         ? in.positiveDuration(metrics.get("statsInterval"), "metrics.statsInterval", null) : null;
-    return new MetricsSettings(port, interval);
+    return new MetricsSettings(host, port, interval);
   }
 
   private static MethodSettings readDefaults(YamlReader in, Node node) {

@@ -127,21 +127,37 @@ final class YamlReader {
   }
 
   /** A TCP port from 1 to 65535; 0 (with a problem) otherwise. */
-  int port(Node node, String path) {
+  /** A port to listen on: 1 to 65535, or 0 for any free one. */
+  int listenPort(Node node, String path) {
     String text = scalar(node, path);
     if (text == null) {
       return 0;
     }
     try {
       int port = Integer.parseInt(text.strip());
-      if (port >= 1 && port <= 65535) {
+      if (port >= 0 && port <= 65535) {
         return port;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add(node, path + " \"" + text + "\" is not a port; use a number from 1 to 65535, e.g. 9404");
+    problems.add(node, path + " \"" + text + "\" is not a port; use a number from 1 to 65535, e.g. 9404, or 0 for any free port");
     return 0;
+  }
+
+  /** A host name or IP address, e.g. 127.0.0.1 or 0.0.0.0; no spaces, no scheme, no port. */
+  String hostName(Node node, String path) {
+    String text = scalar(node, path);
+    if (text == null) {
+      return MetricsSettings.DEFAULT_HOST;
+    }
+    String host = text.strip();
+    if (host.isEmpty() || !host.matches("[A-Za-z0-9.:\\-\\[\\]%]+")) {
+      problems.add(node, path + " \"" + text + "\" is not a host name or address; use 127.0.0.1 (this host only),"
+          + " 0.0.0.0 (every interface) or the address of one interface");
+      return MetricsSettings.DEFAULT_HOST;
+    }
+    return host;
   }
 
   boolean bool(Node node, String path, boolean fallback) {

@@ -15,13 +15,23 @@ public final class AgentBean implements AgentMXBean {
 
   private final CacheStore store;
   private final ConfigWatcher watcher;
+  private final String metricsUrl;
   private final Supplier<List<CompletionStage<?>>> dropAll;
 
-  /** {@code dropAll}: sends the drop of every configured cached method, one write each. */
-  public AgentBean(CacheStore store, ConfigWatcher watcher, Supplier<List<CompletionStage<?>>> dropAll) {
+  /**
+   * @param metricsUrl where the Prometheus endpoint answers; {@code null}: not served
+   * @param dropAll sends the drop of every configured cached method, one write each
+   */
+  public AgentBean(CacheStore store, ConfigWatcher watcher, String metricsUrl, Supplier<List<CompletionStage<?>>> dropAll) {
     this.store = store;
     this.watcher = watcher;
+    this.metricsUrl = metricsUrl;
     this.dropAll = dropAll;
+  }
+
+  @Override
+  public String getMetricsUrl() {
+    return metricsUrl == null ? "none" : metricsUrl;
   }
 
   @Override

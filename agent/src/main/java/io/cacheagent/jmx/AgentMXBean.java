@@ -9,6 +9,9 @@ public interface AgentMXBean {
   /** {@code connecting} (before the first connection), {@code connected}, {@code not connected}, {@code circuit open} (Redis failed, probed once a second) or {@code in-process}. */
   String getStoreState();
 
+  /** Where the Prometheus endpoint answers ({@code http://127.0.0.1:9404/metrics}), or {@code none}. */
+  String getMetricsUrl();
+
   /** The configuration file the agent watches. */
   String getConfigFile();
 

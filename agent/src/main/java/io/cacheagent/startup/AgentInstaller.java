@@ -179,9 +179,9 @@ public final class AgentInstaller {
   }
 
   private static void export(Started started, ConfigWatcher watcher, AgentConfig config) {
-    JmxExporter.start(started.table(), started.store(), new AgentBean(started.store(), watcher,
+    String metricsUrl = MetricsPublisher.start(config.metrics(), started.table(), started.store());
+    JmxExporter.start(started.table(), started.store(), new AgentBean(started.store(), watcher, metricsUrl,
         () -> started.table().dropAllEntries(started.reloader().inForce(), started.store())));
-    MetricsPublisher.start(config.metrics(), started.table(), started.store());
   }
 
   private static String plural(int count, String noun) {

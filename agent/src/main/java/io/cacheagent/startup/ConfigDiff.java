@@ -58,7 +58,9 @@ final class ConfigDiff {
         config -> config.redis() == null ? "none" : Durations.format(config.redis().commandTimeout()));
     compare(changes, "redis.keyPrefix", before, after, AgentConfig::keyPrefix);
     compare(changes, "serialization.allow", before, after, AgentConfig::serializationAllow);
-    compare(changes, "metrics.port", before, after, config -> config.metrics().port());
+    compare(changes, "metrics.host", before, after, config -> config.metrics().host());
+    compare(changes, "metrics.port", before, after,
+        config -> config.metrics().servesEndpoint() ? String.valueOf(config.metrics().port()) : "none");
     compare(changes, "metrics.statsInterval", before, after,
         config -> config.metrics().statsInterval() == null ? "never" : Durations.format(config.metrics().statsInterval()));
     if (changes.isEmpty() && (!Objects.equals(before.redis(), after.redis()) || !before.metrics().equals(after.metrics()))) {

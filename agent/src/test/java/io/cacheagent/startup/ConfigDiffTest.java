@@ -76,7 +76,7 @@ class ConfigDiffTest {
         + "metrics:\n  port: 9404\n" + BEFORE);
 
     assertThat(ConfigDiff.lines(before, after)).singleElement().asString()
-        .startsWith("redis.uri (its password), redis.commandTimeout 50ms -> 200ms, metrics.port 0 -> 9404")
+        .startsWith("redis.uri (its password), redis.commandTimeout 50ms -> 200ms, metrics.port none -> 9404")
         .endsWith(": take effect at the next restart")
         .doesNotContain("secret");
   }
