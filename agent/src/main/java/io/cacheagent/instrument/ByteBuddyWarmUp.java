@@ -1,5 +1,6 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.threads.AgentThreads;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -22,10 +23,7 @@ public final class ByteBuddyWarmUp {
 
   /** Starts the warm-up on the daemon thread {@code cache-agent-warm-up}. */
   public static void startInBackground() {
-    Thread thread = new Thread(ByteBuddyWarmUp::run, "cache-agent-warm-up");
-    thread.setDaemon(true);
-    thread.setContextClassLoader(null);
-    thread.start();
+    AgentThreads.daemon("warm-up", ByteBuddyWarmUp::run).start();
   }
 
   static void run() {

@@ -1,5 +1,6 @@
 package io.cacheagent.store;
 
+import io.cacheagent.threads.AgentThreads;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -30,16 +31,13 @@ public final class LettuceResources {
   /** Makes the resources on the daemon thread {@code cache-agent-redis-load}. */
   public static CompletableFuture<ClientResources> makeInBackground() {
     CompletableFuture<ClientResources> made = new CompletableFuture<>();
-    Thread loader = new Thread(() -> {
+    AgentThreads.daemon("redis-load", () -> {
       try {
         made.complete(make());
       } catch (Throwable t) {
         made.completeExceptionally(t);
       }
-    }, "cache-agent-redis-load");
-    loader.setDaemon(true);
-    loader.setContextClassLoader(null);
-    loader.start();
+    }).start();
     return made;
   }
 
