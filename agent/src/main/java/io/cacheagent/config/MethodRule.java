@@ -22,6 +22,13 @@ public record MethodRule(
     boolean enabled,
     List<EvictRule> evictOn) {
 
+  /** A {@code nullTtl} left open (by {@code defaults} and the method alike) is the method's {@code ttl}. */
+  public MethodRule {
+    if (settings.nullTtl() == null) {
+      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.ttl(), settings.stampedeLock());
+    }
+  }
+
   /** A rule that caches {@code signature}: by default with the built-in settings, keyed by all arguments, on, evicted by nothing. */
   public static Builder cache(MethodSignature signature) {
     return new Builder(signature);
@@ -43,7 +50,7 @@ public record MethodRule(
 
   /** How long a cached {@code null} lives (jittered like {@code ttl}). */
   public Duration nullTtl() {
-    return settings.nullTtl() != null ? settings.nullTtl() : settings.ttl();
+    return settings.nullTtl();
   }
 
   public boolean stampedeLock() {
@@ -130,8 +137,7 @@ public record MethodRule(
     }
 
     public MethodRule build() {
-      return new MethodRule(index, signature, key,
-          new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl != null ? nullTtl : ttl, stampedeLock), enabled, evictOn);
+      return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock), enabled, evictOn);
     }
   }
 }
