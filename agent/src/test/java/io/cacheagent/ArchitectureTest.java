@@ -24,6 +24,7 @@ class ArchitectureTest {
    * own, never one beside it or above. Keep docs/architecture.md in step.
    */
   static final List<List<String>> LAYERS = List.of(
+      List.of("secret"),
       List.of("bootstrap", "logging", "threads", "key", "codec"),
       List.of("config"),
       List.of("store"),

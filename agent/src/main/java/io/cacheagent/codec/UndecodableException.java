@@ -1,28 +1,43 @@
 package io.cacheagent.codec;
 
-/** Bytes under a key that are not a value this agent can read: foreign, truncated, of an older shape, or refused. */
+/**
+ * Bytes under a key that are not a value this agent can read: foreign, truncated, of an older
+ * shape, or refused (for a class the allow list does not take, or for a missing signature).
+ */
 public final class UndecodableException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
   private final String refusedClass;
+  private final boolean unsigned;
 
   public UndecodableException(String message) {
-    this(message, null);
+    this(message, null, false);
   }
 
-  private UndecodableException(String message, String refusedClass) {
+  private UndecodableException(String message, String refusedClass, boolean unsigned) {
     super(message, null, false, false);
     this.refusedClass = refusedClass;
+    this.unsigned = unsigned;
   }
 
   /** The bytes name a class that the allow list refuses: never loaded, never instantiated. */
   static UndecodableException refused(String className) {
-    return new UndecodableException("class " + className + " is not allowed in cache entries", className);
+    return new UndecodableException("class " + className + " is not allowed in cache entries", className, false);
+  }
+
+  /** The bytes do not end in a signature of this agent's signing key (see EntrySigning): none of them was read. */
+  static UndecodableException unsigned() {
+    return new UndecodableException("not signed with this agent's signing key", null, true);
   }
 
   /** The refused class, or {@code null} when the bytes were undecodable for another reason. */
   public String refusedClass() {
     return refusedClass;
+  }
+
+  /** Whether the entry was refused for its signature. */
+  public boolean isUnsigned() {
+    return unsigned;
   }
 }

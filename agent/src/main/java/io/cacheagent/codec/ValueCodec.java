@@ -178,22 +178,25 @@ public final class ValueCodec {
 
   /** Decodes an entry; throws {@link UndecodableException} for anything that is not a whole entry. */
   public Object decode(byte[] bytes) throws UndecodableException {
-    return decodeEntry(bytes).value();
+    return decodeEntry(bytes, bytes.length).value();
   }
 
-  /** Decodes an entry, saying whether it has parts that were not loaded; throws as {@link #decode} does. */
-  public Decoded decodeEntry(byte[] bytes) throws UndecodableException {
-    if (generationOf(bytes) == NO_ENTRY_GENERATION) { // a tombstone, or bytes not ours
+  /**
+   * Decodes the entry in the first {@code length} bytes (those that follow are its signature, see
+   * EntrySigning), saying whether it has parts that were not loaded; throws as {@link #decode} does.
+   */
+  public Decoded decodeEntry(byte[] bytes, int length) throws UndecodableException {
+    if (length < HEADER || generationOf(bytes) == NO_ENTRY_GENERATION) { // a tombstone, or bytes not ours
       throw new UndecodableException("not a cache-agent entry of format " + FORMAT_VERSION);
     }
     Kryo kryo = null;
-    try (Input input = new Input(bytes, HEADER, bytes.length - HEADER)) {
+    try (Input input = new Input(bytes, HEADER, length - HEADER)) {
       kryo = pool.obtain();
       kryo.getContext().remove(HibernateValues.NOT_LOADED_READ);
       kryo.getContext().remove(HibernateValues.ENTITY_READ);
       Object value = kryo.readClassAndObject(input);
-      if (input.position() != bytes.length) {
-        throw new UndecodableException((bytes.length - input.position()) + " bytes left after the value");
+      if (input.position() != length) {
+        throw new UndecodableException((length - input.position()) + " bytes left after the value");
       }
       return new Decoded(value, kryo.getContext().remove(HibernateValues.NOT_LOADED_READ) != null,
           kryo.getContext().remove(HibernateValues.ENTITY_READ) != null);

@@ -1,5 +1,7 @@
 package io.cacheagent.config;
 
+import io.cacheagent.codec.EntrySigning;
+import io.cacheagent.key.KeyNames;
 import java.time.Duration;
 import java.util.List;
 
@@ -8,14 +10,21 @@ import java.util.List;
  *
  * @param source the file it came from
  * @param redis where Redis is, or {@code null} for the in-process store
- * @param keyPrefix every key the agent writes starts with it
+ * @param keyNames how keys are named: the prefix every key the agent writes starts with, and how
+ *     argument values appear in them ({@code redis.hashKeys})
+ * @param signing whether entries are signed, and with which keys (env {@code CACHE_AGENT_SIGNING_KEY})
  * @param serializationAllow packages and classes that entries may hold besides those allowed by
  *     default ({@code serialization.allow})
  * @param metrics the Prometheus endpoint and the summary line, both off by default
  * @param methods the cached methods, in file order
  */
-public record AgentConfig(String source, RedisSettings redis, String keyPrefix, List<String> serializationAllow,
+public record AgentConfig(String source, RedisSettings redis, KeyNames keyNames, EntrySigning signing, List<String> serializationAllow,
     MetricsSettings metrics, List<MethodRule> methods) {
+
+  /** The prefix every key the agent writes starts with ({@code redis.keyPrefix}). */
+  public String keyPrefix() {
+    return keyNames.prefix();
+  }
 
   /** Default of {@code redis.keyPrefix}. */
   public static final String DEFAULT_KEY_PREFIX = "cache-agent";

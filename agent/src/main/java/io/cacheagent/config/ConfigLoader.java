@@ -1,6 +1,10 @@
 package io.cacheagent.config;
 
+import io.cacheagent.codec.EntrySigning;
+import io.cacheagent.key.ArgumentHashing;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyNames;
+import io.cacheagent.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +34,17 @@ public final class ConfigLoader {
   /** Environment variable that overrides {@code redis.keyPrefix} (e.g. one prefix per environment). */
   public static final String KEY_PREFIX_ENV = "CACHE_AGENT_KEY_PREFIX";
 
+  /** Environment variable that keys the hash of argument values in key names ({@code redis.hashKeys}). */
+  public static final String KEY_HASH_SECRET_ENV = "CACHE_AGENT_KEY_HASH_SECRET";
+
+  /** Environment variable that holds the key entries are signed with (see EntrySigning). */
+  public static final String SIGNING_KEY_ENV = "CACHE_AGENT_SIGNING_KEY";
+
+  /** Environment variable that holds the signing key being replaced, still accepted for reading. */
+  public static final String PREVIOUS_SIGNING_KEY_ENV = "CACHE_AGENT_SIGNING_KEY_PREVIOUS";
+
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
-  private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix");
+  private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix", "hashKeys");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
   private static final List<String> METRICS_KEYS = List.of("host", "port", "statsInterval");
 
@@ -87,6 +100,7 @@ public final class ConfigLoader {
       uri = in.environmentRedisUri(uri, REDIS_URI_ENV);
     }
     Duration commandTimeout = RedisSettings.DEFAULT_COMMAND_TIMEOUT;
+    boolean hashKeys = false;
     if (redisSection != null) {
       if (redisSection.containsKey("uri") && (uri == null || uri.isBlank())) {
         uri = in.redisUri(redisSection.get("uri"), "redis.uri");
@@ -97,6 +111,9 @@ public final class ConfigLoader {
       if (redisSection.containsKey("keyPrefix")) {
         keyPrefix = in.keyPrefix(redisSection.get("keyPrefix"), "redis.keyPrefix");
       }
+      if (redisSection.containsKey("hashKeys")) {
+        hashKeys = in.bool(redisSection.get("hashKeys"), "redis.hashKeys", false);
+      }
     }
     if (uri != null && !uri.isBlank()) {
       redis = new RedisSettings(uri.strip(), commandTimeout);
@@ -105,6 +122,8 @@ public final class ConfigLoader {
     if (envPrefix != null && !envPrefix.isBlank()) {
       keyPrefix = envPrefix.strip();
     }
+    ArgumentHashing hashing = argumentHashing(hashKeys, env.get(KEY_HASH_SECRET_ENV), problems);
+    EntrySigning signing = signing(env.get(SIGNING_KEY_ENV), env.get(PREVIOUS_SIGNING_KEY_ENV), problems);
 
     MethodSettings defaults = top.containsKey("defaults") ? readDefaults(in, top.get("defaults")) : MethodSettings.BUILT_IN;
     List<String> allow = List.of();
@@ -148,7 +167,46 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw problems.toException();
     }
-    return new AgentConfig(fileName, redis, keyPrefix, allow, metrics, List.copyOf(methods));
+    return new AgentConfig(fileName, redis, new KeyNames(keyPrefix, hashing), signing, allow, metrics, List.copyOf(methods));
+  }
+
+  /**
+   * How argument values appear in key names: readable unless {@code redis.hashKeys}; hashed with
+   * the secret of {@value #KEY_HASH_SECRET_ENV} when it is set, else with plain SHA-256.
+   */
+  private static ArgumentHashing argumentHashing(boolean hashKeys, String secret, Problems problems) {
+    if (!hashKeys) {
+      return ArgumentHashing.READABLE;
+    }
+    if (secret == null || secret.isEmpty()) {
+      return ArgumentHashing.SHA_256;
+    }
+    try {
+      return ArgumentHashing.keyed(Secret.fromEnvironment(KEY_HASH_SECRET_ENV, secret));
+    } catch (IllegalArgumentException e) {
+      problems.addWithoutPosition(e.getMessage());
+      return ArgumentHashing.READABLE;
+    }
+  }
+
+  /** Signing as the environment sets it: off unless {@value #SIGNING_KEY_ENV} holds a key. */
+  private static EntrySigning signing(String current, String previous, Problems problems) {
+    boolean hasCurrent = current != null && !current.isEmpty();
+    boolean hasPrevious = previous != null && !previous.isEmpty();
+    if (!hasCurrent) {
+      if (hasPrevious) {
+        problems.addWithoutPosition(PREVIOUS_SIGNING_KEY_ENV + " is set but " + SIGNING_KEY_ENV + " is not; while rotating,"
+            + " set the new key in " + SIGNING_KEY_ENV + " and the old one in " + PREVIOUS_SIGNING_KEY_ENV);
+      }
+      return EntrySigning.OFF;
+    }
+    try {
+      return EntrySigning.with(Secret.fromEnvironment(SIGNING_KEY_ENV, current),
+          hasPrevious ? Secret.fromEnvironment(PREVIOUS_SIGNING_KEY_ENV, previous) : null);
+    } catch (IllegalArgumentException e) {
+      problems.addWithoutPosition(e.getMessage());
+      return EntrySigning.OFF;
+    }
   }
 
   private static MetricsSettings readMetrics(YamlReader in, Node node) {

@@ -181,7 +181,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
           matched.add(write);
           if (!method.isAbstract()) {
             checkEvictionKey(type, method, write);
-            targets.write(method, name, Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
+            targets.write(method, name, Eviction.of(write.eviction(), write.cached(), table.keyNames()));
           }
         }
       }
@@ -237,7 +237,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       for (MethodDescription.InDefinedShape method : Implementations.of(type, ancestor, write.write())) {
         checkEvictionKey(type, method, write);
         targets.write(method, configuredAs(write.write(), ancestorName, method),
-            Eviction.of(write.eviction(), write.cached(), table.keyPrefix()));
+            Eviction.of(write.eviction(), write.cached(), table.keyNames()));
       }
     }
   }

@@ -73,14 +73,19 @@ final class KeyText {
     return text.toString();
   }
 
-  /**
-   * Base64url SHA-256 of the UTF-16 code units of {@code text} as they are: a charset would replace
-   * unpaired surrogates, and two texts that differ only there would share a hash.
-   */
+  /** Base64url SHA-256 of the UTF-16 code units of {@code text} (see {@link #utf16}). */
   static String sha256Utf16(String text) {
+    return sha256(utf16(text));
+  }
+
+  /**
+   * The UTF-16 code units of {@code text} as they are, to hash: a charset would replace unpaired
+   * surrogates, and two texts that differ only there would share a hash.
+   */
+  static byte[] utf16(String text) {
     ByteBuffer units = ByteBuffer.allocate(2 * text.length());
     units.asCharBuffer().put(text);
-    return sha256(units.array());
+    return units.array();
   }
 
   /** Base64url SHA-256 of {@code bytes}, 43 characters. */

@@ -137,7 +137,7 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
           + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
     } else if (method.isCurrent(entry, generation)) {
-      Hit hit = Entries.decode(method, entry, self);
+      Hit hit = Entries.decode(method, key, entry, self);
       if (hit == Entries.NOT_SERVABLE) {
         return null; // the entry is right, only not for this caller: run the method, leave the entry as it is
       }
@@ -171,7 +171,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     byte[] shared = loads.await(load, method.followerWaitNanos());
     // Another class loader's version of the class may have loaded it under the same key.
-    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : Entries.decode(method, shared, self);
+    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : Entries.decode(method, key, shared, self);
     if (hit == Entries.NOT_SERVABLE) {
       return null; // counted as managed
     }
@@ -200,7 +200,7 @@ public final class CacheRuntime implements Dispatcher {
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
         byte[] loaded = Leases.awaitEntry(store, method, key, generationKey,
             generationInvented ? Generations.NONE : generation, seen, nanoClock);
-        Hit hit = loaded == null ? null : Entries.decode(method, loaded, self);
+        Hit hit = loaded == null ? null : Entries.decode(method, key, loaded, self);
         if (hit != null && hit != Entries.NOT_SERVABLE) {
           loads.finish(key, load, loaded);
           method.stats.coalesced.increment();
@@ -235,7 +235,7 @@ public final class CacheRuntime implements Dispatcher {
     boolean inTransaction = method.transactions().mayReadUncommitted();
     byte[] entry = null;
     try {
-      entry = Entries.encode(method, miss.generation(), result);
+      entry = Entries.encode(method, miss.key(), miss.generation(), result);
       if (entry != null && outlivedItsTombstones(method, miss)) {
         entry = null; // nor shared: a follower that began after such a write would get what it made stale
       }

@@ -1,13 +1,16 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.codec.JpaEntities;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
+import io.cacheagent.key.Namespace;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodType;
@@ -43,7 +46,7 @@ final class CachedMethod {
   final String configuredAs;
   /** Replaced whole when the configuration is reloaded. */
   volatile MethodRule rule;
-  final String namespace;
+  final Namespace namespace;
   /**
    * How this method's keys are made and which generation they belong to. Follows the rule, and is
    * replaced whole with it, so that a call during a reload never pairs the old key expressions with
@@ -60,6 +63,8 @@ final class CachedMethod {
    */
   record KeySpace(List<KeyExpression> expressions, KeyShape shape, String generationKey) {}
   final ValueCodec codec;
+  /** Signs the entries this method writes, and checks those it reads, before they are decoded. */
+  final EntrySigning signing;
   /** What its entries may hold; for messages. */
   final ClassAllowList allowList;
   final MethodStats stats = new MethodStats();
@@ -76,17 +81,17 @@ final class CachedMethod {
   private final String declaringClass;
   private final String methodName;
 
-  CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, String keyPrefix,
-      List<String> valueTypes, ClassAllowList allowList, ClassLoader loader) {
+  CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, KeyNames keyNames,
+      List<String> valueTypes, ClassAllowList allowList, EntrySigning signing, ClassLoader loader) {
     this.name = name;
     this.configuredAs = configuredAs;
     this.descriptor = descriptor;
     this.rule = rule;
-    this.namespace = CacheKeys.namespace(keyPrefix, configuredAs);
+    this.namespace = keyNames.namespace(configuredAs);
     // As the configuration names it (with parameter types even when the rule lists none), so that
     // the shape is the one evicting JVMs derive from the same text.
     this.parameterTypes = MethodSignature.parse(configuredAs).parameterTypes();
-    this.keys = keySpace(rule, keyPrefix);
+    this.keys = keySpace(rule, keyNames);
     this.returnTypeName = valueTypes.get(0);
     this.valueTypes = List.copyOf(valueTypes);
     this.declaringClass = name.substring(0, name.indexOf('#'));
@@ -95,6 +100,7 @@ final class CachedMethod {
     this.transactions = new Transactions.OnFirstUse(loader);
     this.allowList = allowList;
     this.codec = new ValueCodec(loader, allowList);
+    this.signing = signing;
   }
 
   /**
@@ -126,14 +132,14 @@ final class CachedMethod {
   }
 
   /** Takes a reloaded rule, with the key space that goes with it. */
-  void rebind(MethodRule next, String keyPrefix) {
-    keys = keySpace(next, keyPrefix);
+  void rebind(MethodRule next, KeyNames keyNames) {
+    keys = keySpace(next, keyNames);
     rule = next;
   }
 
-  private KeySpace keySpace(MethodRule rule, String keyPrefix) {
+  private KeySpace keySpace(MethodRule rule, KeyNames keyNames) {
     return new KeySpace(rule.key(), KeyShape.of(parameterTypes, rule.key()),
-        Generations.keyOf(keyPrefix, rule));
+        Generations.keyOf(keyNames, rule));
   }
 
   /** The key under which the entries of this method move to a new generation when all are dropped. */

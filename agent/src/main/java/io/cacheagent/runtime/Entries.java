@@ -21,9 +21,9 @@ final class Entries {
    * when it is but this caller would have got the method's result managed by an open persistence
    * context (counted as managed).
    */
-  static Hit decode(CachedMethod method, byte[] entry, Object self) {
+  static Hit decode(CachedMethod method, String key, byte[] entry, Object self) {
     try {
-      ValueCodec.Decoded decoded = method.codec.decodeEntry(entry);
+      ValueCodec.Decoded decoded = method.codec.decodeEntry(entry, method.signing.verifiedLength(key, entry));
       Object value = decoded.value();
       if (decoded.holdsEntities() && method.inCallersTransaction(self)
           || decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
@@ -40,7 +40,13 @@ final class Entries {
       AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "
           + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
     } catch (UndecodableException e) {
-      if (e.refusedClass() != null) {
+      if (e.isUnsigned()) {
+        method.stats.refused.increment();
+        AgentLog.warn("unsigned:" + method.name, method.name + ": an entry is not signed with this agent's signing key ("
+            + method.signing + "): it was written by someone without the key, or by a JVM that signs with another key"
+            + " or none. It was not read; treated as a miss and replaced. Every JVM that shares the Redis must have the same"
+            + " key (or, while rotating, the other's as its previous one)");
+      } else if (e.refusedClass() != null) {
         method.stats.refused.increment();
         AgentLog.warn("refused:" + method.name, method.name + ": an entry names class " + e.refusedClass()
             + ", which entries of this method may not hold (allowed: " + method.allowList + "); it was not loaded, the entry"
@@ -54,10 +60,10 @@ final class Entries {
     return null;
   }
 
-  /** The entry for a result, or {@code null} when it cannot be serialized (reported). */
-  static byte[] encode(CachedMethod method, long generation, Object result) {
+  /** The entry for a result under {@code key}, signed if signing is on; {@code null} when it cannot be serialized (reported). */
+  static byte[] encode(CachedMethod method, String key, long generation, Object result) {
     try {
-      return method.codec.encode(generation, method.shape(), result);
+      return method.signing.sign(key, method.codec.encode(generation, method.shape(), result));
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
       AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())

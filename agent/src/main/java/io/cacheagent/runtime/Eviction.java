@@ -2,8 +2,9 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
-import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
+import io.cacheagent.key.Namespace;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,14 +20,14 @@ import java.util.List;
  * @param keyProblem why the declared types show that its key can never evict an entry, so that it
  *     drops every entry instead; {@code null} when they do not
  */
-public record Eviction(EvictRule rule, String cachedName, String namespace, String generationKey, KeyShape cachedShape,
+public record Eviction(EvictRule rule, String cachedName, Namespace namespace, String generationKey, KeyShape cachedShape,
     Duration ttl, String keyProblem) {
 
   /** The eviction of {@code rule} on the cached method {@code cached}. */
-  public static Eviction of(EvictRule rule, MethodRule cached, String keyPrefix) {
+  public static Eviction of(EvictRule rule, MethodRule cached, KeyNames keyNames) {
     String signature = cached.signature().toString();
-    return new Eviction(rule, signature, CacheKeys.namespace(keyPrefix, signature),
-        Generations.keyOf(keyPrefix, cached),
+    return new Eviction(rule, signature, keyNames.namespace(signature),
+        Generations.keyOf(keyNames, cached),
         KeyShape.of(cached.signature().hasParameterList() ? cached.signature().parameterTypes() : List.of(), cached.key()),
         cached.ttl(), null);
   }

@@ -2,7 +2,7 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
-import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.KeyNames;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,9 +17,9 @@ final class Generations {
 
   private Generations() {}
 
-  /** The generation key of the method {@code rule} caches (see CacheKeys#generationKey). */
-  static String keyOf(String keyPrefix, MethodRule rule) {
-    return CacheKeys.generationKey(keyPrefix, rule.signature().toString(), rule.key());
+  /** The generation key of the method {@code rule} caches (see KeyNames#generationKey). */
+  static String keyOf(KeyNames keyNames, MethodRule rule) {
+    return keyNames.generationKey(rule.signature().toString(), rule.key());
   }
 
   /** A new random generation: never {@link #NONE}, nor the generation of a tombstone. */

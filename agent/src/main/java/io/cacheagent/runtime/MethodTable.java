@@ -2,9 +2,11 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.CacheBridge;
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.KeyNames;
 import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class MethodTable {
 
-  private final String keyPrefix;
+  private final KeyNames keyNames;
+  /** Whether entries are signed, and with which key. */
+  private final EntrySigning signing;
   private final List<String> serializationAllow;
   /** Ids by class loader (compared by identity; weak, so a discarded loader can go) and method. */
   private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
@@ -51,9 +55,13 @@ public final class MethodTable {
   /** Of those, evictions that could not compute their key and dropped every entry instead. */
   private final Map<String, LongAdder> evictionKeyFailures = new ConcurrentHashMap<>();
 
-  /** {@code serializationAllow}: packages and classes that any entry may hold besides each method's own. */
-  public MethodTable(String keyPrefix, List<String> serializationAllow) {
-    this.keyPrefix = keyPrefix;
+  /**
+   * {@code serializationAllow}: packages and classes that any entry may hold besides each
+   * method's own; {@code signing}: whether entries are signed, and with which key.
+   */
+  public MethodTable(KeyNames keyNames, List<String> serializationAllow, EntrySigning signing) {
+    this.keyNames = keyNames;
+    this.signing = signing;
     this.serializationAllow = List.copyOf(serializationAllow);
   }
 
@@ -97,7 +105,7 @@ public final class MethodTable {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null && cached[known].configuredAs.equals(configuredAs)) {
-      cached[known].rebind(rule, keyPrefix); // transformed again (a reload): the rule may be new
+      cached[known].rebind(rule, keyNames); // transformed again (a reload): the rule may be new
       publishSwitches();
       return known;
     }
@@ -105,8 +113,8 @@ public final class MethodTable {
     // itself replacing one on its interface, or the reverse): a new method under the same id.
     int id = known != null ? known : cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, Math.max(cached.length, id + 1));
-    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyPrefix, valueTypes,
-        allowList(name, configuredAs, valueTypes), loader);
+    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes,
+        allowList(name, configuredAs, valueTypes), signing, loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);
     publishSwitches();
@@ -195,7 +203,7 @@ public final class MethodTable {
       if (now == null) {
         retired.put(method.rule.signature().toString(), method.rule.withEnabled(false));
       }
-      method.rebind(now != null ? now : method.rule.withEnabled(false), keyPrefix); // removed: its advice stays, inert
+      method.rebind(now != null ? now : method.rule.withEnabled(false), keyNames); // removed: its advice stays, inert
     }
     List<MethodRule> evicting = new ArrayList<>(config.methods());
     evicting.addAll(retired.values());
@@ -209,7 +217,7 @@ public final class MethodTable {
       for (MethodRule rule : evicting) {
         for (EvictRule eviction : rule.evictOn()) {
           if (write.isKnownAs(eviction.write())) {
-            evictions.add(Eviction.of(eviction, rule, keyPrefix));
+            evictions.add(Eviction.of(eviction, rule, keyNames));
           }
         }
       }
@@ -226,7 +234,7 @@ public final class MethodTable {
   public List<CompletionStage<?>> dropAllEntries(AgentConfig config, CacheStore store) {
     List<CompletionStage<?>> drops = new ArrayList<>();
     for (MethodRule rule : config.methods()) {
-      drops.add(store.set(Generations.keyOf(keyPrefix, rule), Generations.nextFormatted()));
+      drops.add(store.set(Generations.keyOf(keyNames, rule), Generations.nextFormatted()));
     }
     return drops;
   }
@@ -238,7 +246,7 @@ public final class MethodTable {
 
   /** Switches one method on or off (an operator's action); the next reload sets it as the file says. */
   synchronized void setEnabled(CachedMethod method, boolean on) {
-    method.rebind(method.rule.withEnabled(on), keyPrefix);
+    method.rebind(method.rule.withEnabled(on), keyNames);
     publishSwitches();
     if (on && isRefused(method.rule)) {
       io.cacheagent.logging.AgentLog.warn("refused-switch:" + method.name, method.name + " stays off although switched on: an"
@@ -296,9 +304,9 @@ public final class MethodTable {
     return count == null ? 0 : count.sum();
   }
 
-  /** The prefix every key starts with. */
-  public String keyPrefix() {
-    return keyPrefix;
+  /** How keys are named: their prefix, and how argument values appear in them. */
+  public KeyNames keyNames() {
+    return keyNames;
   }
 
   CachedMethod cached(int id) {

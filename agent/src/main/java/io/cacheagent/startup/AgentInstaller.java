@@ -116,6 +116,12 @@ public final class AgentInstaller {
     e.getMessage().lines().forEach(AgentLog::info);
   }
 
+  /** What protects entries and key names in Redis, when anything does: for the ready line. */
+  private static String protections(AgentConfig config) {
+    String protections = config.keyNames().hashing().hidesArguments() ? "; " + config.keyNames().hashing() : "";
+    return config.signing().isOn() ? protections + "; " + config.signing() : protections;
+  }
+
   /**
    * Whether the configuration may name a Redis server: then Lettuce starts loading at once, while
    * the configuration is parsed. A wrong guess costs some CPU at start, never a result.
@@ -214,7 +220,7 @@ public final class AgentInstaller {
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
         : new SharedReads(new RedisStore(config.redis(), lettuce), config.redis().commandTimeout());
-    MethodTable table = new MethodTable(config.keyPrefix(), config.serializationAllow());
+    MethodTable table = new MethodTable(config.keyNames(), config.serializationAllow(), config.signing());
     CacheRuntime runtime = new CacheRuntime(table, store);
     CacheBridge.install(runtime);
     report.started(table, store, runtime, config.redis() == null ? Duration.ZERO : config.redis().commandTimeout());
@@ -222,7 +228,8 @@ public final class AgentInstaller {
     report.instrumenting();
     ValueCodec.warmUp();
     String ready = plural(config.methods().size(), "cached method") + " in " + plural(instrumenter.classCount(), "class")
-        + " from " + config.source() + ", store: " + store.describe() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
+        + " from " + config.source() + ", store: " + store.describe() + protections(config)
+        + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
         + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s";
     AgentLog.info("ready: " + ready);
     StartStatus.ready(ready);

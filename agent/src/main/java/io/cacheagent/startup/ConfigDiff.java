@@ -57,6 +57,7 @@ final class ConfigDiff {
     compare(changes, "redis.commandTimeout", before, after,
         config -> config.redis() == null ? "none" : Durations.format(config.redis().commandTimeout()));
     compare(changes, "redis.keyPrefix", before, after, AgentConfig::keyPrefix);
+    compare(changes, "redis.hashKeys", before, after, config -> config.keyNames().hashing().hidesArguments());
     compare(changes, "serialization.allow", before, after, AgentConfig::serializationAllow);
     compare(changes, "metrics.host", before, after, config -> config.metrics().host());
     compare(changes, "metrics.port", before, after,

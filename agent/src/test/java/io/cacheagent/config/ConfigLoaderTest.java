@@ -1,8 +1,10 @@
 package io.cacheagent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cacheagent.key.ArgumentHashing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +125,23 @@ class ConfigLoaderTest {
         Map.of(ConfigLoader.KEY_PREFIX_ENV, "shop-staging"));
 
     assertThat(config.keyPrefix()).isEqualTo("shop-staging");
+  }
+
+  @Test
+  void parse_hashKeys_hashesArgumentsWithTheSecretWhenOneIsSet_andNeverPrintsIt() throws ConfigException {
+    String yaml = "redis:\n  uri: redis://localhost:6379\n  hashKeys: true\nmethods:\n  - method: com.acme.A#b()\n";
+
+    assertThat(ConfigLoader.parse("a.yaml", "methods:\n  - method: com.acme.A#b()\n", Map.of()).keyNames().hashing())
+        .isSameAs(ArgumentHashing.READABLE);
+    assertThat(ConfigLoader.parse("a.yaml", yaml, Map.of()).keyNames().hashing()).isSameAs(ArgumentHashing.SHA_256);
+    AgentConfig keyed = ConfigLoader.parse("a.yaml", yaml, Map.of(ConfigLoader.KEY_HASH_SECRET_ENV, "a-secret-of-32-characters-or-so"));
+    assertThat(keyed.keyNames().hashing().hidesArguments()).isTrue();
+    assertThat(keyed.keyNames().hashing().toString()).startsWith("argument values hashed in key names (HMAC-SHA256 with "
+        + ConfigLoader.KEY_HASH_SECRET_ENV + " (fingerprint ").doesNotContain("32-characters");
+    assertThat(keyed.toString()).doesNotContain("32-characters");
+    assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", yaml, Map.of(ConfigLoader.KEY_HASH_SECRET_ENV, "short")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ConfigLoader.KEY_HASH_SECRET_ENV + " holds 5 bytes; a key needs at least 16").hasMessageNotContaining("short");
   }
 
   @Test

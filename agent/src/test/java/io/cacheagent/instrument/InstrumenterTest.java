@@ -3,9 +3,11 @@ package io.cacheagent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.bootstrap.CacheBridge;
+import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.ClassNameScan;
 import io.cacheagent.config.ConfigLoader;
+import io.cacheagent.key.KeyNames;
 import io.cacheagent.runtime.CacheRuntime;
 import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.store.LocalStore;
@@ -84,7 +86,7 @@ class InstrumenterTest {
 
   private void install() throws Exception {
     AgentConfig config = ConfigLoader.parse("test.yaml", CONFIG, Map.of());
-    MethodTable table = new MethodTable("test", config.serializationAllow());
+    MethodTable table = new MethodTable(KeyNames.readable("test"), config.serializationAllow(), EntrySigning.OFF);
     CacheBridge.install(new CacheRuntime(table, new LocalStore(LocalStore.DEFAULT_MAX_BYTES)));
     gate = ClassLoadGate.register(INSTRUMENTATION, ClassNameScan.internalNames(CONFIG));
     Instrumenter.install(INSTRUMENTATION, config, table, gate);

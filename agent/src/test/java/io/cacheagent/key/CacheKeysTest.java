@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class CacheKeysTest {
 
-  private static final String NS = CacheKeys.namespace("cache-agent", "com.acme.Repo#find(long)");
+  private static final Namespace NS = KeyNames.readable("cache-agent").namespace("com.acme.Repo#find(long)");
 
   /** The key of a method keyed by all its arguments, declared {@code Object} unless {@code types} says. */
   private static String key(Object... args) throws UnstableArgumentException {
@@ -100,7 +100,7 @@ class CacheKeysTest {
     String hashed = key(bytes);
     bytes[bytes.length - 1] = 1;
 
-    assertThat(hashed).startsWith(NS).hasSizeLessThan(NS.length() + CacheKeys.MAX_ARGUMENT_TEXT);
+    assertThat(hashed).startsWith(NS.start()).hasSizeLessThan(NS.start().length() + CacheKeys.MAX_ARGUMENT_TEXT);
     assertThat(key(bytes)).isNotEqualTo(hashed);
     assertThat(key(new byte[32 * 1024])).isEqualTo(hashed);
     assertThat(key("x".repeat(1000))).isNotEqualTo(key("x".repeat(999) + "y"));
@@ -111,6 +111,28 @@ class CacheKeysTest {
         .isInstanceOf(KeyTooLargeException.class);
     assertThatThrownBy(() -> key(List.of("x".repeat(20_000), "y".repeat(20_000))))
         .isInstanceOf(KeyTooLargeException.class);
+  }
+
+  @Test
+  void hashKeys_noArgumentTextInKeyNames_andWritesEvictTheKeysReadsUse() throws Exception {
+    KeyShape email = KeyShape.of(List.of("java.lang.String"), null);
+    Object[] bob = {"bob@example.com"};
+    Namespace sha = new KeyNames("cache-agent", ArgumentHashing.SHA_256).namespace("com.acme.Repo#find(java.lang.String)");
+    Namespace keyed = new KeyNames("cache-agent", ArgumentHashing.keyed(
+        io.cacheagent.secret.Secret.fromEnvironment("TEST_KEY", "0123456789abcdef-one"))).namespace("com.acme.Repo#find(java.lang.String)");
+    Namespace otherKey = new KeyNames("cache-agent", ArgumentHashing.keyed(
+        io.cacheagent.secret.Secret.fromEnvironment("TEST_KEY", "0123456789abcdef-two"))).namespace("com.acme.Repo#find(java.lang.String)");
+
+    String hashed = CacheKeys.key(sha, null, email, null, bob);
+    String keyedHash = CacheKeys.key(keyed, null, email, null, bob);
+
+    assertThat(hashed).isEqualTo("cache-agent:com.acme.Repo#find(java.lang.String):k2:#" + KeyText.sha256Utf16("s15:bob@example.com"));
+    assertThat(keyedHash).doesNotContain("bob").doesNotContain("example").startsWith(keyed.start() + "#")
+        .hasSize(keyed.start().length() + 1 + 43)
+        .isNotEqualTo(hashed) // a guessable value cannot be confirmed by hashing it without the key
+        .isNotEqualTo(CacheKeys.key(otherKey, null, email, null, bob));
+    assertThat(CacheKeys.key(keyed, null, email, null, new Object[] {"bob@example.org"})).isNotEqualTo(keyedHash);
+    assertThat(CacheKeys.evictionKeys(keyed, null, email, null, bob)).containsExactly(keyedHash);
   }
 
   @Test
@@ -230,7 +252,7 @@ class CacheKeysTest {
   void key_longArguments_areHashedToBoundedLength() throws Exception {
     String key = key("x".repeat(10_000), "y".repeat(100), "z".repeat(60));
 
-    assertThat(key).startsWith(NS + "#").hasSize(NS.length() + 1 + 43);
+    assertThat(key).startsWith(NS.start() + "#").hasSize(NS.start().length() + 1 + 43);
     assertThat(key("x".repeat(10_000), "y".repeat(100), "z".repeat(60))).isEqualTo(key);
     assertThat(key("x".repeat(9_999) + "y", "y".repeat(100), "z".repeat(60))).isNotEqualTo(key);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
@@ -13,7 +14,9 @@ import io.cacheagent.config.MetricsSettings;
 import io.cacheagent.gadget.Gadget;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
+import io.cacheagent.secret.Secret;
 import io.cacheagent.store.SharedReads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +39,7 @@ class CacheRuntimeTest {
   private static final MethodSignature SAVE = MethodSignature.parse("com.acme.Repo#save(com.acme.P)");
   private static final MethodSignature CLEAR = MethodSignature.parse("com.acme.Repo#clear()");
 
-  private final MethodTable table = new MethodTable("test", List.of());
+  private final MethodTable table = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
   private final FlakyStore store = new FlakyStore();
   private final CacheRuntime runtime = new CacheRuntime(table, store);
   private final MethodRule rule = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0).evictOn(List.of(
@@ -44,9 +47,9 @@ class CacheRuntimeTest {
       new EvictRule(CLEAR, null, true, false))).build();
   private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
   private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V",
-      List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
+      List.of(Eviction.of(rule.evictOn().get(0), rule, KeyNames.readable("test"))));
   private final int clear = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", List.of("com.acme.Repo#clear()"), "()V",
-      List.of(Eviction.of(rule.evictOn().get(1), rule, "test")));
+      List.of(Eviction.of(rule.evictOn().get(1), rule, KeyNames.readable("test"))));
 
   @Test
   void miss_thenComplete_thenHit() {
@@ -95,7 +98,7 @@ class CacheRuntimeTest {
     MethodRule shortLived = MethodRule.cache(FIND).ttl(Duration.ofMillis(300)).ttlJitter(0).evictOn(rule.evictOn()).build();
     OtherJvm jvm = otherJvm(shortLived);
     int write = jvm.table().registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)",
-        List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V", List.of(Eviction.of(shortLived.evictOn().get(0), shortLived, "test")));
+        List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V", List.of(Eviction.of(shortLived.evictOn().get(0), shortLived, KeyNames.readable("test"))));
 
     Object slowLoad = jvm.runtime().begin(jvm.find(), null, new Object[] {1L}); // reads the database before the write...
     jvm.runtime().afterWrite(write, null, new Object[] {1L});                   // ...whose tombstone lives 300 ms...
@@ -117,11 +120,11 @@ class CacheRuntimeTest {
   void whenBefore_evictsBeforeTheWrite_andAgainAfterIt_soAReadDuringTheWriteCannotKeepTheOldValue() {
     MethodRule evictedBefore = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
         .evictOn(List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, true))).build();
-    MethodTable beforeTable = new MethodTable("before", List.of());
+    MethodTable beforeTable = new MethodTable(KeyNames.readable("before"), List.of(), EntrySigning.OFF);
     int cached = beforeTable.registerCached(getClass().getClassLoader(), FIND.toString(), FIND.toString(), "(J)Ljava/lang/String;",
         evictedBefore, List.of("java.lang.String"));
     int write = beforeTable.registerWrite(getClass().getClassLoader(), SAVE.toString(), List.of(SAVE.toString()), "(Lcom/acme/P;)V",
-        List.of(Eviction.of(evictedBefore.evictOn().get(0), evictedBefore, "before")));
+        List.of(Eviction.of(evictedBefore.evictOn().get(0), evictedBefore, KeyNames.readable("before"))));
     CacheRuntime before = new CacheRuntime(beforeTable, store);
     before.complete(cached, before.begin(cached, null, new Object[] {1L}), "old");
 
@@ -160,7 +163,7 @@ class CacheRuntimeTest {
     MethodSignature rename = MethodSignature.parse("com.acme.Repo#rename(java.lang.String)");
     EvictRule broken = new EvictRule(rename, List.of(KeyExpression.parse("args[0].customerId")), false, false);
     int write = table.registerWrite(getClass().getClassLoader(), rename.toString(), List.of(rename.toString()),
-        "(Ljava/lang/String;)V", List.of(Eviction.of(broken, rule, "test")));
+        "(Ljava/lang/String;)V", List.of(Eviction.of(broken, rule, KeyNames.readable("test"))));
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
     runtime.complete(find, runtime.begin(find, null, new Object[] {2L}), "two");
 
@@ -197,7 +200,7 @@ class CacheRuntimeTest {
 
     table.refuse(rule, neverMatches, "\"args[0].name\" yields a java.lang.String, but part 1 of the key of " + FIND + " is a long");
     int write = table.registerWrite(getClass().getClassLoader(), relabel.toString(), List.of(relabel.toString()),
-        "(Lcom/acme/Label;)V", List.of(Eviction.of(neverMatches, rule, "test")));
+        "(Lcom/acme/Label;)V", List.of(Eviction.of(neverMatches, rule, KeyNames.readable("test"))));
 
     assertThat(io.cacheagent.bootstrap.CacheBridge.isOn(find)).as("not served in this JVM").isFalse();
     assertThat(table.controls(store).get(find).enabled()).isFalse();
@@ -269,7 +272,7 @@ class CacheRuntimeTest {
     table.registerCached(getClass().getClassLoader(), "com.acme.Repo#other(long)", "com.acme.Repo#other(long)", "(J)Ljava/lang/String;",
         other, List.of("java.lang.String"));
     int clearBoth = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#clear()", List.of("com.acme.Repo#clear()"), "()V",
-        List.of(Eviction.of(rule.evictOn().get(1), rule, "test"), Eviction.of(other.evictOn().get(0), other, "test")));
+        List.of(Eviction.of(rule.evictOn().get(1), rule, KeyNames.readable("test")), Eviction.of(other.evictOn().get(0), other, KeyNames.readable("test"))));
     store.down = true;
     runtime.afterWrite(clearBoth, null, new Object[0]); // two methods miss an eviction
     int before = store.writes.get();
@@ -361,7 +364,7 @@ class CacheRuntimeTest {
   void plantedEntryOfAClassOutsideTheAllowList_isRefusedCountedAndReplaced() throws Exception {
     Object miss = runtime.begin(find, null, new Object[] {1L});
     runtime.complete(find, miss, "one");
-    String key = CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L});
+    String key = CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L});
     byte[] genuine = store.get(key)[0];
     ValueCodec attacker = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
     store.set(key, attacker.encode(ValueCodec.generationOf(genuine), ValueCodec.shapeOf(genuine),
@@ -375,6 +378,55 @@ class CacheRuntimeTest {
     assertThat(Gadget.TRIGGERED.get()).isEqualTo(triggeredBefore);
     runtime.complete(find, call, "one again");
     assertThat(runtime.begin(find, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("one again"));
+  }
+
+  @Test
+  void signingOn_plantedEntriesAreNotRead_butCountedRefusedAndReplaced_whileOffTheyAreServed() throws Exception {
+    EntrySigning signing = EntrySigning.with(Secret.fromEnvironment("CACHE_AGENT_SIGNING_KEY", "a-signing-key-for-tests-only"), null);
+    EntrySigning attackers = EntrySigning.with(Secret.fromEnvironment("CACHE_AGENT_SIGNING_KEY", "not-the-key-the-agents-hold"), null);
+    String key = CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L});
+    // An allow list that takes the gadget too: only the signature stands between the bytes and Kryo.
+    ValueCodec codec = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
+
+    for (EntrySigning agents : List.of(EntrySigning.OFF, signing)) {
+      MethodTable signingTable = new MethodTable(KeyNames.readable("test"), List.of("io.cacheagent.gadget"), agents);
+      FlakyStore redis = new FlakyStore();
+      CacheRuntime signingRuntime = new CacheRuntime(signingTable, redis);
+      int id = signingTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
+          "(J)Ljava/lang/Object;", rule, List.of("java.lang.Object"));
+      signingRuntime.complete(id, signingRuntime.begin(id, null, new Object[] {1L}), "price 10");
+      byte[] genuine = redis.get(key)[0];
+      long generation = ValueCodec.generationOf(genuine);
+      long shape = ValueCodec.shapeOf(genuine);
+      assertThat(signingRuntime.begin(id, null, new Object[] {1L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("price 10"));
+
+      List<byte[]> planted = List.of(
+          codec.encode(generation, shape, "price 1"), // no signature
+          attackers.sign(key, codec.encode(generation, shape, "price 2")), // signed with another key
+          signing.sign("test:another-key", codec.encode(generation, shape, "price 3")), // signed for another key
+          codec.encode(generation, shape, new HashMap<>(Map.of(new Gadget("payload"), "x"))));
+      int triggeredBefore = Gadget.TRIGGERED.get(); // building the map ran it
+
+      if (agents == EntrySigning.OFF) {
+        redis.set(key, planted.get(0), Duration.ofMinutes(5));
+        assertThat(signingRuntime.begin(id, null, new Object[] {1L})).as("unsigned, a planted value is served")
+            .isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("price 1"));
+        redis.set(key, planted.get(3), Duration.ofMinutes(5));
+        signingRuntime.begin(id, null, new Object[] {1L});
+        assertThat(Gadget.TRIGGERED.get()).as("what the allow list takes, Kryo builds").isGreaterThan(triggeredBefore);
+        continue;
+      }
+      for (byte[] bytes : planted) {
+        redis.set(key, bytes, Duration.ofMinutes(5));
+        Object call = signingRuntime.begin(id, null, new Object[] {1L});
+        assertThat(call).isNotNull().isNotInstanceOf(Hit.class);
+        signingRuntime.complete(id, call, "price 10");
+        assertThat(signingRuntime.begin(id, null, new Object[] {1L})).as("replaced")
+            .isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("price 10"));
+      }
+      assertThat(signingTable.cached(id).stats.refused.sum()).isEqualTo(4);
+      assertThat(Gadget.TRIGGERED.get()).as("not one byte reached Kryo").isEqualTo(triggeredBefore);
+    }
   }
 
   @Test
@@ -641,7 +693,7 @@ class CacheRuntimeTest {
   }
 
   private OtherJvm otherJvm(MethodRule rule, LongSupplier nanoClock) {
-    MethodTable otherTable = new MethodTable("test", List.of());
+    MethodTable otherTable = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
     int id = otherTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule,
         List.of("java.lang.String"));
     return new OtherJvm(new CacheRuntime(otherTable, store, nanoClock), id, otherTable);
@@ -650,7 +702,7 @@ class CacheRuntimeTest {
   /** Registers, in another JVM's table, the write that evicts {@code find} by its argument. */
   private int writerSave(OtherJvm jvm) {
     return jvm.table().registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)", List.of("com.acme.Repo#save(com.acme.P)"),
-        "(Lcom/acme/P;)V", List.of(Eviction.of(rule.evictOn().get(0), rule, "test")));
+        "(Lcom/acme/P;)V", List.of(Eviction.of(rule.evictOn().get(0), rule, KeyNames.readable("test"))));
   }
 
   private MethodRule stampedeLocked() {
@@ -703,14 +755,14 @@ class CacheRuntimeTest {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
     first.runtime().complete(first.find(), first.runtime().begin(first.find(), null, new Object[] {1L}), "old");
-    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // an earlier write
     Object loading = first.runtime().begin(first.find(), null, new Object[] {1L});
     assertThat(loading).isNotInstanceOf(Hit.class);
 
     Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), null, new Object[] {1L}));
     Thread.sleep(100);
-    store.set(CacheKeys.key(CacheKeys.namespace("test", "com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // a write while the first JVM loads
 
     assertThat(waiting.get(1, TimeUnit.SECONDS)).as("runs the method itself, long before the lease ends")
@@ -737,7 +789,7 @@ class CacheRuntimeTest {
     MethodRule rekeyed = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0).key(List.of(KeyExpression.parse("args[0]")))
         .evictOn(rule.evictOn()).build();
 
-    table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rekeyed)));
+    table.reconfigure(new AgentConfig("test.yaml", null, KeyNames.readable("test"), EntrySigning.OFF, List.of(), MetricsSettings.NONE, List.of(rekeyed)));
 
     assertThat(runtime.begin(find, null, new Object[] {1L})).isNotInstanceOf(Hit.class);
   }
@@ -745,11 +797,11 @@ class CacheRuntimeTest {
   @Test
   void ruleRemovedByAReload_keepsItsEvictions_soThatItIsRightWhenItComesBack() {
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "before the removal");
-    table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of()));
+    table.reconfigure(new AgentConfig("test.yaml", null, KeyNames.readable("test"), EntrySigning.OFF, List.of(), MetricsSettings.NONE, List.of()));
     assertThat(table.cached(find).rule.enabled()).as("switched off (the advice checks the switch)").isFalse();
 
     runtime.afterWrite(save, null, new Object[] {1L}); // a write while the rule is gone
-    table.reconfigure(new AgentConfig("test.yaml", null, "test", List.of(), MetricsSettings.NONE, List.of(rule)));
+    table.reconfigure(new AgentConfig("test.yaml", null, KeyNames.readable("test"), EntrySigning.OFF, List.of(), MetricsSettings.NONE, List.of(rule)));
 
     assertThat(runtime.begin(find, null, new Object[] {1L})).as("the write evicted it").isNotNull().isNotInstanceOf(Hit.class);
   }

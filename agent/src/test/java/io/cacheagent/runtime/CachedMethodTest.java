@@ -3,8 +3,10 @@ package io.cacheagent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.key.KeyNames;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +18,8 @@ class CachedMethodTest {
   private static CachedMethod method(double jitter, Duration ttl, Duration nullTtl) {
     MethodRule rule = MethodRule.cache(MethodSignature.parse("com.acme.Repo#find(long)")).ttl(ttl).ttlJitter(jitter).cacheNulls(true)
         .nullTtl(nullTtl).build();
-    return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, "test", List.of("java.lang.String"),
-        new ClassAllowList(List.of()), CachedMethodTest.class.getClassLoader());
+    return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, KeyNames.readable("test"), List.of("java.lang.String"),
+        new ClassAllowList(List.of()), EntrySigning.OFF, CachedMethodTest.class.getClassLoader());
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.cacheagent.bench;
 
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
+import io.cacheagent.key.Namespace;
 import io.cacheagent.key.UnstableArgumentException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,7 @@ public class KeyDerivation {
     }
   }
 
-  private static final String NAMESPACE = CacheKeys.namespace("bench", "com.acme.Repository#find(long)");
+  private static final Namespace NAMESPACE = KeyNames.readable("bench").namespace("com.acme.Repository#find(long)");
   private static final List<KeyExpression> CUSTOMER_ONLY = List.of(KeyExpression.parse("args[0].customer"));
   private static final KeyShape LONG = KeyShape.of(List.of("long"), null);
   private static final KeyShape TWO_STRINGS = KeyShape.of(List.of("java.lang.String", "java.lang.String"), null);

@@ -1,0 +1,106 @@
+package io.cacheagent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.testkit.RedisServer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What someone who can read or write Redis, but holds none of the agent's keys, can learn and change. */
+class SecurityIT {
+
+  private static final String SIGNING_KEY = "signing-key-known-to-the-shop-only";
+  private static final String KEY_HASH_SECRET = "key-hash-secret-known-to-the-shop";
+
+  private static RedisServer redis;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
+
+  private AppProcess shop(String yaml, Map<String, String> env) throws Exception {
+    Path config = Configs.write(dir, "cache-agent-" + UUID.randomUUID() + ".yaml", yaml);
+    return AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.shop.ShopApp", env)
+        .awaitAgentReady(true);
+  }
+
+  /** Rewrites, in every entry under {@code keyPrefix}, the text "product-" into "tampered": a product's name. */
+  private static int tamperWithNames(String keyPrefix) throws Exception {
+    // Kryo writes ASCII with the high bit set on the last character; "product-" is never the end of one.
+    return Integer.parseInt(redis.cli("EVAL", """
+        local n = 0
+        for _, key in ipairs(redis.call('KEYS', ARGV[1])) do
+          local planted, count = string.gsub(redis.call('GET', key), 'product%-', 'tampered')
+          if count > 0 then
+            redis.call('SET', key, planted, 'KEEPTTL')
+            n = n + count
+          end
+        end
+        return n""", "0", keyPrefix + ":*ProductRepository#findById*"));
+  }
+
+  @Test
+  void signingOn_aTamperedEntryOfAnAllowedClassIsNotServed_whileWithoutSigningItIs() throws Exception {
+    for (boolean signing : new boolean[] {false, true}) {
+      String keyPrefix = "security-" + UUID.randomUUID();
+      Map<String, String> env = signing ? Map.of("CACHE_AGENT_SIGNING_KEY", SIGNING_KEY) : Map.of();
+      try (AppProcess app = shop(Configs.shop(redis.uri(), keyPrefix), env)) {
+        assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+        assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+
+        assertThat(tamperWithNames(keyPrefix)).as("entries changed in Redis").isEqualTo(1);
+
+        if (!signing) {
+          assertThat(app.call("find 1")).as("without signing, the planted value is served")
+              .isEqualTo("Product{1,tampered1,10} queries=1");
+          continue;
+        }
+        assertThat(app.call("find 1")).as("refused: the method runs").isEqualTo("Product{1,product-1,10} queries=2");
+        assertThat(app.call("find 1")).as("and its result replaced the entry").isEqualTo("Product{1,product-1,10} queries=2");
+        assertThat(app.log())
+            .contains("entries signed with CACHE_AGENT_SIGNING_KEY (fingerprint ")
+            .contains("an entry is not signed with this agent's signing key")
+            .doesNotContain(SIGNING_KEY);
+      }
+    }
+  }
+
+  @Test
+  void hashKeys_noArgumentValueIsReadableInRedis_andWritesStillEvict() throws Exception {
+    String keyPrefix = "security-" + UUID.randomUUID();
+    String yaml = Configs.shop(redis.uri(), keyPrefix).replace("  keyPrefix: " + keyPrefix + "\n",
+        "  keyPrefix: " + keyPrefix + "\n  hashKeys: true\n");
+    try (AppProcess app = shop(yaml, Map.of("CACHE_AGENT_KEY_HASH_SECRET", KEY_HASH_SECRET))) {
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("search secret-sku-4711 1")).endsWith("queries=2");
+      assertThat(app.call("search secret-sku-4711 1")).endsWith("queries=2");
+
+      List<String> keys = Arrays.asList(redis.cli("KEYS", keyPrefix + ":*").split("\n"));
+      assertThat(keys).filteredOn(key -> key.contains(":k2:")).hasSize(2)
+          .allSatisfy(key -> assertThat(key).matches(".*:k2:#[A-Za-z0-9_-]{43}"))
+          .noneSatisfy(key -> assertThat(key).contains("4711"));
+
+      assertThat(app.call("save 1 renamed")).isEqualTo("saved queries=3");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=4");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=4");
+      assertThat(app.log()).contains("argument values hashed in key names (HMAC-SHA256 with CACHE_AGENT_KEY_HASH_SECRET (fingerprint ")
+          .doesNotContain(KEY_HASH_SECRET);
+    }
+  }
+}
