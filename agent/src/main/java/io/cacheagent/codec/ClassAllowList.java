@@ -1,5 +1,6 @@
 package io.cacheagent.codec;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -16,9 +17,12 @@ import java.util.TreeSet;
  * either (it could never be read back).
  *
  * Allowed: JDK value types and collections (no URL: its hashCode resolves host names), the
- * packages (and subpackages) of each cached method's declaring class and of its return type and
- * type arguments, and what serialization.allow adds. A name whose last segment starts with an
- * upper-case letter is a class, otherwise a package.
+ * packages (and subpackages) of each cached method's own class (and of the class or interface its
+ * rule names), its return type and type arguments, and what serialization.allow adds. A value type
+ * of the application's own (see forMethod) brings its package; a third-party one (a library's
+ * Page, Bag or DateTime) only itself, as declared: a library's package holds classes no entry
+ * needs, and some of them are gadgets (commons-collections' functors). A name whose last segment
+ * starts with an upper-case letter is a class, otherwise a package.
  */
 public final class ClassAllowList {
 
@@ -59,6 +63,57 @@ public final class ClassAllowList {
         packages.add(name);
       }
     }
+  }
+
+  /**
+   * What entries of a cached method may hold: the packages of its class and of the class its rule
+   * names (which differ for an interface's implementation); of each value type (binary names: the
+   * return type, then the classes its type arguments name), the package when the type belongs to the
+   * application, else the class alone; and {@code extras} ({@code serialization.allow}).
+   */
+  public static ClassAllowList forMethod(String declaringClass, String configuredClass, List<String> valueTypes,
+      List<String> extras) {
+    List<String> allowed = new ArrayList<>(extras);
+    allowed.add(packageOrClass(declaringClass));
+    allowed.add(packageOrClass(configuredClass));
+    for (String declared : valueTypes) {
+      String type = elementType(declared);
+      allowed.add(sameOrganisation(type, declaringClass) || sameOrganisation(type, configuredClass) ? packageOrClass(type) : type);
+    }
+    return new ClassAllowList(allowed);
+  }
+
+  /**
+   * Whether two classes belong to one organisation: their packages begin with the same two
+   * segments, as reversed domain names do ({@code com.acme.shop.model} and {@code com.acme.billing}).
+   */
+  private static boolean sameOrganisation(String className, String other) {
+    String[] segments = packageOf(className).split("\\.");
+    String[] otherSegments = packageOf(other).split("\\.");
+    return segments.length >= 2 && otherSegments.length >= 2 && !isJdkPackage(packageOf(className))
+        && segments[0].equals(otherSegments[0]) && segments[1].equals(otherSegments[1]);
+  }
+
+  /** The element type of an array's binary name ({@code [Lcom.acme.P;} is {@code com.acme.P}); other names as they are. */
+  private static String elementType(String binaryName) {
+    String name = binaryName.replaceFirst("^\\[+", "");
+    return name.length() != binaryName.length() && name.startsWith("L") && name.endsWith(";")
+        ? name.substring(1, name.length() - 1) : name;
+  }
+
+  private static String packageOf(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? "" : className.substring(0, dot);
+  }
+
+  /**
+   * The package of an application class, to allow with its subpackages; the class alone when it
+   * belongs to the JDK or to a package of fewer than two segments (allowing {@code javax.**} or
+   * {@code org.**} would allow far more than the application's own classes).
+   */
+  private static String packageOrClass(String className) {
+    String pkg = packageOf(className);
+    return pkg.indexOf('.') < 0 || isJdkPackage(pkg) ? className : pkg;
   }
 
   /** Whether a package belongs to the JDK ({@code java.*}, {@code javax.*}, {@code sun.*}, ...). */

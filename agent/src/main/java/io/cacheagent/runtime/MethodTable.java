@@ -66,31 +66,6 @@ public final class MethodTable {
   }
 
   /**
-   * What entries of a method may hold: the packages of its class (and of the class its rule
-   * names, for an interface's implementation) and of its value types, and the configured extras.
-   */
-  private ClassAllowList allowList(String name, String configuredAs, List<String> valueTypes) {
-    List<String> allowed = new ArrayList<>(serializationAllow);
-    allowed.add(packageOrClass(name.substring(0, name.indexOf('#'))));
-    allowed.add(packageOrClass(configuredAs.substring(0, configuredAs.indexOf('#'))));
-    for (String type : valueTypes) {
-      allowed.add(packageOrClass(type));
-    }
-    return new ClassAllowList(allowed);
-  }
-
-  /**
-   * The package of an application class, to allow with its subpackages; the class alone when it
-   * belongs to the JDK or to a package of fewer than two segments (allowing {@code javax.**} or
-   * {@code org.**} would allow far more than the application's own classes).
-   */
-  private static String packageOrClass(String className) {
-    int dot = className.lastIndexOf('.');
-    String pkg = dot < 0 ? "" : className.substring(0, dot);
-    return pkg.indexOf('.') < 0 || ClassAllowList.isJdkPackage(pkg) ? className : pkg;
-  }
-
-  /**
    * Registers a cached method and returns its id.
    *
    * @param name canonical signature of the concrete method, e.g. {@code com.acme.JdbcRepo#find(long)}
@@ -114,7 +89,8 @@ public final class MethodTable {
     int id = known != null ? known : cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, Math.max(cached.length, id + 1));
     grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes,
-        allowList(name, configuredAs, valueTypes), signing, loader);
+        ClassAllowList.forMethod(name.substring(0, name.indexOf('#')),
+        configuredAs.substring(0, configuredAs.indexOf('#')), valueTypes, serializationAllow), signing, loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);
     publishSwitches();

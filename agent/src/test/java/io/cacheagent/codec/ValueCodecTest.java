@@ -187,4 +187,20 @@ class ValueCodecTest {
     assertThat(allow.allows("org.apache.commons.collections.functors.InvokerTransformer")).isFalse();
     assertThat(allow.allows("[Lorg.apache.commons.collections.functors.InvokerTransformer;")).isFalse();
   }
+
+  @Test
+  void allowListOfAMethod_ownPackagesWhole_thirdPartyValueTypesClassByClass() {
+    ClassAllowList allow = ClassAllowList.forMethod("com.acme.shop.repo.ProductRepository", "com.acme.shop.repo.Repository",
+        List.of("java.util.Map", "com.acme.shop.model.Product", "[Lcom.acme.billing.Invoice;",
+            "org.apache.commons.collections4.Bag", "java.lang.Long"), List.of("org.joda.time.DateTime"));
+
+    assertThat(allow.allows("com.acme.shop.repo.internal.Row")).as("the method's own package, with subpackages").isTrue();
+    assertThat(allow.allows("com.acme.shop.model.Price")).as("a value type of the same organisation brings its package").isTrue();
+    assertThat(allow.allows("com.acme.billing.Invoice$Line")).as("an array's element type too").isTrue();
+    assertThat(allow.allows("org.apache.commons.collections4.Bag")).as("a third-party value type, as declared").isTrue();
+    assertThat(allow.allows("org.apache.commons.collections4.functors.InvokerTransformer")).as("not its package").isFalse();
+    assertThat(allow.allows("org.apache.commons.collections4.bag.HashBag")).isFalse();
+    assertThat(allow.allows("org.joda.time.DateTime")).as("serialization.allow").isTrue();
+    assertThat(allow.allows("java.lang.ProcessBuilder")).isFalse();
+  }
 }
