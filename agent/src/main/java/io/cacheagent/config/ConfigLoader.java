@@ -44,7 +44,8 @@ public final class ConfigLoader {
   public static final String PREVIOUS_SIGNING_KEY_ENV = "CACHE_AGENT_SIGNING_KEY_PREVIOUS";
 
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
-  private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix", "hashKeys");
+  private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix", "hashKeys", "tls");
+  private static final List<String> TLS_KEYS = List.of("caCert", "clientCert", "clientKey");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
   private static final List<String> METRICS_KEYS = List.of("host", "port", "statsInterval");
 
@@ -101,6 +102,7 @@ public final class ConfigLoader {
     }
     Duration commandTimeout = RedisSettings.DEFAULT_COMMAND_TIMEOUT;
     boolean hashKeys = false;
+    TlsFiles tls = null;
     if (redisSection != null) {
       if (redisSection.containsKey("uri") && (uri == null || uri.isBlank())) {
         uri = in.redisUri(redisSection.get("uri"), "redis.uri");
@@ -111,12 +113,19 @@ public final class ConfigLoader {
       if (redisSection.containsKey("keyPrefix")) {
         keyPrefix = in.keyPrefix(redisSection.get("keyPrefix"), "redis.keyPrefix");
       }
+      if (redisSection.containsKey("tls")) {
+        tls = readTls(in, problems, redisSection.get("tls"));
+      }
       if (redisSection.containsKey("hashKeys")) {
         hashKeys = in.bool(redisSection.get("hashKeys"), "redis.hashKeys", false);
       }
     }
+    if (tls != null && (uri == null || !uri.strip().startsWith("rediss://"))) {
+      problems.add(redisSection.get("tls"), "redis.tls is set, but the Redis URI is "
+          + (uri == null ? "missing" : "not rediss:// (TLS)") + "; use rediss://host:6380/0 with it, or leave redis.tls out");
+    }
     if (uri != null && !uri.isBlank()) {
-      redis = new RedisSettings(uri.strip(), commandTimeout);
+      redis = new RedisSettings(uri.strip(), commandTimeout, tls);
     }
     String envPrefix = env.get(KEY_PREFIX_ENV);
     if (envPrefix != null && !envPrefix.isBlank()) {
@@ -207,6 +216,22 @@ public final class ConfigLoader {
       problems.addWithoutPosition(e.getMessage());
       return EntrySigning.OFF;
     }
+  }
+
+  /** The {@code redis.tls} section; a client certificate needs its key, and the key its certificate. */
+  private static TlsFiles readTls(YamlReader in, Problems problems, Node node) {
+    Map<String, Node> tls = in.mapping(node, "redis.tls", TLS_KEYS);
+    if (tls == null) {
+      return null;
+    }
+    java.nio.file.Path caCert = tls.containsKey("caCert") ? in.pemFile(tls.get("caCert"), "redis.tls.caCert", false) : null;
+    java.nio.file.Path clientCert =
+        tls.containsKey("clientCert") ? in.pemFile(tls.get("clientCert"), "redis.tls.clientCert", false) : null;
+    java.nio.file.Path clientKey = tls.containsKey("clientKey") ? in.pemFile(tls.get("clientKey"), "redis.tls.clientKey", true) : null;
+    if (tls.containsKey("clientCert") != tls.containsKey("clientKey")) {
+      problems.add(node, "redis.tls needs clientCert and clientKey together (the certificate the agent shows and its private key)");
+    }
+    return new TlsFiles(caCert, clientCert, clientKey);
   }
 
   private static MetricsSettings readMetrics(YamlReader in, Node node) {

@@ -11,8 +11,14 @@ import java.util.regex.Pattern;
  *
  * @param uri a Lettuce URI ({@code redis://}, {@code rediss://} for TLS), may hold a password
  * @param commandTimeout past it a call runs uncached
+ * @param tls the certificate files of {@code redis.tls}, or {@code null} for the JVM's trust store and no client certificate
  */
-public record RedisSettings(String uri, Duration commandTimeout) {
+public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
+
+  /** Settings without {@code redis.tls}. */
+  public RedisSettings(String uri, Duration commandTimeout) {
+    this(uri, commandTimeout, null);
+  }
 
   /** A query parameter that may hold a secret, e.g. {@code ?password=...}; group 1 is up to the "=". */
   private static final Pattern SECRET_PARAMETER =

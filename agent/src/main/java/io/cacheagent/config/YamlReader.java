@@ -234,6 +234,51 @@ final class YamlReader {
     }
   }
 
+  /**
+   * The absolute path of a readable PEM file holding a certificate, or with {@code privateKey} an
+   * unencrypted PKCS#8 private key, which is what the TLS library reads; {@code null} (with a
+   * problem) otherwise.
+   */
+  java.nio.file.Path pemFile(Node node, String path, boolean privateKey) {
+    String text = scalar(node, path);
+    if (text == null) {
+      return null;
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(text.strip());
+    if (!file.isAbsolute()) {
+      problems.add(node, path + " \"" + text + "\" is not an absolute path; give the whole path of the PEM file");
+      return null;
+    }
+    String pem;
+    try {
+      pem = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (java.io.IOException | RuntimeException e) {
+      problems.add(node, path + " \"" + text + "\" cannot be read (" + e.getClass().getSimpleName() + "); give a PEM file this JVM's user can read");
+      return null;
+    }
+    String problem = privateKey ? privateKeyProblem(pem) : pem.contains("-----BEGIN CERTIFICATE-----") ? null
+        : "holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+    if (problem != null) {
+      problems.add(node, path + " \"" + text + "\" " + problem);
+      return null;
+    }
+    return file;
+  }
+
+  private static String privateKeyProblem(String pem) {
+    if (pem.contains("-----BEGIN PRIVATE KEY-----")) {
+      return null;
+    }
+    if (pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+      return "is encrypted; give the key unencrypted, readable by this JVM's user only"
+          + " (openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem)";
+    }
+    if (pem.matches("(?s).*-----BEGIN (RSA|EC|DSA) PRIVATE KEY-----.*")) {
+      return "is not in PKCS#8 form; convert it: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem";
+    }
+    return "holds no PEM private key (-----BEGIN PRIVATE KEY-----)";
+  }
+
   String keyPrefix(Node node, String path) {
     String text = scalar(node, path);
     if (text == null) {

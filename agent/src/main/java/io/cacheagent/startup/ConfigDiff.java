@@ -56,6 +56,8 @@ final class ConfigDiff {
     }
     compare(changes, "redis.commandTimeout", before, after,
         config -> config.redis() == null ? "none" : Durations.format(config.redis().commandTimeout()));
+    compare(changes, "redis.tls", before, after,
+        config -> config.redis() == null || config.redis().tls() == null ? "none" : String.valueOf(config.redis().tls()));
     compare(changes, "redis.keyPrefix", before, after, AgentConfig::keyPrefix);
     compare(changes, "redis.hashKeys", before, after, config -> config.keyNames().hashing().hidesArguments());
     compare(changes, "serialization.allow", before, after, AgentConfig::serializationAllow);

@@ -1,11 +1,13 @@
 package io.cacheagent.store;
 
 import io.cacheagent.config.RedisSettings;
+import io.cacheagent.config.TlsFiles;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.threads.AgentThreads;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -140,12 +142,25 @@ final class RedisConnection {
     }).join();
     RedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
     created.setOptions(ClientOptions.builder()
+        .sslOptions(sslOptions(settings.tls()))
         .autoReconnect(true)
         .requestQueueSize(REQUEST_QUEUE_SIZE)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
         .build());
     return created;
+  }
+
+  /** The certificates of {@code redis.tls}, read at each connect; Lettuce's defaults (the JVM's trust store) without it. */
+  private static SslOptions sslOptions(TlsFiles tls) {
+    SslOptions.Builder options = SslOptions.builder().jdkSslProvider();
+    if (tls != null && tls.caCert() != null) {
+      options.trustManager(tls.caCert().toFile());
+    }
+    if (tls != null && tls.clientCert() != null) {
+      options.keyManager(tls.clientCert().toFile(), tls.clientKey().toFile(), null);
+    }
+    return options.build();
   }
 
   private void connectUntilUp() {

@@ -145,6 +145,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_tls_takesAbsolutePemFiles_andSaysWhatIsWrongWithEachOtherwise(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("client.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    Path key = Files.writeString(dir.resolve("client.key"), "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+    Path rsaKey = Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n");
+    String good = "redis:\n  uri: rediss://redis:6380/0\n  tls:\n    caCert: %s\n    clientCert: %s\n    clientKey: %s\nmethods:\n  - method: com.acme.A#b()\n";
+
+    RedisSettings redis = ConfigLoader.parse("a.yaml", good.formatted(cert, cert, key), Map.of()).redis();
+
+    assertThat(redis.tls()).isEqualTo(new TlsFiles(cert, cert, key));
+    assertThat(problems(good.formatted("ca.crt", dir.resolve("missing.crt"), rsaKey))).containsExactly(
+        "cache-agent.yaml:4:13: redis.tls.caCert \"ca.crt\" is not an absolute path; give the whole path of the PEM file",
+        "cache-agent.yaml:5:17: redis.tls.clientCert \"" + dir.resolve("missing.crt") + "\" cannot be read (NoSuchFileException);"
+            + " give a PEM file this JVM's user can read",
+        "cache-agent.yaml:6:16: redis.tls.clientKey \"" + rsaKey + "\" is not in PKCS#8 form; convert it:"
+            + " openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem");
+    assertThat(problems(good.formatted(key, cert, cert).replace("rediss://", "redis://"))).containsExactly(
+        "cache-agent.yaml:4:13: redis.tls.caCert \"" + key + "\" holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+        "cache-agent.yaml:6:16: redis.tls.clientKey \"" + cert + "\" holds no PEM private key (-----BEGIN PRIVATE KEY-----)",
+        "cache-agent.yaml:4:5: redis.tls is set, but the Redis URI is not rediss:// (TLS); use rediss://host:6380/0 with it,"
+            + " or leave redis.tls out");
+    assertThat(problems("redis:\n  uri: rediss://redis:6380/0\n  tls:\n    clientCert: " + cert + "\nmethods:\n  - method: com.acme.A#b()\n"))
+        .containsExactly("cache-agent.yaml:4:5: redis.tls needs clientCert and clientKey together (the certificate the agent"
+            + " shows and its private key)");
+  }
+
+  @Test
   void parse_badDuration_namesPlaceValueAndAcceptedForms() {
     assertThat(problems("""
         methods:

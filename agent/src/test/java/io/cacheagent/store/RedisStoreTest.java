@@ -3,8 +3,10 @@ package io.cacheagent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cacheagent.config.RedisSettings;
+import io.cacheagent.config.TlsFiles;
 import io.cacheagent.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -332,6 +334,42 @@ class RedisStoreTest {
 
       assertThat(tls.cli("GET", "over-tls")).isEqualTo("yes");
     }
+  }
+
+  @Test
+  void rediss_withAClientCertificate_andTheServerCheckedAgainstItsCa(@TempDir Path dir) throws Exception {
+    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+        "-keyout", "ca.key", "-out", "ca.crt");
+    for (String name : List.of("server", "client")) {
+      openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", name + ".key", "-out", name + ".csr");
+      Files.writeString(dir.resolve(name + ".ext"), name.equals("server") ? "subjectAltName=IP:127.0.0.1\n" : "extendedKeyUsage=clientAuth\n");
+      openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1",
+          "-extfile", name + ".ext", "-out", name + ".crt");
+    }
+    int tlsPort = RedisServer.freePort();
+    String uri = "rediss://127.0.0.1:" + tlsPort + "/0"; // the server's certificate checked in full: CA and address
+    try (RedisServer tls = RedisServer.start(List.of("--tls-port", String.valueOf(tlsPort),
+            "--tls-cert-file", dir.resolve("server.crt").toString(), "--tls-key-file", dir.resolve("server.key").toString(),
+            "--tls-ca-cert-file", dir.resolve("ca.crt").toString(), "--tls-auth-clients", "yes"));
+        RedisStore withCertificate = new RedisStore(new RedisSettings(uri, Duration.ofMillis(500),
+            new TlsFiles(dir.resolve("ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"))));
+        RedisStore withoutCertificate = new RedisStore(new RedisSettings(uri, Duration.ofMillis(500),
+            new TlsFiles(dir.resolve("ca.crt"), null, null)))) {
+      awaitConnected(withCertificate);
+      withCertificate.set("mutual-tls", bytes("yes"));
+
+      assertThat(tls.cli("GET", "mutual-tls")).isEqualTo("yes");
+      assertThat(withoutCertificate.get("mutual-tls")).as("the server refuses a client without a certificate").isNull();
+      assertThat(withoutCertificate.isConnected()).isFalse();
+    }
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process openssl = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(openssl.waitFor()).as("openssl %s: %s", String.join(" ", args), out).isZero();
   }
 
   private static void awaitCount(java.util.concurrent.atomic.AtomicInteger count, int expected) throws InterruptedException {
