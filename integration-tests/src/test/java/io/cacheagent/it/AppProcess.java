@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,19 +29,53 @@ final class AppProcess implements AutoCloseable {
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern QUERIES = Pattern.compile("queries=(\\d+)$");
+  /** The password in {@code redis://user:password@host}. */
+  private static final Pattern URI_PASSWORD = Pattern.compile("rediss?://[^:/@\\s]*:([^@\\s/]+)@");
 
   private final Process process;
   private final Writer stdin;
   private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
   private final StringBuffer stderr = new StringBuffer();
+  /** Every line the app printed, on either stream. */
+  private final StringBuffer printed = new StringBuffer();
+  /** What the test gave the app that it must never print: passwords, keys. */
+  private final List<String> secrets;
+  private final List<Thread> pumps = new ArrayList<>();
   private boolean started;
 
-  private AppProcess(Process process) {
+  private AppProcess(Process process, List<String> secrets) {
     this.process = process;
+    this.secrets = secrets;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout::add, "stdout");
-    pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
-        line -> stderr.append(line).append('\n'), "stderr");
+    pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), line -> {
+      printed.append(line).append('\n');
+      stdout.add(line);
+    }, "stdout");
+    pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), line -> {
+      printed.append(line).append('\n');
+      stderr.append(line).append('\n');
+    }, "stderr");
+  }
+
+  /**
+   * The secrets an app started with {@code env} and {@code config} holds: values of environment
+   * variables named for a key, secret or password, and passwords in Redis URIs.
+   */
+  private static List<String> secretsGiven(Map<String, String> env, Path config) throws IOException {
+    List<String> secrets = new ArrayList<>();
+    StringBuilder texts = new StringBuilder(config == null || !Files.isRegularFile(config) ? "" : Files.readString(config));
+    env.forEach((name, value) -> {
+      texts.append('\n').append(value);
+      if (name.matches(".*(KEY|SECRET|PASSWORD).*") && !name.endsWith("PREFIX")) {
+        secrets.add(value);
+      }
+    });
+    Matcher password = URI_PASSWORD.matcher(texts);
+    while (password.find()) {
+      secrets.add(password.group(1));
+    }
+    secrets.removeIf(secret -> secret.length() < 4); // too short to tell from ordinary text
+    return List.copyOf(secrets);
   }
 
   /**
@@ -135,7 +170,7 @@ final class AppProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("CACHE_AGENT_REDIS_URI");
     builder.environment().putAll(env);
-    return new AppProcess(builder.start());
+    return new AppProcess(builder.start(), secretsGiven(env, config));
   }
 
   /** Starts the fixture shop app of this module. */
@@ -143,7 +178,7 @@ final class AppProcess implements AutoCloseable {
     return start(config, List.of(jvmOptions), System.getProperty("java.class.path"), "com.acme.shop.ShopApp", Map.of());
   }
 
-  private static void pump(BufferedReader reader, java.util.function.Consumer<String> sink, String name) {
+  private void pump(BufferedReader reader, java.util.function.Consumer<String> sink, String name) {
     Thread thread = new Thread(() -> {
       try {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -155,6 +190,7 @@ final class AppProcess implements AutoCloseable {
     }, "app-" + name);
     thread.setDaemon(true);
     thread.start();
+    pumps.add(thread);
   }
 
   /** Sends a command and returns the answer line. */
@@ -245,6 +281,24 @@ final class AppProcess implements AutoCloseable {
       }
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    for (Thread pump : pumps) {
+      pump.join(5_000); // the last lines
+    }
+    assertPrintedNoSecret();
+  }
+
+  /** Fails when any line the app printed holds a secret the test gave it. */
+  private void assertPrintedNoSecret() {
+    String all = printed.toString();
+    for (String secret : secrets) {
+      int at = all.indexOf(secret);
+      if (at >= 0) {
+        int start = all.lastIndexOf('\n', at) + 1;
+        int end = all.indexOf('\n', at);
+        throw new AssertionError("the app printed a secret it was given, in: "
+            + all.substring(start, end < 0 ? all.length() : end).replace(secret, "<the secret>"));
       }
     }
   }

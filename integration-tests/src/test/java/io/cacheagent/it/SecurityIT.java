@@ -103,4 +103,33 @@ class SecurityIT {
           .doesNotContain(KEY_HASH_SECRET);
     }
   }
+
+  @Test
+  void anAclUserAllowedOnlyTheAgentsCommandsAndKeys_isEnoughForEveryPath_andNoSecretIsPrinted() throws Exception {
+    String keyPrefix = "acl-" + UUID.randomUUID();
+    String password = "acl-password-" + UUID.randomUUID();
+    // The least-privilege user of docs/security.md.
+    String created = redis.cli(("ACL SETUSER cache-agent on >" + password + " resetkeys ~" + keyPrefix + ":* resetchannels -@all"
+        + " +get +mget +set +del +eval +ping +hello +auth +select").split(" "));
+    assertThat(created).isEqualTo("OK");
+    assertThat(redis.cli("ACL", "LOG", "RESET")).isEqualTo("OK");
+    String uri = "redis://cache-agent:" + password + "@127.0.0.1:" + redis.port() + "/0";
+    Map<String, String> env = Map.of("CACHE_AGENT_SIGNING_KEY", SIGNING_KEY, "CACHE_AGENT_KEY_HASH_SECRET", KEY_HASH_SECRET);
+    String yaml = Configs.shop(uri, keyPrefix).replace("  keyPrefix: " + keyPrefix + "\n",
+        "  keyPrefix: " + keyPrefix + "\n  hashKeys: true\n");
+    try (AppProcess app = shop(yaml, env)) {
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1"); // MGET, SET NX PX
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("save 1 renamed")).isEqualTo("saved queries=2"); // a tombstone: SET PX
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=3"); // over the tombstone: EVAL (GET, SET)
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=3");
+      assertThat(app.call("burst 4 2")).isEqualTo("4 answers [Product{2,product-2,20}] queries=4"); // a lease, and its EVAL (DEL)
+      assertThat(app.call("deleteAll")).isEqualTo("deleted queries=5"); // a new generation: SET
+      assertThat(AppProcess.queriesIn(app.call("find 1"))).as("all dropped: find 1 runs again").isEqualTo(6);
+
+      assertThat(redis.cli("ACL", "LOG")).as("commands or keys the user was refused").isEmpty();
+      assertThat(app.log()).doesNotContain("NOPERM").doesNotContain("WRONGPASS")
+          .contains("redis://cache-agent:<masked>@127.0.0.1:" + redis.port());
+    }
+  }
 }
