@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A problem is identified by a key chosen by the caller (e.g. "redis-down" or "unstable-arg:"
  * plus the method). The same problem is printed at most once per {@link #REPEAT_AFTER_NANOS}; the
  * next line says how many times it was suppressed. Messages must never contain secrets.
+ *
+ * <p>Every message stays one line: control characters (line breaks, terminal escapes) are printed
+ * as {@code ?}. Messages quote text from outside, such as a class name read from bytes in Redis,
+ * and such text must not be able to forge a line of its own in the log.
  */
 public final class AgentLog {
 
@@ -24,7 +28,7 @@ public final class AgentLog {
 
   /** Prints an informational line; for start-up and configuration changes only. */
   public static void info(String message) {
-    System.err.println(PREFIX + message);
+    System.err.println(PREFIX + oneLine(message));
   }
 
   /** Prints a problem, unless the same problem was printed in the last minute. */
@@ -33,8 +37,23 @@ public final class AgentLog {
     long suppressed = occurrence.tryPrint(System.nanoTime());
     if (suppressed >= 0) {
       System.err.println(
-          PREFIX + message + (suppressed > 0 ? " (" + suppressed + " more since last report)" : ""));
+          PREFIX + oneLine(message) + (suppressed > 0 ? " (" + suppressed + " more since last report)" : ""));
     }
+  }
+
+  /** {@code message} with every control character, and the Unicode line and paragraph separators, as {@code ?}. */
+  static String oneLine(String message) {
+    StringBuilder line = null;
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        if (line == null) {
+          line = new StringBuilder(message);
+        }
+        line.setCharAt(i, '?');
+      }
+    }
+    return line == null ? message : line.toString();
   }
 
   /** Forgets a problem, so that its next occurrence is reported at once (e.g. Redis came back). */
