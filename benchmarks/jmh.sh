@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the agent against a private redis-server: hit vs the same read written by hand
 # (Lettuce GET + Kryo decode), miss of a 1 ms method vs the same miss written by hand and vs the
-# method not configured, a method switched off or not listed vs no agent, key derivation, and
+# method not configured, a method switched off or not listed vs no agent, key derivation, signing
+# and hashed keys (EntrySigningCost), and
 # Throughput (one thread here; benchmarks/throughput.sh runs more). Build first: mvn -B -ntp -DskipTests package
 #   benchmarks/jmh.sh                  everything, then JetCache's hit beside its own hand-written read
 #   benchmarks/jmh.sh [JMH options]    the agent's benchmarks only (e.g. WithAgent -f 1 -wi 3 -i 3)
