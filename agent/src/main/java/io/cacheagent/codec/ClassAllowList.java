@@ -19,10 +19,12 @@ import java.util.TreeSet;
  * Allowed: JDK value types and collections (no URL: its hashCode resolves host names), the
  * packages (and subpackages) of each cached method's own class (and of the class or interface its
  * rule names), its return type and type arguments, and what serialization.allow adds. A value type
- * of the application's own (see forMethod) brings its package; a third-party one (a library's
- * Page, Bag or DateTime) only itself, as declared: a library's package holds classes no entry
- * needs, and some of them are gadgets (commons-collections' functors). A name whose last segment
- * starts with an upper-case letter is a class, otherwise a package.
+ * of the application's own organisation (see forMethod) brings its package with subpackages; a
+ * third-party one (a library's Page or Bag) its package alone, without subpackages: that takes in
+ * what implements it beside it (PageImpl, Sort), while the subpackages where libraries keep their
+ * machinery stay out, and with them the known gadgets (commons-collections' functors, map and
+ * keyvalue packages). A name whose last segment starts with an upper-case letter is a class,
+ * otherwise a package.
  */
 public final class ClassAllowList {
 
@@ -46,11 +48,20 @@ public final class ClassAllowList {
   private static final List<String> JDK_PREFIXES =
       List.of("java.time.", "java.util.Collections$", "java.util.ImmutableCollections$");
 
+  /**
+   * Roots that many organisations share: under them, one organisation is three segments
+   * ({@code io.github.alice}), not two.
+   */
+  private static final List<String> SHARED_ROOTS =
+      List.of("io.github", "com.github", "io.gitlab", "com.gitlab", "org.apache", "com.google", "org.eclipse", "net.sf", "net.java");
+
   /** Packages that belong to the JDK: never allowed whole, only class by class. */
   private static final List<String> JDK_PACKAGE_ROOTS =
       List.of("java", "javax", "jdk", "sun", "com.sun", "org.w3c", "org.xml", "org.ietf", "org.omg");
 
   private final Set<String> packages = new TreeSet<>();
+  /** Packages allowed without their subpackages. */
+  private final Set<String> packagesAlone = new TreeSet<>();
   private final Set<String> classes = new TreeSet<>();
 
   /** The JDK's value types plus {@code names}: packages (with their subpackages) and classes. */
@@ -76,22 +87,46 @@ public final class ClassAllowList {
     List<String> allowed = new ArrayList<>(extras);
     allowed.add(packageOrClass(declaringClass));
     allowed.add(packageOrClass(configuredClass));
+    List<String> thirdParty = new ArrayList<>();
     for (String declared : valueTypes) {
       String type = elementType(declared);
-      allowed.add(sameOrganisation(type, declaringClass) || sameOrganisation(type, configuredClass) ? packageOrClass(type) : type);
+      if (sameOrganisation(type, declaringClass) || sameOrganisation(type, configuredClass)) {
+        allowed.add(packageOrClass(type));
+      } else {
+        thirdParty.add(type);
+      }
     }
-    return new ClassAllowList(allowed);
+    ClassAllowList list = new ClassAllowList(allowed);
+    for (String type : thirdParty) {
+      String pkg = packageOf(type);
+      if (pkg.indexOf('.') < 0 || isJdkPackage(pkg)) {
+        list.classes.add(type);
+      } else {
+        list.packagesAlone.add(pkg);
+      }
+    }
+    return list;
   }
 
   /**
    * Whether two classes belong to one organisation: their packages begin with the same two
-   * segments, as reversed domain names do ({@code com.acme.shop.model} and {@code com.acme.billing}).
+   * segments, as reversed domain names do ({@code com.acme.shop.model} and {@code com.acme.billing}),
+   * or three under a root many share ({@code io.github.alice}, {@code org.apache.commons}).
    */
   private static boolean sameOrganisation(String className, String other) {
-    String[] segments = packageOf(className).split("\\.");
+    String pkg = packageOf(className);
+    String[] segments = pkg.split("\\.");
     String[] otherSegments = packageOf(other).split("\\.");
-    return segments.length >= 2 && otherSegments.length >= 2 && !isJdkPackage(packageOf(className))
-        && segments[0].equals(otherSegments[0]) && segments[1].equals(otherSegments[1]);
+    int needed = SHARED_ROOTS.stream().anyMatch(root -> pkg.equals(root) || pkg.startsWith(root + ".")) ? 3 : 2;
+    if (segments.length < needed || otherSegments.length < needed || isJdkPackage(pkg)) {
+      return false;
+    }
+    for (int i = 0; i < needed; i++) {
+      if (!segments[i].equals(otherSegments[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The element type of an array's binary name ({@code [Lcom.acme.P;} is {@code com.acme.P}); other names as they are. */
@@ -146,6 +181,9 @@ public final class ClassAllowList {
         return true;
       }
     }
+    if (packagesAlone.contains(packageOf(name))) {
+      return true;
+    }
     for (String allowed : packages) {
       if (name.startsWith(allowed) && name.length() > allowed.length() && name.charAt(allowed.length()) == '.') {
         return true;
@@ -157,6 +195,7 @@ public final class ClassAllowList {
   @Override
   public String toString() {
     TreeSet<String> all = new TreeSet<>(packages);
+    packagesAlone.forEach(pkg -> all.add(pkg + " (without subpackages)"));
     all.addAll(classes);
     return "the JDK's value types and " + (all.isEmpty() ? "nothing else" : String.join(", ", all));
   }

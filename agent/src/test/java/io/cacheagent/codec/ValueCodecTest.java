@@ -189,18 +189,37 @@ class ValueCodecTest {
   }
 
   @Test
-  void allowListOfAMethod_ownPackagesWhole_thirdPartyValueTypesClassByClass() {
+  void allowListOfAMethod_ownPackagesWhole_thirdPartyValueTypesTheirPackageAlone() {
     ClassAllowList allow = ClassAllowList.forMethod("com.acme.shop.repo.ProductRepository", "com.acme.shop.repo.Repository",
         List.of("java.util.Map", "com.acme.shop.model.Product", "[Lcom.acme.billing.Invoice;",
-            "org.apache.commons.collections4.Bag", "java.lang.Long"), List.of("org.joda.time.DateTime"));
+            "org.apache.commons.collections4.Bag", "org.springframework.data.domain.Page", "java.lang.Long"),
+        List.of("org.joda.time.DateTime"));
 
     assertThat(allow.allows("com.acme.shop.repo.internal.Row")).as("the method's own package, with subpackages").isTrue();
-    assertThat(allow.allows("com.acme.shop.model.Price")).as("a value type of the same organisation brings its package").isTrue();
+    assertThat(allow.allows("com.acme.shop.model.money.Price")).as("a value type of the same organisation brings its package").isTrue();
     assertThat(allow.allows("com.acme.billing.Invoice$Line")).as("an array's element type too").isTrue();
-    assertThat(allow.allows("org.apache.commons.collections4.Bag")).as("a third-party value type, as declared").isTrue();
-    assertThat(allow.allows("org.apache.commons.collections4.functors.InvokerTransformer")).as("not its package").isFalse();
-    assertThat(allow.allows("org.apache.commons.collections4.bag.HashBag")).isFalse();
+    assertThat(allow.allows("org.springframework.data.domain.PageImpl")).as("a third-party type's package").isTrue();
+    assertThat(allow.allows("org.springframework.data.domain.Sort$Order")).isTrue();
+    assertThat(allow.allows("org.apache.commons.collections4.Bag")).isTrue();
+    assertThat(allow.allows("org.apache.commons.collections4.functors.InvokerTransformer")).as("not its subpackages").isFalse();
+    assertThat(allow.allows("org.apache.commons.collections4.keyvalue.TiedMapEntry")).isFalse();
+    assertThat(allow.allows("org.springframework.data.domain.jaxb.SpringDataJaxb")).isFalse();
     assertThat(allow.allows("org.joda.time.DateTime")).as("serialization.allow").isTrue();
     assertThat(allow.allows("java.lang.ProcessBuilder")).isFalse();
+    assertThat(allow.toString()).contains("org.apache.commons.collections4 (without subpackages)");
+  }
+
+  @Test
+  void allowListOfAMethod_underARootManyOrganisationsShare_oneOrganisationIsThreeSegments() {
+    ClassAllowList app = ClassAllowList.forMethod("org.apache.myapp.Service", "org.apache.myapp.Service",
+        List.of("org.apache.commons.collections4.Bag", "org.apache.myapp.model.Item"), List.of());
+    ClassAllowList github = ClassAllowList.forMethod("io.github.alice.shop.Repo", "io.github.alice.shop.Repo",
+        List.of("io.github.bob.lib.Thing", "io.github.alice.model.Item"), List.of());
+
+    assertThat(app.allows("org.apache.commons.collections4.functors.InvokerTransformer")).isFalse();
+    assertThat(app.allows("org.apache.myapp.model.detail.Part")).isTrue();
+    assertThat(github.allows("io.github.bob.lib.Thing")).isTrue();
+    assertThat(github.allows("io.github.bob.lib.internal.Gadget")).isFalse();
+    assertThat(github.allows("io.github.alice.model.detail.Part")).isTrue();
   }
 }
