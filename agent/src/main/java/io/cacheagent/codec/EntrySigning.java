@@ -2,21 +2,25 @@ package io.cacheagent.codec;
 
 import io.cacheagent.secret.Secret;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /*
  * Signed entries: with a signing key (env CACHE_AGENT_SIGNING_KEY), every entry the agent writes
- * ends in an HMAC-SHA256 over its key name and its bytes, and an entry whose last 32 bytes are not
- * that HMAC is refused before Kryo reads a byte of it. The allow list keeps classes out that must
+ * ends in the time it expires (8 bytes, milliseconds since the epoch) and an HMAC-SHA256 over its
+ * key name, its bytes and that time; an entry whose last 32 bytes are not that HMAC is refused
+ * before Kryo reads a byte of it. An entry past its time is a miss, wherever Redis keeps it: a
+ * writer to Redis who puts back an old signed entry without an expiry gets it served no longer than
+ * its TTL (plus CLOCK_SKEW between the JVMs' clocks). The allow list keeps classes out that must
  * not be built; signing keeps out values that must not be served: someone who can write to Redis
  * but does not hold the key cannot plant a price or a permission set of an allowed class, nor move
  * one entry to another key (the key name is signed with it).
  *
  * What such a writer can still do: delete entries or write garbage (the call then loads, as on a
  * miss), hold leases (calls then wait up to the lease, and load), set a generation key back to a
- * value it had, or put back an older signed entry of the same key (an entry is served until a write
- * evicts it or its TTL ends; a replay within the TTL is served as the entry it was). See
- * docs/security.md.
+ * value it had, or put back an older signed entry of the same key, which is served as the entry it
+ * was until its signed expiry. See docs/security.md.
  *
  * Rotation: entries signed with the previous key (env CACHE_AGENT_SIGNING_KEY_PREVIOUS) are still
  * accepted, so JVMs can move to a new key one by one; new entries are signed with the current key.
@@ -25,22 +29,38 @@ import java.util.Arrays;
 public final class EntrySigning {
 
   /** No signing: entries are written and read as they are. */
-  public static final EntrySigning OFF = new EntrySigning(null, null);
+  public static final EntrySigning OFF = new EntrySigning(null, null, System::currentTimeMillis);
 
   /** Length of the signature at the end of a signed entry. */
   static final int SIGNATURE_BYTES = 32;
 
+  /** Length of the expiry time before the signature. */
+  static final int EXPIRY_BYTES = 8;
+
+  /** How far the clocks of two JVMs may differ before one takes the other's fresh entry for expired: 5 s. */
+  static final long CLOCK_SKEW_MILLIS = 5_000;
+
+  /** Starts every signed text: no HMAC the agent computes for another purpose signs the same bytes. */
+  private static final byte[] LABEL = "cache-agent entry\0".getBytes(StandardCharsets.US_ASCII);
+
   private final Secret current;
   private final Secret previous;
+  private final LongSupplier wallClock;
 
-  private EntrySigning(Secret current, Secret previous) {
+  private EntrySigning(Secret current, Secret previous, LongSupplier wallClock) {
     this.current = current;
     this.previous = previous;
+    this.wallClock = wallClock;
   }
 
   /** Signs with {@code current}; accepts entries signed with {@code previous} too, when not {@code null}. */
   public static EntrySigning with(Secret current, Secret previous) {
-    return new EntrySigning(current, previous);
+    return with(current, previous, System::currentTimeMillis);
+  }
+
+  /** The same, on {@code wallClock} (milliseconds since the epoch): for tests. */
+  static EntrySigning with(Secret current, Secret previous, LongSupplier wallClock) {
+    return new EntrySigning(current, previous, wallClock);
   }
 
   /** Whether entries are signed. */
@@ -48,44 +68,62 @@ public final class EntrySigning {
     return current != null;
   }
 
-  /** The entry as stored: its bytes followed by their signature, or as they are when signing is off. */
-  public byte[] sign(String key, byte[] entry) {
+  /**
+   * The entry as stored under {@code key} for {@code ttl}: its bytes, when it expires, and their
+   * signature; or the bytes as they are when signing is off.
+   */
+  public byte[] sign(String key, byte[] entry, Duration ttl) {
     if (current == null) {
       return entry;
     }
-    byte[] signed = Arrays.copyOf(entry, entry.length + SIGNATURE_BYTES);
-    byte[] signature = current.hmac(keyPart(key), entry, entry.length);
-    System.arraycopy(signature, 0, signed, entry.length, SIGNATURE_BYTES);
+    byte[] signed = Arrays.copyOf(entry, entry.length + EXPIRY_BYTES + SIGNATURE_BYTES);
+    long expires = wallClock.getAsLong() + ttl.toMillis();
+    for (int i = 0; i < EXPIRY_BYTES; i++) {
+      signed[entry.length + i] = (byte) (expires >>> (56 - 8 * i));
+    }
+    byte[] signature = current.hmac(keyPart(key), signed, entry.length + EXPIRY_BYTES);
+    System.arraycopy(signature, 0, signed, entry.length + EXPIRY_BYTES, SIGNATURE_BYTES);
     return signed;
   }
 
   /**
-   * How many of the stored bytes under {@code key} are the entry, once its signature was checked;
-   * throws {@link UndecodableException#unsigned} when it is missing or wrong.
+   * How many of the stored bytes under {@code key} are the entry, once its signature and expiry
+   * were checked; throws {@link UndecodableException#unsigned} when the signature is missing or
+   * wrong, {@link UndecodableException#expired} when it is right but the entry's time has passed.
    */
   public int verifiedLength(String key, byte[] stored) throws UndecodableException {
     if (current == null) {
       return stored.length;
     }
-    int length = stored.length - SIGNATURE_BYTES;
+    int signedLength = stored.length - SIGNATURE_BYTES;
+    int length = signedLength - EXPIRY_BYTES;
     if (length <= 0) {
       throw UndecodableException.unsigned();
     }
-    byte[] signature = Arrays.copyOfRange(stored, length, stored.length);
+    byte[] signature = Arrays.copyOfRange(stored, signedLength, stored.length);
     byte[] keyPart = keyPart(key);
-    if (current.verifies(signature, keyPart, stored, length)
-        || previous != null && previous.verifies(signature, keyPart, stored, length)) {
-      return length;
+    if (!current.verifies(signature, keyPart, stored, signedLength)
+        && (previous == null || !previous.verifies(signature, keyPart, stored, signedLength))) {
+      throw UndecodableException.unsigned();
     }
-    throw UndecodableException.unsigned();
+    long expires = 0;
+    for (int i = length; i < signedLength; i++) {
+      expires = (expires << 8) | (stored[i] & 0xFF);
+    }
+    if (wallClock.getAsLong() > expires + CLOCK_SKEW_MILLIS) {
+      throw UndecodableException.expired();
+    }
+    return length;
   }
 
-  /** The key name, after its length: no two (key, entry) pairs sign the same bytes. */
+  /** The label, then the key name after its length: no two (key, entry) pairs sign the same bytes. */
   private static byte[] keyPart(String key) {
     byte[] name = key.getBytes(StandardCharsets.UTF_8);
-    byte[] part = Arrays.copyOf(new byte[] {(byte) (name.length >>> 24), (byte) (name.length >>> 16),
-        (byte) (name.length >>> 8), (byte) name.length}, 4 + name.length);
-    System.arraycopy(name, 0, part, 4, name.length);
+    byte[] part = Arrays.copyOf(LABEL, LABEL.length + 4 + name.length);
+    for (int i = 0; i < 4; i++) {
+      part[LABEL.length + i] = (byte) (name.length >>> (24 - 8 * i));
+    }
+    System.arraycopy(name, 0, part, LABEL.length + 4, name.length);
     return part;
   }
 

@@ -1,6 +1,7 @@
 package io.cacheagent.key;
 
 import io.cacheagent.secret.Secret;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -17,6 +18,9 @@ public final class ArgumentHashing {
 
   /** Always hashed, with SHA-256. */
   public static final ArgumentHashing SHA_256 = new ArgumentHashing(true, null);
+
+  /** Starts every hashed text: no HMAC the agent computes for another purpose hashes the same bytes. */
+  private static final byte[] LABEL = "cache-agent key\0".getBytes(StandardCharsets.US_ASCII);
 
   private final boolean always;
   private final Secret secret;
@@ -42,7 +46,8 @@ public final class ArgumentHashing {
       return text;
     }
     byte[] units = KeyText.utf16(text);
-    return '#' + (secret == null ? KeyText.sha256(units) : Base64.getUrlEncoder().withoutPadding().encodeToString(secret.hmac(units)));
+    return '#' + (secret == null ? KeyText.sha256(units)
+        : Base64.getUrlEncoder().withoutPadding().encodeToString(secret.hmac(LABEL, units, units.length)));
   }
 
   private static boolean hasUnpairedSurrogate(String text) {

@@ -234,13 +234,13 @@ public final class CacheRuntime implements Dispatcher {
     // only what is committed.
     boolean inTransaction = method.transactions().mayReadUncommitted();
     byte[] entry = null;
+    Duration ttl = method.ttlFor(result);
     try {
-      entry = Entries.encode(method, miss.key(), miss.generation(), result);
+      entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
       if (entry != null && outlivedItsTombstones(method, miss)) {
         entry = null; // nor shared: a follower that began after such a write would get what it made stale
       }
       if (entry != null && (result != null || method.rule.cacheNulls())) {
-        Duration ttl = method.ttlFor(result);
         if (!inTransaction) {
           put(miss, entry, ttl);
         } else {

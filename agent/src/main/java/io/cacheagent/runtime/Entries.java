@@ -4,6 +4,7 @@ import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.codec.UndecodableException;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.logging.AgentLog;
+import java.time.Duration;
 
 /**
  * A cached method's entries and its results, each turned into the other: what may be served to
@@ -40,6 +41,9 @@ final class Entries {
       AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "
           + (value == null ? "null" : value.getClass().getName()) + ", not a return value of the method; treated as a miss and replaced");
     } catch (UndecodableException e) {
+      if (e.isExpired()) {
+        return null; // a miss: Redis kept the entry past its time (a replay, or clocks apart)
+      }
       if (e.isUnsigned()) {
         method.stats.refused.increment();
         AgentLog.warn("unsigned:" + method.name, method.name + ": an entry is not signed with this agent's signing key ("
@@ -60,10 +64,13 @@ final class Entries {
     return null;
   }
 
-  /** The entry for a result under {@code key}, signed if signing is on; {@code null} when it cannot be serialized (reported). */
-  static byte[] encode(CachedMethod method, String key, long generation, Object result) {
+  /**
+   * The entry for a result under {@code key} for {@code ttl}, signed if signing is on; {@code null}
+   * when it cannot be serialized (reported).
+   */
+  static byte[] encode(CachedMethod method, String key, long generation, Object result, Duration ttl) {
     try {
-      return method.signing.sign(key, method.codec.encode(generation, method.shape(), result));
+      return method.signing.sign(key, method.codec.encode(generation, method.shape(), result), ttl);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
       AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())

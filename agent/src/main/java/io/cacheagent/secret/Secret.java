@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -11,23 +13,29 @@ import javax.crypto.spec.SecretKeySpec;
  * A key an operator gave the agent (from an environment variable), used only to compute
  * HMAC-SHA256. It never shows itself: {@link #toString} and {@link #fingerprint} give a short
  * HMAC of a fixed text, by which operators can tell whether two JVMs hold the same key without
- * either one printing it.
+ * either one printing it. For a random key (openssl rand) the fingerprint tells nothing of it; a
+ * key a person made up could be guessed and checked against it, as against any HMAC it made.
  */
 public final class Secret {
+
+  /** Macs kept for reuse; more exist while more threads compute at once. */
+  private static final int POOL_SIZE = 64;
 
   /** Fewest bytes a key may have: shorter keys can be guessed. */
   public static final int MIN_BYTES = 16;
 
   private final String source;
   private final SecretKeySpec key;
-  /** A Mac per thread: building one takes longer than the HMAC of a small entry. */
-  private final ThreadLocal<Mac> macs;
+  /**
+   * Macs to reuse: building one takes longer than the HMAC of a small entry. A pool, not one per
+   * thread: a service on virtual threads starts a thread per request.
+   */
+  private final BlockingQueue<Mac> macs = new ArrayBlockingQueue<>(POOL_SIZE);
   private final String fingerprint;
 
   private Secret(String source, byte[] bytes) {
     this.source = source;
     this.key = new SecretKeySpec(bytes, "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
     this.fingerprint = HexFormat.of().formatHex(hmac("cache-agent key fingerprint".getBytes(StandardCharsets.UTF_8)), 0, 4);
   }
 
@@ -46,16 +54,21 @@ public final class Secret {
   }
 
   /** HMAC-SHA256 of {@code bytes}, 32 bytes. */
-  public byte[] hmac(byte[] bytes) {
+  private byte[] hmac(byte[] bytes) {
     return hmac(new byte[0], bytes, bytes.length);
   }
 
   /** HMAC-SHA256 of {@code prefix} followed by the first {@code length} of {@code bytes}, 32 bytes. */
   public byte[] hmac(byte[] prefix, byte[] bytes, int length) {
-    Mac mac = macs.get();
+    Mac mac = macs.poll();
+    if (mac == null) {
+      mac = newMac();
+    }
     mac.update(prefix);
     mac.update(bytes, 0, length);
-    return mac.doFinal();
+    byte[] result = mac.doFinal(); // and reset, for the next use
+    macs.offer(mac);
+    return result;
   }
 
   /** Whether {@code mac} is {@link #hmac(byte[], byte[], int)}, compared in time that does not depend on where they differ. */

@@ -402,8 +402,8 @@ class CacheRuntimeTest {
 
       List<byte[]> planted = List.of(
           codec.encode(generation, shape, "price 1"), // no signature
-          attackers.sign(key, codec.encode(generation, shape, "price 2")), // signed with another key
-          signing.sign("test:another-key", codec.encode(generation, shape, "price 3")), // signed for another key
+          attackers.sign(key, codec.encode(generation, shape, "price 2"), Duration.ofMinutes(5)), // signed with another key
+          signing.sign("test:another-key", codec.encode(generation, shape, "price 3"), Duration.ofMinutes(5)), // signed for another key
           codec.encode(generation, shape, new HashMap<>(Map.of(new Gadget("payload"), "x"))));
       int triggeredBefore = Gadget.TRIGGERED.get(); // building the map ran it
 

@@ -9,6 +9,7 @@ import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.secret.Secret;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,6 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(3)
 public class EntrySigningCost {
 
+  private static final Duration TTL = Duration.ofMinutes(5);
   private static final String KEY = "bench:com.acme.Repository#find(long):k2:n42";
   private static final KeyShape TWO_STRINGS = KeyShape.of(List.of("java.lang.String", "java.lang.String"), null);
   private static final Secret SECRET = Secret.fromEnvironment("CACHE_AGENT_SIGNING_KEY", "a-key-for-the-benchmark-only-0001");
@@ -46,14 +48,14 @@ public class EntrySigningCost {
   // What is signed does not matter to its cost, only its length: an entry's header and Kryo bytes.
   private final byte[] small = new byte[40];
   private final byte[] large = new byte[4096];
-  private final byte[] smallSigned = signing.sign(KEY, small);
-  private final byte[] largeSigned = signing.sign(KEY, large);
+  private final byte[] smallSigned = signing.sign(KEY, small, TTL);
+  private final byte[] largeSigned = signing.sign(KEY, large, TTL);
   private String email = "alice@example.com";
   private String currency = "EUR";
 
   @Benchmark
   public byte[] sign40Bytes() {
-    return signing.sign(KEY, small);
+    return signing.sign(KEY, small, TTL);
   }
 
   @Benchmark
@@ -63,7 +65,7 @@ public class EntrySigningCost {
 
   @Benchmark
   public byte[] sign4KiB() {
-    return signing.sign(KEY, large);
+    return signing.sign(KEY, large, TTL);
   }
 
   @Benchmark
