@@ -12,6 +12,7 @@ import io.cacheagent.instrument.ClassLoadGate;
 import io.cacheagent.instrument.Instrumenter;
 import io.cacheagent.jmx.AgentBean;
 import io.cacheagent.jmx.JmxExporter;
+import io.cacheagent.key.ArgumentHashing;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.metrics.MetricsPublisher;
 import io.cacheagent.runtime.CacheRuntime;
@@ -120,6 +121,22 @@ public final class AgentInstaller {
   private static String protections(AgentConfig config) {
     String protections = config.keyNames().hashing().hidesArguments() ? "; " + config.keyNames().hashing() : "";
     return config.signing().isOn() ? protections + "; " + config.signing() : protections;
+  }
+
+  /**
+   * Says when key hashing is weaker than it looks, or asked for and off: a JVM that names keys
+   * unlike the others on its Redis neither reads nor evicts their entries, so it must be seen.
+   */
+  private static void warnOfKeyHashing(AgentConfig config) {
+    boolean secretSet = System.getenv(ConfigLoader.KEY_HASH_SECRET_ENV) != null;
+    if (config.keyNames().hashing() == ArgumentHashing.SHA_256) {
+      AgentLog.info("redis.hashKeys: argument values are hashed with plain SHA-256, for " + ConfigLoader.KEY_HASH_SECRET_ENV
+          + " is not set: a guessed value (an email) can be confirmed by hashing it. Every JVM on this Redis must hash"
+          + " keys alike, with the same secret or none");
+    } else if (secretSet && !config.keyNames().hashing().hidesArguments()) {
+      AgentLog.info(ConfigLoader.KEY_HASH_SECRET_ENV + " is set, but redis.hashKeys is not true: argument values stay"
+          + " readable in key names");
+    }
   }
 
   /**
@@ -232,6 +249,7 @@ public final class AgentInstaller {
         + " (" + (System.nanoTime() - started) / 1_000_000 + " ms);"
         + " changes to the file apply within " + ConfigWatcher.INTERVAL_MILLIS / 1000 + " s";
     AgentLog.info("ready: " + ready);
+    warnOfKeyHashing(config);
     StartStatus.ready(ready);
     return new Started(table, store, new Reloader(config, table, instrumenter));
   }
