@@ -105,6 +105,20 @@ class SecurityIT {
   }
 
   @Test
+  void hashKeysWithoutASecret_saysSoAtStart_andASecretWithoutHashKeysToo() throws Exception {
+    String keyPrefix = "security-" + UUID.randomUUID();
+    String hashed = Configs.shop(redis.uri(), keyPrefix).replace("  keyPrefix: " + keyPrefix + "\n",
+        "  keyPrefix: " + keyPrefix + "\n  hashKeys: true\n");
+    try (AppProcess app = shop(hashed, Map.of())) {
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.log()).contains("argument values are hashed with plain SHA-256, for CACHE_AGENT_KEY_HASH_SECRET is not set");
+    }
+    try (AppProcess app = shop(Configs.shop(redis.uri(), keyPrefix), Map.of("CACHE_AGENT_KEY_HASH_SECRET", KEY_HASH_SECRET))) {
+      assertThat(app.log()).contains("CACHE_AGENT_KEY_HASH_SECRET is set, but redis.hashKeys is not true");
+    }
+  }
+
+  @Test
   void anAclUserAllowedOnlyTheAgentsCommandsAndKeys_isEnoughForEveryPath_andNoSecretIsPrinted() throws Exception {
     String keyPrefix = "acl-" + UUID.randomUUID();
     String password = "acl-password-" + UUID.randomUUID();
