@@ -7,7 +7,8 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Inlined into every cached method. Refers to the bootstrap bridge only, which every class loader
- * can see. A switched-off method costs one volatile read; the arguments array is built only after.
+ * can see. A switched-off method costs one volatile read and a count of the call; the arguments
+ * array is built only after.
  */
 final class CachedMethodAdvice {
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,31 @@ class SecurityIT {
             .contains("an entry is not signed with this agent's signing key")
             .doesNotContain(SIGNING_KEY);
       }
+    }
+  }
+
+  @Test
+  void signingOn_anOldSignedEntryPutBackWithoutExpiry_isServedNoLongerThanItsTtlAndTheClockSkew() throws Exception {
+    String keyPrefix = "security-" + UUID.randomUUID();
+    String key = keyPrefix + ":com.acme.shop.ProductRepository#findById(long):k2:n1";
+    String yaml = Configs.shop(redis.uri(), keyPrefix).replaceFirst("ttl: 10m", "ttl: 2s");
+    try (AppProcess app = shop(yaml, Map.of("CACHE_AGENT_SIGNING_KEY", SIGNING_KEY))) {
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      long signed = System.nanoTime();
+      redis.cli("EVAL", "return redis.call('SET', KEYS[1] .. ':copy', redis.call('GET', KEYS[1]))", "1", key);
+      assertThat(app.call("save 1 renamed")).isEqualTo("saved queries=2");
+
+      // Someone who can write to Redis puts the old entry back, with no expiry.
+      redis.cli("EVAL", "return redis.call('SET', KEYS[1], redis.call('GET', KEYS[1] .. ':copy'))", "1", key);
+      assertThat(app.call("find 1")).as("within its ttl, a replay is served (docs/security.md says so)")
+          .isEqualTo("Product{1,product-1,10} queries=2");
+
+      long pastExpiry = signed + TimeUnit.SECONDS.toNanos(2) + TimeUnit.SECONDS.toNanos(5) + TimeUnit.MILLISECONDS.toNanos(500);
+      Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(pastExpiry - System.nanoTime())));
+      assertThat(redis.cli("TTL", key)).as("Redis would keep it forever").isEqualTo("-1");
+      assertThat(app.call("find 1")).as("past the expiry it was signed with (2 s ttl, 5 s for clocks), a miss")
+          .isEqualTo("Product{1,renamed,1} queries=3");
+      assertThat(app.log()).doesNotContain("is not signed with this agent's signing key");
     }
   }
 
