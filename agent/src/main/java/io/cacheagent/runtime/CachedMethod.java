@@ -62,11 +62,11 @@ final class CachedMethod {
    * generation key, which changes with the signature or the key expressions.
    */
   record KeySpace(List<KeyExpression> expressions, KeyShape shape, String generationKey) {}
-  final ValueCodec codec;
+  /** What its entries may hold, and the codec that keeps to it: both replaced when serialization.allow is reloaded. */
+  record Values(ClassAllowList allowList, ValueCodec codec) {}
+  private volatile Values values;
   /** Signs the entries this method writes, and checks those it reads, before they are decoded. */
   final EntrySigning signing;
-  /** What its entries may hold; for messages. */
-  final ClassAllowList allowList;
   final MethodStats stats = new MethodStats();
   private final String descriptor;
   private final String returnTypeName;
@@ -82,7 +82,7 @@ final class CachedMethod {
   private final String methodName;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, KeyNames keyNames,
-      List<String> valueTypes, ClassAllowList allowList, EntrySigning signing, ClassLoader loader) {
+      List<String> valueTypes, List<String> serializationAllow, EntrySigning signing, ClassLoader loader) {
     this.name = name;
     this.configuredAs = configuredAs;
     this.descriptor = descriptor;
@@ -98,9 +98,24 @@ final class CachedMethod {
     this.methodName = name.substring(name.indexOf('#') + 1, name.indexOf('('));
     this.loader = loader;
     this.transactions = new Transactions.OnFirstUse(loader);
-    this.allowList = allowList;
-    this.codec = new ValueCodec(loader, allowList);
     this.signing = signing;
+    this.values = valuesFor(serializationAllow); // last: it reads the fields above
+  }
+
+  /** What its entries may hold, and the codec that keeps to it; read once per entry. */
+  Values values() {
+    return values;
+  }
+
+  /** Takes a reloaded {@code serialization.allow}: entries encoded and decoded from now on keep to it. */
+  void allow(List<String> serializationAllow) {
+    values = valuesFor(serializationAllow);
+  }
+
+  private Values valuesFor(List<String> serializationAllow) {
+    ClassAllowList allowList = ClassAllowList.forMethod(declaringClass, configuredAs.substring(0, configuredAs.indexOf('#')),
+        valueTypes, serializationAllow);
+    return new Values(allowList, new ValueCodec(loader, allowList));
   }
 
   /**

@@ -23,8 +23,9 @@ final class Entries {
    * context (counted as managed).
    */
   static Hit decode(CachedMethod method, String key, byte[] entry, Object self) {
+    CachedMethod.Values values = method.values();
     try {
-      ValueCodec.Decoded decoded = method.codec.decodeEntry(entry, method.signing.verifiedLength(key, entry));
+      ValueCodec.Decoded decoded = values.codec().decodeEntry(entry, method.signing.verifiedLength(key, entry));
       Object value = decoded.value();
       if (decoded.holdsEntities() && method.inCallersTransaction(self)
           || decoded.notLoadedParts() && method.transactions().persistenceContextOutlivesCall()) {
@@ -53,7 +54,7 @@ final class Entries {
       } else if (e.refusedClass() != null) {
         method.stats.refused.increment();
         AgentLog.warn("refused:" + method.name, method.name + ": an entry names class " + e.refusedClass()
-            + ", which entries of this method may not hold (allowed: " + method.allowList + "); it was not loaded, the entry"
+            + ", which entries of this method may not hold (allowed: " + values.allowList() + "); it was not loaded, the entry"
             + " is treated as a miss and replaced. If the value is legitimate, add the class (or its package, if it is yours) to serialization.allow");
       } else {
         method.stats.undecodable.increment();
@@ -70,7 +71,7 @@ final class Entries {
    */
   static byte[] encode(CachedMethod method, String key, long generation, Object result, Duration ttl) {
     try {
-      return method.signing.sign(key, method.codec.encode(generation, method.shape(), result), ttl);
+      return method.signing.sign(key, method.values().codec().encode(generation, method.shape(), result), ttl);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
       AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())

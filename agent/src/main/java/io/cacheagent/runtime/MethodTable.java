@@ -1,7 +1,6 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.CacheBridge;
-import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
@@ -33,7 +32,8 @@ public final class MethodTable {
   private final KeyNames keyNames;
   /** Whether entries are signed, and with which key. */
   private final EntrySigning signing;
-  private final List<String> serializationAllow;
+  /** {@code serialization.allow} as last configured (a reload may change it). */
+  private List<String> serializationAllow;
   /** Ids by class loader (compared by identity; weak, so a discarded loader can go) and method. */
   private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
   private volatile CachedMethod[] cached = new CachedMethod[0];
@@ -89,8 +89,7 @@ public final class MethodTable {
     int id = known != null ? known : cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, Math.max(cached.length, id + 1));
     grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes,
-        ClassAllowList.forMethod(name.substring(0, name.indexOf('#')),
-        configuredAs.substring(0, configuredAs.indexOf('#')), valueTypes, serializationAllow), signing, loader);
+        serializationAllow, signing, loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);
     publishSwitches();
@@ -174,7 +173,12 @@ public final class MethodTable {
     for (MethodRule rule : config.methods()) {
       retired.remove(rule.signature().toString());
     }
+    boolean allowChanged = !config.serializationAllow().equals(serializationAllow);
+    serializationAllow = List.copyOf(config.serializationAllow());
     for (CachedMethod method : cached) {
+      if (allowChanged) {
+        method.allow(serializationAllow);
+      }
       MethodRule now = config.methods().stream().filter(rule -> rule.signature().covers(method.configuredAs)).findFirst().orElse(null);
       if (now == null) {
         retired.put(method.rule.signature().toString(), method.rule.withEnabled(false));

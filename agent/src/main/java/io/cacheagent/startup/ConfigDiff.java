@@ -23,6 +23,9 @@ final class ConfigDiff {
     if (!atRestart.isEmpty()) {
       lines.add(String.join(", ", atRestart) + ": " + (atRestart.size() == 1 ? "takes" : "take") + " effect at the next restart");
     }
+    if (!before.serializationAllow().equals(after.serializationAllow())) {
+      lines.add("serialization.allow " + before.serializationAllow() + " -> " + after.serializationAllow());
+    }
     Map<String, MethodRule> old = bySignature(before);
     Map<String, MethodRule> now = bySignature(after);
     for (Map.Entry<String, MethodRule> entry : now.entrySet()) {
@@ -60,7 +63,6 @@ final class ConfigDiff {
         config -> config.redis() == null || config.redis().tls() == null ? "none" : String.valueOf(config.redis().tls()));
     compare(changes, "redis.keyPrefix", before, after, AgentConfig::keyPrefix);
     compare(changes, "redis.hashKeys", before, after, config -> config.keyNames().hashing().hidesArguments());
-    compare(changes, "serialization.allow", before, after, AgentConfig::serializationAllow);
     compare(changes, "metrics.host", before, after, config -> config.metrics().host());
     compare(changes, "metrics.port", before, after,
         config -> config.metrics().servesEndpoint() ? String.valueOf(config.metrics().port()) : "none");

@@ -430,6 +430,23 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void reloadedSerializationAllow_letsAValueThatWasRefusedBeCached() {
+    MethodRule anyValue = MethodRule.cache(MethodSignature.parse("com.acme.Repo#any(long)")).ttl(Duration.ofMinutes(5)).build();
+    int any = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#any(long)", "com.acme.Repo#any(long)",
+        "(J)Ljava/lang/Object;", anyValue, List.of("java.lang.Object"));
+    java.awt.Point point = new java.awt.Point(3, 4);
+    runtime.complete(any, runtime.begin(any, null, new Object[] {1L}), point);
+    assertThat(runtime.begin(any, null, new Object[] {1L})).as("java.awt is not allowed").isNotInstanceOf(Hit.class);
+    assertThat(table.cached(any).stats.unencodable.sum()).isEqualTo(1);
+
+    table.reconfigure(new AgentConfig("test.yaml", null, KeyNames.readable("test"), EntrySigning.OFF, List.of("java.awt.Point"),
+        MetricsSettings.NONE, List.of(rule, anyValue)));
+    runtime.complete(any, runtime.begin(any, null, new Object[] {2L}), point);
+
+    assertThat(runtime.begin(any, null, new Object[] {2L})).isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo(point));
+  }
+
+  @Test
   void concurrentMissesOfOneKey_runTheMethodOnce_andEachGetsItsOwnCopy() throws Exception {
     int list = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#tags(long)", "com.acme.Repo#tags(long)", "(J)Ljava/util/List;",
         rule("com.acme.Repo#tags(long)"), List.of("java.util.List", "java.lang.String"));

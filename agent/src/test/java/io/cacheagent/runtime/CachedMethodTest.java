@@ -2,7 +2,6 @@ package io.cacheagent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cacheagent.codec.ClassAllowList;
 import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
@@ -19,7 +18,7 @@ class CachedMethodTest {
     MethodRule rule = MethodRule.cache(MethodSignature.parse("com.acme.Repo#find(long)")).ttl(ttl).ttlJitter(jitter).cacheNulls(true)
         .nullTtl(nullTtl).build();
     return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, KeyNames.readable("test"), List.of("java.lang.String"),
-        new ClassAllowList(List.of()), EntrySigning.OFF, CachedMethodTest.class.getClassLoader());
+        List.of(), EntrySigning.OFF, CachedMethodTest.class.getClassLoader());
   }
 
   @Test

@@ -46,6 +46,15 @@ class ConfigDiffTest {
   }
 
   @Test
+  void lines_serializationAllow_appliesAtOnce_whileRedisWaitsForARestart() throws ConfigException {
+    AgentConfig after = parse("redis:\n  keyPrefix: shop\nserialization:\n  allow: [org.joda.time]\n" + BEFORE);
+
+    assertThat(ConfigDiff.lines(parse(BEFORE), after)).containsExactly(
+        "redis.keyPrefix cache-agent -> shop: takes effect at the next restart",
+        "serialization.allow [] -> [org.joda.time]");
+  }
+
+  @Test
   void lines_sameMethodsReordered_isNoChange() throws ConfigException {
     AgentConfig reordered = parse("""
         methods:
