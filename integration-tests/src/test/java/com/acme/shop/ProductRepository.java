@@ -76,6 +76,12 @@ public class ProductRepository {
     return id * 1.5;
   }
 
+  /** Declared Object: its value, a java.awt.Point, is not one the agent allows unless told. */
+  public Object location(int id) {
+    QUERIES.incrementAndGet();
+    return new java.awt.Point(id, id);
+  }
+
   public long[] ids() {
     QUERIES.incrementAndGet();
     return rows.keySet().stream().mapToLong(Long::longValue).toArray();

@@ -89,6 +89,7 @@ public final class ShopApp {
           case "fail" -> String.valueOf(repository.failing(Long.parseLong(words[1])));
           case "price" -> String.valueOf(ProductRepository.priceOf(Integer.parseInt(words[1])));
           case "ids" -> Arrays.toString(repository.ids());
+          case "location" -> String.valueOf(repository.location(Integer.parseInt(words[1])));
           case "queries" -> String.valueOf(ProductRepository.QUERIES.get());
           case "jdk" -> "java " + Runtime.version().feature();
           case "burst" -> burst(repository, Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),

@@ -67,6 +67,22 @@ class ReloadIT {
   }
 
   @Test
+  void serializationAllowExtended_aValueThatWasRefusedIsCached_withoutARestart() throws Exception {
+    edit("    stampedeLock: true\n", "    stampedeLock: true\n  - method: com.acme.shop.ProductRepository#location(int)\n");
+    try (AppProcess app = startShop()) {
+      assertThat(app.call("location 3")).isEqualTo("java.awt.Point[x=3,y=3] queries=1");
+      assertThat(app.call("location 3")).as("java.awt.Point may not be cached").isEqualTo("java.awt.Point[x=3,y=3] queries=2");
+      assertThat(app.log()).contains("it holds a java.awt.Point, which entries of this method may not hold");
+
+      edit("methods:\n", "serialization:\n  allow: [java.awt.Point]\nmethods:\n");
+      app.awaitLog("[cache-agent] reloaded shop.yaml: serialization.allow [] -> [java.awt.Point]");
+
+      assertThat(app.call("location 4")).isEqualTo("java.awt.Point[x=4,y=4] queries=3");
+      assertThat(app.call("location 4")).isEqualTo("java.awt.Point[x=4,y=4] queries=3");
+    }
+  }
+
+  @Test
   void ttlChanged_newEntriesGetTheNewTtl() throws Exception {
     try (AppProcess app = startShop()) {
       edit("#search(String, int)\n    ttl: 1s\n", "#search(String, int)\n    ttl: 10m\n");
