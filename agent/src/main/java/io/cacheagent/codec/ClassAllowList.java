@@ -79,8 +79,9 @@ public final class ClassAllowList {
   /**
    * What entries of a cached method may hold: the packages of its class and of the class its rule
    * names (which differ for an interface's implementation); of each value type (binary names: the
-   * return type, then the classes its type arguments name), the package when the type belongs to the
-   * application, else the class alone; and {@code extras} ({@code serialization.allow}).
+   * return type, then the classes its type arguments name), the package with subpackages when the
+   * type belongs to the same organisation, else its package alone; and {@code extras}
+   * ({@code serialization.allow}). A JDK class, or one of a package of one segment, is taken alone.
    */
   public static ClassAllowList forMethod(String declaringClass, String configuredClass, List<String> valueTypes,
       List<String> extras) {
@@ -98,11 +99,10 @@ public final class ClassAllowList {
     }
     ClassAllowList list = new ClassAllowList(allowed);
     for (String type : thirdParty) {
-      String pkg = packageOf(type);
-      if (pkg.indexOf('.') < 0 || isJdkPackage(pkg)) {
-        list.classes.add(type);
+      if (mayAllowPackageOf(type)) {
+        list.packagesAlone.add(packageOf(type));
       } else {
-        list.packagesAlone.add(pkg);
+        list.classes.add(type);
       }
     }
     return list;
@@ -147,8 +147,13 @@ public final class ClassAllowList {
    * {@code org.**} would allow far more than the application's own classes).
    */
   private static String packageOrClass(String className) {
+    return mayAllowPackageOf(className) ? packageOf(className) : className;
+  }
+
+  /** Whether the package of a class may be allowed at all: not the JDK's, nor one of a single segment. */
+  private static boolean mayAllowPackageOf(String className) {
     String pkg = packageOf(className);
-    return pkg.indexOf('.') < 0 || isJdkPackage(pkg) ? className : pkg;
+    return pkg.indexOf('.') >= 0 && !isJdkPackage(pkg);
   }
 
   /** Whether a package belongs to the JDK ({@code java.*}, {@code javax.*}, {@code sun.*}, ...). */

@@ -1,6 +1,7 @@
 package io.cacheagent.codec;
 
 import io.cacheagent.secret.Secret;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -77,10 +78,7 @@ public final class EntrySigning {
       return entry;
     }
     byte[] signed = Arrays.copyOf(entry, entry.length + EXPIRY_BYTES + SIGNATURE_BYTES);
-    long expires = wallClock.getAsLong() + ttl.toMillis();
-    for (int i = 0; i < EXPIRY_BYTES; i++) {
-      signed[entry.length + i] = (byte) (expires >>> (56 - 8 * i));
-    }
+    ByteBuffer.wrap(signed).putLong(entry.length, wallClock.getAsLong() + ttl.toMillis());
     byte[] signature = current.hmac(keyPart(key), signed, entry.length + EXPIRY_BYTES);
     System.arraycopy(signature, 0, signed, entry.length + EXPIRY_BYTES, SIGNATURE_BYTES);
     return signed;
@@ -106,11 +104,7 @@ public final class EntrySigning {
         && (previous == null || !previous.verifies(signature, keyPart, stored, signedLength))) {
       throw UndecodableException.unsigned();
     }
-    long expires = 0;
-    for (int i = length; i < signedLength; i++) {
-      expires = (expires << 8) | (stored[i] & 0xFF);
-    }
-    if (wallClock.getAsLong() > expires + CLOCK_SKEW_MILLIS) {
+    if (wallClock.getAsLong() > ByteBuffer.wrap(stored).getLong(length) + CLOCK_SKEW_MILLIS) {
       throw UndecodableException.expired();
     }
     return length;
@@ -119,12 +113,7 @@ public final class EntrySigning {
   /** The label, then the key name after its length: no two (key, entry) pairs sign the same bytes. */
   private static byte[] keyPart(String key) {
     byte[] name = key.getBytes(StandardCharsets.UTF_8);
-    byte[] part = Arrays.copyOf(LABEL, LABEL.length + 4 + name.length);
-    for (int i = 0; i < 4; i++) {
-      part[LABEL.length + i] = (byte) (name.length >>> (24 - 8 * i));
-    }
-    System.arraycopy(name, 0, part, LABEL.length + 4, name.length);
-    return part;
+    return ByteBuffer.allocate(LABEL.length + Integer.BYTES + name.length).put(LABEL).putInt(name.length).put(name).array();
   }
 
   @Override

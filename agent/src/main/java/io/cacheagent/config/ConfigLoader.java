@@ -190,12 +190,8 @@ public final class ConfigLoader {
     if (secret == null || secret.isEmpty()) {
       return ArgumentHashing.SHA_256;
     }
-    try {
-      return ArgumentHashing.keyed(Secret.fromEnvironment(KEY_HASH_SECRET_ENV, secret));
-    } catch (IllegalArgumentException e) {
-      problems.addWithoutPosition(e.getMessage());
-      return ArgumentHashing.READABLE;
-    }
+    Secret key = secret(KEY_HASH_SECRET_ENV, secret, problems);
+    return key == null ? ArgumentHashing.READABLE : ArgumentHashing.keyed(key);
   }
 
   /** Signing as the environment sets it: off unless {@value #SIGNING_KEY_ENV} holds a key. */
@@ -209,12 +205,21 @@ public final class ConfigLoader {
       }
       return EntrySigning.OFF;
     }
+    Secret currentKey = secret(SIGNING_KEY_ENV, current, problems);
+    if (currentKey == null || !hasPrevious) {
+      return currentKey == null ? EntrySigning.OFF : EntrySigning.with(currentKey, null);
+    }
+    Secret previousKey = secret(PREVIOUS_SIGNING_KEY_ENV, previous, problems);
+    return previousKey == null ? EntrySigning.OFF : EntrySigning.with(currentKey, previousKey);
+  }
+
+  /** The key in environment variable {@code name}; {@code null}, with a problem naming the variable (never the value), when too short. */
+  private static Secret secret(String name, String value, Problems problems) {
     try {
-      return EntrySigning.with(Secret.fromEnvironment(SIGNING_KEY_ENV, current),
-          hasPrevious ? Secret.fromEnvironment(PREVIOUS_SIGNING_KEY_ENV, previous) : null);
+      return Secret.fromEnvironment(name, value);
     } catch (IllegalArgumentException e) {
       problems.addWithoutPosition(e.getMessage());
-      return EntrySigning.OFF;
+      return null;
     }
   }
 
