@@ -29,11 +29,12 @@ public final class CacheKeys {
    * The key of a call of a cached method.
    *
    * @param namespace the method's, from {@link KeyNames#namespace}
+   * @param generation the method's generation key, whose hash tag the key carries on Redis Cluster
    * @param expressions the key expressions, or {@code null} for all arguments
    * @param shape the shape of the method's key
    * @param self the instance the method was called on, {@code null} for a static method
    */
-  public static String key(Namespace namespace, List<KeyExpression> expressions, KeyShape shape, Object self, Object[] args)
+  public static String key(Namespace namespace, GenerationKey generation, List<KeyExpression> expressions, KeyShape shape, Object self, Object[] args)
       throws UnstableArgumentException {
     KeyText text = new KeyText();
     Object[] values = values(expressions, self, args);
@@ -44,7 +45,7 @@ public final class CacheKeys {
       ArgumentEncoder.encode(values[i], shape.integralByValue(i), text);
       text.checkBudget(); // text written out whole (a long URI, a huge BigInteger) counts too
     }
-    return namespace.keyOf(text.toString());
+    return namespace.keyOf(text.toString(), generation);
   }
 
   /**
@@ -54,11 +55,12 @@ public final class CacheKeys {
    * #MAX_EVICTION_KEYS}, else {@link UnstableArgumentException}.
    *
    * @param namespace the cached method's, from {@link KeyNames#namespace}
+   * @param generation the cached method's generation key
    * @param expressions the eviction's key expressions over the write's arguments, or {@code null}
    * @param cachedShape the shape of the cached method's key
    * @param self the instance the write was called on, {@code null} for a static method
    */
-  public static List<String> evictionKeys(Namespace namespace, List<KeyExpression> expressions, KeyShape cachedShape,
+  public static List<String> evictionKeys(Namespace namespace, GenerationKey generation, List<KeyExpression> expressions, KeyShape cachedShape,
       Object self, Object[] args) throws UnstableArgumentException {
     List<String> texts = List.of("");
     Object[] values = values(expressions, self, args);
@@ -86,7 +88,7 @@ public final class CacheKeys {
     }
     List<String> keys = new ArrayList<>(texts.size());
     for (String text : texts) {
-      keys.add(namespace.keyOf(text));
+      keys.add(namespace.keyOf(text, generation));
     }
     return keys;
   }

@@ -8,7 +8,26 @@ import java.util.List;
  * how argument values are written ({@code redis.hashKeys}). Every JVM that shares a Redis must
  * name keys alike, or one's evictions miss the other's entries.
  */
-public record KeyNames(String prefix, ArgumentHashing hashing) {
+public record KeyNames(String prefix, ArgumentHashing hashing, int slotGroups) {
+
+  /**
+   * In how many groups, each in its own hash slot, a method's entries fall on Redis Cluster (see
+   * {@link GenerationKey}). Enough to reach every master of a cluster of a few (with 3 masters, the
+   * chance that one gets none of a method's groups is 3 x (2/3)^32, about 1 in 130,000); few
+   * enough that a drop of every entry, which writes one generation key per group, stays cheap.
+   * Every JVM on one cluster must use the same number: it is part of the key names.
+   */
+  public static final int CLUSTER_SLOT_GROUPS = 32;
+
+  /** Key names for one Redis server: no hash tags. */
+  public KeyNames(String prefix, ArgumentHashing hashing) {
+    this(prefix, hashing, 0);
+  }
+
+  /** These key names, spread over the hash slots of a Redis Cluster. */
+  public KeyNames onCluster() {
+    return new KeyNames(prefix, hashing, CLUSTER_SLOT_GROUPS);
+  }
 
   /** Keys under {@code prefix} with readable argument text. */
   public static KeyNames readable(String prefix) {
@@ -26,9 +45,9 @@ public record KeyNames(String prefix, ArgumentHashing hashing) {
    * either gets a new generation key, and so none of the entries stored under the old meaning
    * (another key shape, another set of overloads) is read again.
    */
-  public String generationKey(String signature, List<KeyExpression> key) {
+  public GenerationKey generationKey(String signature, List<KeyExpression> key) {
     String id = key == null ? signature
         : signature + "[" + KeyText.sha256(key.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 8) + "]";
-    return prefix + ':' + id + ":#generation";
+    return new GenerationKey(prefix + ':' + id + ":#generation", slotGroups);
   }
 }

@@ -6,9 +6,13 @@ package io.cacheagent.key;
  */
 public record Namespace(String start, ArgumentHashing hashing) {
 
-  /** The key whose argument text is {@code text}. */
-  String keyOf(String text) {
-    return start + hashing.argumentPart(text);
+  /**
+   * The key whose argument text is {@code text}, of an entry that belongs to {@code generation}: on
+   * Redis Cluster, it carries the hash tag of its group (see {@link GenerationKey}).
+   */
+  String keyOf(String text, GenerationKey generation) {
+    String argumentPart = hashing.argumentPart(text);
+    return start + generation.tagFor(argumentPart) + argumentPart;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.cacheagent.runtime;
 import io.cacheagent.bootstrap.Dispatcher;
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
@@ -98,7 +99,6 @@ public final class CacheRuntime implements Dispatcher {
       return null;
     }
     CachedMethod.KeySpace keys = method.keys; // once: a reload must not change it halfway through the call
-    String generationKey = keys.generationKey();
     String key;
     try {
       key = method.keyFor(keys, self, args);
@@ -107,8 +107,10 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("unstable:" + method.name, method.name + ": " + e.getMessage() + "; such calls run uncached");
       return null;
     }
+    GenerationKey generations = keys.generationKey();
+    String generationKey = generations.forEntry(key); // in the entry's hash slot: one MGET reads both
     // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
-    boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generationKey);
+    boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generations);
     long readNanos = nanoClock.getAsLong(); // before the read: no write the read missed can be older
     byte[][] found = store.get(key, generationKey);
     if (found == null) {
@@ -118,7 +120,7 @@ public final class CacheRuntime implements Dispatcher {
       return null;
     }
     if (pendingBefore || !missedEvictions.isEmpty()) {
-      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generationKey); // before the drop: found predates it
+      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generations); // before the drop: found predates it
       missedEvictions.sendDrops();
       if (mayBeStale) {
         method.stats.uncached.increment();
@@ -146,7 +148,7 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    return coalesce(method, key, generationKey, generation, generationInvented, entry, self, readNanos);
+    return coalesce(method, key, generations, generationKey, generation, generationInvented, entry, self, readNanos);
   }
 
   /**
@@ -154,9 +156,9 @@ public final class CacheRuntime implements Dispatcher {
    * already in flight and serves a copy of its result (see InFlightLoads); {@code null} runs the
    * method uncached.
    */
-  private Object coalesce(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
-      byte[] seen, Object self, long readNanos) {
-    InFlightLoads.Load load = loads.join(key, generationKey, seen, generationInvented ? Generations.NONE : generation, generation);
+  private Object coalesce(CachedMethod method, String key, GenerationKey generations, String generationKey, long generation,
+      boolean generationInvented, byte[] seen, Object self, long readNanos) {
+    InFlightLoads.Load load = loads.join(key, generations.name(), seen, generationInvented ? Generations.NONE : generation, generation);
     if (InFlightLoads.leads(load)) {
       try {
         return lead(method, key, generationKey, generation, generationInvented, seen, load, self, readNanos);

@@ -7,6 +7,7 @@ import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyExpression;
 import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
@@ -61,7 +62,7 @@ final class CachedMethod {
    * The key expressions ({@code null}: all arguments), the key shape that goes with them, and the
    * generation key, which changes with the signature or the key expressions.
    */
-  record KeySpace(List<KeyExpression> expressions, KeyShape shape, String generationKey) {}
+  record KeySpace(List<KeyExpression> expressions, KeyShape shape, GenerationKey generationKey) {}
   /** What its entries may hold, and the codec that keeps to it: both replaced when serialization.allow is reloaded. */
   record Values(ClassAllowList allowList, ValueCodec codec) {}
   private volatile Values values;
@@ -158,7 +159,7 @@ final class CachedMethod {
   }
 
   /** The key under which the entries of this method move to a new generation when all are dropped. */
-  String generationKey() {
+  GenerationKey generationKey() {
     return keys.generationKey();
   }
 
@@ -202,7 +203,7 @@ final class CachedMethod {
 
   /** The key of a call in {@code space}, which the caller read once from {@link #keys}. */
   String keyFor(KeySpace space, Object self, Object[] args) throws UnstableArgumentException {
-    return CacheKeys.key(namespace, space.expressions(), space.shape(), self, args);
+    return CacheKeys.key(namespace, space.generationKey(), space.expressions(), space.shape(), self, args);
   }
 
   /** The shape fingerprint of the declared return type; computed on first use, by reflection, once. */

@@ -2,6 +2,7 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
@@ -20,7 +21,7 @@ import java.util.List;
  * @param keyProblem why the declared types show that its key can never evict an entry, so that it
  *     drops every entry instead; {@code null} when they do not
  */
-public record Eviction(EvictRule rule, String cachedName, Namespace namespace, String generationKey, KeyShape cachedShape,
+public record Eviction(EvictRule rule, String cachedName, Namespace namespace, GenerationKey generationKey, KeyShape cachedShape,
     Duration ttl, String keyProblem) {
 
   /** The eviction of {@code rule} on the cached method {@code cached}. */

@@ -82,7 +82,7 @@ final class Evictions {
       if (eviction.keyProblem() != null) {
         throw new UnstableArgumentException(eviction.keyProblem());
       }
-      return CacheKeys.evictionKeys(eviction.namespace(), eviction.rule().key(), eviction.cachedShape(), self, args);
+      return CacheKeys.evictionKeys(eviction.namespace(), eviction.generationKey(), eviction.rule().key(), eviction.cachedShape(), self, args);
     } catch (UnstableArgumentException e) {
       // Which entry the write made stale is unknown, so none of them may be served any more.
       table.evictionKeyFailed(eviction.cachedName());
@@ -94,8 +94,8 @@ final class Evictions {
   }
 
   private CompletableFuture<?> dropAll(Eviction eviction) {
-    loads.evictedAll(eviction.generationKey());
-    return track(eviction, store.set(eviction.generationKey(), Generations.nextFormatted()));
+    loads.evictedAll(eviction.generationKey().name());
+    return track(eviction, Generations.dropAll(store, eviction.generationKey()));
   }
 
   private CompletableFuture<?> track(Eviction eviction, CompletionStage<?> written) {

@@ -2,8 +2,12 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyNames;
+import io.cacheagent.store.CacheStore;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The random numbers that generation keys hold (see CacheRuntime), as Redis stores them: decimal text. */
@@ -18,8 +22,26 @@ final class Generations {
   private Generations() {}
 
   /** The generation key of the method {@code rule} caches (see KeyNames#generationKey). */
-  static String keyOf(KeyNames keyNames, MethodRule rule) {
+  static GenerationKey keyOf(KeyNames keyNames, MethodRule rule) {
     return keyNames.generationKey(rule.signature().toString(), rule.key());
+  }
+
+  /**
+   * Drops every entry of a method: one new generation, written to every copy of its generation key
+   * (one on a single server, one per slot group on a cluster). Completes when the store confirmed
+   * every copy, exceptionally when it did not confirm one.
+   */
+  static CompletableFuture<?> dropAll(CacheStore store, GenerationKey key) {
+    byte[] next = nextFormatted();
+    List<String> copies = key.all();
+    if (copies.size() == 1) {
+      return store.set(copies.get(0), next).toCompletableFuture();
+    }
+    CompletableFuture<?>[] written = new CompletableFuture<?>[copies.size()];
+    for (int i = 0; i < written.length; i++) {
+      written[i] = store.set(copies.get(i), next).toCompletableFuture();
+    }
+    return CompletableFuture.allOf(written);
   }
 
   /** A new random generation: never {@link #NONE}, nor the generation of a tombstone. */

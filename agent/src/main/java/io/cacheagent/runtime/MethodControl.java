@@ -62,6 +62,6 @@ public final class MethodControl {
    * stage completes when the store confirmed it, exceptionally when it did not.
    */
   public CompletionStage<?> dropAllEntries() {
-    return store.set(method.generationKey(), Generations.nextFormatted());
+    return Generations.dropAll(store, method.generationKey());
   }
 }

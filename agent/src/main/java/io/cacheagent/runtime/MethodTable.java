@@ -214,7 +214,7 @@ public final class MethodTable {
   public List<CompletionStage<?>> dropAllEntries(AgentConfig config, CacheStore store) {
     List<CompletionStage<?>> drops = new ArrayList<>();
     for (MethodRule rule : config.methods()) {
-      drops.add(store.set(Generations.keyOf(keyNames, rule), Generations.nextFormatted()));
+      drops.add(Generations.dropAll(store, Generations.keyOf(keyNames, rule)));
     }
     return drops;
   }

@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.threads.AgentThreads;
@@ -43,7 +44,7 @@ final class MissedEvictions {
   /** Whether a retry is scheduled: at most one is, however many drops fail. */
   private final AtomicBoolean retryScheduled = new AtomicBoolean();
   /** Generation key of each method that missed an eviction, with its name and whether a drop is in flight. */
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<GenerationKey, Pending> pending = new ConcurrentHashMap<>();
 
   /** {@code missed} counts missed evictions, so that a drop sent before the latest one does not clear it. */
   private record Pending(String cachedName, AtomicInteger missed, AtomicBoolean dropping) {}
@@ -53,7 +54,7 @@ final class MissedEvictions {
   }
 
   /** Records that an eviction from the method with this generation key did not reach the store. */
-  void record(String generationKey, String cachedName, Throwable why) {
+  void record(GenerationKey generationKey, String cachedName, Throwable why) {
     boolean[] first = {false};
     pending.compute(generationKey, (key, existing) -> {
       first[0] = existing == null;
@@ -74,7 +75,7 @@ final class MissedEvictions {
   }
 
   /** Whether entries of the method with this generation key must not be served yet. */
-  boolean isPending(String generationKey) {
+  boolean isPending(GenerationKey generationKey) {
     return pending.containsKey(generationKey);
   }
 
@@ -87,7 +88,7 @@ final class MissedEvictions {
     pending.forEach((generationKey, method) -> {
       if (method.dropping().compareAndSet(false, true)) {
         int missedBefore = method.missed().get();
-        CompletableFuture<?> drop = store.set(generationKey, Generations.nextFormatted()).toCompletableFuture();
+        CompletableFuture<?> drop = Generations.dropAll(store, generationKey);
         sent.add(drop);
         drop.whenComplete((ok, failure) -> {
           if (failure == null && clear(generationKey, missedBefore)) {
@@ -117,7 +118,7 @@ final class MissedEvictions {
   }
 
   /** Forgets a method after its drop, unless it missed another eviction since the drop was sent. */
-  private boolean clear(String generationKey, int missedBefore) {
+  private boolean clear(GenerationKey generationKey, int missedBefore) {
     boolean[] cleared = {false};
     pending.computeIfPresent(generationKey, (key, method) -> {
       cleared[0] = method.missed().get() == missedBefore;

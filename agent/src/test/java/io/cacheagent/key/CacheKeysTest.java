@@ -3,6 +3,7 @@ package io.cacheagent.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.cluster.SlotHash;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -19,14 +21,15 @@ import org.junit.jupiter.api.Test;
 class CacheKeysTest {
 
   private static final Namespace NS = KeyNames.readable("cache-agent").namespace("com.acme.Repo#find(long)");
+  private static final GenerationKey GEN = KeyNames.readable("cache-agent").generationKey("com.acme.Repo#find(long)", null);
 
   /** The key of a method keyed by all its arguments, declared {@code Object} unless {@code types} says. */
   private static String key(Object... args) throws UnstableArgumentException {
-    return CacheKeys.key(NS, null, KeyShape.of(java.util.Collections.nCopies(args.length, "java.lang.Object"), null), null, args);
+    return CacheKeys.key(NS, GEN, null, KeyShape.of(java.util.Collections.nCopies(args.length, "java.lang.Object"), null), null, args);
   }
 
   private static String keyDeclared(List<String> types, Object... args) throws UnstableArgumentException {
-    return CacheKeys.key(NS, null, KeyShape.of(types, null), null, args);
+    return CacheKeys.key(NS, GEN, null, KeyShape.of(types, null), null, args);
   }
 
   record Product(long id, String name) {}
@@ -123,16 +126,61 @@ class CacheKeysTest {
     Namespace otherKey = new KeyNames("cache-agent", ArgumentHashing.keyed(
         io.cacheagent.secret.Secret.fromEnvironment("TEST_KEY", "0123456789abcdef-two"))).namespace("com.acme.Repo#find(java.lang.String)");
 
-    String hashed = CacheKeys.key(sha, null, email, null, bob);
-    String keyedHash = CacheKeys.key(keyed, null, email, null, bob);
+    String hashed = CacheKeys.key(sha, GEN, null, email, null, bob);
+    String keyedHash = CacheKeys.key(keyed, GEN, null, email, null, bob);
 
     assertThat(hashed).isEqualTo("cache-agent:com.acme.Repo#find(java.lang.String):k2:#" + KeyText.sha256Utf16("s15:bob@example.com"));
     assertThat(keyedHash).doesNotContain("bob").doesNotContain("example").startsWith(keyed.start() + "#")
         .hasSize(keyed.start().length() + 1 + 43)
         .isNotEqualTo(hashed) // a guessable value cannot be confirmed by hashing it without the key
-        .isNotEqualTo(CacheKeys.key(otherKey, null, email, null, bob));
-    assertThat(CacheKeys.key(keyed, null, email, null, new Object[] {"bob@example.org"})).isNotEqualTo(keyedHash);
-    assertThat(CacheKeys.evictionKeys(keyed, null, email, null, bob)).containsExactly(keyedHash);
+        .isNotEqualTo(CacheKeys.key(otherKey, GEN, null, email, null, bob));
+    assertThat(CacheKeys.key(keyed, GEN, null, email, null, new Object[] {"bob@example.org"})).isNotEqualTo(keyedHash);
+    assertThat(CacheKeys.evictionKeys(keyed, GEN, null, email, null, bob)).containsExactly(keyedHash);
+  }
+
+  @Test
+  void onOneServer_keysCarryNoHashTag_andTheGenerationKeyIsOne() throws Exception {
+    assertThat(key(42)).isEqualTo("cache-agent:com.acme.Repo#find(long):k2:i42").doesNotContain("{");
+    assertThat(GEN.forEntry(key(42))).isEqualTo("cache-agent:com.acme.Repo#find(long):#generation");
+    assertThat(GEN.all()).containsExactly(GEN.name());
+  }
+
+  @Test
+  void onACluster_anEntry_itsGenerationAndItsLease_shareOneHashSlot_whileAMethodsEntriesSpreadOverManySlots() throws Exception {
+    for (ArgumentHashing hashing : List.of(ArgumentHashing.READABLE, ArgumentHashing.SHA_256)) {
+      KeyNames names = new KeyNames("shop", hashing).onCluster();
+      Namespace namespace = names.namespace("com.acme.Repo#find(java.lang.String)");
+      GenerationKey generation = names.generationKey("com.acme.Repo#find(java.lang.String)", null);
+      KeyShape shape = KeyShape.of(List.of("java.lang.String"), null);
+      Set<Integer> slots = new HashSet<>();
+      Set<String> generationCopies = new HashSet<>();
+      for (int i = 0; i < 2000; i++) {
+        // Braces in an argument must not move the key's tag: Redis takes the first {...}.
+        Object[] args = {i % 2 == 0 ? "sku-" + i : "{x}" + i + "}"};
+        String key = CacheKeys.key(namespace, generation, null, shape, null, args);
+        int slot = SlotHash.getSlot(key);
+        assertThat(SlotHash.getSlot(generation.forEntry(key))).as(key).isEqualTo(slot);
+        assertThat(SlotHash.getSlot(key + "#lease")).as(key).isEqualTo(slot);
+        assertThat(CacheKeys.evictionKeys(namespace, generation, null, shape, null, args)).containsExactly(key);
+        slots.add(slot);
+        generationCopies.add(generation.forEntry(key));
+      }
+      assertThat(slots).hasSize(KeyNames.CLUSTER_SLOT_GROUPS);
+      assertThat(generationCopies).containsExactlyInAnyOrderElementsOf(generation.all());
+    }
+  }
+
+  @Test
+  void onACluster_theGroupsOfOneMethodReachEveryMasterOfThreeEvenly() {
+    // The slot ranges redis-cli --cluster create gives three masters.
+    int[] perMaster = new int[3];
+    GenerationKey generation = new KeyNames("cache-agent", ArgumentHashing.READABLE).onCluster()
+        .generationKey("com.acme.Repo#find(long)", null);
+    for (String copy : generation.all()) {
+      int slot = SlotHash.getSlot(copy);
+      perMaster[slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2]++;
+    }
+    assertThat(java.util.Arrays.stream(perMaster).min().getAsInt()).as(java.util.Arrays.toString(perMaster)).isGreaterThanOrEqualTo(4);
   }
 
   @Test
@@ -140,20 +188,20 @@ class CacheKeysTest {
     KeyShape cached = KeyShape.of(List.of("long"), null);
     Order order = new Order(42, null);
 
-    assertThat(CacheKeys.evictionKeys(NS, List.of(KeyExpression.parse("args[0].id")), cached, null, new Object[] {order}))
+    assertThat(CacheKeys.evictionKeys(NS, GEN, List.of(KeyExpression.parse("args[0].id")), cached, null, new Object[] {order}))
         .containsExactly(keyDeclared(List.of("long"), 42L));
-    assertThat(CacheKeys.evictionKeys(NS, null, cached, null, new Object[] {42}))
+    assertThat(CacheKeys.evictionKeys(NS, GEN, null, cached, null, new Object[] {42}))
         .containsExactly(keyDeclared(List.of("long"), 42L));
   }
 
   @Test
   void evictionKeys_whereTheReadIsDeclaredObject_reachEveryIntegralTypeOfTheValue() throws Exception {
-    List<String> keys = CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {42L});
+    List<String> keys = CacheKeys.evictionKeys(NS, GEN, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {42L});
 
     assertThat(keys).contains(key(42), key(42L), key(BigInteger.valueOf(42)), key((short) 42), key((byte) 42));
-    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {1L << 40}))
+    assertThat(CacheKeys.evictionKeys(NS, GEN, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {1L << 40}))
         .containsExactlyInAnyOrder(key(1L << 40), key(BigInteger.ONE.shiftLeft(40)));
-    assertThat(CacheKeys.evictionKeys(NS, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {"42"}))
+    assertThat(CacheKeys.evictionKeys(NS, GEN, null, KeyShape.of(List.of("java.lang.Object"), null), null, new Object[] {"42"}))
         .containsExactly(key("42"));
   }
 
@@ -162,7 +210,7 @@ class CacheKeysTest {
     KeyExpression id = KeyExpression.parse("args[0].product.id");
     Order order = new Order(7, new Product(42, "shoes"));
 
-    assertThat(CacheKeys.key(NS, List.of(id), KeyShape.of(List.of("com.acme.Order"), List.of(id)), null, new Object[] {order}))
+    assertThat(CacheKeys.key(NS, GEN, List.of(id), KeyShape.of(List.of("com.acme.Order"), List.of(id)), null, new Object[] {order}))
         .isEqualTo(keyDeclared(List.of("long"), 42L));
   }
 
@@ -180,12 +228,12 @@ class CacheKeysTest {
     List<KeyExpression> key = List.of(KeyExpression.parse("this.name"), KeyExpression.parse("args[0]"));
     KeyShape shape = KeyShape.of(List.of("long"), key);
 
-    String shoes = CacheKeys.key(NS, key, shape, new Product(1, "shoes"), new Object[] {42L});
-    String hats = CacheKeys.key(NS, key, shape, new Product(1, "hats"), new Object[] {42L});
+    String shoes = CacheKeys.key(NS, GEN, key, shape, new Product(1, "shoes"), new Object[] {42L});
+    String hats = CacheKeys.key(NS, GEN, key, shape, new Product(1, "hats"), new Object[] {42L});
 
     assertThat(shoes).isEqualTo(NS + "s5:shoes,n42");
     assertThat(hats).isEqualTo(NS + "s4:hats,n42");
-    assertThat(CacheKeys.evictionKeys(NS, key, shape, new Product(2, "hats"), new Object[] {42}))
+    assertThat(CacheKeys.evictionKeys(NS, GEN, key, shape, new Product(2, "hats"), new Object[] {42}))
         .as("a write on an instance with the same state evicts that entry").containsExactly(hats);
   }
 

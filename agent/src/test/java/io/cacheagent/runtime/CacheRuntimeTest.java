@@ -255,7 +255,7 @@ class CacheRuntimeTest {
   @Test
   void evictionMissedWhileStoreWasDown_isMadeGoodOnceItAnswers_withoutAnyRead() throws Exception {
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "one");
-    String generationKey = table.cached(find).generationKey();
+    String generationKey = table.cached(find).generationKey().name();
     byte[] generation = store.get(generationKey)[0];
     store.down = true;
     runtime.afterWrite(save, null, new Object[] {1L}); // its tombstone never reaches the store
@@ -285,7 +285,7 @@ class CacheRuntimeTest {
   @Test
   void aReadInFlightWhileTheDropOfAMissedEvictionLands_isNotServed() throws Exception {
     runtime.complete(find, runtime.begin(find, null, new Object[] {1L}), "old");
-    String generationKey = table.cached(find).generationKey();
+    String generationKey = table.cached(find).generationKey().name();
     byte[] generation = store.get(generationKey)[0];
     store.down = true;
     runtime.afterWrite(save, null, new Object[] {1L}); // its tombstone never reaches the store
@@ -364,7 +364,7 @@ class CacheRuntimeTest {
   void plantedEntryOfAClassOutsideTheAllowList_isRefusedCountedAndReplaced() throws Exception {
     Object miss = runtime.begin(find, null, new Object[] {1L});
     runtime.complete(find, miss, "one");
-    String key = CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L});
+    String key = keyOfFind(1L);
     byte[] genuine = store.get(key)[0];
     ValueCodec attacker = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
     store.set(key, attacker.encode(ValueCodec.generationOf(genuine), ValueCodec.shapeOf(genuine),
@@ -384,7 +384,7 @@ class CacheRuntimeTest {
   void signingOn_plantedEntriesAreNotRead_butCountedRefusedAndReplaced_whileOffTheyAreServed() throws Exception {
     EntrySigning signing = EntrySigning.with(Secret.fromEnvironment("CACHE_AGENT_SIGNING_KEY", "a-signing-key-for-tests-only"), null);
     EntrySigning attackers = EntrySigning.with(Secret.fromEnvironment("CACHE_AGENT_SIGNING_KEY", "not-the-key-the-agents-hold"), null);
-    String key = CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L});
+    String key = keyOfFind(1L);
     // An allow list that takes the gadget too: only the signature stands between the bytes and Kryo.
     ValueCodec codec = new ValueCodec(getClass().getClassLoader(), new ClassAllowList(List.of("io.cacheagent.gadget")));
 
@@ -683,6 +683,13 @@ class CacheRuntimeTest {
     }
   }
 
+  /** The key of {@code find(value)} as the table of this test names it: one Redis server. */
+  private static String keyOfFind(long value) throws Exception {
+    KeyNames names = KeyNames.readable("test");
+    return CacheKeys.key(names.namespace("com.acme.Repo#find(long)"), names.generationKey("com.acme.Repo#find(long)", null), null,
+        KeyShape.of(List.of("long"), null), null, new Object[] {value});
+  }
+
   private MethodRule rule(String signature) {
     return MethodRule.cache(MethodSignature.parse(signature)).index(1).ttl(Duration.ofMinutes(5)).ttlJitter(0).build();
   }
@@ -772,14 +779,14 @@ class CacheRuntimeTest {
     OtherJvm first = otherJvm(stampedeLocked());
     OtherJvm second = otherJvm(stampedeLocked());
     first.runtime().complete(first.find(), first.runtime().begin(first.find(), null, new Object[] {1L}), "old");
-    store.set(CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(keyOfFind(1L), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // an earlier write
     Object loading = first.runtime().begin(first.find(), null, new Object[] {1L});
     assertThat(loading).isNotInstanceOf(Hit.class);
 
     Future<Object> waiting = inAnotherThread(() -> second.runtime().begin(second.find(), null, new Object[] {1L}));
     Thread.sleep(100);
-    store.set(CacheKeys.key(KeyNames.readable("test").namespace("com.acme.Repo#find(long)"), null, KeyShape.of(List.of("long"), null), null, new Object[] {1L}), ValueCodec.tombstone(),
+    store.set(keyOfFind(1L), ValueCodec.tombstone(),
         Duration.ofMinutes(5)); // a write while the first JVM loads
 
     assertThat(waiting.get(1, TimeUnit.SECONDS)).as("runs the method itself, long before the lease ends")

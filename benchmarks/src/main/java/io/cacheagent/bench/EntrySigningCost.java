@@ -4,6 +4,7 @@ import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.codec.UndecodableException;
 import io.cacheagent.key.ArgumentHashing;
 import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
@@ -43,6 +44,8 @@ public class EntrySigningCost {
   private static final Namespace READABLE = KeyNames.readable("bench").namespace("com.acme.Repository#find(java.lang.String, java.lang.String)");
   private static final Namespace HASHED = new KeyNames("bench", ArgumentHashing.keyed(SECRET))
       .namespace("com.acme.Repository#find(java.lang.String, java.lang.String)");
+  private static final GenerationKey GENERATION =
+      KeyNames.readable("bench").generationKey("com.acme.Repository#find(java.lang.String, java.lang.String)", null);
 
   private final EntrySigning signing = EntrySigning.with(SECRET, null);
   // What is signed does not matter to its cost, only its length: an entry's header and Kryo bytes.
@@ -75,11 +78,11 @@ public class EntrySigningCost {
 
   @Benchmark
   public String keyReadable() throws UnstableArgumentException {
-    return CacheKeys.key(READABLE, null, TWO_STRINGS, null, new Object[] {email, currency});
+    return CacheKeys.key(READABLE, GENERATION, null, TWO_STRINGS, null, new Object[] {email, currency});
   }
 
   @Benchmark
   public String keyHashed() throws UnstableArgumentException {
-    return CacheKeys.key(HASHED, null, TWO_STRINGS, null, new Object[] {email, currency});
+    return CacheKeys.key(HASHED, GENERATION, null, TWO_STRINGS, null, new Object[] {email, currency});
   }
 }

@@ -2,6 +2,7 @@ package io.cacheagent.bench;
 
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
@@ -48,6 +49,7 @@ public class KeyDerivation {
   }
 
   private static final Namespace NAMESPACE = KeyNames.readable("bench").namespace("com.acme.Repository#find(long)");
+  private static final GenerationKey GENERATION = KeyNames.readable("bench").generationKey("com.acme.Repository#find(long)", null);
   private static final List<KeyExpression> CUSTOMER_ONLY = List.of(KeyExpression.parse("args[0].customer"));
   private static final KeyShape LONG = KeyShape.of(List.of("long"), null);
   private static final KeyShape TWO_STRINGS = KeyShape.of(List.of("java.lang.String", "java.lang.String"), null);
@@ -68,50 +70,50 @@ public class KeyDerivation {
   /** {@code find(long)}: one long. */
   @Benchmark
   public String oneLong() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, LONG, null, new Object[] {id});
+    return CacheKeys.key(NAMESPACE, GENERATION, null, LONG, null, new Object[] {id});
   }
 
   /** {@code price(String, String)}: two strings. */
   @Benchmark
   public String twoStrings() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, TWO_STRINGS, null, new Object[] {email, currency});
+    return CacheKeys.key(NAMESPACE, GENERATION, null, TWO_STRINGS, null, new Object[] {email, currency});
   }
 
   /** {@code search(Query)}: a record of three fields. */
   @Benchmark
   public String smallRecord() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, QUERY, null, new Object[] {query});
+    return CacheKeys.key(NAMESPACE, GENERATION, null, QUERY, null, new Object[] {query});
   }
 
   /** {@code search(Filter)}: a plain class of three fields, read by reflection. */
   @Benchmark
   public String smallObject() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, QUERY, null, new Object[] {filter});
+    return CacheKeys.key(NAMESPACE, GENERATION, null, QUERY, null, new Object[] {filter});
   }
 
   /** {@code search(Query)} with {@code key: [args[0].customer]}: one property of the record. */
   @Benchmark
   public String keyExpression() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, CUSTOMER_ONLY, CUSTOMER, null, new Object[] {query});
+    return CacheKeys.key(NAMESPACE, GENERATION, CUSTOMER_ONLY, CUSTOMER, null, new Object[] {query});
   }
 
   /** {@code render(byte[])} with a 1 KiB argument: hashed in place. */
   @Benchmark
   public String oneKilobyte() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, BYTES, null, new Object[] {kilobyte});
+    return CacheKeys.key(NAMESPACE, GENERATION, null, BYTES, null, new Object[] {kilobyte});
   }
 
   /** {@code render(byte[])} with 60 KiB, just under the limit: hashed in place. */
   @Benchmark
   public String sixtyKilobytes() throws UnstableArgumentException {
-    return CacheKeys.key(NAMESPACE, null, BYTES, null, new Object[] {sixtyKilobytes});
+    return CacheKeys.key(NAMESPACE, GENERATION, null, BYTES, null, new Object[] {sixtyKilobytes});
   }
 
   /** {@code render(byte[])} with 4 MiB, over the limit: refused before a byte is read. */
   @Benchmark
   public Object fourMegabytes() {
     try {
-      return CacheKeys.key(NAMESPACE, null, BYTES, null, new Object[] {fourMegabytes});
+      return CacheKeys.key(NAMESPACE, GENERATION, null, BYTES, null, new Object[] {fourMegabytes});
     } catch (UnstableArgumentException tooLarge) {
       return tooLarge;
     }
