@@ -44,7 +44,7 @@ public final class ConfigLoader {
   public static final String PREVIOUS_SIGNING_KEY_ENV = "CACHE_AGENT_SIGNING_KEY_PREVIOUS";
 
   private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
-  private static final List<String> REDIS_KEYS = List.of("uri", "commandTimeout", "keyPrefix", "hashKeys", "tls");
+  private static final List<String> REDIS_KEYS = List.of("uri", "cluster", "readFrom", "commandTimeout", "keyPrefix", "hashKeys", "tls");
   private static final List<String> TLS_KEYS = List.of("caCert", "clientCert", "clientKey");
   private static final List<String> SERIALIZATION_KEYS = List.of("allow");
   private static final List<String> METRICS_KEYS = List.of("host", "port", "statsInterval");
@@ -103,9 +103,26 @@ public final class ConfigLoader {
     Duration commandTimeout = RedisSettings.DEFAULT_COMMAND_TIMEOUT;
     boolean hashKeys = false;
     TlsFiles tls = null;
+    List<String> cluster = List.of();
+    RedisSettings.ReadFrom readFrom = RedisSettings.ReadFrom.MASTER;
     if (redisSection != null) {
+      if (redisSection.containsKey("uri") && redisSection.containsKey("cluster")) {
+        problems.add(redisSection.get("cluster"), "redis.uri and redis.cluster are both set; use uri for one server"
+            + " (or Sentinel), cluster for the seed nodes of a Redis Cluster");
+      }
       if (redisSection.containsKey("uri") && (uri == null || uri.isBlank())) {
         uri = in.redisUri(redisSection.get("uri"), "redis.uri");
+      }
+      if (redisSection.containsKey("cluster") && (uri == null || uri.isBlank())) { // the environment's URI wins
+        cluster = in.clusterSeeds(redisSection.get("cluster"), "redis.cluster");
+        uri = cluster.isEmpty() ? null : cluster.get(0);
+      }
+      if (redisSection.containsKey("readFrom")) {
+        readFrom = in.readFrom(redisSection.get("readFrom"), "redis.readFrom");
+        if (!redisSection.containsKey("cluster")) {
+          problems.add(redisSection.get("readFrom"), "redis.readFrom applies to a Redis Cluster (redis.cluster) only;"
+              + " one server answers every read itself");
+        }
       }
       if (redisSection.containsKey("commandTimeout")) {
         commandTimeout = in.positiveDuration(redisSection.get("commandTimeout"), "redis.commandTimeout", commandTimeout);
@@ -125,11 +142,20 @@ public final class ConfigLoader {
           + (uri == null ? "missing" : "not rediss:// (TLS)") + "; use rediss://host:6380/0 with it, or leave redis.tls out");
     }
     if (uri != null && !uri.isBlank()) {
-      redis = new RedisSettings(uri.strip(), commandTimeout, tls);
+      redis = new RedisSettings(uri.strip(), commandTimeout, tls, cluster, readFrom);
     }
     String envPrefix = env.get(KEY_PREFIX_ENV);
     if (envPrefix != null && !envPrefix.isBlank()) {
       keyPrefix = envPrefix.strip();
+    }
+    if (redis != null && redis.isCluster() && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
+      String problem = " \"" + keyPrefix + "\" holds a brace; on a Redis Cluster the agent places keys in hash slots with {...}"
+          + " tags of its own: use a prefix without { and }";
+      if (envPrefix != null && !envPrefix.isBlank()) {
+        problems.addWithoutPosition("environment variable " + KEY_PREFIX_ENV + problem);
+      } else {
+        problems.add(redisSection.get("keyPrefix"), "redis.keyPrefix" + problem);
+      }
     }
     ArgumentHashing hashing = argumentHashing(hashKeys, env.get(KEY_HASH_SECRET_ENV), problems);
     EntrySigning signing = signing(env.get(SIGNING_KEY_ENV), env.get(PREVIOUS_SIGNING_KEY_ENV), problems);
@@ -176,7 +202,11 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw problems.toException();
     }
-    return new AgentConfig(fileName, redis, new KeyNames(keyPrefix, hashing), signing, allow, metrics, List.copyOf(methods));
+    KeyNames keyNames = new KeyNames(keyPrefix, hashing);
+    if (redis != null && redis.isCluster()) {
+      keyNames = keyNames.onCluster();
+    }
+    return new AgentConfig(fileName, redis, keyNames, signing, allow, metrics, List.copyOf(methods));
   }
 
   /**

@@ -7,17 +7,57 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where and how to reach Redis.
+ * Where and how to reach Redis: one server ({@code redis.uri}), or a Redis Cluster ({@code
+ * redis.cluster}, its seed nodes).
  *
- * @param uri a Lettuce URI ({@code redis://}, {@code rediss://} for TLS), may hold a password
+ * @param uri a Lettuce URI ({@code redis://}, {@code rediss://} for TLS), may hold a password; on a
+ *     cluster, the first seed
  * @param commandTimeout past it a call runs uncached
  * @param tls the certificate files of {@code redis.tls}, or {@code null} for the JVM's trust store and no client certificate
+ * @param cluster the seed nodes of {@code redis.cluster}; empty for one server
+ * @param readFrom which nodes of a cluster answer reads ({@code redis.readFrom})
  */
-public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
+public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls, List<String> cluster, ReadFrom readFrom) {
 
-  /** Settings without {@code redis.tls}. */
+  /** Which nodes of a cluster answer reads. Writes and compare-and-sets always go to a master. */
+  public enum ReadFrom {
+    /** The master of the key's slot: a read sees every write Redis confirmed. */
+    MASTER("master"),
+    /**
+     * A replica of the key's slot when one is up: spreads reads, but a replica lags its master, so a
+     * read may miss an eviction confirmed a moment ago (see the README, "Scaling out").
+     */
+    REPLICA_PREFERRED("replicaPreferred");
+
+    private final String yamlName;
+
+    ReadFrom(String yamlName) {
+      this.yamlName = yamlName;
+    }
+
+    /** As {@code redis.readFrom} names it. */
+    public String yamlName() {
+      return yamlName;
+    }
+
+    @Override
+    public String toString() {
+      return yamlName;
+    }
+  }
+
+  public RedisSettings {
+    cluster = List.copyOf(cluster);
+  }
+
+  /** One server, without {@code redis.tls}. */
   public RedisSettings(String uri, Duration commandTimeout) {
     this(uri, commandTimeout, null);
+  }
+
+  /** One server, with {@code redis.tls} or without ({@code null}). */
+  public RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
+    this(uri, commandTimeout, tls, List.of(), ReadFrom.MASTER);
   }
 
   /** A query parameter that may hold a secret, e.g. {@code ?password=...}; group 1 is up to the "=". */
@@ -27,19 +67,41 @@ public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
   /** Default of {@code redis.commandTimeout}: 50 milliseconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(50);
 
-  /** {@code text} with this URI's passwords, wherever they appear, replaced by {@code <masked>}. */
+  /** Whether this is a Redis Cluster ({@code redis.cluster}) rather than one server. */
+  public boolean isCluster() {
+    return !cluster.isEmpty();
+  }
+
+  /** The URIs the agent connects to: the one server's, or the cluster's seeds. */
+  public List<String> uris() {
+    return isCluster() ? cluster : List.of(uri);
+  }
+
+  /** {@code text} with the passwords of these URIs, wherever they appear, replaced by {@code <masked>}. */
   public String maskSecretIn(String text) {
     String masked = text;
-    for (String secret : secrets()) {
-      masked = masked.replace(secret, "<masked>");
+    for (String each : uris()) {
+      for (String secret : secrets(each)) {
+        masked = masked.replace(secret, "<masked>");
+      }
     }
     return masked;
   }
 
-  /** The URI with any password (user info, or a query parameter such as password=) replaced by {@code <masked>}, for logs. */
+  /**
+   * The URI with any password (user info, or a query parameter such as password=) replaced by
+   * {@code <masked>}, for logs; on a cluster, {@code cluster [seed, ...]}, each seed masked.
+   */
   public String maskedUri() {
+    if (isCluster()) {
+      return "cluster " + cluster.stream().map(RedisSettings::masked).toList();
+    }
+    return masked(uri);
+  }
+
+  private static String masked(String uri) {
     String masked = uri;
-    String userInfo = userInfo();
+    String userInfo = userInfo(uri);
     if (userInfo != null) {
       int colon = userInfo.indexOf(':');
       String user = colon >= 0 ? userInfo.substring(0, colon + 1) : "";
@@ -49,10 +111,10 @@ public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
     return SECRET_PARAMETER.matcher(masked).replaceAll("$1<masked>");
   }
 
-  /** Every password in the URI: after the user name, and the values of secret-looking query parameters. */
-  private List<String> secrets() {
+  /** Every password in a URI: after the user name, and the values of secret-looking query parameters. */
+  private static List<String> secrets(String uri) {
     List<String> secrets = new ArrayList<>();
-    String userInfo = userInfo();
+    String userInfo = userInfo(uri);
     if (userInfo != null && userInfo.indexOf(':') >= 0 && userInfo.indexOf(':') < userInfo.length() - 1) {
       secrets.add(userInfo.substring(userInfo.indexOf(':') + 1));
     }
@@ -66,7 +128,7 @@ public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
   }
 
   /** What stands between "://" and the last "@" (user and password), or {@code null}. */
-  private String userInfo() {
+  private static String userInfo(String uri) {
     int start = uri.indexOf("://");
     int at = uri.lastIndexOf('@');
     return start < 0 || at < start ? null : uri.substring(start + 3, at);

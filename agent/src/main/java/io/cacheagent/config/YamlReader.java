@@ -194,6 +194,46 @@ final class YamlReader {
     return text.strip();
   }
 
+  /**
+   * The seed nodes of {@code redis.cluster}: a non-empty list of redis:// or rediss:// URIs, all of
+   * one scheme (a cluster's nodes speak TLS or do not).
+   */
+  List<String> clusterSeeds(Node node, String path) {
+    if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+      problems.add(node, path + " must be a list of the cluster's nodes, e.g. [redis://10.0.0.1:7000, redis://10.0.0.2:7000];"
+          + " one is enough to find the others, more let the agent start while one is down");
+      return List.of();
+    }
+    List<String> seeds = new ArrayList<>();
+    for (int i = 0; i < list.getValue().size(); i++) {
+      Node item = list.getValue().get(i);
+      String seed = redisUri(item, path + "[" + i + "]");
+      if (seed != null && seed.startsWith("redis-socket://")) {
+        problems.add(item, path + "[" + i + "] is a Unix socket; a cluster's nodes are reached over TCP: use redis://host:7000");
+      } else if (seed != null && !seeds.isEmpty() && seed.startsWith("rediss://") != seeds.get(0).startsWith("rediss://")) {
+        problems.add(item, path + "[" + i + "] mixes rediss:// (TLS) and redis://; a cluster's nodes all speak TLS or none does");
+      } else if (seed != null) {
+        seeds.add(seed);
+      }
+    }
+    return List.copyOf(seeds);
+  }
+
+  /** {@code redis.readFrom}: {@code master} or {@code replicaPreferred}. */
+  RedisSettings.ReadFrom readFrom(Node node, String path) {
+    String text = scalar(node, path);
+    for (RedisSettings.ReadFrom readFrom : RedisSettings.ReadFrom.values()) {
+      if (readFrom.yamlName().equals(text == null ? null : text.strip())) {
+        return readFrom;
+      }
+    }
+    if (text != null) {
+      problems.add(node, path + " \"" + text + "\" is not known; use master (the default: every read sees every confirmed eviction)"
+          + " or replicaPreferred (reads spread to replicas, which may lag)");
+    }
+    return RedisSettings.ReadFrom.MASTER;
+  }
+
   /** Checks a URI from the environment, which has no position in the file. */
   String environmentRedisUri(String uri, String variable) {
     String problem = redisUriProblem(uri.strip(), "environment variable " + variable);

@@ -54,9 +54,11 @@ final class ConfigDiff {
     String uriAfter = after.redis() == null ? "none (in-process store)" : after.redis().maskedUri();
     if (!uriBefore.equals(uriAfter)) {
       changes.add("redis.uri " + uriBefore + " -> " + uriAfter);
-    } else if (before.redis() != null && !before.redis().uri().equals(after.redis().uri())) {
+    } else if (before.redis() != null && !before.redis().uris().equals(after.redis().uris())) {
       changes.add("redis.uri (its password)"); // never printed
     }
+    compare(changes, "redis.readFrom", before, after,
+        config -> config.redis() == null || !config.redis().isCluster() ? "none" : config.redis().readFrom().yamlName());
     compare(changes, "redis.commandTimeout", before, after,
         config -> config.redis() == null ? "none" : Durations.format(config.redis().commandTimeout()));
     compare(changes, "redis.tls", before, after,

@@ -4,19 +4,30 @@ import io.cacheagent.config.RedisSettings;
 import io.cacheagent.config.TlsFiles;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.threads.AgentThreads;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
+import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +66,22 @@ final class RedisConnection {
    */
   static final long SETTLE_NANOS = 2 * (LettuceResources.MAX_RECONNECT_PAUSE.toNanos() + LettuceResources.TIMER_TICK.toNanos());
 
+  /**
+   * How often a cluster's topology is read again when nothing asked for it. Lettuce also reads it at
+   * once when a node answers MOVED or ASK, or cannot be reached (its adaptive refresh).
+   */
+  static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
+
+  /**
+   * The open connection and its commands: one server's, or a cluster's, whose commands route each
+   * key to the master (or replica) that serves its hash slot.
+   */
+  record Link(StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> commands) {
+    boolean isOpen() {
+      return connection.isOpen();
+    }
+  }
+
   /** How far readsResumeNanos moves at a disconnect: an hour, until the reconnect sets it again. */
   private static final long DISCONNECTED_NANOS = TimeUnit.HOURS.toNanos(1);
 
@@ -74,8 +101,8 @@ final class RedisConnection {
   private final List<Runnable> onReconnect = new CopyOnWriteArrayList<>();
   /** Made on the connector thread: loading Lettuce and Netty is most of the cost of connecting. */
   private volatile ClientResources resources;
-  private volatile RedisClient client;
-  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private volatile AbstractRedisClient client;
+  private volatile Link connection;
   private volatile boolean closed;
   /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
   private volatile long readsResumeNanos = System.nanoTime();
@@ -99,8 +126,8 @@ final class RedisConnection {
    * waits for it, but not past {@link #FIRST_CONNECT_WAIT} from the store's creation; an interrupt
    * does not cut the wait short and is kept.
    */
-  StatefulRedisConnection<String, byte[]> await() {
-    StatefulRedisConnection<String, byte[]> current = connection;
+  Link await() {
+    Link current = connection;
     if (current != null || firstAttempt.isDone()) {
       return current;
     }
@@ -125,7 +152,7 @@ final class RedisConnection {
 
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */
   boolean isConnected() {
-    StatefulRedisConnection<String, byte[]> current = connection;
+    Link current = connection;
     return current != null && current.isOpen();
   }
 
@@ -134,13 +161,17 @@ final class RedisConnection {
     return connection != null;
   }
 
-  private RedisClient createClient() {
+  private AbstractRedisClient createClient() {
     resources = madeInAdvance == null ? LettuceResources.make() : madeInAdvance.exceptionally(failed -> {
       AgentLog.warn("redis-load", "could not prepare the redis client in advance (" + RedisStore.rootMessage(failed)
           + "); preparing it again");
       return LettuceResources.make();
     }).join();
-    RedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
+    return settings.isCluster() ? createClusterClient() : createServerClient();
+  }
+
+  private AbstractRedisClient createServerClient() {
+    AsyncOnlyRedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
     created.setOptions(ClientOptions.builder()
         .sslOptions(sslOptions(settings.tls()))
         .autoReconnect(true)
@@ -149,6 +180,66 @@ final class RedisConnection {
         .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
         .build());
     return created;
+  }
+
+  /**
+   * A Redis Cluster client: the same options as for one server, and its topology read every
+   * {@link #TOPOLOGY_REFRESH} and whenever a node redirects a command or cannot be reached, so that
+   * a promoted replica serves its slots without a restart.
+   */
+  private AbstractRedisClient createClusterClient() {
+    RedisClusterClient created = RedisClusterClient.create(resources, settings.cluster().stream().map(RedisURI::create).toList());
+    created.setOptions(ClusterClientOptions.builder()
+        .sslOptions(sslOptions(settings.tls()))
+        .autoReconnect(true)
+        .requestQueueSize(REQUEST_QUEUE_SIZE)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+            .enableAllAdaptiveRefreshTriggers()
+            .build())
+        .build());
+    return created;
+  }
+
+  /** Opens the connection: to one server, or to a cluster, reading from the nodes {@code redis.readFrom} names. */
+  private Link connect() {
+    if (client instanceof RedisClusterClient cluster) {
+      StatefulRedisClusterConnection<String, byte[]> opened = cluster.connect(CODEC);
+      opened.setReadFrom(settings.readFrom() == RedisSettings.ReadFrom.MASTER ? ReadFrom.UPSTREAM : ReadFrom.REPLICA_PREFERRED);
+      connectToNodes(opened);
+      return new Link(opened, opened.async());
+    }
+    StatefulRedisConnection<String, byte[]> opened = ((AsyncOnlyRedisClient) client).connect(CODEC);
+    return new Link(opened, opened.async());
+  }
+
+  /**
+   * Opens the connections to the nodes that serve reads and writes before the first call needs
+   * them. Lettuce opens a node's connection at the first command for it, and, as commands are
+   * rejected while disconnected (so that no call waits for a reconnect), that command would fail.
+   * A node that cannot be reached now is left to Lettuce.
+   */
+  private void connectToNodes(StatefulRedisClusterConnection<String, byte[]> opened) {
+    List<CompletableFuture<?>> connecting = new ArrayList<>();
+    for (RedisClusterNode node : opened.getPartitions()) {
+      String host = node.getUri().getHost();
+      int port = node.getUri().getPort();
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        connecting.add(opened.getConnectionAsync(host, port, ConnectionIntent.WRITE));
+      }
+      if (settings.readFrom() != RedisSettings.ReadFrom.MASTER) {
+        connecting.add(opened.getConnectionAsync(host, port, ConnectionIntent.READ));
+      }
+    }
+    try {
+      CompletableFuture.allOf(connecting.toArray(CompletableFuture<?>[]::new)).get(FIRST_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // a node down at start: its keys' calls run uncached until Lettuce reaches it
+    }
   }
 
   /** The certificates of {@code redis.tls}, read at each connect; Lettuce's defaults (the JVM's trust store) without it. */
@@ -169,8 +260,11 @@ final class RedisConnection {
       try {
         if (client == null) {
           client = createClient();
+          if (settings.isCluster()) {
+            followNodes();
+          }
         }
-        connection = client.connect(CODEC);
+        connection = connect();
         AgentLog.resolved("redis-connect");
         AgentLog.info("connected to " + settings.maskedUri());
         // Lettuce reconnects by itself; each time the connection is usable again, what was left
@@ -179,17 +273,17 @@ final class RedisConnection {
         // old one's, and while it stays open no write is sent, though other JVMs may read already.
         // Lettuce reports on its own thread: a read may find the connection open again before it
         // hears of the reconnect, so reads stop at the disconnect and resume SETTLE_NANOS after it.
-        resources.eventBus().get()
-            .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
-            .subscribe(event -> {
-              if (event instanceof ConnectionDeactivatedEvent) {
-                readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
-                return;
-              }
-              readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
-              onEveryReconnect.run();
-              onReconnect.forEach(RedisConnection::runQuietly);
-            });
+        if (!settings.isCluster()) {
+          resources.eventBus().get()
+              .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
+              .subscribe(event -> {
+                if (event instanceof ConnectionDeactivatedEvent) {
+                  readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+                  return;
+                }
+                reconnected();
+              });
+        }
         firstConnected.complete(null);
         return;
       } catch (RuntimeException | LinkageError e) {
@@ -210,6 +304,29 @@ final class RedisConnection {
     }
   }
 
+  /** Redis answers a new connection: reads wait SETTLE_NANOS, and what was left undone is sent. */
+  private void reconnected() {
+    readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
+    onEveryReconnect.run();
+    onReconnect.forEach(RedisConnection::runQuietly);
+  }
+
+  /**
+   * On a cluster, a lost node does not stop reads of the others: its keys' reads fail on their
+   * own, and run uncached. A node reached again is a reconnect, as for one server (see
+   * NodeConnections).
+   */
+  private void followNodes() {
+    NodeConnections nodes = new NodeConnections();
+    resources.eventBus().get().subscribe(event -> {
+      if (event instanceof ConnectionActivatedEvent opened && nodes.opened(opened.remoteAddress())) {
+        reconnected();
+      } else if (event instanceof ReconnectAttemptEvent attempt) {
+        nodes.reconnecting(attempt.remoteAddress());
+      }
+    });
+  }
+
   private static void runQuietly(Runnable action) {
     try {
       action.run();
@@ -220,11 +337,11 @@ final class RedisConnection {
 
   void close() {
     closed = true;
-    StatefulRedisConnection<String, byte[]> current = connection;
+    Link current = connection;
     if (current != null) {
-      current.close();
+      current.connection().close();
     }
-    RedisClient created = client;
+    AbstractRedisClient created = client;
     if (created != null) {
       created.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }

@@ -7,8 +7,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -156,7 +155,7 @@ public final class RedisStore implements CacheStore {
 
   /** Sends an MGET, or returns {@code null} when no read may go to Redis now. */
   private RedisFuture<List<KeyValue<String, byte[]>>> sendRead(String... keys) {
-    StatefulRedisConnection<String, byte[]> current = connection.await();
+    RedisConnection.Link current = connection.await();
     if (current == null) {
       return null; // not connected yet; the connector thread reports why
     }
@@ -173,7 +172,7 @@ public final class RedisStore implements CacheStore {
       return null;
     }
     try {
-      return current.async().mget(keys);
+      return current.commands().mget(keys);
     } catch (RuntimeException e) {
       readFailed(e);
       return null;
@@ -231,19 +230,19 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
-    RedisAsyncCommands<String, byte[]> redis = connected();
+    RedisClusterAsyncCommands<String, byte[]> redis = connected();
     return redis == null ? NOT_CONNECTED : confirmed(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
   }
 
   @Override
   public CompletionStage<?> set(String key, byte[] value) {
-    RedisAsyncCommands<String, byte[]> redis = connected();
+    RedisClusterAsyncCommands<String, byte[]> redis = connected();
     return redis == null ? NOT_CONNECTED : confirmed(redis.set(key, value));
   }
 
   @Override
   public void setIfAbsent(String key, byte[] value) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
+    RedisClusterAsyncCommands<String, byte[]> redis = commands();
     if (redis != null) {
       watch(redis.set(key, value, SetArgs.Builder.nx()));
     }
@@ -251,7 +250,7 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void setIfAbsent(String key, byte[] value, Duration ttl) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
+    RedisClusterAsyncCommands<String, byte[]> redis = commands();
     if (redis != null) {
       watch(redis.set(key, value, SetArgs.Builder.nx().px(ttl.toMillis())));
     }
@@ -259,7 +258,7 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void replace(String key, byte[] expected, byte[] value, Duration ttl) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
+    RedisClusterAsyncCommands<String, byte[]> redis = commands();
     if (redis != null) {
       byte[] millis = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.US_ASCII);
       watch(redis.eval(COMPARE_AND_SET, ScriptOutputType.STATUS, new String[] {key}, expected, value, millis));
@@ -268,7 +267,7 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public Lease tryLease(String key, byte[] token, Duration lease) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
+    RedisClusterAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
       return Lease.UNAVAILABLE;
     }
@@ -286,21 +285,21 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void release(String key, byte[] token) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
+    RedisClusterAsyncCommands<String, byte[]> redis = commands();
     if (redis != null) {
       watch(redis.eval(COMPARE_AND_DELETE, ScriptOutputType.INTEGER, new String[] {key}, token));
     }
   }
 
   /** The commands for a store or a lease, or {@code null} when it would not reach Redis or only time out. */
-  private RedisAsyncCommands<String, byte[]> commands() {
+  private RedisClusterAsyncCommands<String, byte[]> commands() {
     return breaker.isOpen() ? null : connected();
   }
 
   /** The commands for an eviction, or {@code null} when it would not reach Redis; sent whatever the breaker. */
-  private RedisAsyncCommands<String, byte[]> connected() {
-    StatefulRedisConnection<String, byte[]> current = connection.await();
-    return current == null || !current.isOpen() ? null : current.async();
+  private RedisClusterAsyncCommands<String, byte[]> connected() {
+    RedisConnection.Link current = connection.await();
+    return current == null || !current.isOpen() ? null : current.commands();
   }
 
   /**

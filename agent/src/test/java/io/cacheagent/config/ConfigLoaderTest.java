@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cacheagent.key.ArgumentHashing;
+import io.cacheagent.key.KeyNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,50 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("a.yaml", yaml, Map.of(ConfigLoader.KEY_HASH_SECRET_ENV, "short")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(ConfigLoader.KEY_HASH_SECRET_ENV + " holds 5 bytes; a key needs at least 16").hasMessageNotContaining("short");
+  }
+
+  @Test
+  void parse_cluster_takesSeedNodes_andNamesKeysForHashSlots() throws ConfigException {
+    AgentConfig config = ConfigLoader.parse("a.yaml", "redis:\n  cluster: [redis://10.0.0.1:7000, 'redis://:pw@10.0.0.2:7000']\n"
+        + "  readFrom: replicaPreferred\nmethods:\n  - method: com.acme.A#b()\n", Map.of());
+
+    assertThat(config.redis().isCluster()).isTrue();
+    assertThat(config.redis().uris()).containsExactly("redis://10.0.0.1:7000", "redis://:pw@10.0.0.2:7000");
+    assertThat(config.redis().readFrom()).isEqualTo(RedisSettings.ReadFrom.REPLICA_PREFERRED);
+    assertThat(config.redis().maskedUri()).isEqualTo("cluster [redis://10.0.0.1:7000, redis://:<masked>@10.0.0.2:7000]");
+    assertThat(config.keyNames().slotGroups()).isEqualTo(KeyNames.CLUSTER_SLOT_GROUPS);
+    AgentConfig oneServer = ConfigLoader.parse("a.yaml", "redis:\n  uri: redis://10.0.0.1:6379\nmethods:\n  - method: com.acme.A#b()\n",
+        Map.of());
+    assertThat(oneServer.redis().readFrom()).isEqualTo(RedisSettings.ReadFrom.MASTER);
+    assertThat(oneServer.keyNames().slotGroups()).isZero();
+    // The environment's URI overrides the file's cluster as it overrides its uri.
+    assertThat(ConfigLoader.parse("a.yaml", "redis:\n  cluster: [redis://10.0.0.1:7000]\nmethods:\n  - method: com.acme.A#b()\n",
+        Map.of(ConfigLoader.REDIS_URI_ENV, "redis://10.9.9.9:6379")).redis().isCluster()).isFalse();
+  }
+
+  @Test
+  void parse_cluster_saysWhatIsWrong() {
+    String methods = "methods:\n  - method: com.acme.A#b()\n";
+    assertThat(problems("redis:\n  uri: redis://a:6379\n  cluster: [redis://b:7000]\n" + methods)).containsExactly(
+        "cache-agent.yaml:3:12: redis.uri and redis.cluster are both set; use uri for one server (or Sentinel), cluster for the"
+            + " seed nodes of a Redis Cluster");
+    assertThat(problems("redis:\n  cluster: redis://b:7000\n" + methods)).containsExactly(
+        "cache-agent.yaml:2:12: redis.cluster must be a list of the cluster's nodes, e.g. [redis://10.0.0.1:7000,"
+            + " redis://10.0.0.2:7000]; one is enough to find the others, more let the agent start while one is down");
+    assertThat(problems("redis:\n  cluster: [redis://b:7000, rediss://c:7000, 'redis-socket:///tmp/r.sock', http://d]\n" + methods))
+        .containsExactly(
+            "cache-agent.yaml:2:29: redis.cluster[1] mixes rediss:// (TLS) and redis://; a cluster's nodes all speak TLS or none does",
+            "cache-agent.yaml:2:46: redis.cluster[2] is a Unix socket; a cluster's nodes are reached over TCP: use redis://host:7000",
+            "cache-agent.yaml:2:76: redis.cluster[3] \"http://d\" is not a Redis URI; use redis://host:6379/0,"
+                + " rediss://user:password@host:6379 for TLS, or leave redis out for the in-process store");
+    assertThat(problems("redis:\n  cluster: [redis://b:7000]\n  readFrom: nearest\n  keyPrefix: 'shop{1}'\n" + methods))
+        .containsExactly(
+            "cache-agent.yaml:3:13: redis.readFrom \"nearest\" is not known; use master (the default: every read sees every"
+                + " confirmed eviction) or replicaPreferred (reads spread to replicas, which may lag)",
+            "cache-agent.yaml:4:14: redis.keyPrefix \"shop{1}\" holds a brace; on a Redis Cluster the agent places keys in hash"
+                + " slots with {...} tags of its own: use a prefix without { and }");
+    assertThat(problems("redis:\n  uri: redis://b:6379\n  readFrom: replicaPreferred\n" + methods)).containsExactly(
+        "cache-agent.yaml:3:13: redis.readFrom applies to a Redis Cluster (redis.cluster) only; one server answers every read itself");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.cacheagent.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Writes agent configurations for tests into a temporary directory. */
 final class Configs {
@@ -41,6 +42,12 @@ final class Configs {
           - method: com.acme.shop.ProductRepository#slowFind(long)
             stampedeLock: true
         """;
+  }
+
+  /** The fixture shop's configuration on a Redis Cluster, found from {@code seeds}. */
+  static String shopOnCluster(List<String> seeds, String keyPrefix) {
+    String oneServer = shop("redis://unused:6379", keyPrefix);
+    return oneServer.replace("  uri: redis://unused:6379\n", "  cluster: [" + String.join(", ", seeds) + "]\n");
   }
 
   /** The error {@link #withUnknownKey} makes the agent report. */

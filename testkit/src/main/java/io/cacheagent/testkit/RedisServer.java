@@ -50,6 +50,13 @@ public final class RedisServer implements AutoCloseable {
     return server;
   }
 
+  /** Starts a server on {@code port} with extra options, e.g. a node of a cluster whose bus port must be free too. */
+  public static RedisServer start(int port, List<String> options) throws IOException, InterruptedException {
+    RedisServer server = new RedisServer(port, List.copyOf(options));
+    server.restart();
+    return server;
+  }
+
   /**
    * Starts the server again on the same port (after {@link #stop()} or {@link #shutdownSaving()});
    * empty, unless {@link #shutdownSaving()} saved its data.
@@ -162,7 +169,11 @@ public final class RedisServer implements AutoCloseable {
     stop();
     try {
       Files.deleteIfExists(logFile);
-      Files.deleteIfExists(dataDir.resolve("dump.rdb"));
+      try (var files = Files.list(dataDir)) { // dump.rdb, a cluster node's nodes.conf
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
       Files.deleteIfExists(dataDir);
     } catch (IOException ignored) {
       // a temp file left behind is harmless
