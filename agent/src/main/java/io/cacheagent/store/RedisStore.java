@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * would. One Redis did not confirm is reported to the caller as failed (see MissedEvictions).
  *
  * Commands on one connection reach Redis in the order they were sent, so an eviction always lands
- * before a later read of this JVM.
+ * before a later read of this JVM. On a Redis Cluster that holds per master: the keys one command
+ * names, and an entry and what evicts it, share a hash slot (see key.GenerationKey), so one
+ * master and one connection.
  */
 public final class RedisStore implements CacheStore {
 
