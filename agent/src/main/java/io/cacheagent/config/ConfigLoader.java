@@ -137,7 +137,7 @@ public final class ConfigLoader {
         hashKeys = in.bool(redisSection.get("hashKeys"), "redis.hashKeys", false);
       }
     }
-    if (tls != null && (uri == null || !uri.strip().startsWith("rediss://"))) {
+    if (tls != null && (uri == null || !(uri.strip().startsWith("rediss://") || uri.strip().startsWith("rediss-sentinel://")))) {
       problems.add(redisSection.get("tls"), "redis.tls is set, but the Redis URI is "
           + (uri == null ? "missing" : "not rediss:// (TLS)") + "; use rediss://host:6380/0 with it, or leave redis.tls out");
     }

@@ -208,7 +208,10 @@ final class YamlReader {
     for (int i = 0; i < list.getValue().size(); i++) {
       Node item = list.getValue().get(i);
       String seed = redisUri(item, path + "[" + i + "]");
-      if (seed != null && seed.startsWith("redis-socket://")) {
+      if (seed != null && seed.contains("-sentinel://")) {
+        problems.add(item, path + "[" + i + "] is a Sentinel URI; a cluster's seeds are its nodes (redis://host:7000);"
+            + " for Sentinel, use uri: redis-sentinel://host1:26379,host2:26379/0#mymaster instead of cluster");
+      } else if (seed != null && seed.startsWith("redis-socket://")) {
         problems.add(item, path + "[" + i + "] is a Unix socket; a cluster's nodes are reached over TCP: use redis://host:7000");
       } else if (seed != null && !seeds.isEmpty() && seed.startsWith("rediss://") != seeds.get(0).startsWith("rediss://")) {
         problems.add(item, path + "[" + i + "] mixes rediss:// (TLS) and redis://; a cluster's nodes all speak TLS or none does");
@@ -247,11 +250,16 @@ final class YamlReader {
   /** What is wrong with a Redis URI, with any password masked, or {@code null} when it is fine. */
   private static String redisUriProblem(String uri, String path) {
     RedisSettings masked = new RedisSettings(uri, Duration.ZERO);
-    if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-socket://"))) {
+    boolean sentinel = uri.startsWith("redis-sentinel://") || uri.startsWith("rediss-sentinel://");
+    if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-socket://") || sentinel)) {
       return path + " \"" + masked.maskedUri()
           + "\" is not a Redis URI; use redis://host:6379/0, rediss://user:password@host:6379 for TLS, or leave redis out for the in-process store";
     }
-    if (!uri.startsWith("redis-socket://") && !hasHostAndPort(uri)) {
+    if (sentinel && uri.indexOf('#') < 0) {
+      return path + " \"" + masked.maskedUri() + "\" names no master; end it with the name the sentinels know it by:"
+          + " redis-sentinel://host1:26379,host2:26379/0#mymaster";
+    }
+    if (!uri.startsWith("redis-socket://") && !sentinel && !hasHostAndPort(uri)) {
       return path + " \"" + masked.maskedUri() + "\" has no valid host and port; use redis://host:6379/0";
     }
     try {

@@ -165,6 +165,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_sentinelUri_isOneServerFoundThroughTheSentinels_andMustNameTheMaster() throws ConfigException {
+    String methods = "methods:\n  - method: com.acme.A#b()\n";
+    AgentConfig config = ConfigLoader.parse("a.yaml", "redis:\n  uri: 'redis-sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379/0#shop'\n"
+        + methods, Map.of());
+
+    assertThat(config.redis().isCluster()).isFalse();
+    assertThat(config.keyNames().slotGroups()).isZero();
+    assertThat(config.redis().maskedUri()).isEqualTo("redis-sentinel://:<masked>@10.0.0.1:26379,10.0.0.2:26379/0#shop");
+    assertThat(problems("redis:\n  uri: redis-sentinel://10.0.0.1:26379/0\n" + methods)).containsExactly(
+        "cache-agent.yaml:2:8: redis.uri \"redis-sentinel://10.0.0.1:26379/0\" names no master; end it with the name the"
+            + " sentinels know it by: redis-sentinel://host1:26379,host2:26379/0#mymaster");
+    assertThat(problems("redis:\n  cluster: [redis-sentinel://10.0.0.1:26379/0#shop]\n" + methods)).containsExactly(
+        "cache-agent.yaml:2:13: redis.cluster[0] is a Sentinel URI; a cluster's seeds are its nodes (redis://host:7000);"
+            + " for Sentinel, use uri: redis-sentinel://host1:26379,host2:26379/0#mymaster instead of cluster");
+  }
+
+  @Test
   void parse_cluster_saysWhatIsWrong() {
     String methods = "methods:\n  - method: com.acme.A#b()\n";
     assertThat(problems("redis:\n  uri: redis://a:6379\n  cluster: [redis://b:7000]\n" + methods)).containsExactly(
