@@ -5,6 +5,8 @@
 # during and after, and how soon caching resumed; writes demo-app/target/outage-report.json.
 #   benchmarks/redis-outage.sh                  kill for 10 s
 #   benchmarks/redis-outage.sh --fault pause    CLIENT PAUSE for 10 s (Redis hangs, connections stay)
+#   benchmarks/redis-outage.sh --topology cluster   a Redis Cluster (3 masters, 3 replicas): the master
+#                                               of the most keys killed at second 10, restarted 10 s later
 #   any other OutageRunner option (demo-app/src/main/java/io/cacheagent/demo/OutageRunner.java)
 set -euo pipefail
 cd "$(dirname "$0")/.."

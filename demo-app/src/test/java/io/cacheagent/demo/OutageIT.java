@@ -35,6 +35,34 @@ class OutageIT {
         .isBetween(0.0, 6.0);
   }
 
+  @Test
+  void clusterMasterKilledUnderLoad_noRequestFails_noReadIsStale_andCachingResumesAfterThePromotion() throws Exception {
+    masterKilledUnderLoad("cluster");
+  }
+
+  @Test
+  void sentinelMasterKilledUnderLoad_noRequestFails_noReadIsStale_andCachingResumesAfterThePromotion() throws Exception {
+    masterKilledUnderLoad("sentinel");
+  }
+
+  private void masterKilledUnderLoad(String topology) throws Exception {
+    assumeTrue(RedisServer.isInstalled(), "the outage run starts its own redis-server processes");
+    OutageRunner.main(new String[] {
+        "--agent", System.getProperty("cache.agent.jar"),
+        "--config", System.getProperty("demo.config"),
+        "--classpath", System.getProperty("demo.jar"),
+        "--topology", topology,
+        "--clients", "4", "--think", "20", "--warmup", "3", "--seconds", "20", "--down-at", "4", "--down-for", "10",
+        "--out", out.toString()});
+
+    String json = Files.readString(out.resolve("outage-report.json"));
+    assertThat(number(json, "requests")).isPositive();
+    assertThat(number(json, "failed")).isZero();
+    assertThat(number(json, "staleReads")).isZero();
+    assertThat(number(json, "secondsToResume")).as("seconds from the master's death until caching served again")
+        .isBetween(0.0, 12.0);
+  }
+
   private static double number(String json, String field) {
     Matcher m = Pattern.compile("\"" + field + "\": (-?[0-9.]+)").matcher(json);
     assertThat(m.find()).as(field + " in " + json).isTrue();
