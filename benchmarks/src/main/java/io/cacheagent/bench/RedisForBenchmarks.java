@@ -3,31 +3,47 @@ package io.cacheagent.bench;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.cacheagent.key.CacheKeys;
+import io.cacheagent.key.KeyNames;
+import io.cacheagent.key.KeyShape;
+import io.cacheagent.key.UnstableArgumentException;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The private redis-server that benchmarks/jmh.sh started (its URI in benchmarks/target/jmh/redis-uri,
- * relative to the directory JMH runs in), and the cache-aside code people write by hand today:
- * a Lettuce GET and a Kryo decode, over one connection that all threads share.
+ * relative to the directory JMH runs in), or the Redis Cluster that benchmarks/cluster-throughput.sh
+ * started (its seed URIs there, separated by commas), and the cache-aside code people write by
+ * hand today: a Lettuce GET and a Kryo decode, over one connection that all threads share.
  */
 final class RedisForBenchmarks implements AutoCloseable {
 
   static final Path URI_FILE = Path.of("benchmarks/target/jmh/redis-uri");
-  /** The agent's key of {@code Catalog.find(id)} without the id (benchmarks/jmh.sh sets {@code keyPrefix: bench}). */
-  private static final String AGENT_KEY_OF_FIND = "bench:io.cacheagent.bench.Catalog#find(long):k2:n";
+  /** The method whose entries the agent stores, as benchmarks/jmh.sh configures it ({@code keyPrefix: bench}). */
+  private static final String FIND = "io.cacheagent.bench.Catalog#find(long)";
   /** The hand-written entry of item 42. */
   static final byte[] HAND_KEY = bytes("hand:item:42");
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  final RedisCommands<byte[], byte[]> commands;
+  private final AbstractRedisClient client;
+  private final StatefulConnection<byte[], byte[]> connection;
+  final RedisClusterCommands<byte[], byte[]> commands;
+  private final RedisClusterAsyncCommands<byte[], byte[]> async;
+  /** How the agent names the keys of {@link #FIND}: on a cluster, with the hash tags of its slot groups. */
+  private final KeyNames agentKeys;
   /** Kryo instances are not thread-safe: one per thread, as cache-aside code keeps them. */
   private final ThreadLocal<Kryo> kryo = ThreadLocal.withInitial(() -> {
     Kryo kryo = new Kryo();
@@ -36,9 +52,24 @@ final class RedisForBenchmarks implements AutoCloseable {
   });
 
   RedisForBenchmarks() throws IOException {
-    client = RedisClient.create(Files.readString(URI_FILE).strip());
-    connection = client.connect(ByteArrayCodec.INSTANCE);
-    commands = connection.sync();
+    String uris = Files.readString(URI_FILE).strip();
+    if (uris.contains(",")) {
+      RedisClusterClient cluster = RedisClusterClient.create(Arrays.stream(uris.split(",")).map(RedisURI::create).toList());
+      StatefulRedisClusterConnection<byte[], byte[]> opened = cluster.connect(ByteArrayCodec.INSTANCE);
+      client = cluster;
+      connection = opened;
+      commands = opened.sync();
+      async = opened.async();
+      agentKeys = KeyNames.readable("bench").onCluster();
+    } else {
+      RedisClient server = RedisClient.create(uris);
+      StatefulRedisConnection<byte[], byte[]> opened = server.connect(ByteArrayCodec.INSTANCE);
+      client = server;
+      connection = opened;
+      commands = opened.sync();
+      async = opened.async();
+      agentKeys = KeyNames.readable("bench");
+    }
   }
 
   void put(String key, Catalog.Item item) {
@@ -47,7 +78,7 @@ final class RedisForBenchmarks implements AutoCloseable {
 
   /** The hand-written store after a miss: SET with a TTL, its reply not awaited. */
   void setWithoutWaiting(byte[] key, Catalog.Item item) {
-    connection.async().psetex(key, 30_000, encode(item));
+    async.psetex(key, 30_000, encode(item));
   }
 
   private byte[] encode(Catalog.Item item) {
@@ -80,7 +111,13 @@ final class RedisForBenchmarks implements AutoCloseable {
 
   /** Calls {@code Catalog.find(id)} until the agent has stored its entry. */
   void awaitCachedFind(long id) throws InterruptedException {
-    String agentKey = AGENT_KEY_OF_FIND + id;
+    String agentKey;
+    try {
+      agentKey = CacheKeys.key(agentKeys.namespace(FIND), agentKeys.generationKey(FIND, null), null, KeyShape.of(List.of("long"), null),
+          null, new Object[] {id});
+    } catch (UnstableArgumentException e) {
+      throw new IllegalStateException(e);
+    }
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!exists(agentKey)) {
       if (System.nanoTime() > deadline) {
