@@ -172,13 +172,8 @@ final class RedisConnection {
 
   private AbstractRedisClient createServerClient() {
     AsyncOnlyRedisClient created = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
-    created.setOptions(ClientOptions.builder()
-        .sslOptions(sslOptions(settings.tls()))
-        .autoReconnect(true)
-        .requestQueueSize(REQUEST_QUEUE_SIZE)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-        .build());
+    ClientOptions.Builder options = ClientOptions.builder();
+    created.setOptions(withCommonOptions(options).build());
     return created;
   }
 
@@ -189,18 +184,26 @@ final class RedisConnection {
    */
   private AbstractRedisClient createClusterClient() {
     RedisClusterClient created = RedisClusterClient.create(resources, settings.cluster().stream().map(RedisURI::create).toList());
-    created.setOptions(ClusterClientOptions.builder()
-        .sslOptions(sslOptions(settings.tls()))
+    ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+    withCommonOptions(options).topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+        .enableAllAdaptiveRefreshTriggers()
+        .build());
+    created.setOptions(options.build());
+    return created;
+  }
+
+  /**
+   * What every client gets, one server's or a cluster's: TLS, automatic reconnects, a bounded
+   * queue, commands rejected at once while disconnected, and the command timeout.
+   */
+  private <B extends ClientOptions.Builder> B withCommonOptions(B options) {
+    options.sslOptions(sslOptions(settings.tls()))
         .autoReconnect(true)
         .requestQueueSize(REQUEST_QUEUE_SIZE)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
-            .enableAllAdaptiveRefreshTriggers()
-            .build())
-        .build());
-    return created;
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()));
+    return options;
   }
 
   /** Opens the connection: to one server, or to a cluster, reading from the nodes {@code redis.readFrom} names. */
