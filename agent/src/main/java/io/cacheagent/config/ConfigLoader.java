@@ -106,7 +106,7 @@ public final class ConfigLoader {
     List<String> cluster = List.of();
     RedisSettings.ReadFrom readFrom = RedisSettings.ReadFrom.MASTER;
     if (redisSection != null) {
-      if (redisSection.containsKey("uri") && redisSection.containsKey("cluster")) {
+      if (redisSection.containsKey("uri") && redisSection.containsKey("cluster") && (uri == null || uri.isBlank())) {
         problems.add(redisSection.get("cluster"), "redis.uri and redis.cluster are both set; use uri for one server"
             + " (or Sentinel), cluster for the seed nodes of a Redis Cluster");
       }
@@ -139,7 +139,8 @@ public final class ConfigLoader {
     }
     if (tls != null && (uri == null || !(uri.strip().startsWith("rediss://") || uri.strip().startsWith("rediss-sentinel://")))) {
       problems.add(redisSection.get("tls"), "redis.tls is set, but the Redis URI is "
-          + (uri == null ? "missing" : "not rediss:// (TLS)") + "; use rediss://host:6380/0 with it, or leave redis.tls out");
+          + (uri == null ? "missing" : "not rediss:// (TLS)") + "; use rediss://host:6380/0 (or rediss-sentinel://) with it,"
+          + " or leave redis.tls out");
     }
     if (uri != null && !uri.isBlank()) {
       redis = new RedisSettings(uri.strip(), commandTimeout, tls, cluster, readFrom);

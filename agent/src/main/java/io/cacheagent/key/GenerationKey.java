@@ -16,12 +16,18 @@ import java.util.List;
  *
  * @param name the key on one server; on a cluster, the start of each copy's name
  * @param slotGroups how many groups the entries fall into; 0 on one server (no hash tags)
+ * @param tagStart what every group's hash tag starts with: a brace and a short hash of {@link #name},
+ *     computed once, not on every call
  */
-public record GenerationKey(String name, int slotGroups) {
+public record GenerationKey(String name, int slotGroups, String tagStart) {
+
+  public GenerationKey(String name, int slotGroups) {
+    this(name, slotGroups, slotGroups == 0 ? "" : "{" + KeyText.sha256(name.getBytes(StandardCharsets.UTF_8)).substring(0, 8) + ".");
+  }
 
   /** The hash tag of {@code group}: braces, a short hash of the generation key's name, the group. */
   String tag(int group) {
-    return "{" + KeyText.sha256(name.getBytes(StandardCharsets.UTF_8)).substring(0, 8) + "." + group + "}";
+    return tagStart + group + "}";
   }
 
   /** What comes between a method's namespace and an entry's argument part: its group's hash tag, or nothing. */

@@ -76,9 +76,14 @@ final class RedisConnection {
    * The open connection and its commands: one server's, or a cluster's, whose commands route each
    * key to the master (or replica) that serves its hash slot.
    */
-  record Link(StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> commands) {
+  record Link(StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> commands, boolean cluster) {
+    /**
+     * Whether commands can reach Redis: for one server, whether its connection is up. A cluster
+     * connection's own flag follows one node's channel only; there, a lost node fails the commands
+     * for its slots, and the connection counts as open until closed.
+     */
     boolean isOpen() {
-      return connection.isOpen();
+      return cluster || connection.isOpen();
     }
   }
 
@@ -210,12 +215,17 @@ final class RedisConnection {
   private Link connect() {
     if (client instanceof RedisClusterClient cluster) {
       StatefulRedisClusterConnection<String, byte[]> opened = cluster.connect(CODEC);
-      opened.setReadFrom(settings.readFrom() == RedisSettings.ReadFrom.MASTER ? ReadFrom.UPSTREAM : ReadFrom.REPLICA_PREFERRED);
-      connectToNodes(opened);
-      return new Link(opened, opened.async());
+      try {
+        opened.setReadFrom(settings.readFrom() == RedisSettings.ReadFrom.MASTER ? ReadFrom.UPSTREAM : ReadFrom.REPLICA_PREFERRED);
+        connectToNodes(opened);
+        return new Link(opened, opened.async(), true);
+      } catch (RuntimeException e) {
+        opened.close(); // the next attempt opens another
+        throw e;
+      }
     }
     StatefulRedisConnection<String, byte[]> opened = ((AsyncOnlyRedisClient) client).connect(CODEC);
-    return new Link(opened, opened.async());
+    return new Link(opened, opened.async(), false);
   }
 
   /**

@@ -159,6 +159,10 @@ class ConfigLoaderTest {
         Map.of());
     assertThat(oneServer.redis().readFrom()).isEqualTo(RedisSettings.ReadFrom.MASTER);
     assertThat(oneServer.keyNames().slotGroups()).isZero();
+    // The environment's URI overrides the file's cluster as it overrides its uri, even where the file has both.
+    assertThat(ConfigLoader.parse("a.yaml", "redis:\n  uri: redis://a:6379\n  cluster: [redis://b:7000]\n"
+        + "methods:\n  - method: com.acme.A#b()\n", Map.of(ConfigLoader.REDIS_URI_ENV, "redis://10.9.9.9:6379")).redis().uri())
+        .isEqualTo("redis://10.9.9.9:6379");
     // The environment's URI overrides the file's cluster as it overrides its uri.
     assertThat(ConfigLoader.parse("a.yaml", "redis:\n  cluster: [redis://10.0.0.1:7000]\nmethods:\n  - method: com.acme.A#b()\n",
         Map.of(ConfigLoader.REDIS_URI_ENV, "redis://10.9.9.9:6379")).redis().isCluster()).isFalse();
@@ -225,8 +229,8 @@ class ConfigLoaderTest {
     assertThat(problems(good.formatted(key, cert, cert).replace("rediss://", "redis://"))).containsExactly(
         "cache-agent.yaml:4:13: redis.tls.caCert \"" + key + "\" holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
         "cache-agent.yaml:6:16: redis.tls.clientKey \"" + cert + "\" holds no PEM private key (-----BEGIN PRIVATE KEY-----)",
-        "cache-agent.yaml:4:5: redis.tls is set, but the Redis URI is not rediss:// (TLS); use rediss://host:6380/0 with it,"
-            + " or leave redis.tls out");
+        "cache-agent.yaml:4:5: redis.tls is set, but the Redis URI is not rediss:// (TLS); use rediss://host:6380/0 (or"
+            + " rediss-sentinel://) with it, or leave redis.tls out");
     assertThat(problems("redis:\n  uri: rediss://redis:6380/0\n  tls:\n    clientCert: " + cert + "\nmethods:\n  - method: com.acme.A#b()\n"))
         .containsExactly("cache-agent.yaml:4:5: redis.tls needs clientCert and clientKey together (the certificate the agent"
             + " shows and its private key)");
