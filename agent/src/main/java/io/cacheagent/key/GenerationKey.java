@@ -1,6 +1,5 @@
 package io.cacheagent.key;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +8,9 @@ import java.util.List;
  * every entry ({@code evictOn ... all: true}) replaces, and which a read fetches beside the entry.
  *
  * <p>On one Redis server that is one key, {@link #name}. On Redis Cluster a read's {@code MGET}
- * must stay in one hash slot, and a method's entries must still spread over every master: so its
+ * should go to one master (Lettuce splits one that spans slots into a command per slot, and one
+ * generation key would take a command on every hit of its method), and a method's entries must
+ * still spread over every master: so its
  * entries fall into {@link KeyNames#CLUSTER_SLOT_GROUPS} groups, each under its own hash tag
  * ({@code {<tag>.<group>}}), and each group has its own copy of the generation key, under the same
  * tag. A drop writes every copy. {@link #name} stays the method's identity either way.
@@ -22,7 +23,7 @@ import java.util.List;
 public record GenerationKey(String name, int slotGroups, String tagStart) {
 
   public GenerationKey(String name, int slotGroups) {
-    this(name, slotGroups, slotGroups == 0 ? "" : "{" + KeyText.sha256(name.getBytes(StandardCharsets.UTF_8)).substring(0, 8) + ".");
+    this(name, slotGroups, slotGroups == 0 ? "" : "{" + KeyText.shortHash(name) + ".");
   }
 
   /** The hash tag of {@code group}: braces, a short hash of the generation key's name, the group. */

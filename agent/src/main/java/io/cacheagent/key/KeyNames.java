@@ -1,6 +1,5 @@
 package io.cacheagent.key;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -47,7 +46,7 @@ public record KeyNames(String prefix, ArgumentHashing hashing, int slotGroups) {
    */
   public GenerationKey generationKey(String signature, List<KeyExpression> key) {
     String id = key == null ? signature
-        : signature + "[" + KeyText.sha256(key.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 8) + "]";
+        : signature + "[" + KeyText.shortHash(key.toString()) + "]";
     return new GenerationKey(prefix + ':' + id + ":#generation", slotGroups);
   }
 }

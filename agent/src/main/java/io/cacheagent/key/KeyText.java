@@ -1,6 +1,7 @@
 package io.cacheagent.key;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -86,6 +87,11 @@ final class KeyText {
     ByteBuffer units = ByteBuffer.allocate(2 * text.length());
     units.asCharBuffer().put(text);
     return units.array();
+  }
+
+  /** The first 8 characters of the Base64url SHA-256 of {@code text}'s UTF-8 bytes: a short name part that stays the same in every JVM. */
+  static String shortHash(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
   }
 
   /** Base64url SHA-256 of {@code bytes}, 43 characters. */

@@ -273,9 +273,6 @@ final class RedisConnection {
       try {
         if (client == null) {
           client = createClient();
-          if (settings.isCluster()) {
-            followNodes();
-          }
         }
         connection = connect();
         AgentLog.resolved("redis-connect");
@@ -284,18 +281,10 @@ final class RedisConnection {
         // undone while it was lost (the drops of missed evictions) is sent at once. Redis has just
         // answered the new connection's handshake: the failures that opened the breaker were the
         // old one's, and while it stays open no write is sent, though other JVMs may read already.
-        // Lettuce reports on its own thread: a read may find the connection open again before it
-        // hears of the reconnect, so reads stop at the disconnect and resume SETTLE_NANOS after it.
-        if (!settings.isCluster()) {
-          resources.eventBus().get()
-              .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
-              .subscribe(event -> {
-                if (event instanceof ConnectionDeactivatedEvent) {
-                  readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
-                  return;
-                }
-                reconnected();
-              });
+        if (settings.isCluster()) {
+          followNodes();
+        } else {
+          followServer();
         }
         firstConnected.complete(null);
         return;
@@ -322,6 +311,23 @@ final class RedisConnection {
     readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
     onEveryReconnect.run();
     onReconnect.forEach(RedisConnection::runQuietly);
+  }
+
+  /**
+   * One server's connection: Lettuce reports on its own thread, so a read may find the connection
+   * open again before it hears of the reconnect; reads stop at the disconnect and resume
+   * SETTLE_NANOS after the reconnect.
+   */
+  private void followServer() {
+    resources.eventBus().get()
+        .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
+        .subscribe(event -> {
+          if (event instanceof ConnectionDeactivatedEvent) {
+            readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+            return;
+          }
+          reconnected();
+        });
   }
 
   /**

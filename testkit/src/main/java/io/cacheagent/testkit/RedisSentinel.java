@@ -76,7 +76,7 @@ public final class RedisSentinel implements AutoCloseable {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     for (int port : sentinelPorts) {
       while (true) {
-        String master = sentinelCli(port, "SENTINEL", "MASTER", MASTER_NAME);
+        String master = RedisServer.tryCli(port, "SENTINEL", "MASTER", MASTER_NAME);
         if (master != null && field(master, "num-slaves").equals("1") && field(master, "num-other-sentinels").equals("2")) {
           break;
         }
@@ -99,17 +99,6 @@ public final class RedisSentinel implements AutoCloseable {
     return "";
   }
 
-  private static String sentinelCli(int port, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(RedisServer.findBinary("redis-cli"), "-h", "127.0.0.1", "-p", String.valueOf(port)));
-    command.addAll(List.of(args));
-    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = cli.getInputStream().readAllBytes();
-    if (!cli.waitFor(10, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-      return null;
-    }
-    return new String(out, StandardCharsets.UTF_8).strip();
-  }
-
   /** The URI a client uses: {@code redis-sentinel://} every sentinel, then the master's name. */
   public String uri() {
     return "redis-sentinel://" + String.join(",", sentinelPorts.stream().map(port -> "127.0.0.1:" + port).toList())
@@ -118,7 +107,7 @@ public final class RedisSentinel implements AutoCloseable {
 
   /** The server that is master now, as the sentinels say. */
   public RedisServer master() throws IOException, InterruptedException {
-    String address = sentinelCli(sentinelPorts.get(0), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+    String address = RedisServer.tryCli(sentinelPorts.get(0), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
     int port = Integer.parseInt(address.split("\n")[1].strip());
     return servers.stream().filter(server -> server.port() == port).findFirst().orElseThrow();
   }

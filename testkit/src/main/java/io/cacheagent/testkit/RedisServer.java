@@ -127,6 +127,11 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private String tryCli(String... args) throws IOException, InterruptedException {
+    return tryCli(port, args);
+  }
+
+  /** Runs {@code redis-cli} against the server or sentinel on {@code port}; its output, trimmed, or {@code null} when it failed. */
+  static String tryCli(int port, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(cliBinary(), "-h", "127.0.0.1", "-p", String.valueOf(port)));
     command.addAll(List.of(args));
     Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
