@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /** The random numbers that generation keys hold (see CacheRuntime), as Redis stores them: decimal text. */
 final class Generations {
@@ -42,6 +43,19 @@ final class Generations {
       written[i] = store.set(copies.get(i), next).toCompletableFuture();
     }
     return CompletableFuture.allOf(written);
+  }
+
+  /**
+   * Drops the entries of a method that {@code affected} names: one new generation, written to each
+   * copy of its generation key that {@code affected} accepts (all entries of a copy's slot group
+   * share its slot). Completes when the store confirmed them all; at once when there are none.
+   */
+  static CompletableFuture<?> dropWhere(CacheStore store, GenerationKey key, Predicate<String> affected) {
+    byte[] next = nextFormatted();
+    return CompletableFuture.allOf(key.all().stream()
+        .filter(affected)
+        .map(copy -> store.set(copy, next).toCompletableFuture())
+        .toArray(CompletableFuture<?>[]::new));
   }
 
   /** A new random generation: never {@link #NONE}, nor the generation of a tombstone. */

@@ -5,19 +5,23 @@ import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyNames;
 import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Gives every instrumented method the integer id that its advice carries as a constant, and finds
@@ -217,6 +221,27 @@ public final class MethodTable {
       drops.add(Generations.dropAll(store, Generations.keyOf(keyNames, rule)));
     }
     return drops;
+  }
+
+  /**
+   * Drops, of every method {@code config} caches or a reload retired, the entries whose keys
+   * {@code affected} accepts: after the store may have lost writes to them (see
+   * CacheStore#whenWritesMayBeLost). Also for methods whose classes this JVM has not loaded: it
+   * would read their entries once it does.
+   */
+  public CompletableFuture<?> dropEntries(AgentConfig config, CacheStore store, Predicate<String> affected) {
+    Map<String, GenerationKey> methods = new LinkedHashMap<>();
+    for (MethodRule rule : config.methods()) {
+      GenerationKey key = Generations.keyOf(keyNames, rule);
+      methods.put(key.name(), key);
+    }
+    for (MethodRule rule : retiredRules()) {
+      GenerationKey key = Generations.keyOf(keyNames, rule);
+      methods.put(key.name(), key);
+    }
+    return CompletableFuture.allOf(methods.values().stream()
+        .map(key -> Generations.dropWhere(store, key, affected))
+        .toArray(CompletableFuture<?>[]::new));
   }
 
   /** The rules reloads removed whose methods stay instrumented, switched off (see {@link #retired}). */

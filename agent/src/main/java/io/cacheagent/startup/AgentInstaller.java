@@ -251,6 +251,8 @@ public final class AgentInstaller {
     AgentLog.info("ready: " + ready);
     warnOfKeyHashing(config);
     StartStatus.ready(ready);
-    return new Started(table, store, new Reloader(config, table, instrumenter));
+    Reloader reloader = new Reloader(config, table, instrumenter);
+    store.whenWritesMayBeLost(affected -> table.dropEntries(reloader.inForce(), store, affected));
+    return new Started(table, store, reloader);
   }
 }

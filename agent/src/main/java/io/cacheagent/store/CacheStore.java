@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Where entries live: Redis, or the in-process store when no Redis is configured.
@@ -73,6 +75,14 @@ public interface CacheStore extends AutoCloseable {
   default void whenConnected(Runnable action) {
     action.run();
   }
+
+  /**
+   * Sets what drops the entries of keys whose latest writes the store may have lost: on a Redis
+   * Cluster, the keys of hash slots that have a new master, after a failover (see HeldSlots). It
+   * gets a test for the keys affected and returns its drops; reads of those keys answer
+   * unavailable until they are confirmed. A store that cannot lose writes never calls it.
+   */
+  default void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> dropEntries) {}
 
   /** {@code connecting} (before the first connection), {@code connected}, {@code not connected}, {@code circuit open}, or {@code in-process}. */
   default String state() {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection events.
  *
  * <p>Lettuce opens several connections to one node: the one commands go through, and short-lived
- * ones to read the topology (at the first connect, every {@link RedisConnection#TOPOLOGY_REFRESH},
+ * ones to read the topology (at the first connect, every {@link ClusterClient#TOPOLOGY_REFRESH},
  * and when a node redirects or fails), which it closes itself. Only a connection that dropped
  * against Lettuce's will is reconnected. So a node counts as lost at a reconnect attempt to it, and
  * as back when a connection to it opens after that: the topology connections, coming and going,

@@ -6,28 +6,22 @@ import io.cacheagent.logging.AgentLog;
 import io.cacheagent.threads.AgentThreads;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
-import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,12 +61,6 @@ final class RedisConnection {
   static final long SETTLE_NANOS = 2 * (LettuceResources.MAX_RECONNECT_PAUSE.toNanos() + LettuceResources.TIMER_TICK.toNanos());
 
   /**
-   * How often a cluster's topology is read again when nothing asked for it. Lettuce also reads it at
-   * once when a node answers MOVED or ASK, or cannot be reached (its adaptive refresh).
-   */
-  static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(10);
-
-  /**
    * The open connection and its commands: one server's, or a cluster's, whose commands route each
    * key to the master (or replica) that serves its hash slot.
    */
@@ -109,6 +97,8 @@ final class RedisConnection {
   private volatile AbstractRedisClient client;
   private volatile Link connection;
   private volatile boolean closed;
+  /** On a cluster, the slots whose reads wait (see HeldSlots); {@code null} on one server. */
+  private final HeldSlots heldSlots;
   /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
   private volatile long readsResumeNanos = System.nanoTime();
 
@@ -123,6 +113,7 @@ final class RedisConnection {
     this.madeInAdvance = madeInAdvance;
     this.onEveryReconnect = onEveryReconnect;
     this.firstConnectWaitEndsNanos = System.nanoTime() + FIRST_CONNECT_WAIT.toNanos();
+    this.heldSlots = settings.isCluster() ? new HeldSlots(ClusterClient.newMasterSettle(settings)) : null;
     AgentThreads.daemon("redis-connect", this::connectUntilUp).start();
   }
 
@@ -147,6 +138,11 @@ final class RedisConnection {
   /** Whether reads wait: from a disconnect until {@link #SETTLE_NANOS} after the reconnect. */
   boolean readsWait() {
     return System.nanoTime() - readsResumeNanos < 0;
+  }
+
+  /** On a cluster, the slots whose reads wait (see HeldSlots); {@code null} on one server. */
+  HeldSlots heldSlots() {
+    return heldSlots;
   }
 
   /** Runs {@code action} once the first connect succeeded, and again after each reconnect. */
@@ -182,19 +178,10 @@ final class RedisConnection {
     return created;
   }
 
-  /**
-   * A Redis Cluster client: the same options as for one server, and its topology read every
-   * {@link #TOPOLOGY_REFRESH} and whenever a node redirects a command or cannot be reached, so that
-   * a promoted replica serves its slots without a restart.
-   */
+  /** A Redis Cluster client: the same options as for one server, and those of ClusterClient. */
   private AbstractRedisClient createClusterClient() {
-    RedisClusterClient created = RedisClusterClient.create(resources, settings.cluster().stream().map(RedisURI::create).toList());
-    ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-    withCommonOptions(options).topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
-        .enableAllAdaptiveRefreshTriggers()
-        .build());
-    created.setOptions(options.build());
+    ClusterClient created = new ClusterClient(resources, settings, heldSlots);
+    created.setOptions(created.withClusterOptions(withCommonOptions(ClusterClientOptions.builder())).build());
     return created;
   }
 
@@ -213,46 +200,12 @@ final class RedisConnection {
 
   /** Opens the connection: to one server, or to a cluster, reading from the nodes {@code redis.readFrom} names. */
   private Link connect() {
-    if (client instanceof RedisClusterClient cluster) {
-      StatefulRedisClusterConnection<String, byte[]> opened = cluster.connect(CODEC);
-      try {
-        opened.setReadFrom(settings.readFrom() == RedisSettings.ReadFrom.MASTER ? ReadFrom.UPSTREAM : ReadFrom.REPLICA_PREFERRED);
-        connectToNodes(opened);
-        return new Link(opened, opened.async(), true);
-      } catch (RuntimeException e) {
-        opened.close(); // the next attempt opens another
-        throw e;
-      }
+    if (client instanceof ClusterClient cluster) {
+      StatefulRedisClusterConnection<String, byte[]> opened = cluster.open(CODEC);
+      return new Link(opened, opened.async(), true);
     }
     StatefulRedisConnection<String, byte[]> opened = ((AsyncOnlyRedisClient) client).connect(CODEC);
     return new Link(opened, opened.async(), false);
-  }
-
-  /**
-   * Opens the connections to the nodes that serve reads and writes before the first call needs
-   * them. Lettuce opens a node's connection at the first command for it, and, as commands are
-   * rejected while disconnected (so that no call waits for a reconnect), that command would fail.
-   * A node that cannot be reached now is left to Lettuce.
-   */
-  private void connectToNodes(StatefulRedisClusterConnection<String, byte[]> opened) {
-    List<CompletableFuture<?>> connecting = new ArrayList<>();
-    for (RedisClusterNode node : opened.getPartitions()) {
-      String host = node.getUri().getHost();
-      int port = node.getUri().getPort();
-      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-        connecting.add(opened.getConnectionAsync(host, port, ConnectionIntent.WRITE));
-      }
-      if (settings.readFrom() != RedisSettings.ReadFrom.MASTER) {
-        connecting.add(opened.getConnectionAsync(host, port, ConnectionIntent.READ));
-      }
-    }
-    try {
-      CompletableFuture.allOf(connecting.toArray(CompletableFuture<?>[]::new)).get(FIRST_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // a node down at start: its keys' calls run uncached until Lettuce reaches it
-    }
   }
 
   /** The certificates of {@code redis.tls}, read at each connect; Lettuce's defaults (the JVM's trust store) without it. */
@@ -331,17 +284,19 @@ final class RedisConnection {
   }
 
   /**
-   * On a cluster, a lost node does not stop reads of the others: its keys' reads fail on their
-   * own, and run uncached. A node reached again is a reconnect, as for one server (see
+   * On a cluster, a lost node does not stop reads of the others: its slots' reads are held until it
+   * is back (see HeldSlots). A node reached again is a reconnect, as for one server (see
    * NodeConnections).
    */
   private void followNodes() {
     NodeConnections nodes = new NodeConnections();
     resources.eventBus().get().subscribe(event -> {
       if (event instanceof ConnectionActivatedEvent opened && nodes.opened(opened.remoteAddress())) {
+        heldSlots.nodeBack(opened.remoteAddress());
         reconnected();
       } else if (event instanceof ReconnectAttemptEvent attempt) {
         nodes.reconnecting(attempt.remoteAddress());
+        heldSlots.nodeLost(attempt.remoteAddress());
       }
     });
   }
@@ -356,6 +311,9 @@ final class RedisConnection {
 
   void close() {
     closed = true;
+    if (heldSlots != null) {
+      heldSlots.close();
+    }
     Link current = connection;
     if (current != null) {
       current.connection().close();

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /*
  * The Redis store, over one shared Lettuce connection (RedisConnection: the first connect, the
@@ -106,6 +108,14 @@ public final class RedisStore implements CacheStore {
     connection.whenConnected(action);
   }
 
+  @Override
+  public void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> dropEntries) {
+    HeldSlots held = connection.heldSlots();
+    if (held != null) {
+      held.dropEntriesWith(dropEntries);
+    }
+  }
+
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */
   public boolean isConnected() {
     return connection.isConnected();
@@ -170,15 +180,23 @@ public final class RedisStore implements CacheStore {
     if (connection.readsWait()) {
       return null; // just reconnected: other JVMs may not be back yet
     }
+    HeldSlots held = connection.heldSlots();
+    long changesBefore = held == null ? 0 : held.changes();
+    if (held != null && held.holds(keys[0])) {
+      return null; // its master is lost, or new and maybe without the latest evictions (all keys share a slot)
+    }
     if (!breaker.allowRequest()) {
       return null;
     }
+    RedisFuture<List<KeyValue<String, byte[]>>> reply;
     try {
-      return current.commands().mget(keys);
+      reply = current.commands().mget(keys);
     } catch (RuntimeException e) {
       readFailed(e);
       return null;
     }
+    // Masters changed while the MGET was sent: Lettuce may have routed it by the new topology already.
+    return held != null && held.changes() != changesBefore ? null : reply;
   }
 
   private byte[][] read(String[] keys, List<KeyValue<String, byte[]>> values) {

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /*
  * A store in front of another, whose concurrent reads of the same keys share one read.
@@ -192,6 +194,11 @@ public final class SharedReads implements CacheStore {
   @Override
   public void whenConnected(Runnable action) {
     store.whenConnected(action);
+  }
+
+  @Override
+  public void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> dropEntries) {
+    store.whenWritesMayBeLost(dropEntries);
   }
 
   @Override

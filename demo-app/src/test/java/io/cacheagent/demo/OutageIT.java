@@ -37,22 +37,24 @@ class OutageIT {
 
   @Test
   void clusterMasterKilledUnderLoad_noRequestFails_noReadIsStale_andCachingResumesAfterThePromotion() throws Exception {
-    masterKilledUnderLoad("cluster");
+    // The slots of the dead master are not read from its replica until every JVM knows of the
+    // promotion and their entries are dropped (about 10 s after the promotion): the run is longer.
+    masterKilledUnderLoad("cluster", 32, 25);
   }
 
   @Test
   void sentinelMasterKilledUnderLoad_noRequestFails_noReadIsStale_andCachingResumesAfterThePromotion() throws Exception {
-    masterKilledUnderLoad("sentinel");
+    masterKilledUnderLoad("sentinel", 20, 12);
   }
 
-  private void masterKilledUnderLoad(String topology) throws Exception {
+  private void masterKilledUnderLoad(String topology, int seconds, double resumedWithin) throws Exception {
     assumeTrue(RedisServer.isInstalled(), "the outage run starts its own redis-server processes");
     OutageRunner.main(new String[] {
         "--agent", System.getProperty("cache.agent.jar"),
         "--config", System.getProperty("demo.config"),
         "--classpath", System.getProperty("demo.jar"),
         "--topology", topology,
-        "--clients", "4", "--think", "20", "--warmup", "3", "--seconds", "20", "--down-at", "4", "--down-for", "10",
+        "--clients", "4", "--think", "20", "--warmup", "3", "--seconds", String.valueOf(seconds), "--down-at", "4", "--down-for", "10",
         "--out", out.toString()});
 
     String json = Files.readString(out.resolve("outage-report.json"));
@@ -60,7 +62,7 @@ class OutageIT {
     assertThat(number(json, "failed")).isZero();
     assertThat(number(json, "staleReads")).isZero();
     assertThat(number(json, "secondsToResume")).as("seconds from the master's death until caching served again")
-        .isBetween(0.0, 12.0);
+        .isBetween(0.0, resumedWithin);
   }
 
   private static double number(String json, String field) {

@@ -103,6 +103,27 @@ public final class RedisCluster implements AutoCloseable {
     return masters;
   }
 
+  /** The node that replicates {@code master}. */
+  public RedisServer replicaOf(RedisServer master) throws IOException, InterruptedException {
+    for (RedisServer node : nodes) {
+      if (node.cli("INFO", "replication").lines().map(String::strip).anyMatch(("master_port:" + master.port())::equals)) {
+        return node;
+      }
+    }
+    throw new IllegalStateException("no replica of the master on port " + master.port() + ": " + master.cli("CLUSTER", "NODES"));
+  }
+
+  /** Waits until {@code node} is a master that every live node sees serving, and the cluster is ok. */
+  public void awaitMaster(RedisServer node, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!node.cli("INFO", "replication").contains("role:master") || !node.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the node on port " + node.port() + " did not become a master: " + node.cli("CLUSTER", "NODES"));
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Runs {@code redis-cli -c} (following redirects) against a node. */
   public String cli(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("-c"));
