@@ -77,10 +77,11 @@ public interface CacheStore extends AutoCloseable {
   }
 
   /**
-   * Sets what drops the entries of keys whose latest writes the store may have lost: on a Redis
-   * Cluster, the keys of hash slots that have a new master, after a failover (see HeldSlots). It
-   * gets a test for the keys affected and returns its drops; reads of those keys answer
-   * unavailable until they are confirmed. A store that cannot lose writes never calls it.
+   * Sets what drops the entries of keys whose latest writes the store may have lost, after a
+   * failover: on a Redis Cluster, the keys of hash slots that have a new master (see HeldSlots);
+   * after a reconnect to another server (Sentinel), every key. It gets a test for the keys
+   * affected and returns its drops; reads of those keys answer unavailable until they are
+   * confirmed. A store that cannot lose writes never calls it.
    */
   default void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> dropEntries) {}
 

@@ -19,15 +19,22 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.ConnectionEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.resource.ClientResources;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /*
  * The one Lettuce connection of a RedisStore, and its life: the first connect, reconnects, and the
@@ -99,6 +106,8 @@ final class RedisConnection {
   private volatile boolean closed;
   /** On a cluster, the slots whose reads wait (see HeldSlots); {@code null} on one server. */
   private final HeldSlots heldSlots;
+  /** After a reconnect to another server, the drop of every entry that reads wait for (see followServer). */
+  private final FailoverDrop failoverDrop = new FailoverDrop();
   /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
   private volatile long readsResumeNanos = System.nanoTime();
 
@@ -137,7 +146,15 @@ final class RedisConnection {
 
   /** Whether reads wait: from a disconnect until {@link #SETTLE_NANOS} after the reconnect. */
   boolean readsWait() {
-    return System.nanoTime() - readsResumeNanos < 0;
+    return failoverDrop.isPending() || System.nanoTime() - readsResumeNanos < 0;
+  }
+
+  /** Sets what drops the entries of keys whose latest writes Redis may have lost: after a failover. */
+  void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> action) {
+    failoverDrop.dropEntriesWith(action);
+    if (heldSlots != null) {
+      heldSlots.dropEntriesWith(action);
+    }
   }
 
   /** On a cluster, the slots whose reads wait (see HeldSlots); {@code null} on one server. */
@@ -269,18 +286,54 @@ final class RedisConnection {
   /**
    * One server's connection: Lettuce reports on its own thread, so a read may find the connection
    * open again before it hears of the reconnect; reads stop at the disconnect and resume
-   * SETTLE_NANOS after the reconnect.
+   * SETTLE_NANOS after the reconnect. A reconnect that reaches another server than the one lost
+   * (Sentinel named a new master, or the host name now resolves elsewhere) is a failover: see
+   * {@link #anotherServer}.
    */
   private void followServer() {
+    SocketAddress[] lost = {null};
+    Set<SocketAddress> sentinels = sentinelAddresses();
     resources.eventBus().get()
         .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
+        .filter(event -> !sentinels.contains(((ConnectionEvent) event).remoteAddress()))
         .subscribe(event -> {
-          if (event instanceof ConnectionDeactivatedEvent) {
+          if (event instanceof ConnectionDeactivatedEvent dropped) {
             readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+            lost[0] = dropped.remoteAddress();
             return;
+          }
+          SocketAddress reached = ((ConnectionActivatedEvent) event).remoteAddress();
+          if (lost[0] != null && reached != null && !lost[0].equals(reached)) {
+            anotherServer(lost[0], reached);
           }
           reconnected();
         });
+  }
+
+  /**
+   * The sentinels of a {@code redis-sentinel://} URI, resolved: Lettuce's short connections to them,
+   * to ask for the master, are neither the loss nor the return of the server.
+   */
+  private Set<SocketAddress> sentinelAddresses() {
+    Set<SocketAddress> addresses = new HashSet<>();
+    for (RedisURI sentinel : RedisURI.create(settings.uri()).getSentinels()) {
+      addresses.add(new InetSocketAddress(sentinel.getHost(), sentinel.getPort()));
+    }
+    return addresses;
+  }
+
+  /**
+   * The new master may lack evictions the old one had confirmed (replication is asynchronous): no
+   * read goes to it until every entry of every method is dropped there.
+   */
+  private void anotherServer(SocketAddress before, SocketAddress reached) {
+    AgentLog.warn("redis-failover", "redis: reconnected to " + reached + ", not to " + before + " as before (a failover);"
+        + " calls run uncached until every entry is dropped, as the new master may lack the old one's last evictions");
+    failoverDrop.start(() -> {
+      readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
+      AgentLog.resolved("redis-failover");
+      AgentLog.info("redis: dropped every entry after the failover; caching resumes");
+    });
   }
 
   /**

@@ -110,10 +110,7 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> dropEntries) {
-    HeldSlots held = connection.heldSlots();
-    if (held != null) {
-      held.dropEntriesWith(dropEntries);
-    }
+    connection.whenWritesMayBeLost(dropEntries);
   }
 
   /** Whether the first connect has succeeded (Lettuce may be reconnecting since). */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -251,6 +252,26 @@ final class AppProcess implements AutoCloseable {
       throw new AssertionError("no queries=N in \"" + answer + "\"");
     }
     return Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * Calls the fixture shop's {@code command} twice in a row, every 100 ms, until the second answer
+   * costs no query (it was served from the cache), passing every answer to {@code check};
+   * whether that happened within {@code timeout}.
+   */
+  boolean awaitCachedAgain(String command, Consumer<String> check, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String first = call(command);
+      String second = call(command);
+      check.accept(first);
+      check.accept(second);
+      if (queriesIn(second) == queriesIn(first)) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 
   /** The process id, e.g. to attach to it. */

@@ -39,38 +39,19 @@ class ClusterFailoverIT {
         String entry = master.cli("GET", entryKey);
         RedisServer replica = cluster.replicaOf(master);
 
-        // The replica loses its link to the master and cannot make it again (the master now asks
-        // for a password it does not know): the master alone confirms the eviction of save, and
-        // dies before it could pass it on. The agent's open connections stay authenticated.
-        master.cli("CONFIG", "SET", "requirepass", "cut-off");
-        master.cli("-a", "cut-off", "--no-auth-warning", "CLIENT", "KILL", "TYPE", "replica");
-        awaitReplicationDown(replica);
+        // What the master confirms from now on, its replica never gets (see cutOffReplica): the
+        // eviction of save, before the master dies.
+        master.cutOffReplica(replica);
         assertThat(app.call("save 3 renamed")).startsWith("saved");
         master.stop();
         cluster.awaitMaster(replica, Duration.ofSeconds(30));
         assertThat(replica.cli("GET", entryKey)).as("the promoted replica holds the entry as before the eviction").isEqualTo(entry);
 
-        long deadline = System.nanoTime() + CACHING_BACK_WITHIN.toNanos();
-        boolean cachedAgain = false;
-        while (!cachedAgain && System.nanoTime() < deadline) {
-          String first = app.call("find 3");
-          String second = app.call("find 3");
-          assertThat(first).as(app::log).contains("renamed");
-          assertThat(second).as(app::log).contains("renamed");
-          cachedAgain = AppProcess.queriesIn(second) == AppProcess.queriesIn(first);
-          Thread.sleep(200);
-        }
+        boolean cachedAgain = app.awaitCachedAgain("find 3",
+            answer -> assertThat(answer).as(app::log).contains("renamed"), CACHING_BACK_WITHIN);
         assertThat(cachedAgain).as(() -> "find 3 cached again after the failover:\n" + app.log()).isTrue();
         assertThat(app.log()).contains("hash slots have a new master").contains("they are cached again");
       }
-    }
-  }
-
-  private static void awaitReplicationDown(RedisServer replica) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!replica.cli("INFO", "replication").contains("master_link_status:down")) {
-      assertThat(System.nanoTime()).as("the replica's link to its master dropped").isLessThan(deadline);
-      Thread.sleep(50);
     }
   }
 

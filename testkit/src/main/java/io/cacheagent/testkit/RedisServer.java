@@ -99,6 +99,24 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
+   * Cuts this master off from {@code replica} for good, as a lost link would, while the master's
+   * open connections keep working: it asks new connections for a password the replica does not
+   * know, and drops the replica's link. Returns once the replica sees its link down. What the
+   * master confirms from then on, the replica never gets.
+   */
+  public void cutOffReplica(RedisServer replica) throws IOException, InterruptedException {
+    cli("CONFIG", "SET", "requirepass", "cut-off");
+    cli("-a", "cut-off", "--no-auth-warning", "CLIENT", "KILL", "TYPE", "replica");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!replica.cli("INFO", "replication").contains("master_link_status:down")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the replica on port " + replica.port() + " still has its link to port " + port);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
    * Stops the server the way an operator restarts it: it writes its data to disk and exits, and
    * the next {@link #restart()} loads it again. Clients see the connection drop.
    */
