@@ -43,11 +43,18 @@ final class ClusterClient extends RedisClusterClient {
    */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * How long a topology refresh waits for a node's answer. Lettuce takes it from the seed URIs,
+   * whose default is 60 s: a node that accepts connections but does not answer would hold every
+   * refresh that long.
+   */
+  static final Duration TOPOLOGY_QUERY_TIMEOUT = Duration.ofSeconds(1);
+
   private final RedisSettings settings;
   private final HeldSlots heldSlots;
 
   ClusterClient(ClientResources resources, RedisSettings settings, HeldSlots heldSlots) {
-    super(resources, settings.cluster().stream().map(RedisURI::create).toList());
+    super(resources, settings.cluster().stream().map(ClusterClient::seed).toList());
     this.settings = settings;
     this.heldSlots = heldSlots;
   }
@@ -55,11 +62,16 @@ final class ClusterClient extends RedisClusterClient {
   /**
    * How long reads of slots that have a new master wait before this JVM drops their entries (see
    * HeldSlots): until every other JVM has read the new topology, in its next periodic refresh (at
-   * most a connect and a command timeout long), and has sent the drops of the evictions it missed
-   * meanwhile (retried every second), with a second to spare.
+   * most a connect and a topology query long), and has sent the drops of the evictions it missed
+   * meanwhile (retried every second), with a second to spare: 10 s.
    */
-  static Duration newMasterSettle(RedisSettings settings) {
-    return TOPOLOGY_REFRESH.plus(CONNECT_TIMEOUT).plus(settings.commandTimeout()).plus(Duration.ofSeconds(2));
+  static final Duration NEW_MASTER_WAIT =
+      TOPOLOGY_REFRESH.plus(CONNECT_TIMEOUT).plus(TOPOLOGY_QUERY_TIMEOUT).plus(Duration.ofSeconds(1)).plus(Duration.ofSeconds(1));
+
+  private static RedisURI seed(String uri) {
+    RedisURI seed = RedisURI.create(uri);
+    seed.setTimeout(TOPOLOGY_QUERY_TIMEOUT);
+    return seed;
   }
 
   /** {@code options}, with the connect timeout and topology refresh of a cluster. */

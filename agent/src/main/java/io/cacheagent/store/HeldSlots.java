@@ -32,8 +32,8 @@ import java.util.function.Predicate;
  * And until every JVM has read the new topology, some still send their evictions to the old
  * master, where they are missed; each such JVM drops the method's entries once it reaches the new
  * master (see runtime.MissedEvictions), but another JVM that already reads the new master would
- * serve them meanwhile. So the slots are held for SETTLE, long enough for every JVM to read the
- * topology and send its drops, and then until this JVM's own drop of every generation copy in
+ * serve them meanwhile. So the slots are held for a wait (ClusterClient.NEW_MASTER_WAIT) long
+ * enough for every JVM to read the topology and send its drops, and then until this JVM's own drop of every generation copy in
  * those slots is confirmed: no entry written before the change is served after it. A slot moved by
  * resharding is held the same way, though no write was lost: telling a failover from a migration
  * by the topology alone is not safe, and the cost is a cold cache for those slots.
@@ -43,7 +43,7 @@ final class HeldSlots {
   /** How often a drop that failed, or that had no one to send it yet, is tried again. */
   private static final long RETRY_MILLIS = 1_000;
 
-  private final Duration settle;
+  private final Duration newMasterWait;
   /** Sends the drops once the slots settled. Its one thread starts at the first change. */
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("held-slots", task));
@@ -62,8 +62,8 @@ final class HeldSlots {
   /** What drops the entries of the keys it is given a test for; set by the runtime. */
   private volatile Function<Predicate<String>, CompletableFuture<?>> dropEntries;
 
-  HeldSlots(Duration settle) {
-    this.settle = settle;
+  HeldSlots(Duration newMasterWait) {
+    this.newMasterWait = newMasterWait;
   }
 
   /** Whether reads of {@code key} must not go to Redis now. */
@@ -73,7 +73,7 @@ final class HeldSlots {
   }
 
   /** A count that grows whenever slots change master; see {@link #holds}. */
-  long changes() {
+  long masterChanges() {
     return changes;
   }
 
@@ -112,19 +112,25 @@ final class HeldSlots {
       return;
     }
     lost.values().forEach(slots -> slots.andNot(changed)); // now held until settled
-    lost.values().removeIf(BitSet::isEmpty);
+    lost.entrySet().removeIf(node -> {
+      if (!node.getValue().isEmpty()) {
+        return false;
+      }
+      AgentLog.resolved("node-lost:" + node.getKey()); // taken over
+      return true;
+    });
     unsettled.add(changed);
     publish();
     changes++;
     AgentLog.info("redis cluster: " + changed.cardinality() + " hash slots have a new master (a failover or resharding);"
-        + " their entries are not read for " + settle.toMillis() / 1000.0 + " s, until every JVM knows it, and are then dropped");
-    timer.schedule(() -> drop(changed), settle.toMillis(), TimeUnit.MILLISECONDS);
+        + " their entries are not read for " + newMasterWait.toSeconds() + " s, until every JVM knows it, and are then dropped");
+    timer.schedule(() -> drop(changed), newMasterWait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Lettuce tries to reconnect to {@code node}: if it is a master, its slots are held until it is back. */
   synchronized void nodeLost(SocketAddress node) {
     String nodeId = masterAt.get(hostAndPort(node));
-    if (nodeId == null || masters == null || lost.containsKey(nodeId)) {
+    if (nodeId == null || masters == null || lost.containsKey(nodeId)) { // unknown, or not a master
       return;
     }
     BitSet slots = new BitSet(SlotHash.SLOT_COUNT);
@@ -132,6 +138,9 @@ final class HeldSlots {
       if (nodeId.equals(masters[slot])) {
         slots.set(slot);
       }
+    }
+    if (slots.isEmpty()) {
+      return; // a failed master whose slots were taken over
     }
     lost.put(nodeId, slots);
     publish();

@@ -6,6 +6,8 @@ import io.cacheagent.logging.AgentLog;
 import io.cacheagent.threads.AgentThreads;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -18,16 +20,11 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
-import io.lettuce.core.event.connection.ConnectionEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.resource.ClientResources;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -122,7 +119,7 @@ final class RedisConnection {
     this.madeInAdvance = madeInAdvance;
     this.onEveryReconnect = onEveryReconnect;
     this.firstConnectWaitEndsNanos = System.nanoTime() + FIRST_CONNECT_WAIT.toNanos();
-    this.heldSlots = settings.isCluster() ? new HeldSlots(ClusterClient.newMasterSettle(settings)) : null;
+    this.heldSlots = settings.isCluster() ? new HeldSlots(ClusterClient.NEW_MASTER_WAIT) : null;
     AgentThreads.daemon("redis-connect", this::connectUntilUp).start();
   }
 
@@ -144,7 +141,10 @@ final class RedisConnection {
     return connection;
   }
 
-  /** Whether reads wait: from a disconnect until {@link #SETTLE_NANOS} after the reconnect. */
+  /**
+   * Whether reads wait: from a disconnect until {@link #SETTLE_NANOS} after the reconnect, and
+   * after a reconnect to another server process until every entry is dropped (see FailoverDrop).
+   */
   boolean readsWait() {
     return failoverDrop.isPending() || System.nanoTime() - readsResumeNanos < 0;
   }
@@ -254,7 +254,7 @@ final class RedisConnection {
         if (settings.isCluster()) {
           followNodes();
         } else {
-          followServer();
+          followServer(connection);
         }
         firstConnected.complete(null);
         return;
@@ -284,55 +284,46 @@ final class RedisConnection {
   }
 
   /**
-   * One server's connection: Lettuce reports on its own thread, so a read may find the connection
-   * open again before it hears of the reconnect; reads stop at the disconnect and resume
-   * SETTLE_NANOS after the reconnect. A reconnect that reaches another server than the one lost
-   * (Sentinel named a new master, or the host name now resolves elsewhere) is a failover: see
-   * {@link #anotherServer}.
+   * One server's connection, told of by Lettuce for this connection alone (not its short
+   * connections to sentinels). Lettuce reports on its own thread, so a read may find the
+   * connection open again before it hears of the reconnect; reads stop at the disconnect and
+   * resume SETTLE_NANOS after the reconnect. A reconnect that reaches another server process than
+   * before (see ServerIdentity) is a failover or a restart: see {@link #anotherServer}.
    */
-  private void followServer() {
-    SocketAddress[] lost = {null};
-    Set<SocketAddress> sentinels = sentinelAddresses();
-    resources.eventBus().get()
-        .filter(event -> event instanceof ConnectionActivatedEvent || event instanceof ConnectionDeactivatedEvent)
-        .filter(event -> !sentinels.contains(((ConnectionEvent) event).remoteAddress()))
-        .subscribe(event -> {
-          if (event instanceof ConnectionDeactivatedEvent dropped) {
-            readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
-            lost[0] = dropped.remoteAddress();
-            return;
-          }
-          SocketAddress reached = ((ConnectionActivatedEvent) event).remoteAddress();
-          if (lost[0] != null && reached != null && !lost[0].equals(reached)) {
-            anotherServer(lost[0], reached);
+  private void followServer(Link link) {
+    ServerIdentity server = new ServerIdentity();
+    server.learn(link.commands());
+    link.connection().addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+      }
+
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+        server.changed(link.commands()).thenAccept(changed -> {
+          if (changed) {
+            anotherServer();
           }
           reconnected();
         });
+      }
+    });
   }
 
   /**
-   * The sentinels of a {@code redis-sentinel://} URI, resolved: Lettuce's short connections to them,
-   * to ask for the master, are neither the loss nor the return of the server.
+   * The server may lack evictions the one before had confirmed (a replica promoted before it got
+   * them, a restart from a file not yet flushed): no read goes to it until every entry of every
+   * method is dropped there.
    */
-  private Set<SocketAddress> sentinelAddresses() {
-    Set<SocketAddress> addresses = new HashSet<>();
-    for (RedisURI sentinel : RedisURI.create(settings.uri()).getSentinels()) {
-      addresses.add(new InetSocketAddress(sentinel.getHost(), sentinel.getPort()));
-    }
-    return addresses;
-  }
-
-  /**
-   * The new master may lack evictions the old one had confirmed (replication is asynchronous): no
-   * read goes to it until every entry of every method is dropped there.
-   */
-  private void anotherServer(SocketAddress before, SocketAddress reached) {
-    AgentLog.warn("redis-failover", "redis: reconnected to " + reached + ", not to " + before + " as before (a failover);"
-        + " calls run uncached until every entry is dropped, as the new master may lack the old one's last evictions");
+  private void anotherServer() {
+    AgentLog.warn("redis-failover", "redis: reconnected to another server process than before (a failover or a restart);"
+        + " calls run uncached until every entry is dropped, as it may lack the last evictions");
     failoverDrop.start(() -> {
       readsResumeNanos = System.nanoTime() + SETTLE_NANOS;
       AgentLog.resolved("redis-failover");
-      AgentLog.info("redis: dropped every entry after the failover; caching resumes");
+      AgentLog.resolved("failover-drop");
+      AgentLog.info("redis: dropped every entry after the failover or restart; caching resumes");
     });
   }
 
@@ -344,9 +335,11 @@ final class RedisConnection {
   private void followNodes() {
     NodeConnections nodes = new NodeConnections();
     resources.eventBus().get().subscribe(event -> {
-      if (event instanceof ConnectionActivatedEvent opened && nodes.opened(opened.remoteAddress())) {
-        heldSlots.nodeBack(opened.remoteAddress());
-        reconnected();
+      if (event instanceof ConnectionActivatedEvent opened) {
+        heldSlots.nodeBack(opened.remoteAddress()); // at whatever address the node is reached now
+        if (nodes.opened(opened.remoteAddress())) {
+          reconnected();
+        }
       } else if (event instanceof ReconnectAttemptEvent attempt) {
         nodes.reconnecting(attempt.remoteAddress());
         heldSlots.nodeLost(attempt.remoteAddress());

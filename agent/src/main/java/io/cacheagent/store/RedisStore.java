@@ -175,10 +175,10 @@ public final class RedisStore implements CacheStore {
       return null;
     }
     if (connection.readsWait()) {
-      return null; // just reconnected: other JVMs may not be back yet
+      return null; // just reconnected (other JVMs may not be back yet), or a failover's drop pending
     }
     HeldSlots held = connection.heldSlots();
-    long changesBefore = held == null ? 0 : held.changes();
+    long changesBefore = held == null ? 0 : held.masterChanges();
     if (held != null && held.holds(keys[0])) {
       return null; // its master is lost, or new and maybe without the latest evictions (all keys share a slot)
     }
@@ -193,7 +193,7 @@ public final class RedisStore implements CacheStore {
       return null;
     }
     // Masters changed while the MGET was sent: Lettuce may have routed it by the new topology already.
-    return held != null && held.changes() != changesBefore ? null : reply;
+    return held != null && held.masterChanges() != changesBefore ? null : reply;
   }
 
   private byte[][] read(String[] keys, List<KeyValue<String, byte[]>> values) {

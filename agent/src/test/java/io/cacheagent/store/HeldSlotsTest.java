@@ -35,7 +35,7 @@ class HeldSlotsTest {
 
     assertThat(held.holds(LOW)).isFalse();
     assertThat(held.holds(HIGH)).isFalse();
-    assertThat(held.changes()).isZero();
+    assertThat(held.masterChanges()).isZero();
   }
 
   @Test
@@ -62,7 +62,7 @@ class HeldSlotsTest {
     held.nodeLost(new InetSocketAddress("127.0.0.1", 7000));
 
     held.topology(List.of(master("c", 7002, 0, 8191), master("b", 7001, 8192, 16383)));
-    assertThat(held.changes()).isOne();
+    assertThat(held.masterChanges()).isOne();
     assertThat(held.holds(LOW)).isTrue();
     held.nodeBack(new InetSocketAddress("127.0.0.1", 7000)); // back, but no longer their master
     assertThat(held.holds(LOW)).as("held until settled and dropped, not until the old master is back").isTrue();
@@ -104,7 +104,7 @@ class HeldSlotsTest {
     held.topology(List.of(master("b", 7001, 8192, 16383)));
     held.topology(List.of(master("a", 7000, 0, 8191), master("b", 7001, 8192, 16383)));
 
-    assertThat(held.changes()).isZero();
+    assertThat(held.masterChanges()).isZero();
     assertThat(held.holds(LOW)).isFalse();
   }
 
