@@ -154,7 +154,7 @@ class SecurityIT {
         .findFirst().orElseThrow().substring("redis_version:".length()).strip();
     boolean knowsSetinfo = Runtime.Version.parse(version).compareTo(Runtime.Version.parse("7.2")) >= 0;
     String created = redis.cli(("ACL SETUSER cache-agent on >" + password + " resetkeys ~" + keyPrefix + ":* resetchannels -@all"
-        + " +get +mget +set +del +eval +ping +hello +auth +select" + (knowsSetinfo ? " +client|setinfo" : "")).split(" "));
+        + " +get +mget +set +del +eval +ping +hello +auth +select +info" + (knowsSetinfo ? " +client|setinfo" : "")).split(" "));
     assertThat(created).isEqualTo("OK");
     assertThat(redis.cli("ACL", "LOG", "RESET")).isEqualTo("OK");
     String uri = "redis://cache-agent:" + password + "@127.0.0.1:" + redis.port() + "/0";
