@@ -18,9 +18,9 @@ import javax.management.remote.JMXConnector;
 final class StatsCommand {
 
   /** The columns after the method's, whose width is its longest signature's. */
-  private static final String COLUMNS = " %-7s %10s %10s %9s %10s %9s %8s %8s %7s %9s %9s";
+  private static final String COLUMNS = " %-7s %10s %10s %10s %9s %10s %9s %8s %8s %7s %9s %9s";
   private static final String[] HEADER =
-      {"method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "off", "errors", "load p50", "load p99"};
+      {"method", "enabled", "hits", "near hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "off", "errors", "load p50", "load p99"};
 
   private StatsCommand() {}
 
@@ -40,7 +40,8 @@ final class StatsCommand {
       rows.add(HEADER);
       for (ObjectName method : new TreeSet<>(beans.queryNames(JmxExporter.CACHED_METHODS, null))) {
         rows.add(new String[] {String.valueOf(beans.getAttribute(method, "Method")), String.valueOf(beans.getAttribute(method, "Enabled")),
-            String.valueOf(beans.getAttribute(method, "Hits")), String.valueOf(beans.getAttribute(method, "Misses")),
+            String.valueOf(beans.getAttribute(method, "Hits")), String.valueOf(beans.getAttribute(method, "NearHits")),
+            String.valueOf(beans.getAttribute(method, "Misses")),
             String.format(Locale.ROOT, "%.1f%%", 100 * (double) beans.getAttribute(method, "HitRatio")),
             String.valueOf(beans.getAttribute(method, "Coalesced")), String.valueOf(beans.getAttribute(method, "Uncached")),
             String.valueOf(beans.getAttribute(method, "Managed")), String.valueOf(beans.getAttribute(method, "SwitchedOff")),

@@ -25,7 +25,8 @@ public record MethodRule(
   /** A {@code nullTtl} left open (by {@code defaults} and the method alike) is the method's {@code ttl}. */
   public MethodRule {
     if (settings.nullTtl() == null) {
-      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.ttl(), settings.stampedeLock());
+      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.ttl(), settings.stampedeLock(),
+          settings.nearCache());
     }
   }
 
@@ -57,6 +58,11 @@ public record MethodRule(
     return settings.stampedeLock();
   }
 
+  /** Copies of its entries kept in each JVM; {@code null}: none. */
+  public NearCacheSettings nearCache() {
+    return settings.nearCache();
+  }
+
   /** This rule switched on or off. */
   public MethodRule withEnabled(boolean on) {
     return new MethodRule(index, signature, key, settings, on, evictOn);
@@ -72,6 +78,7 @@ public record MethodRule(
     private boolean cacheNulls = MethodSettings.BUILT_IN.cacheNulls();
     private Duration nullTtl;
     private boolean stampedeLock = MethodSettings.BUILT_IN.stampedeLock();
+    private NearCacheSettings nearCache = MethodSettings.BUILT_IN.nearCache();
     private boolean enabled = true;
     private List<EvictRule> evictOn = List.of();
 
@@ -90,13 +97,14 @@ public record MethodRule(
       return this;
     }
 
-    /** All five settings at once, as {@code defaults} and the method's entry gave them. */
+    /** All six settings at once, as {@code defaults} and the method's entry gave them. */
     public Builder settings(MethodSettings settings) {
       this.ttl = settings.ttl();
       this.ttlJitter = settings.ttlJitter();
       this.cacheNulls = settings.cacheNulls();
       this.nullTtl = settings.nullTtl();
       this.stampedeLock = settings.stampedeLock();
+      this.nearCache = settings.nearCache();
       return this;
     }
 
@@ -126,6 +134,12 @@ public record MethodRule(
       return this;
     }
 
+    /** Copies of its entries kept in each JVM; {@code null}, the default: none. */
+    public Builder nearCache(NearCacheSettings nearCache) {
+      this.nearCache = nearCache;
+      return this;
+    }
+
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
@@ -137,7 +151,8 @@ public record MethodRule(
     }
 
     public MethodRule build() {
-      return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock), enabled, evictOn);
+      return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache), enabled,
+          evictOn);
     }
   }
 }

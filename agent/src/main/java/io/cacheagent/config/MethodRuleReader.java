@@ -13,7 +13,8 @@ final class MethodRuleReader {
 
   /** The keys a method's entry may have (MethodSettings.KEYS among them), in the order messages list them. */
   private static final List<String> METHOD_KEYS =
-      List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "stampedeLock", "enabled", "evictOn");
+      List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "enabled",
+          "evictOn");
   private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
 
   /** Parameter types whose values are never stable keys: keying on them is a config error. */

@@ -17,15 +17,17 @@ import org.yaml.snakeyaml.nodes.Node;
  *     method's own {@code ttl}
  * @param stampedeLock whether JVMs take a short lease in Redis before loading a missed key, so
  *     that one JVM loads it while the others wait for its entry
+ * @param nearCache copies of entries kept in each JVM (see NearCacheSettings); {@code null}: none
  */
-public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl, boolean stampedeLock) {
+public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl, boolean stampedeLock,
+    NearCacheSettings nearCache) {
 
   /** The keys of these settings, as {@code defaults} and each method write them. */
-  static final List<String> KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock");
+  static final List<String> KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock", "nearCache");
 
   /** What a method gets when neither it nor {@code defaults} says otherwise. */
   public static final MethodSettings BUILT_IN =
-      new MethodSettings(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null, false);
+      new MethodSettings(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null, false, null);
 
   /**
    * The settings {@code section} (at {@code path}, e.g. {@code methods[2]}) gives, each one it does
@@ -43,6 +45,8 @@ public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls,
         ? in.positiveDuration(section.get("nullTtl"), path + ".nullTtl", inherited.nullTtl()) : inherited.nullTtl();
     boolean stampedeLock = section.containsKey("stampedeLock")
         ? in.bool(section.get("stampedeLock"), path + ".stampedeLock", inherited.stampedeLock()) : inherited.stampedeLock();
-    return new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock);
+    NearCacheSettings nearCache = section.containsKey("nearCache")
+        ? NearCacheSettings.read(in, section.get("nearCache"), path + ".nearCache", inherited.nearCache()) : inherited.nearCache();
+    return new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache);
   }
 }

@@ -160,6 +160,25 @@ final class YamlReader {
     return host;
   }
 
+  /** A whole number from {@code min} to {@code max}. */
+  int boundedInt(Node node, String path, int min, int max, int fallback) {
+    String text = scalar(node, path);
+    if (text == null) {
+      return fallback;
+    }
+    String accepted = "use a whole number from " + min + " to " + max;
+    try {
+      int value = Integer.parseInt(text.strip().replace("_", ""));
+      if (value >= min && value <= max) {
+        return value;
+      }
+      problems.add(node, path + " " + text + " is out of range; " + accepted);
+    } catch (NumberFormatException e) {
+      problems.add(node, path + " \"" + text + "\" is not a whole number; " + accepted);
+    }
+    return fallback;
+  }
+
   boolean bool(Node node, String path, boolean fallback) {
     Boolean value = bool(node, path);
     return value != null ? value : fallback;

@@ -11,6 +11,9 @@ public interface CachedMethodMXBean {
 
   long getHits();
 
+  /** The hits served from a copy in this JVM (its nearCache), without a round trip to Redis; a part of {@link #getHits}. */
+  long getNearHits();
+
   long getMisses();
 
   /** The share of calls the cache answered: (hits + coalesced) / every call; 0 before the first call. */

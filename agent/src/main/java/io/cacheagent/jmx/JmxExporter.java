@@ -138,6 +138,11 @@ public final class JmxExporter {
     }
 
     @Override
+    public long getNearHits() {
+      return method.snapshot().nearHits();
+    }
+
+    @Override
     public long getMisses() {
       return method.snapshot().misses();
     }

@@ -27,6 +27,11 @@ final class PrometheusText {
       sample(out, "cache_agent_calls_total", m, "result", "managed", m.managed());
       sample(out, "cache_agent_calls_total", m, "result", "off", m.off());
     }
+    header(out, "cache_agent_near_hits_total", "counter", "Hits served from a copy in this JVM (nearCache), without a round trip to Redis;"
+        + " a part of the calls with result hit.");
+    for (MethodSnapshot m : methods) {
+      sample(out, "cache_agent_near_hits_total", m, null, null, m.nearHits());
+    }
     header(out, "cache_agent_entry_errors_total", "counter", "Entries that could not be used or stored, by kind.");
     for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_entry_errors_total", m, "kind", "undecodable", m.undecodable());

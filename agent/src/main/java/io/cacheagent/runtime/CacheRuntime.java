@@ -10,11 +10,8 @@ import io.cacheagent.store.CacheStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /*
@@ -37,7 +34,8 @@ import java.util.function.LongSupplier;
  * load, which started after the write, replaces the tombstone it saw.
  *
  * An eviction the store did not confirm (Redis down or slow) is not lost: see MissedEvictions.
- * Concurrent lookups of one key share one read of Redis: see store.SharedReads.
+ * Concurrent lookups of one key share one read of Redis: see store.SharedReads. Copies in this
+ * JVM, for methods with a nearCache: see NearCaches.
  * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
@@ -51,6 +49,7 @@ public final class CacheRuntime implements Dispatcher {
   private final LongSupplier nanoClock;
   private final InFlightLoads loads;
   private final Evictions evictions;
+  private final NearCaches nearCaches;
 
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
@@ -71,6 +70,7 @@ public final class CacheRuntime implements Dispatcher {
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
     this.evictions = new Evictions(table, store, loads, missedEvictions);
+    this.nearCaches = new NearCaches(store);
     // Evictions missed while Redis could not be reached (a write at start, or during an outage)
     // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
     // only writes never makes.
@@ -112,7 +112,8 @@ public final class CacheRuntime implements Dispatcher {
     // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
     boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generations);
     long readNanos = nanoClock.getAsLong(); // before the read: no write the read missed can be older
-    byte[][] found = store.get(key, generationKey);
+    NearCaches.Read read = nearCaches.read(method, key, generationKey);
+    byte[][] found = read.found();
     if (found == null) {
       // Redis did not answer. A load in flight here may have read the database before another JVM's
       // write that this call cannot see, so the call runs alone, as without the agent.
@@ -145,6 +146,9 @@ public final class CacheRuntime implements Dispatcher {
       }
       if (hit != null) {
         method.stats.hits.increment();
+        if (read.near()) {
+          method.stats.nearHits.increment();
+        }
         return hit;
       }
     }
@@ -370,25 +374,9 @@ public final class CacheRuntime implements Dispatcher {
     }
   }
 
-  /**
-   * Called when the JVM exits: sends the drops of methods that missed an eviction, and waits until
-   * the store confirmed them and the evictions still unconfirmed, but not past {@code timeout}.
-   * Without it, a JVM that writes and exits at once may leave other JVMs serving what it made stale.
-   */
+  /** Called when the JVM exits: see Evictions#flush. */
   public void flushEvictions(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<CompletableFuture<?>> writes = new ArrayList<>(evictions.unconfirmed());
-    writes.addAll(missedEvictions.sendDrops());
-    for (CompletableFuture<?> write : writes) {
-      try {
-        write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (ExecutionException | TimeoutException | CancellationException e) {
-        // reported where it was sent; nothing more can be done in an exiting JVM
-      }
-    }
+    evictions.flush(timeout);
   }
 
   /** A bug or an exhausted JVM: report it once, and let the call run as if uncached. */

@@ -69,6 +69,8 @@ final class CachedMethod {
   /** Signs the entries this method writes, and checks those it reads, before they are decoded. */
   final EntrySigning signing;
   final MethodStats stats = new MethodStats();
+  /** Its copies in this JVM, made on first use as its rule's nearCache says (see NearCaches); {@code null}: none. */
+  volatile NearCache near;
   private final String descriptor;
   private final String returnTypeName;
   private final ClassLoader loader;

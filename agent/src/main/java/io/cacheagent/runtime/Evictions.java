@@ -5,12 +5,17 @@ import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the evictions of a write method (see CacheRuntime for tombstones and generations): detaches
@@ -112,8 +117,24 @@ final class Evictions {
     return recorded;
   }
 
-  /** The writes of evictions sent and not yet confirmed (or refused) by the store. */
-  List<CompletableFuture<?>> unconfirmed() {
-    return List.copyOf(unconfirmed);
+  /**
+   * Called when the JVM exits: sends the drops of methods that missed an eviction, and waits until
+   * the store confirmed them and the evictions still unconfirmed, but not past {@code timeout}.
+   * Without it, a JVM that writes and exits at once may leave other JVMs serving what it made stale.
+   */
+  void flush(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<CompletableFuture<?>> writes = new ArrayList<>(unconfirmed);
+    writes.addAll(missed.sendDrops());
+    for (CompletableFuture<?> write : writes) {
+      try {
+        write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException | CancellationException e) {
+        // reported where it was sent; nothing more can be done in an exiting JVM
+      }
+    }
   }
 }

@@ -13,9 +13,10 @@ import java.util.List;
  * the file, over JMX, or because an eviction of it can never evict; a lower bound, see
  * CacheBridge). Calls made while the agent starts, before it knows the method, are not counted.
  *
+ * @param nearHits the hits served from a copy in this JVM (a nearCache), without a round trip to Redis; a part of {@code hits}
  * @param loadSeconds how long a load took at the 50th, 90th and 99th percentile, in seconds
  */
-public record MethodSnapshot(String method, boolean enabled, long hits, long misses, long coalesced, long uncached, long managed,
+public record MethodSnapshot(String method, boolean enabled, long hits, long nearHits, long misses, long coalesced, long uncached, long managed,
     long off, long undecodable, long refused, long unencodable, long evictions, long evictionKeyFailures,
     long loads, double loadSecondsSum, LoadQuantiles loadSeconds) {
 
@@ -63,7 +64,7 @@ public record MethodSnapshot(String method, boolean enabled, long hits, long mis
   /** The counters as the exit report prints them. */
   @Override
   public String toString() {
-    return "hits=" + hits + " misses=" + misses + " coalesced=" + coalesced + " uncached=" + uncached
+    return "hits=" + hits + " nearHits=" + nearHits + " misses=" + misses + " coalesced=" + coalesced + " uncached=" + uncached
         + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable + " managed=" + managed + " off=" + off;
   }
 }

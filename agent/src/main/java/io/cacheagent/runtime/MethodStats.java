@@ -7,6 +7,8 @@ import org.HdrHistogram.Histogram;
 /** Counters of one cached method; contention-free on the hot path. */
 final class MethodStats {
   final LongAdder hits = new LongAdder();
+  /** Hits served from a copy in this JVM, without a round trip to Redis (a part of hits). */
+  final LongAdder nearHits = new LongAdder();
   final LongAdder misses = new LongAdder();
   /** Misses served by another call's load of the same key (stampede protection). */
   final LongAdder coalesced = new LongAdder();

@@ -85,6 +85,11 @@ public interface CacheStore extends AutoCloseable {
    */
   default void whenWritesMayBeLost(Function<Predicate<String>, CompletableFuture<?>> dropEntries) {}
 
+  /** What tells near caches of changed keys; {@link Invalidations#NONE} for a store that cannot. */
+  default Invalidations invalidations() {
+    return Invalidations.NONE;
+  }
+
   /** {@code connecting} (before the first connection), {@code connected}, {@code not connected}, {@code circuit open}, or {@code in-process}. */
   default String state() {
     return "in-process";

@@ -105,6 +105,8 @@ final class RedisConnection {
   private final HeldSlots heldSlots;
   /** After a reconnect to another server, the drop of every entry that reads wait for (see followServer). */
   private final FailoverDrop failoverDrop = new FailoverDrop();
+  /** On one server, what tells the near caches of changed keys (see KeyTracking); {@code null} on a cluster. */
+  private final KeyTracking tracking;
   /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
   private volatile long readsResumeNanos = System.nanoTime();
 
@@ -113,9 +115,12 @@ final class RedisConnection {
    *
    * @param madeInAdvance Lettuce resources made before the configuration was parsed; {@code null}: makes its own
    * @param onEveryReconnect what Redis answering a new connection means to the store
+   * @param tracking on one server, what follows the connection for the near caches; {@code null} on a cluster
    */
-  RedisConnection(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance, Runnable onEveryReconnect) {
+  RedisConnection(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance, Runnable onEveryReconnect,
+      KeyTracking tracking) {
     this.settings = settings;
+    this.tracking = tracking;
     this.madeInAdvance = madeInAdvance;
     this.onEveryReconnect = onEveryReconnect;
     this.firstConnectWaitEndsNanos = System.nanoTime() + FIRST_CONNECT_WAIT.toNanos();
@@ -293,14 +298,17 @@ final class RedisConnection {
   private void followServer(Link link) {
     ServerIdentity server = new ServerIdentity();
     server.learn(link.commands());
+    tracking.follow(link);
     link.connection().addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
         readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
+        tracking.disconnected();
       }
 
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+        tracking.reconnected();
         server.changed(link.commands()).thenAccept(changed -> {
           if (changed) {
             anotherServer();
@@ -357,6 +365,9 @@ final class RedisConnection {
 
   void close() {
     closed = true;
+    if (tracking != null) {
+      tracking.close();
+    }
     if (heldSlots != null) {
       heldSlots.close();
     }

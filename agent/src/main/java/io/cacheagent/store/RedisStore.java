@@ -57,12 +57,9 @@ public final class RedisStore implements CacheStore {
   private final long timeoutNanos;
   private final CircuitBreaker breaker;
   private final RedisConnection connection;
-  /**
-   * Until when write methods do not wait for their evictions, after one waited in vain; ends as
-   * soon as Redis answers again, when a write that does not wait could be overtaken by another
-   * JVM's read.
-   */
-  private volatile long writeWaitsResumeNanos = System.nanoTime();
+  /** Tells the near caches of changed keys; {@code null} on a cluster. */
+  private final KeyTracking tracking;
+  private final WriteWaits writeWaits;
 
   /** Whether reads have failed since the last one that succeeded. */
   private final AtomicBoolean troubled = new AtomicBoolean();
@@ -79,28 +76,19 @@ public final class RedisStore implements CacheStore {
     this.settings = settings;
     this.timeoutNanos = settings.commandTimeout().toNanos();
     this.breaker = new CircuitBreaker("redis " + settings.maskedUri(), System::nanoTime);
-    this.connection = new RedisConnection(settings, madeInAdvance, this::answeredOtherThanARead);
+    this.writeWaits = new WriteWaits(timeoutNanos);
+    this.tracking = settings.isCluster() ? null : new KeyTracking(settings.commandTimeout(), breaker::isOpen);
+    this.connection = new RedisConnection(settings, madeInAdvance, this::answeredOtherThanARead, tracking);
+  }
+
+  @Override
+  public Invalidations invalidations() {
+    return tracking != null ? tracking : Invalidations.unsupported("near caches are not supported on a Redis Cluster yet");
   }
 
   @Override
   public void awaitWrites(List<CompletableFuture<?>> writes) {
-    long now = System.nanoTime();
-    if (now - writeWaitsResumeNanos < 0) {
-      return;
-    }
-    long deadline = now + timeoutNanos;
-    for (CompletableFuture<?> write : writes) {
-      try {
-        Uninterruptibly.get(write, deadline);
-      } catch (TimeoutException e) {
-        // Redis hangs: the writes of the next second do not wait (a JVM that only writes has no
-        // reads to open the circuit breaker). Each is a missed eviction, made good where it was sent.
-        writeWaitsResumeNanos = System.nanoTime() + CircuitBreaker.OPEN_NANOS;
-        return;
-      } catch (ExecutionException e) {
-        // refused: a missed eviction, reported and made good where it was sent
-      }
-    }
+    writeWaits.await(writes);
   }
 
   @Override
@@ -247,14 +235,26 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
-    RedisClusterAsyncCommands<String, byte[]> redis = connected();
-    return redis == null ? NOT_CONNECTED : confirmed(redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
+    return sendSet(key, redis -> redis.set(key, value, SetArgs.Builder.px(ttl.toMillis())));
   }
 
   @Override
   public CompletionStage<?> set(String key, byte[] value) {
+    return sendSet(key, redis -> redis.set(key, value));
+  }
+
+  /**
+   * Sends a SET (a tombstone, a new generation) whatever the breaker. This JVM's near copies of the
+   * key are void before it is sent and again once Redis ran it: a copy made from a read that Redis
+   * ran before the SET is gone by the time the write method returns.
+   */
+  private CompletionStage<?> sendSet(String key, Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<?>> set) {
+    if (tracking != null) {
+      tracking.written(key);
+    }
     RedisClusterAsyncCommands<String, byte[]> redis = connected();
-    return redis == null ? NOT_CONNECTED : confirmed(redis.set(key, value));
+    CompletionStage<?> sent = redis == null ? NOT_CONNECTED : confirmed(set.apply(redis));
+    return tracking == null ? sent : sent.whenComplete((ok, failure) -> tracking.written(key));
   }
 
   @Override
@@ -331,7 +331,7 @@ public final class RedisStore implements CacheStore {
   /** A read answered: the breaker's count starts again, and write methods wait for their evictions again. */
   private void answered() {
     breaker.success();
-    writeWaitsResume();
+    writeWaits.resume();
   }
 
   /**
@@ -340,14 +340,7 @@ public final class RedisStore implements CacheStore {
    */
   private void answeredOtherThanARead() {
     breaker.closeIfOpen();
-    writeWaitsResume();
-  }
-
-  private void writeWaitsResume() {
-    long now = System.nanoTime();
-    if (now - writeWaitsResumeNanos < 0) {
-      writeWaitsResumeNanos = now;
-    }
+    writeWaits.resume();
   }
 
   private static CompletionStage<?> watch(RedisFuture<?> reply) {

@@ -202,6 +202,11 @@ public final class SharedReads implements CacheStore {
   }
 
   @Override
+  public Invalidations invalidations() {
+    return store.invalidations();
+  }
+
+  @Override
   public String state() {
     return store.state();
   }

@@ -11,10 +11,10 @@ class StatsCommandTest {
   void table_widensTheMethodColumnToTheLongestSignature_soThatTheOthersLineUp() {
     String longSignature = "com.acme.inventory.warehouse.StockLevelRepository#findByWarehouseAndSku(java.lang.String,java.lang.String)";
     List<String> lines = StatsCommand.table(List.of(
-        new String[] {"method", "enabled", "hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "off", "errors", "load p50",
+        new String[] {"method", "enabled", "hits", "near hits", "misses", "hit ratio", "coalesced", "uncached", "managed", "off", "errors", "load p50",
             "load p99"},
-        new String[] {"com.acme.Repo#find(long)", "true", "2", "1", "66.7%", "0", "0", "0", "0", "0", "0.07ms", "0.07ms"},
-        new String[] {longSignature, "false", "0", "0", "0.0%", "0", "0", "0", "12", "0", "0.00ms", "0.00ms"}));
+        new String[] {"com.acme.Repo#find(long)", "true", "2", "0", "1", "66.7%", "0", "0", "0", "0", "0", "0.07ms", "0.07ms"},
+        new String[] {longSignature, "false", "0", "0", "0", "0.0%", "0", "0", "0", "12", "0", "0.00ms", "0.00ms"}));
 
     int enabledColumn = longSignature.length() + 1;
     assertThat(lines.get(0).substring(enabledColumn)).startsWith("enabled");

@@ -186,6 +186,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parse_nearCache_isOffUnlessSet_inheritsFromDefaults_andAMethodMaySwitchItOff() throws ConfigException {
+    AgentConfig config = ConfigLoader.parse("cache-agent.yaml", """
+        defaults:
+          nearCache: {maxEntries: 500}
+        methods:
+          - method: com.acme.A#b()
+          - method: com.acme.A#c()
+            nearCache: {ttl: 5s}
+          - method: com.acme.A#d()
+            nearCache: false
+        """, Map.of());
+    assertThat(config.methods()).extracting(MethodRule::nearCache).containsExactly(
+        new NearCacheSettings(500, Duration.ofMinutes(1)),
+        new NearCacheSettings(500, Duration.ofSeconds(5)),
+        null);
+    assertThat(ConfigLoader.parse("cache-agent.yaml", "methods:\n  - method: com.acme.A#b()\n", Map.of()).methods().get(0).nearCache()).isNull();
+    assertThat(ConfigLoader.parse("cache-agent.yaml", "methods:\n  - method: com.acme.A#b()\n    nearCache: true\n", Map.of())
+        .methods().get(0).nearCache()).isEqualTo(NearCacheSettings.BUILT_IN);
+  }
+
+  @Test
+  void parse_nearCache_saysWhatIsWrong() {
+    assertThat(problems("methods:\n  - method: com.acme.A#b()\n    nearCache: {maxEntries: 0, size: 3}\n")).containsExactly(
+        "cache-agent.yaml:3:32: unknown key \"size\" in methods[0].nearCache; allowed: maxEntries, ttl",
+        "cache-agent.yaml:3:29: methods[0].nearCache.maxEntries 0 is out of range; use a whole number from 1 to 1000000");
+    assertThat(problems("methods:\n  - method: com.acme.A#b()\n    nearCache: {maxEntries: lots}\n")).containsExactly(
+        "cache-agent.yaml:3:29: methods[0].nearCache.maxEntries \"lots\" is not a whole number; use a whole number from 1 to 1000000");
+    assertThat(problems("methods:\n  - method: com.acme.A#b()\n    nearCache: yes\n")).containsExactly(
+        "cache-agent.yaml:3:16: methods[0].nearCache \"yes\" is not a boolean; use true or false");
+  }
+
+  @Test
   void parse_cluster_saysWhatIsWrong() {
     String methods = "methods:\n  - method: com.acme.A#b()\n";
     assertThat(problems("redis:\n  uri: redis://a:6379\n  cluster: [redis://b:7000]\n" + methods)).containsExactly(
@@ -253,7 +285,7 @@ class ConfigLoaderTest {
           - method: com.acme.A#b(long)
             ttl_seconds: 10
         """)).containsExactly(
-        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, enabled, evictOn");
+        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, ttlJitter, key, cacheNulls, nullTtl, stampedeLock, nearCache, enabled, evictOn");
   }
 
   @Test

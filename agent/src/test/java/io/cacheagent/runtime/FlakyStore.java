@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.store.CacheStore;
+import io.cacheagent.store.Invalidations;
 import io.cacheagent.store.LocalStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ final class FlakyStore implements CacheStore {
   boolean down;
   boolean holdConfirmations;
   final AtomicInteger reads = new AtomicInteger();
+  /** The keys of each read, in order. */
+  final List<String[]> keysRead = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Writes sent, taken or refused. */
   final AtomicInteger writes = new AtomicInteger();
   private final AtomicBoolean holdNextRead = new AtomicBoolean();
@@ -32,6 +35,30 @@ final class FlakyStore implements CacheStore {
 
   /** Every write a caller waited for with {@link #awaitWrites}. */
   final List<CompletableFuture<?>> awaited = new ArrayList<>();
+
+  /** The epoch near caches read (see Invalidations); -1, the default: no copy may be served or made. */
+  volatile long epoch = -1;
+  private volatile Invalidations.Listener listener;
+
+  /** Tells the near caches that {@code key} changed, as Redis tells of another JVM's write. */
+  void changed(String key) {
+    listener.changed(key);
+  }
+
+  @Override
+  public Invalidations invalidations() {
+    return new Invalidations() {
+      @Override
+      public long epoch() {
+        return epoch;
+      }
+
+      @Override
+      public void start(Listener started) {
+        listener = started;
+      }
+    };
+  }
 
   /** Runs, once, in the thread of the next {@code set}, just before the store takes it. */
   volatile Runnable beforeNextSet;
@@ -59,6 +86,7 @@ final class FlakyStore implements CacheStore {
 
   @Override
   public byte[][] get(String... keys) {
+    keysRead.add(keys);
     reads.incrementAndGet();
     byte[][] answer = down ? null : store.get(keys); // as Redis answers: what the keys held when the read was sent
     if (holdNextRead.compareAndSet(true, false)) {

@@ -1,0 +1,102 @@
+package io.cacheagent.runtime;
+
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.store.CacheStore;
+import io.cacheagent.store.Invalidations;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/*
+ * The near caches of the methods whose rule has a nearCache: copies of their entries in this JVM,
+ * served without a round trip to Redis.
+ *
+ * A copy is kept only while Redis tracks its keys for this JVM (store.Invalidations): Redis tells
+ * of every change to a key the JVM read, and the copies of that key go; a change to a method's
+ * generation key voids all its copies. This JVM's own writes void them before they are sent and
+ * again once Redis ran them, so a write method returns with its copies gone. Another JVM's write
+ * reaches the copies when Redis's message does: within about a round trip of the write returning,
+ * the window the README states. While Redis cannot promise that (not connected, tracking off, a
+ * heartbeat missed, the breaker open), no copy is served or made, and those made before a
+ * disconnect are void.
+ *
+ * A read that may be kept holds its key's place first (NearCache.Reading); a change heard of while
+ * it is in flight removes the place, and its answer is not kept. Only entries the method could
+ * serve (current, of its generation and shape) are kept: misses always read Redis.
+ */
+final class NearCaches implements Invalidations.Listener {
+
+  /** What a lookup read: the entry and its generation ({@code null}: unavailable), and whether from a copy. */
+  record Read(byte[][] found, boolean near) {}
+
+  private final CacheStore store;
+  private final Invalidations invalidations;
+  private final Set<NearCache> caches = ConcurrentHashMap.newKeySet();
+  private volatile boolean started;
+
+  NearCaches(CacheStore store) {
+    this.store = store;
+    this.invalidations = store.invalidations();
+  }
+
+  /** What the store holds under {@code key} and {@code generationKey}: a copy where one may be served, else a read of the store. */
+  Read read(CachedMethod method, String key, String generationKey) {
+    NearCache near = nearCacheOf(method);
+    long epoch = near == null ? -1 : invalidations.epoch();
+    if (epoch < 0) {
+      return new Read(store.get(key, generationKey), false);
+    }
+    byte[][] copy = near.copy(key, epoch);
+    if (copy != null) {
+      return new Read(copy, true);
+    }
+    NearCache.Reading reading = near.startReading(key, generationKey, epoch);
+    byte[][] found = store.get(key, generationKey);
+    if (reading != null) {
+      boolean servable = found != null && method.isCurrent(found[0], Generations.parse(found[1]));
+      near.finishReading(key, reading, servable ? found : null, invalidations.epoch());
+    }
+    return new Read(found, false);
+  }
+
+  /** The method's near cache as its rule configures it now; {@code null} when it has none. */
+  private NearCache nearCacheOf(CachedMethod method) {
+    NearCache current = method.near;
+    MethodRule rule = method.rule;
+    if (current != null && current.isFor(rule)) {
+      return current;
+    }
+    if (current == null && rule.nearCache() == null) {
+      return null;
+    }
+    synchronized (method) {
+      current = method.near;
+      if (current != null && current.isFor(rule)) {
+        return current;
+      }
+      NearCache next = rule.nearCache() == null ? null : new NearCache(rule);
+      if (next != null) {
+        start();
+        caches.add(next);
+      }
+      if (current != null) {
+        caches.remove(current);
+      }
+      method.near = next;
+      return next;
+    }
+  }
+
+  private synchronized void start() {
+    if (!started) {
+      started = true;
+      invalidations.start(this);
+    }
+  }
+
+  @Override
+  public void changed(String key) {
+    for (NearCache cache : caches) {
+      cache.changed(key);
+    }
+  }
+}

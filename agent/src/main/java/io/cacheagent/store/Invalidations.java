@@ -1,0 +1,53 @@
+package io.cacheagent.store;
+
+import io.cacheagent.logging.AgentLog;
+
+/**
+ * What tells near caches (copies of entries kept in the JVM) that a key they copied may have
+ * changed: this JVM's own writes at once, other JVMs' writes through Redis.
+ */
+public interface Invalidations {
+
+  /** Hears of keys that may have changed. */
+  interface Listener {
+    /** {@code key} may have changed (this JVM wrote it, or Redis said so): its copies are void. */
+    void changed(String key);
+  }
+
+  /** A store that cannot tell of changes: no copy is ever served. */
+  Invalidations NONE = new Invalidations() {
+    @Override
+    public long epoch() {
+      return -1;
+    }
+
+    @Override
+    public void start(Listener listener) {}
+  };
+
+  /** Like {@link #NONE}, and says once, when a near cache is first asked for, why there is none. */
+  static Invalidations unsupported(String why) {
+    return new Invalidations() {
+      @Override
+      public long epoch() {
+        return -1;
+      }
+
+      @Override
+      public void start(Listener listener) {
+        AgentLog.warn("near-cache-unsupported", "nearCache is ignored: " + why + "; those methods read redis on every call");
+      }
+    };
+  }
+
+  /**
+   * A number that stays the same while every change to a key this JVM read since is told to the
+   * listener; {@code -1} while the store cannot promise that (no copy may be served or made now).
+   * A copy made under one epoch is void under any other: changes made while it moved were told to
+   * nobody.
+   */
+  long epoch();
+
+  /** Starts telling {@code listener}; from then on the store has Redis track the keys it reads. */
+  void start(Listener listener);
+}

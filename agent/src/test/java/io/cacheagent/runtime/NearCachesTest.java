@@ -1,0 +1,141 @@
+package io.cacheagent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.bootstrap.Hit;
+import io.cacheagent.codec.EntrySigning;
+import io.cacheagent.config.EvictRule;
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.config.MethodSignature;
+import io.cacheagent.config.NearCacheSettings;
+import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyNames;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Copies of entries in the JVM: when one is served, made, and void (over a store whose tracking the test drives). */
+class NearCachesTest {
+
+  private static final MethodSignature FIND = MethodSignature.parse("com.acme.Repo#find(long)");
+  private static final MethodSignature SAVE = MethodSignature.parse("com.acme.Repo#save(com.acme.P)");
+
+  private final MethodTable table = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+  private final FlakyStore store = new FlakyStore();
+  private final CacheRuntime runtime = new CacheRuntime(table, store);
+  private final MethodRule rule = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
+      .nearCache(NearCacheSettings.BUILT_IN)
+      .evictOn(List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false))).build();
+  private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
+      "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
+
+  @BeforeEach
+  void trackingOn() {
+    store.epoch = 1;
+  }
+
+  @Test
+  void aHitIsCopied_andTheNextServedFromTheCopy_withoutReadingTheStore() {
+    cache(1L, "one");
+    assertThat(value(1L)).isEqualTo("one"); // read from the store, copied
+    int reads = store.reads.get();
+
+    assertThat(value(1L)).isEqualTo("one");
+    assertThat(store.reads.get()).as("served from the copy").isEqualTo(reads);
+    assertThat(table.cached(find).stats.nearHits.sum()).isEqualTo(1);
+    assertThat(table.cached(find).stats.hits.sum()).isEqualTo(2);
+  }
+
+  @Test
+  void aChangedKey_voidsItsCopy() {
+    cache(1L, "one");
+    value(1L);
+    String key = store.keysRead.get(store.keysRead.size() - 1)[0];
+
+    store.changed(key);
+    int reads = store.reads.get();
+    value(1L);
+    assertThat(store.reads.get()).as("read from the store again").isEqualTo(reads + 1);
+  }
+
+  @Test
+  void aChangedGenerationKey_voidsEveryCopyOfTheMethod() {
+    cache(1L, "one");
+    cache(2L, "two");
+    value(1L);
+    value(2L);
+    String generationKey = store.keysRead.get(store.keysRead.size() - 1)[1];
+
+    store.changed(generationKey);
+    int reads = store.reads.get();
+    value(1L);
+    value(2L);
+    assertThat(store.reads.get()).isEqualTo(reads + 2);
+  }
+
+  @Test
+  void aChangeHeardOfWhileTheReadIsInFlight_keepsNoCopyOfItsAnswer() throws Exception {
+    cache(1L, "one");
+    int before = store.reads.get();
+    store.holdNextRead(); // the read answers what the key held when it was sent...
+    CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> value(1L));
+    while (store.reads.get() == before) {
+      Thread.onSpinWait();
+    }
+    store.changed(store.keysRead.get(store.keysRead.size() - 1)[0]); // ...and the key changes before the answer is in
+    store.releaseRead();
+    assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo("one");
+
+    int reads = store.reads.get();
+    value(1L);
+    assertThat(store.reads.get()).as("its answer may predate the change: not kept").isEqualTo(reads + 1);
+  }
+
+  @Test
+  void noCopyIsServedOrMadeWhileTheStoreCannotTrack_andThoseOfAnotherEpochAreVoid() {
+    cache(1L, "one");
+    value(1L); // copied under epoch 1
+
+    store.epoch = -1;
+    int reads = store.reads.get();
+    value(1L);
+    value(1L);
+    assertThat(store.reads.get()).as("no copy served or made").isEqualTo(reads + 2);
+
+    store.epoch = 2; // e.g. reconnected: what changed meanwhile was told to nobody
+    value(1L);
+    assertThat(store.reads.get()).as("the copy of epoch 1 is void").isEqualTo(reads + 3);
+    value(1L);
+    assertThat(store.reads.get()).as("copied again under epoch 2").isEqualTo(reads + 3);
+  }
+
+  @Test
+  void aMethodWithoutNearCache_alwaysReadsTheStore() {
+    MethodTable plain = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+    FlakyStore tracked = new FlakyStore();
+    tracked.epoch = 1;
+    CacheRuntime other = new CacheRuntime(plain, tracked);
+    int id = plain.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
+        "(J)Ljava/lang/String;", MethodRule.cache(FIND).ttlJitter(0).build(), List.of("java.lang.String"));
+    other.complete(id, other.begin(id, null, new Object[] {1L}), "one");
+
+    other.begin(id, null, new Object[] {1L});
+    other.begin(id, null, new Object[] {1L});
+    assertThat(tracked.reads.get()).isEqualTo(3);
+  }
+
+  private void cache(long id, String value) {
+    Object miss = runtime.begin(find, null, new Object[] {id});
+    assertThat(miss).isNotInstanceOf(Hit.class);
+    runtime.complete(find, miss, value);
+  }
+
+  private Object value(long id) {
+    Object call = runtime.begin(find, null, new Object[] {id});
+    assertThat(call).isInstanceOf(Hit.class);
+    return ((Hit) call).value;
+  }
+}
