@@ -44,6 +44,13 @@ final class Configs {
         """;
   }
 
+  /** The fixture shop's configuration with a near cache for findById. */
+  static String shopWithNearCache(String redisUri, String keyPrefix) {
+    String shop = shop(redisUri, keyPrefix);
+    String findById = "  - method: com.acme.shop.ProductRepository#findById(long)\n    ttl: 10m\n";
+    return shop.replace(findById, findById + "    nearCache: {maxEntries: 1000, ttl: 1m}\n");
+  }
+
   /** The fixture shop's configuration on a Redis Cluster, found from {@code seeds}. */
   static String shopOnCluster(List<String> seeds, String keyPrefix) {
     String oneServer = shop("redis://unused:6379", keyPrefix);
