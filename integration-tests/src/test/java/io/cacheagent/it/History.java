@@ -13,6 +13,10 @@ import java.util.Map;
  * <p>A stale read is excused only when every write it missed overlaps a fault window: from the
  * moment Redis was killed or paused until {@link #GRACE_NANOS} after it answered again. There a
  * write's eviction may not be confirmed, and the README does not promise that other JVMs see it.
+ *
+ * <p>With a near cache, a read may also miss a write that ended less than the near cache's bound
+ * before it began (a copy is served until Redis's message about the write arrives): such reads
+ * are counted apart, with the longest such lag seen, and are stale only past the bound.
  */
 final class History {
 
@@ -26,19 +30,33 @@ final class History {
   /**
    * What the check found; {@code examples}: a few stale reads, each with the write it missed;
    * {@code excusedByFault}: per fault, how many reads were excused and how long after Redis
-   * answered again the last of them began.
+   * answered again the last of them began; {@code withinLag}: reads that missed a write only by less
+   * than the lag allowed, the longest of those lags {@code longestLagNanos}.
    */
-  record Verdict(int reads, int writes, int excused, List<String> stale, List<String> examples, List<String> excusedByFault) {
+  record Verdict(int reads, int writes, int excused, List<String> stale, List<String> examples, List<String> excusedByFault,
+      int withinLag, long longestLagNanos) {
     @Override
     public String toString() {
       return reads + " reads and " + writes + " writes checked, " + stale.size() + " stale, " + excused
-          + " stale but excused (a write they missed overlapped a fault" + (excused == 0 ? "" : ": " + excusedByFault) + ")";
+          + " stale but excused (a write they missed overlapped a fault" + (excused == 0 ? "" : ": " + excusedByFault) + ")"
+          + (withinLag == 0 ? "" : String.format(", %d within the lag allowed (the longest %.3f ms after the write returned)",
+              withinLag, longestLagNanos / 1e6));
     }
   }
 
   private final List<Op> ops = new ArrayList<>();
   private final List<Window> faults = new ArrayList<>();
   private long faultBegan;
+  private long nearHits;
+
+  /** Reads the JVMs served from near copies, from their exit reports. */
+  void addNearHits(long count) {
+    nearHits += count;
+  }
+
+  long nearHits() {
+    return nearHits;
+  }
 
   void faultBegins() {
     faultBegan = System.nanoTime();
@@ -65,6 +83,11 @@ final class History {
   }
 
   Verdict check() {
+    return check(0);
+  }
+
+  /** The check, where a read may miss writes that ended less than {@code lagNanos} before it began. */
+  Verdict check(long lagNanos) {
     Map<Integer, List<Op>> writesByAccount = new HashMap<>();
     int reads = 0;
     int writes = 0;
@@ -106,13 +129,20 @@ final class History {
     int[] excusedIn = new int[faults.size()];
     long[] lastExcusedAfter = new long[faults.size()];
     List<String> stale = new ArrayList<>();
+    int withinLag = 0;
+    long longestLag = 0;
     for (Op read : ops) {
       if (read.write) {
         continue;
       }
       reads++;
       long[][] p = prefix.get(read.account);
-      int last = p == null ? -1 : lastEndedBefore(p[0], read.began);
+      int lastAtAll = p == null ? -1 : lastEndedBefore(p[0], read.began);
+      int last = p == null ? -1 : lastEndedBefore(p[0], read.began - lagNanos);
+      if (lastAtAll >= 0 && p[2][lastAtAll] > read.version && (last < 0 || p[2][last] <= read.version)) {
+        withinLag++;
+        longestLag = Math.max(longestLag, read.began - firstMissed(writesByAccount.get(read.account), lastAtAll, read.version));
+      }
       if (last < 0) {
         continue;
       }
@@ -133,7 +163,18 @@ final class History {
       byFault.add("fault " + (i + 1) + ": " + excusedIn[i] + (excusedIn[i] == 0 ? ""
           : String.format(", the last begun %.0f ms after it ended", lastExcusedAfter[i] / 1e6)));
     }
-    return new Verdict(reads, writes, excused, stale, stale.subList(0, Math.min(5, stale.size())), byFault);
+    return new Verdict(reads, writes, excused, stale, stale.subList(0, Math.min(5, stale.size())), byFault, withinLag, longestLag);
+  }
+
+  /** When the first write (by end) up to {@code last}, outside every fault, of a version above {@code version} ended. */
+  private long firstMissed(List<Op> writesByEnd, int last, long version) {
+    for (int i = 0; i <= last; i++) {
+      Op w = writesByEnd.get(i);
+      if (w.version > version && !overlapsFault(w)) {
+        return w.ended;
+      }
+    }
+    return writesByEnd.get(last).ended;
   }
 
   /** A time as seconds since the first operation, for messages. */

@@ -11,6 +11,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +35,25 @@ class HistoryIT {
   @TempDir
   Path dir;
 
+  /**
+   * How long after another JVM's write returned a near copy may still be served, at worst: a copy
+   * is served only while a PING sent less than the heartbeat (200 ms) plus the command timeout
+   * (200 ms here) ago was answered, and Redis's message about the write comes before that answer.
+   */
+  private static final long NEAR_CACHE_BOUND_NANOS = 400_000_000L;
+  private static final Pattern NEAR_HITS = Pattern.compile("Accounts#version\\(int\\): hits=\\d+ nearHits=(\\d+)");
+
   @Test
   void noReadReturnsAVersionOlderThanAWriteThatReturnedBeforeItBegan() throws Exception {
+    check(false);
+  }
+
+  @Test
+  void withANearCache_noReadReturnsAVersionOlderThanAWriteThatReturnedLongerThanItsBoundBeforeItBegan() throws Exception {
+    check(true);
+  }
+
+  private void check(boolean nearCache) throws Exception {
     long seconds = Long.getLong("history.seconds", 20);
     String table = "history_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
     try (Connection db = DriverManager.getConnection(URL); RedisServer redis = RedisServer.start()) {
@@ -43,12 +62,16 @@ class HistoryIT {
         sql.execute("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(0, " + (ACCOUNTS - 1) + ") g");
       }
       try {
-        History history = run(redis, table, seconds);
-        History.Verdict verdict = history.check();
-        System.out.println("history checker: " + JVMS + " JVMs x " + THREADS + " threads, " + seconds + " s, "
+        History history = run(redis, table, seconds, nearCache);
+        History.Verdict verdict = history.check(nearCache ? NEAR_CACHE_BOUND_NANOS : 0);
+        System.out.println("history checker" + (nearCache ? " (near cache, " + history.nearHits() + " near hits)" : "") + ": "
+            + JVMS + " JVMs x " + THREADS + " threads, " + seconds + " s, "
             + ACCOUNTS + " accounts, faults " + history.faults() + ": " + verdict);
         assertThat(verdict.reads()).as("reads checked").isGreaterThan(100);
         assertThat(verdict.writes()).as("writes checked").isGreaterThan(20);
+        if (nearCache) {
+          assertThat(history.nearHits()).as("reads served from near copies").isGreaterThan(100);
+        }
         assertThat(verdict.stale()).as("stale reads outside the faults' windows: " + verdict.examples()).isEmpty();
       } finally {
         try (Statement sql = db.createStatement()) {
@@ -58,7 +81,7 @@ class HistoryIT {
     }
   }
 
-  private History run(RedisServer redis, String table, long seconds) throws Exception {
+  private History run(RedisServer redis, String table, long seconds, boolean nearCache) throws Exception {
     Path config = Configs.write(dir, "history.yaml", """
         redis:
           uri: %s
@@ -67,10 +90,11 @@ class HistoryIT {
         methods:
           - method: com.acme.history.Accounts#version(int)
             ttl: 1m
+            nearCache: %s
             evictOn:
               - method: com.acme.history.Accounts#bump(int)
                 key: args[0]
-        """.formatted(redis.uri(), System.nanoTime()));
+        """.formatted(redis.uri(), System.nanoTime(), nearCache));
     List<AppProcess> apps = new ArrayList<>();
     List<Path> files = new ArrayList<>();
     History history = new History();
@@ -109,6 +133,12 @@ class HistoryIT {
     } finally {
       for (AppProcess app : apps) {
         app.close();
+      }
+    }
+    for (AppProcess app : apps) {
+      Matcher nearHits = NEAR_HITS.matcher(app.log());
+      if (nearHits.find()) {
+        history.addNearHits(Long.parseLong(nearHits.group(1)));
       }
     }
     for (Path file : files) {
