@@ -5,17 +5,28 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.NearCacheSettings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One cached method's near copies in this JVM: what Redis held under an entry key, the entry and
  * its generation as one MGET read them, kept while Redis tracks the key (see NearCaches).
+ *
+ * <p>A copy is void when its key changes (removed), when one of the method's generation keys
+ * changes (every copy: the count of such changes moves, in O(1), for this runs on Lettuce's event
+ * loop), or when the store's epoch moves. While this JVM's own write of a key is in flight, no
+ * copy of it is made: a read sent before the write would copy what the write makes stale, and a
+ * write method that does not wait for its evictions would then read it back.
  */
 final class NearCache {
 
-  /** A copy, made under {@code epoch}: void under any other. */
-  private record Copy(byte[] entry, byte[] generation, long epoch) {}
+  /**
+   * A copy under its generation key, made under the store's {@code epoch} and the cache's count of
+   * generation changes {@code voidAll}: void when either moved.
+   */
+  private record Copy(byte[] entry, byte[] generation, String generationKey, long epoch, long voidAll) {}
 
   /**
    * Holds a key's place while its read is in flight. A change heard of meanwhile removes it, and
@@ -23,9 +34,11 @@ final class NearCache {
    */
   static final class Reading {
     final long epoch;
+    final long voidAll;
 
-    private Reading(long epoch) {
+    private Reading(long epoch, long voidAll) {
       this.epoch = epoch;
+      this.voidAll = voidAll;
     }
   }
 
@@ -33,6 +46,10 @@ final class NearCache {
   private final Cache<String, Object> copies;
   /** The generation keys of the copies and readings: a change to one voids them all. */
   private final Set<String> generationKeys = ConcurrentHashMap.newKeySet();
+  /** Moves when a generation key changes: every copy made before is void. */
+  private final AtomicLong voidAll = new AtomicLong();
+  /** Keys this JVM is writing now (entry and generation keys), with how many writes of each are in flight. */
+  private final Map<String, Integer> writing = new ConcurrentHashMap<>();
 
   /** For the method as {@code rule} configures it; a copy lives at most its nearCache ttl, and never longer than its entries. */
   NearCache(MethodRule rule) {
@@ -54,34 +71,47 @@ final class NearCache {
     return current == rule;
   }
 
-  /** The copy of {@code key} made under {@code epoch}: {entry, generation}; {@code null} when there is none. */
-  byte[][] copy(String key, long epoch) {
-    return copies.getIfPresent(key) instanceof Copy copy && copy.epoch() == epoch
-        ? new byte[][] {copy.entry(), copy.generation()} : null;
+  /**
+   * The copy of {@code key} under {@code generationKey} made under {@code epoch}: {entry,
+   * generation}; {@code null} when there is none.
+   */
+  byte[][] copy(String key, String generationKey, long epoch) {
+    return copies.getIfPresent(key) instanceof Copy copy && copy.epoch() == epoch && copy.voidAll() == voidAll.get()
+        && copy.generationKey().equals(generationKey) ? new byte[][] {copy.entry(), copy.generation()} : null;
   }
 
   /**
-   * Holds {@code key}'s place for a read about to be sent; {@code null} when another read holds it
-   * (that one's answer is kept, not this one's).
+   * Holds {@code key}'s place for a read about to be sent; {@code null} when no copy may be made of
+   * it (another read holds the place, this JVM is writing it).
    */
   Reading startReading(String key, String generationKey, long epoch) {
-    generationKeys.add(generationKey); // first: a change to it heard of from now on removes the place
-    Reading reading = new Reading(epoch);
+    generationKeys.add(generationKey); // first: a change to it heard of from now on voids what is read
+    Reading reading = new Reading(epoch, voidAll.get());
     Object before = copies.asMap().putIfAbsent(key, reading);
-    if (before == null || before instanceof Copy old && old.epoch() != epoch && copies.asMap().replace(key, old, reading)) {
-      return reading;
+    boolean placed = before == null || isVoid(before, epoch) && copies.asMap().replace(key, before, reading);
+    if (!placed) {
+      return null;
     }
-    return null;
+    if (writing.containsKey(key) || writing.containsKey(generationKey)) { // checked after placing: see writing()
+      copies.asMap().remove(key, reading);
+      return null;
+    }
+    return reading;
+  }
+
+  private boolean isVoid(Object held, long epoch) {
+    return held instanceof Copy copy ? copy.epoch() != epoch || copy.voidAll() != voidAll.get()
+        : ((Reading) held).epoch != epoch;
   }
 
   /**
-   * Keeps what the read answered, {@code found}, as long as no change to the key was heard of
-   * since its place was taken and the epoch is still the one it began under; otherwise gives the
-   * place up.
+   * Keeps what the read answered, {@code found} ({@code null}: nothing to keep), under
+   * {@code generationKey}, unless a change was heard of since its place was taken or the epoch is
+   * no longer the one it began under; otherwise gives the place up.
    */
-  void finishReading(String key, Reading reading, byte[][] found, long epochNow) {
-    if (found != null && epochNow == reading.epoch) {
-      copies.asMap().replace(key, reading, new Copy(found[0], found[1], reading.epoch));
+  void finishReading(String key, String generationKey, Reading reading, byte[][] found, long epochNow) {
+    if (found != null && epochNow == reading.epoch && voidAll.get() == reading.voidAll) {
+      copies.asMap().replace(key, reading, new Copy(found[0], found[1], generationKey, reading.epoch, reading.voidAll));
     } else {
       copies.asMap().remove(key, reading);
     }
@@ -90,10 +120,22 @@ final class NearCache {
   /** {@code key} may have changed: its copy is void; if it is a generation key, every copy is. */
   void changed(String key) {
     if (generationKeys.contains(key)) {
-      copies.invalidateAll();
+      voidAll.incrementAndGet();
     } else {
       copies.invalidate(key);
     }
+  }
+
+  /** This JVM is about to write {@code key}: its copies are void, and none is made until {@link #written}. */
+  void writing(String key) {
+    writing.merge(key, 1, Integer::sum); // before the void: see startReading
+    changed(key);
+  }
+
+  /** This JVM's write of {@code key} ended (confirmed or not): void again what was read before Redis ran it. */
+  void written(String key) {
+    changed(key);
+    writing.computeIfPresent(key, (k, count) -> count == 1 ? null : count - 1);
   }
 
   static Duration shortest(Duration... durations) {

@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A copy is kept only while Redis tracks its keys for this JVM (store.Invalidations): Redis tells
  * of every change to a key the JVM read, and the copies of that key go; a change to a method's
  * generation key voids all its copies. This JVM's own writes void them before they are sent and
- * again once Redis ran them, so a write method returns with its copies gone. Another JVM's write
- * reaches the copies when Redis's message does: within about a round trip of the write returning,
+ * again once Redis ran them, and no copy of a key is made while this JVM writes it, so a write
+ * method returns with its copies gone, whether it waited for Redis or not. Another JVM's write
+ * reaches the copies when Redis's message does: typically within a millisecond of the write
+ * returning, and at worst within the heartbeat plus the command timeout (see store.KeyTracking),
  * the window the README states. While Redis cannot promise that (not connected, tracking off, a
  * heartbeat missed, the breaker open), no copy is served or made, and those made before a
  * disconnect are void.
@@ -45,17 +47,21 @@ final class NearCaches implements Invalidations.Listener {
     if (epoch < 0) {
       return new Read(store.get(key, generationKey), false);
     }
-    byte[][] copy = near.copy(key, epoch);
+    byte[][] copy = near.copy(key, generationKey, epoch);
     if (copy != null) {
       return new Read(copy, true);
     }
     NearCache.Reading reading = near.startReading(key, generationKey, epoch);
-    byte[][] found = store.get(key, generationKey);
-    if (reading != null) {
-      boolean servable = found != null && method.isCurrent(found[0], Generations.parse(found[1]));
-      near.finishReading(key, reading, servable ? found : null, invalidations.epoch());
+    byte[][] found = null;
+    try {
+      found = store.get(key, generationKey);
+      return new Read(found, false);
+    } finally {
+      if (reading != null) { // never left holding the place, whatever the read did
+        boolean servable = found != null && method.isCurrent(found[0], Generations.parse(found[1]));
+        near.finishReading(key, generationKey, reading, servable ? found : null, invalidations.epoch());
+      }
     }
-    return new Read(found, false);
   }
 
   /** The method's near cache as its rule configures it now; {@code null} when it has none. */
@@ -97,6 +103,20 @@ final class NearCaches implements Invalidations.Listener {
   public void changed(String key) {
     for (NearCache cache : caches) {
       cache.changed(key);
+    }
+  }
+
+  @Override
+  public void writing(String key) {
+    for (NearCache cache : caches) {
+      cache.writing(key);
+    }
+  }
+
+  @Override
+  public void written(String key) {
+    for (NearCache cache : caches) {
+      cache.written(key);
     }
   }
 }

@@ -10,8 +10,18 @@ public interface Invalidations {
 
   /** Hears of keys that may have changed. */
   interface Listener {
-    /** {@code key} may have changed (this JVM wrote it, or Redis said so): its copies are void. */
+    /** Redis said {@code key} changed: its copies are void. */
     void changed(String key);
+
+    /** This JVM is about to write {@code key}: its copies are void, and none is made until {@link #written}. */
+    default void writing(String key) {
+      changed(key);
+    }
+
+    /** This JVM's write of {@code key} ended, confirmed or not: copies made meanwhile are void too. */
+    default void written(String key) {
+      changed(key);
+    }
   }
 
   /** A store that cannot tell of changes: no copy is ever served. */

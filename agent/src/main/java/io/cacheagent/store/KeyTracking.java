@@ -26,8 +26,8 @@ import java.util.function.BooleanSupplier;
  * about a change comes before the reply to any read Redis ran after that change.
  *
  * What Redis tracked ends with the connection. At a disconnect every copy becomes void (the epoch
- * moves), for changes made meanwhile are told to nobody; tracking is turned on again at each
- * reconnect.
+ * moves), for changes made meanwhile are told to nobody. The heartbeat turns tracking on wherever
+ * it is not: at the start, after each reconnect, and after a CLIENT TRACKING that failed.
  *
  * A connection can die without a reset (a cut cable, a partition, a paused Redis): no message
  * comes, and nothing says so. So a PING goes out every HEARTBEAT, and copies are served only while
@@ -52,6 +52,9 @@ final class KeyTracking implements Invalidations {
   private volatile long answeredPingSentNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile RedisConnection.Link link;
   private volatile ScheduledExecutorService heartbeat;
+  /** Whether a CLIENT TRACKING is in flight: the heartbeat sends no second one meanwhile. */
+  private volatile boolean turningOn;
+  private boolean closed;
 
   /** {@code circuitOpen}: while it says so, no copy is served, as no read goes to Redis. */
   KeyTracking(Duration commandTimeout, BooleanSupplier circuitOpen) {
@@ -69,47 +72,56 @@ final class KeyTracking implements Invalidations {
 
   @Override
   public synchronized void start(Listener listener) {
-    if (this.listener != null) {
+    if (this.listener != null || closed) {
       return;
     }
     this.listener = listener;
     heartbeat = Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("near-cache-heartbeat", task));
-    heartbeat.scheduleWithFixedDelay(this::ping, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
-    RedisConnection.Link current = link;
-    if (current != null) {
-      turnOn(current);
-    }
+    heartbeat.scheduleWithFixedDelay(this::beat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The connection, once opened: Redis's messages are heard from now on, and tracking is turned on if asked for. */
+  /** The connection, once opened: Redis's messages are heard from now on; the heartbeat turns tracking on. */
   void follow(RedisConnection.Link opened) {
     ((StatefulRedisConnection<String, byte[]>) opened.connection()).addListener(this::pushed);
     link = opened;
-    if (listener != null) {
-      turnOn(opened);
-    }
   }
 
-  /** The connection is up again: what Redis tracked was lost with the old one; tracking is turned on anew. */
-  void reconnected() {
-    RedisConnection.Link current = link;
-    if (listener != null && current != null) {
-      turnOn(current);
-    }
-  }
-
-  /** The connection dropped: every copy is void. */
-  void disconnected() {
+  /** The connection dropped: every copy is void, and tracking is turned on again once it is back. */
+  synchronized void disconnected() {
     disconnects.incrementAndGet();
     tracked = false;
     epoch.incrementAndGet();
   }
 
-  /** This JVM writes {@code key}: its copies are void at once, before and again after Redis ran the write. */
+  /** This JVM is about to write {@code key}: its copies are void at once, and none is made until {@link #written}. */
+  void writing(String key) {
+    Listener current = listener;
+    if (current != null) {
+      current.writing(key);
+    }
+  }
+
+  /** This JVM's write of {@code key} ended: copies made from reads Redis ran before it are void too. */
   void written(String key) {
     Listener current = listener;
     if (current != null) {
-      current.changed(key);
+      current.written(key);
+    }
+  }
+
+  /** Every HEARTBEAT: tracking turned on where it is not (yet, or again), and a PING. */
+  private void beat() {
+    RedisConnection.Link current = link;
+    if (current == null || !current.isOpen()) {
+      return;
+    }
+    try {
+      if (!tracked && !turningOn) {
+        turnOn(current);
+      }
+      ping(current);
+    } catch (RuntimeException e) { // the next beat tries again: an exception would end the schedule
+      AgentLog.warn("near-cache-heartbeat", "near cache heartbeat failed (" + e + "); copies are not served until it answers");
     }
   }
 
@@ -121,25 +133,33 @@ final class KeyTracking implements Invalidations {
           + " which cannot tell this connection of changed keys; those methods read redis on every call");
       return;
     }
-    current.commands().clientTracking(TrackingArgs.Builder.enabled()).whenComplete((ok, failure) -> {
-      if (failure != null) {
-        AgentLog.warn("near-cache-tracking", "nearCache is off: redis refused CLIENT TRACKING (" + RedisStore.rootMessage(failure)
-            + "); those methods read redis on every call. The agent's redis user needs +client|tracking");
-        return;
-      }
-      if (disconnects.get() == disconnectsBefore) {
-        epoch.incrementAndGet();
-        tracked = true;
-        AgentLog.resolved("near-cache-tracking");
-      }
-    });
+    turningOn = true;
+    try {
+      current.commands().clientTracking(TrackingArgs.Builder.enabled()).whenComplete((ok, failure) -> trackingTurnedOn(disconnectsBefore,
+          failure));
+    } catch (RuntimeException e) {
+      trackingTurnedOn(disconnectsBefore, e);
+    }
   }
 
-  private void ping() {
-    RedisConnection.Link current = link;
-    if (current == null || !current.isOpen()) {
+  /** Tracking is on for the connection as it was at {@code disconnectsBefore}, unless {@code failure}. */
+  private synchronized void trackingTurnedOn(long disconnectsBefore, Throwable failure) {
+    turningOn = false;
+    if (failure != null) {
+      tracked = false;
+      AgentLog.warn("near-cache-tracking", "nearCache copies are not served: redis did not turn CLIENT TRACKING on ("
+          + RedisStore.rootMessage(failure) + "); trying again every " + HEARTBEAT.toMillis() + " ms. If redis refuses it,"
+          + " the agent's redis user needs +client|tracking");
       return;
     }
+    if (disconnects.get() == disconnectsBefore) { // under the lock disconnected() takes: no drop in between
+      epoch.incrementAndGet();
+      tracked = true;
+      AgentLog.resolved("near-cache-tracking");
+    }
+  }
+
+  private void ping(RedisConnection.Link current) {
     long sent = System.nanoTime();
     try {
       current.commands().ping().whenComplete((pong, failure) -> {
@@ -170,7 +190,8 @@ final class KeyTracking implements Invalidations {
     }
   }
 
-  void close() {
+  synchronized void close() {
+    closed = true;
     ScheduledExecutorService running = heartbeat;
     if (running != null) {
       running.shutdownNow();

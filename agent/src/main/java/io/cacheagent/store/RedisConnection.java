@@ -298,7 +298,6 @@ final class RedisConnection {
   private void followServer(Link link) {
     ServerIdentity server = new ServerIdentity();
     server.learn(link.commands());
-    tracking.follow(link);
     link.connection().addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -308,7 +307,6 @@ final class RedisConnection {
 
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-        tracking.reconnected();
         server.changed(link.commands()).thenAccept(changed -> {
           if (changed) {
             anotherServer();
@@ -317,6 +315,7 @@ final class RedisConnection {
         });
       }
     });
+    tracking.follow(link); // after the listener: a drop in between would leave the copies valid
   }
 
   /**

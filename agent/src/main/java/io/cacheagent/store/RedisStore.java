@@ -245,12 +245,12 @@ public final class RedisStore implements CacheStore {
 
   /**
    * Sends a SET (a tombstone, a new generation) whatever the breaker. This JVM's near copies of the
-   * key are void before it is sent and again once Redis ran it: a copy made from a read that Redis
-   * ran before the SET is gone by the time the write method returns.
+   * key are void before it is sent, none is made while it is in flight, and those made from a read
+   * that Redis ran before it are void again once it ended.
    */
   private CompletionStage<?> sendSet(String key, Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<?>> set) {
     if (tracking != null) {
-      tracking.written(key);
+      tracking.writing(key);
     }
     RedisClusterAsyncCommands<String, byte[]> redis = connected();
     CompletionStage<?> sent = redis == null ? NOT_CONNECTED : confirmed(set.apply(redis));

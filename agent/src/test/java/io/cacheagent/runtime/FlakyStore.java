@@ -101,15 +101,25 @@ final class FlakyStore implements CacheStore {
 
   @Override
   public CompletionStage<?> set(String key, byte[] value, Duration ttl) {
-    return write(() -> store.set(key, value, ttl));
+    return write(key, () -> store.set(key, value, ttl));
   }
 
   @Override
   public CompletionStage<?> set(String key, byte[] value) {
-    return write(() -> store.set(key, value));
+    return write(key, () -> store.set(key, value));
   }
 
-  private CompletionStage<?> write(Runnable write) {
+  /** A SET, told to the near caches as RedisStore tells them: before it is sent, and once it ended. */
+  private CompletionStage<?> write(String key, Runnable write) {
+    Invalidations.Listener near = listener;
+    if (near != null) {
+      near.writing(key);
+    }
+    CompletionStage<?> sent = send(write);
+    return near == null ? sent : sent.whenComplete((ok, failure) -> near.written(key));
+  }
+
+  private CompletionStage<?> send(Runnable write) {
     writes.incrementAndGet();
     Runnable hook = beforeNextSet;
     if (hook != null) {

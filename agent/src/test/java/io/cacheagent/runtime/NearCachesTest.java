@@ -29,6 +29,8 @@ class NearCachesTest {
   private final MethodRule rule = MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
       .nearCache(NearCacheSettings.BUILT_IN)
       .evictOn(List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false))).build();
+  private final int save = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(com.acme.P)",
+      List.of("com.acme.Repo#save(com.acme.P)"), "(Lcom/acme/P;)V", List.of(Eviction.of(rule.evictOn().get(0), rule, KeyNames.readable("test"))));
   private final int find = table.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
       "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
 
@@ -95,6 +97,19 @@ class NearCachesTest {
   }
 
   @Test
+  void aReadSentWhileThisJvmWritesTheKey_leavesNoCopy_evenForAWriteMethodThatDoesNotWait() {
+    cache(1L, "one");
+    value(1L); // copied
+    store.holdConfirmations = true; // Redis has not answered the SET yet
+    store.beforeNextSet = () -> assertThat(value(1L)).isEqualTo("one"); // a read overlapping the write, sent before its SET
+
+    runtime.afterWrite(save, null, new Object[] {1L});
+
+    assertThat(runtime.begin(find, null, new Object[] {1L})).as("after the write returned: not the old value")
+        .isNotInstanceOf(Hit.class);
+  }
+
+  @Test
   void noCopyIsServedOrMadeWhileTheStoreCannotTrack_andThoseOfAnotherEpochAreVoid() {
     cache(1L, "one");
     value(1L); // copied under epoch 1
@@ -110,6 +125,16 @@ class NearCachesTest {
     assertThat(store.reads.get()).as("the copy of epoch 1 is void").isEqualTo(reads + 3);
     value(1L);
     assertThat(store.reads.get()).as("copied again under epoch 2").isEqualTo(reads + 3);
+  }
+
+  @Test
+  void aCopyIsServedOnlyUnderTheGenerationKeyItWasReadWith() {
+    NearCache near = new NearCache(rule);
+    NearCache.Reading reading = near.startReading("k", "g1", 1);
+    near.finishReading("k", "g1", reading, new byte[][] {{1}, {2}}, 1);
+
+    assertThat(near.copy("k", "g1", 1)).isNotNull();
+    assertThat(near.copy("k", "g2", 1)).as("a call keyed by a reloaded rule: other arguments, the same entry key").isNull();
   }
 
   @Test
