@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the agent against a private redis-server: hit vs the same read written by hand
-# (Lettuce GET + Kryo decode), miss of a 1 ms method vs the same miss written by hand and vs the
+# (Lettuce GET + Kryo decode), a near-cache hit vs a hand-written Caffeine lookup + Kryo decode, miss of a 1 ms method vs the same miss written by hand and vs the
 # method not configured, a method switched off or not listed vs no agent, key derivation, signing
 # and hashed keys (EntrySigningCost), and
 # Throughput (one thread here; benchmarks/throughput.sh runs more). Build first: mvn -B -ntp -DskipTests package
@@ -21,6 +21,8 @@ redis:
   keyPrefix: bench
 methods:
   - method: io.cacheagent.bench.Catalog#find(long)
+  - method: io.cacheagent.bench.Catalog#findNear(long)
+    nearCache: {maxEntries: 10000, ttl: 1m}
   - method: io.cacheagent.bench.Catalog#findSwitchedOff(long)
     enabled: false
   - method: io.cacheagent.bench.Catalog#load(long)

@@ -35,6 +35,7 @@ final class RedisForBenchmarks implements AutoCloseable {
   static final Path URI_FILE = Path.of("benchmarks/target/jmh/redis-uri");
   /** The method whose entries the agent stores, as benchmarks/jmh.sh configures it ({@code keyPrefix: bench}). */
   private static final String FIND = "io.cacheagent.bench.Catalog#find(long)";
+  private static final String FIND_NEAR = "io.cacheagent.bench.Catalog#findNear(long)";
   /** The hand-written entry of item 42. */
   static final byte[] HAND_KEY = bytes("hand:item:42");
 
@@ -90,7 +91,16 @@ final class RedisForBenchmarks implements AutoCloseable {
   /** The hand-written hit: GET, then decode. */
   Catalog.Item get(byte[] key) {
     byte[] value = commands.get(key);
-    return value == null ? null : kryo.get().readObject(new Input(value), Catalog.Item.class);
+    return value == null ? null : decode(value);
+  }
+
+  /** The bytes under {@code key}, as the hand-written near cache keeps them. */
+  byte[] raw(byte[] key) {
+    return commands.get(key);
+  }
+
+  Catalog.Item decode(byte[] value) {
+    return kryo.get().readObject(new Input(value), Catalog.Item.class);
   }
 
   boolean exists(String key) {
@@ -111,10 +121,23 @@ final class RedisForBenchmarks implements AutoCloseable {
 
   /** Calls {@code Catalog.find(id)} until the agent has stored its entry. */
   void awaitCachedFind(long id) throws InterruptedException {
+    awaitCached(FIND, id, () -> Catalog.find(id));
+  }
+
+  /**
+   * Calls {@code Catalog.findNear(id)} until the agent has stored its entry, then once more: that
+   * hit reads Redis and leaves a copy in the JVM.
+   */
+  void awaitNearCopy(long id) throws InterruptedException {
+    awaitCached(FIND_NEAR, id, () -> Catalog.findNear(id));
+    Catalog.findNear(id);
+  }
+
+  private void awaitCached(String method, long id, Runnable call) throws InterruptedException {
     String agentKey;
     try {
-      agentKey = CacheKeys.key(agentKeys.namespace(FIND), agentKeys.generationKey(FIND, null), null, KeyShape.of(List.of("long"), null),
-          null, new Object[] {id});
+      agentKey = CacheKeys.key(agentKeys.namespace(method), agentKeys.generationKey(method, null), null,
+          KeyShape.of(List.of("long"), null), null, new Object[] {id});
     } catch (UnstableArgumentException e) {
       throw new IllegalStateException(e);
     }
@@ -123,7 +146,7 @@ final class RedisForBenchmarks implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the agent stored nothing under " + agentKey + " within 60 s: is it attached?");
       }
-      Catalog.find(id);
+      call.run();
       Thread.sleep(100);
     }
   }

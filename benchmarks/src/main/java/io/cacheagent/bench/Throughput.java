@@ -42,6 +42,7 @@ public class Throughput {
     }
     for (long id = 1; id <= SPREAD; id++) {
       redis.awaitCachedFind(id);
+      redis.awaitNearCopy(id);
     }
   }
 
@@ -60,6 +61,12 @@ public class Throughput {
   @Benchmark
   public Catalog.Item hitSpread() {
     return Catalog.find(ThreadLocalRandom.current().nextLong(1, SPREAD + 1));
+  }
+
+  /** The agent's hit on one of 1,000 keys at random, from copies in the JVM (nearCache): no round trip. */
+  @Benchmark
+  public Catalog.Item nearHitSpread() {
+    return Catalog.findNear(ThreadLocalRandom.current().nextLong(1, SPREAD + 1));
   }
 
   /** The same read by hand from every thread: Lettuce GET and Kryo decode over one shared connection. */

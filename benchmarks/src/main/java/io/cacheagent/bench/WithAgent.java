@@ -1,5 +1,7 @@
 package io.cacheagent.bench;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One thread, in JVMs started with the agent (benchmarks/jmh.sh writes the configuration): a hit
- * beside the same read written by hand, a miss of a 1 ms method beside the same method not
+ * beside the same read written by hand, a near-cache hit beside a hand-written Caffeine lookup, a miss of a 1 ms method beside the same method not
  * configured, and a method switched off or not listed.
  */
 @State(Scope.Benchmark)
@@ -33,9 +35,14 @@ public class WithAgent {
   /** New ids for misses: distinct in every fork and run. */
   private final AtomicLong nextId = new AtomicLong(System.nanoTime());
 
+  /** The hand-written near cache: the encoded item 42 in Caffeine, as code would keep it beside Redis. */
+  private final Cache<String, byte[]> handNearCache = Caffeine.newBuilder().maximumSize(10_000).build();
+
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     redis = RedisForBenchmarks.withItem42Cached();
+    redis.awaitNearCopy(42);
+    handNearCache.put("hand:item:42", redis.raw(RedisForBenchmarks.HAND_KEY));
   }
 
   @TearDown(Level.Trial)
@@ -53,6 +60,20 @@ public class WithAgent {
   @Benchmark
   public Catalog.Item handWrittenGetAndDecode() {
     return redis.get(RedisForBenchmarks.HAND_KEY);
+  }
+
+  /** The agent's hit from a copy in the JVM (nearCache): a Caffeine lookup and a Kryo decode, no round trip. */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Catalog.Item nearHit() {
+    return Catalog.findNear(42);
+  }
+
+  /** The same by hand: Caffeine getIfPresent of the encoded item, Kryo decode. */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Catalog.Item handWrittenCaffeineAndDecode() {
+    return redis.decode(handNearCache.getIfPresent("hand:item:42"));
   }
 
   /** A miss of a method that takes 1 ms: lookup, the method, encode, SET sent without waiting. */
