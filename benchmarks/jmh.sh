@@ -23,6 +23,8 @@ methods:
   - method: io.cacheagent.bench.Catalog#find(long)
   - method: io.cacheagent.bench.Catalog#findNear(long)
     nearCache: {maxEntries: 10000, ttl: 1m}
+  - method: io.cacheagent.bench.Catalog#findShared(long)
+    nearCache: {maxEntries: 10000, ttl: 1m, shareInstances: true}
   - method: io.cacheagent.bench.Catalog#findSwitchedOff(long)
     enabled: false
   - method: io.cacheagent.bench.Catalog#load(long)

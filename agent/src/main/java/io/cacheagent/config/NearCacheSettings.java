@@ -12,16 +12,18 @@ import org.yaml.snakeyaml.nodes.Node;
  *
  * @param maxEntries most copies each JVM keeps of the method's entries; the least used go first
  * @param ttl longest a copy is served after it was read from Redis; never longer than the method's {@code ttl}
+ * @param shareInstances whether the hits of a copy share one decoded result, which the operator
+ *     knows no caller changes; otherwise each hit decodes its own
  */
-public record NearCacheSettings(int maxEntries, Duration ttl) {
+public record NearCacheSettings(int maxEntries, Duration ttl, boolean shareInstances) {
 
   /** What {@code nearCache: true}, or a mapping that leaves them out, gives. */
-  public static final NearCacheSettings BUILT_IN = new NearCacheSettings(10_000, Duration.ofMinutes(1));
+  public static final NearCacheSettings BUILT_IN = new NearCacheSettings(10_000, Duration.ofMinutes(1), false);
 
   /** Most copies a method may keep: a million, whose bytes an operator would rather size in Redis. */
   static final int MAX_ENTRIES = 1_000_000;
 
-  private static final List<String> KEYS = List.of("maxEntries", "ttl");
+  private static final List<String> KEYS = List.of("maxEntries", "ttl", "shareInstances");
 
   /**
    * What {@code node} (at {@code path}) says: {@code false} is off ({@code null}), {@code true} the
@@ -42,6 +44,8 @@ public record NearCacheSettings(int maxEntries, Duration ttl) {
         ? in.boundedInt(section.get("maxEntries"), path + ".maxEntries", 1, MAX_ENTRIES, base.maxEntries()) : base.maxEntries();
     Duration ttl = section.containsKey("ttl")
         ? in.positiveDuration(section.get("ttl"), path + ".ttl", base.ttl()) : base.ttl();
-    return new NearCacheSettings(maxEntries, ttl);
+    boolean shareInstances = section.containsKey("shareInstances")
+        ? in.bool(section.get("shareInstances"), path + ".shareInstances", base.shareInstances()) : base.shareInstances();
+    return new NearCacheSettings(maxEntries, ttl, shareInstances);
   }
 }

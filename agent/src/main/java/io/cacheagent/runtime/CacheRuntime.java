@@ -140,7 +140,8 @@ public final class CacheRuntime implements Dispatcher {
       AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
           + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
     } else if (method.isCurrent(entry, generation)) {
-      Hit hit = Entries.decode(method, key, entry, self);
+      Hit shared = read.shared(); // shareInstances: one decoded result for every hit of a copy
+      Hit hit = shared != null ? shared : Entries.decode(method, key, entry, self, read.sharing());
       if (hit == Entries.NOT_SERVABLE) {
         return null; // the entry is right, only not for this caller: run the method, leave the entry as it is
       }

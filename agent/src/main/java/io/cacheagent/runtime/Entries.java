@@ -23,6 +23,14 @@ final class Entries {
    * context (counted as managed).
    */
   static Hit decode(CachedMethod method, String key, byte[] entry, Object self) {
+    return decode(method, key, entry, self, null);
+  }
+
+  /**
+   * {@link #decode}, and where the value holds no JPA entity and nothing left unloaded (so that it
+   * may go to any caller), kept in {@code sharing} for the copy's later hits ({@code null}: not kept).
+   */
+  static Hit decode(CachedMethod method, String key, byte[] entry, Object self, NearCache.Copy sharing) {
     CachedMethod.Values values = method.values();
     try {
       ValueCodec.Decoded decoded = values.codec().decodeEntry(entry, method.signing.verifiedLength(key, entry));
@@ -36,7 +44,11 @@ final class Entries {
         return NOT_SERVABLE;
       }
       if (method.accepts(value)) {
-        return new Hit(value);
+        Hit hit = new Hit(value);
+        if (sharing != null && !decoded.holdsEntities() && !decoded.notLoadedParts()) {
+          sharing.share(hit);
+        }
+        return hit;
       }
       method.stats.undecodable.increment();
       AgentLog.warn("wrong-type:" + method.name, method.name + ": an entry holds a "

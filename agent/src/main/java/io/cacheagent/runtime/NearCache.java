@@ -2,6 +2,7 @@ package io.cacheagent.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.NearCacheSettings;
 import java.time.Duration;
@@ -24,9 +25,40 @@ final class NearCache {
 
   /**
    * A copy under its generation key, made under the store's {@code epoch} and the cache's count of
-   * generation changes {@code voidAll}: void when either moved.
+   * generation changes {@code voidAll}: void when either moved. With shareInstances, it also keeps
+   * the hit its first decode gave, for the hits after it.
    */
-  private record Copy(byte[] entry, byte[] generation, String generationKey, long epoch, long voidAll) {}
+  static final class Copy {
+    private final byte[] entry;
+    private final byte[] generation;
+    private final String generationKey;
+    private final long epoch;
+    private final long voidAll;
+    private volatile Hit shared;
+
+    private Copy(byte[] entry, byte[] generation, String generationKey, long epoch, long voidAll) {
+      this.entry = entry;
+      this.generation = generation;
+      this.generationKey = generationKey;
+      this.epoch = epoch;
+      this.voidAll = voidAll;
+    }
+
+    /** The entry and its generation, as the read that made it found them. */
+    byte[][] found() {
+      return new byte[][] {entry, generation};
+    }
+
+    /** The hit every hit of this copy shares (shareInstances); {@code null} before its first decode. */
+    Hit shared() {
+      return shared;
+    }
+
+    /** Keeps {@code hit} for the hits after this one to share. */
+    void share(Hit hit) {
+      shared = hit;
+    }
+  }
 
   /**
    * Holds a key's place while its read is in flight. A change heard of meanwhile removes it, and
@@ -71,13 +103,15 @@ final class NearCache {
     return current == rule;
   }
 
-  /**
-   * The copy of {@code key} under {@code generationKey} made under {@code epoch}: {entry,
-   * generation}; {@code null} when there is none.
-   */
-  byte[][] copy(String key, String generationKey, long epoch) {
-    return copies.getIfPresent(key) instanceof Copy copy && copy.epoch() == epoch && copy.voidAll() == voidAll.get()
-        && copy.generationKey().equals(generationKey) ? new byte[][] {copy.entry(), copy.generation()} : null;
+  /** The copy of {@code key} under {@code generationKey} made under {@code epoch}; {@code null} when there is none. */
+  Copy copy(String key, String generationKey, long epoch) {
+    return copies.getIfPresent(key) instanceof Copy copy && copy.epoch == epoch && copy.voidAll == voidAll.get()
+        && copy.generationKey.equals(generationKey) ? copy : null;
+  }
+
+  /** Whether hits of a copy share one decoded result (nearCache.shareInstances). */
+  boolean sharesInstances() {
+    return rule.nearCache().shareInstances();
   }
 
   /**
@@ -100,7 +134,7 @@ final class NearCache {
   }
 
   private boolean isVoid(Object held, long epoch) {
-    return held instanceof Copy copy ? copy.epoch() != epoch || copy.voidAll() != voidAll.get()
+    return held instanceof Copy copy ? copy.epoch != epoch || copy.voidAll != voidAll.get()
         : ((Reading) held).epoch != epoch;
   }
 

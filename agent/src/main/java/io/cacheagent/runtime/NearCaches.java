@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.Invalidations;
@@ -27,8 +28,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NearCaches implements Invalidations.Listener {
 
-  /** What a lookup read: the entry and its generation ({@code null}: unavailable), and whether from a copy. */
-  record Read(byte[][] found, boolean near) {}
+  /**
+   * What a lookup read: the entry and its generation ({@code null}: unavailable), and the copy they
+   * came from ({@code null}: read from the store) if its hits share one decoded result.
+   */
+  record Read(byte[][] found, boolean near, NearCache.Copy sharing) {
+    /** The hit the copy's hits share; {@code null} when there is none yet, or the copy shares nothing. */
+    Hit shared() {
+      return sharing == null ? null : sharing.shared();
+    }
+  }
 
   private final CacheStore store;
   private final Invalidations invalidations;
@@ -45,17 +54,17 @@ final class NearCaches implements Invalidations.Listener {
     NearCache near = nearCacheOf(method);
     long epoch = near == null ? -1 : invalidations.epoch();
     if (epoch < 0) {
-      return new Read(store.get(key, generationKey), false);
+      return new Read(store.get(key, generationKey), false, null);
     }
-    byte[][] copy = near.copy(key, generationKey, epoch);
+    NearCache.Copy copy = near.copy(key, generationKey, epoch);
     if (copy != null) {
-      return new Read(copy, true);
+      return new Read(copy.found(), true, near.sharesInstances() ? copy : null);
     }
     NearCache.Reading reading = near.startReading(key, generationKey, epoch);
     byte[][] found = null;
     try {
       found = store.get(key, generationKey);
-      return new Read(found, false);
+      return new Read(found, false, null);
     } finally {
       if (reading != null) { // never left holding the place, whatever the read did
         boolean servable = found != null && method.isCurrent(found[0], Generations.parse(found[1]));

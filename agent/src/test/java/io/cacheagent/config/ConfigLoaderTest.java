@@ -193,13 +193,13 @@ class ConfigLoaderTest {
         methods:
           - method: com.acme.A#b()
           - method: com.acme.A#c()
-            nearCache: {ttl: 5s}
+            nearCache: {ttl: 5s, shareInstances: true}
           - method: com.acme.A#d()
             nearCache: false
         """, Map.of());
     assertThat(config.methods()).extracting(MethodRule::nearCache).containsExactly(
-        new NearCacheSettings(500, Duration.ofMinutes(1)),
-        new NearCacheSettings(500, Duration.ofSeconds(5)),
+        new NearCacheSettings(500, Duration.ofMinutes(1), false),
+        new NearCacheSettings(500, Duration.ofSeconds(5), true),
         null);
     assertThat(ConfigLoader.parse("cache-agent.yaml", "methods:\n  - method: com.acme.A#b()\n", Map.of()).methods().get(0).nearCache()).isNull();
     assertThat(ConfigLoader.parse("cache-agent.yaml", "methods:\n  - method: com.acme.A#b()\n    nearCache: true\n", Map.of())
@@ -209,7 +209,7 @@ class ConfigLoaderTest {
   @Test
   void parse_nearCache_saysWhatIsWrong() {
     assertThat(problems("methods:\n  - method: com.acme.A#b()\n    nearCache: {maxEntries: 0, size: 3}\n")).containsExactly(
-        "cache-agent.yaml:3:32: unknown key \"size\" in methods[0].nearCache; allowed: maxEntries, ttl",
+        "cache-agent.yaml:3:32: unknown key \"size\" in methods[0].nearCache; allowed: maxEntries, ttl, shareInstances",
         "cache-agent.yaml:3:29: methods[0].nearCache.maxEntries 0 is out of range; use a whole number from 1 to 1000000");
     assertThat(problems("methods:\n  - method: com.acme.A#b()\n    nearCache: {maxEntries: lots}\n")).containsExactly(
         "cache-agent.yaml:3:29: methods[0].nearCache.maxEntries \"lots\" is not a whole number; use a whole number from 1 to 1000000");

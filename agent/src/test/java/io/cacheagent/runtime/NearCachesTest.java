@@ -52,6 +52,27 @@ class NearCachesTest {
   }
 
   @Test
+  void withShareInstances_theHitsOfACopyShareOneDecodedResult_otherwiseEachDecodesItsOwn() {
+    cache(1L, "one");
+    value(1L); // read from the store, copied
+    assertThat(value(1L)).as("each near hit decodes its own").isNotSameAs(value(1L));
+
+    MethodTable sharingTable = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+    FlakyStore tracked = new FlakyStore();
+    tracked.epoch = 1;
+    CacheRuntime sharing = new CacheRuntime(sharingTable, tracked);
+    int id = sharingTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
+        "(J)Ljava/lang/String;", MethodRule.cache(FIND).ttlJitter(0).nearCache(new NearCacheSettings(100, Duration.ofMinutes(1), true))
+            .build(), List.of("java.lang.String"));
+    sharing.complete(id, sharing.begin(id, null, new Object[] {1L}), "one");
+    sharing.begin(id, null, new Object[] {1L}); // copied
+
+    Object first = ((Hit) sharing.begin(id, null, new Object[] {1L})).value;
+    Object second = ((Hit) sharing.begin(id, null, new Object[] {1L})).value;
+    assertThat(first).isEqualTo("one").isSameAs(second);
+  }
+
+  @Test
   void aChangedKey_voidsItsCopy() {
     cache(1L, "one");
     value(1L);

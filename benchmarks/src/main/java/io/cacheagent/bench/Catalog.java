@@ -23,6 +23,11 @@ public final class Catalog {
     return item(id);
   }
 
+  /** Configured, cached, with a nearCache whose hits share one decoded result (shareInstances). */
+  public static Item findShared(long id) {
+    return item(id);
+  }
+
   /** Configured with {@code enabled: false}. */
   public static Item findSwitchedOff(long id) {
     return item(id);

@@ -36,6 +36,7 @@ final class RedisForBenchmarks implements AutoCloseable {
   /** The method whose entries the agent stores, as benchmarks/jmh.sh configures it ({@code keyPrefix: bench}). */
   private static final String FIND = "io.cacheagent.bench.Catalog#find(long)";
   private static final String FIND_NEAR = "io.cacheagent.bench.Catalog#findNear(long)";
+  private static final String FIND_SHARED = "io.cacheagent.bench.Catalog#findShared(long)";
   /** The hand-written entry of item 42. */
   static final byte[] HAND_KEY = bytes("hand:item:42");
 
@@ -131,6 +132,12 @@ final class RedisForBenchmarks implements AutoCloseable {
   void awaitNearCopy(long id) throws InterruptedException {
     awaitCached(FIND_NEAR, id, () -> Catalog.findNear(id));
     Catalog.findNear(id);
+  }
+
+  /** As {@link #awaitNearCopy}, for {@code Catalog.findShared(id)}. */
+  void awaitSharedCopy(long id) throws InterruptedException {
+    awaitCached(FIND_SHARED, id, () -> Catalog.findShared(id));
+    Catalog.findShared(id);
   }
 
   private void awaitCached(String method, long id, Runnable call) throws InterruptedException {

@@ -42,6 +42,7 @@ public class WithAgent {
   public void setUp() throws Exception {
     redis = RedisForBenchmarks.withItem42Cached();
     redis.awaitNearCopy(42);
+    redis.awaitSharedCopy(42);
     handNearCache.put("hand:item:42", redis.raw(RedisForBenchmarks.HAND_KEY));
   }
 
@@ -67,6 +68,13 @@ public class WithAgent {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public Catalog.Item nearHit() {
     return Catalog.findNear(42);
+  }
+
+  /** The agent's hit from a copy whose hits share one decoded result (shareInstances): no decode. */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Catalog.Item nearHitShared() {
+    return Catalog.findShared(42);
   }
 
   /** The same by hand: Caffeine getIfPresent of the encoded item, Kryo decode. */
