@@ -172,7 +172,7 @@ final class NearCache {
     writing.computeIfPresent(key, (k, count) -> count == 1 ? null : count - 1);
   }
 
-  static Duration shortest(Duration... durations) {
+  private static Duration shortest(Duration... durations) {
     Duration shortest = durations[0];
     for (Duration d : durations) {
       shortest = d.compareTo(shortest) < 0 ? d : shortest;

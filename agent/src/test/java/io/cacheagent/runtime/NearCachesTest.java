@@ -57,18 +57,13 @@ class NearCachesTest {
     value(1L); // read from the store, copied
     assertThat(value(1L)).as("each near hit decodes its own").isNotSameAs(value(1L));
 
-    MethodTable sharingTable = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
-    FlakyStore tracked = new FlakyStore();
-    tracked.epoch = 1;
-    CacheRuntime sharing = new CacheRuntime(sharingTable, tracked);
-    int id = sharingTable.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
-        "(J)Ljava/lang/String;", MethodRule.cache(FIND).ttlJitter(0).nearCache(new NearCacheSettings(100, Duration.ofMinutes(1), true))
-            .build(), List.of("java.lang.String"));
-    sharing.complete(id, sharing.begin(id, null, new Object[] {1L}), "one");
-    sharing.begin(id, null, new Object[] {1L}); // copied
+    OneMethod sharing = oneMethod(MethodRule.cache(FIND).ttlJitter(0)
+        .nearCache(new NearCacheSettings(100, Duration.ofMinutes(1), true)).build());
+    sharing.cache(1L, "one");
+    sharing.call(1L); // copied
 
-    Object first = ((Hit) sharing.begin(id, null, new Object[] {1L})).value;
-    Object second = ((Hit) sharing.begin(id, null, new Object[] {1L})).value;
+    Object first = ((Hit) sharing.call(1L)).value;
+    Object second = ((Hit) sharing.call(1L)).value;
     assertThat(first).isEqualTo("one").isSameAs(second);
   }
 
@@ -160,17 +155,32 @@ class NearCachesTest {
 
   @Test
   void aMethodWithoutNearCache_alwaysReadsTheStore() {
-    MethodTable plain = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+    OneMethod plain = oneMethod(MethodRule.cache(FIND).ttlJitter(0).build());
+    plain.cache(1L, "one");
+
+    plain.call(1L);
+    plain.call(1L);
+    assertThat(plain.store().reads.get()).isEqualTo(3);
+  }
+
+  /** A runtime of its own, over a store that tracks (epoch 1), with one cached method {@code find} by {@code rule}. */
+  private record OneMethod(CacheRuntime runtime, FlakyStore store, int id) {
+    void cache(long key, String value) {
+      runtime.complete(id, runtime.begin(id, null, new Object[] {key}), value);
+    }
+
+    Object call(long key) {
+      return runtime.begin(id, null, new Object[] {key});
+    }
+  }
+
+  private OneMethod oneMethod(MethodRule rule) {
+    MethodTable methods = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
     FlakyStore tracked = new FlakyStore();
     tracked.epoch = 1;
-    CacheRuntime other = new CacheRuntime(plain, tracked);
-    int id = plain.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
-        "(J)Ljava/lang/String;", MethodRule.cache(FIND).ttlJitter(0).build(), List.of("java.lang.String"));
-    other.complete(id, other.begin(id, null, new Object[] {1L}), "one");
-
-    other.begin(id, null, new Object[] {1L});
-    other.begin(id, null, new Object[] {1L});
-    assertThat(tracked.reads.get()).isEqualTo(3);
+    int id = methods.registerCached(getClass().getClassLoader(), "com.acme.Repo#find(long)", "com.acme.Repo#find(long)",
+        "(J)Ljava/lang/String;", rule, List.of("java.lang.String"));
+    return new OneMethod(new CacheRuntime(methods, tracked), tracked, id);
   }
 
   private void cache(long id, String value) {
