@@ -70,7 +70,7 @@ public final class CacheRuntime implements Dispatcher {
     this.store = store;
     this.missedEvictions = new MissedEvictions(store);
     this.evictions = new Evictions(table, store, loads, missedEvictions);
-    this.nearCaches = new NearCaches(store);
+    this.nearCaches = new NearCaches(store, nanoClock);
     // Evictions missed while Redis could not be reached (a write at start, or during an outage)
     // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
     // only writes never makes.
@@ -111,30 +111,28 @@ public final class CacheRuntime implements Dispatcher {
     String generationKey = generations.forEntry(key); // in the entry's hash slot: one MGET reads both
     // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
     boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generations);
-    long readNanos = nanoClock.getAsLong(); // before the read: no write the read missed can be older
     NearCaches.Read read = nearCaches.read(method, key, generationKey);
-    byte[][] found = read.found();
-    if (found == null) {
+    if (!read.answered()) {
       // Redis did not answer. A load in flight here may have read the database before another JVM's
       // write that this call cannot see, so the call runs alone, as without the agent.
       method.stats.uncached.increment();
       return null;
     }
     if (pendingBefore || !missedEvictions.isEmpty()) {
-      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generations); // before the drop: found predates it
+      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generations); // before the drop: the read predates it
       missedEvictions.sendDrops();
       if (mayBeStale) {
         method.stats.uncached.increment();
         return null;
       }
     }
-    long generation = Generations.parse(found[1]);
+    long generation = read.generation();
     boolean generationInvented = generation == Generations.NONE;
     if (generationInvented) {
       generation = Generations.next();
       store.setIfAbsent(generationKey, Generations.format(generation));
     }
-    byte[] entry = found[0];
+    byte[] entry = read.entry();
     if (entry != null && !ValueCodec.isOurs(entry)) {
       method.stats.undecodable.increment();
       AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
@@ -153,7 +151,7 @@ public final class CacheRuntime implements Dispatcher {
         return hit;
       }
     }
-    return coalesce(method, key, generations, generationKey, generation, generationInvented, entry, self, readNanos);
+    return coalesce(method, key, generations, generationKey, generation, generationInvented, entry, self, read.readNanos());
   }
 
   /**

@@ -25,28 +25,29 @@ final class NearCache {
 
   /**
    * A copy under its generation key, made under the store's {@code epoch} and the cache's count of
-   * generation changes {@code voidAll}: void when either moved. With shareInstances, it also keeps
-   * the hit its first decode gave, for the hits after it.
+   * generation changes {@code voidAll}: void when either moved, and once it expires. With
+   * shareInstances, it also keeps the hit its first decode gave, for the hits after it.
    */
   static final class Copy {
-    private final byte[] entry;
-    private final byte[] generation;
+    final byte[] entry;
+    /** The entry's generation, as the read found it (parsed once: a hit from a copy parses nothing). */
+    final long generation;
+    /** When the read that made it was sent. */
+    final long readNanos;
     private final String generationKey;
     private final long epoch;
     private final long voidAll;
+    private final long expiresNanos;
     private volatile Hit shared;
 
-    private Copy(byte[] entry, byte[] generation, String generationKey, long epoch, long voidAll) {
+    private Copy(byte[] entry, long generation, String generationKey, Reading reading, long ttlNanos) {
       this.entry = entry;
       this.generation = generation;
       this.generationKey = generationKey;
-      this.epoch = epoch;
-      this.voidAll = voidAll;
-    }
-
-    /** The entry and its generation, as the read that made it found them. */
-    byte[][] found() {
-      return new byte[][] {entry, generation};
+      this.epoch = reading.epoch;
+      this.voidAll = reading.voidAll;
+      this.readNanos = reading.readNanos;
+      this.expiresNanos = reading.readNanos + ttlNanos;
     }
 
     /** The hit every hit of this copy shares (shareInstances); {@code null} before its first decode. */
@@ -67,14 +68,18 @@ final class NearCache {
   static final class Reading {
     final long epoch;
     final long voidAll;
+    final long readNanos;
 
-    private Reading(long epoch, long voidAll) {
+    private Reading(long epoch, long voidAll, long readNanos) {
       this.epoch = epoch;
       this.voidAll = voidAll;
+      this.readNanos = readNanos;
     }
   }
 
   private final MethodRule rule;
+  /** How long a copy lives, from its read: checked on the clock reading a lookup takes anyway (see NearCaches). */
+  private final long ttlNanos;
   private final Cache<String, Object> copies;
   /** The generation keys of the copies and readings: a change to one voids them all. */
   private final Set<String> generationKeys = ConcurrentHashMap.newKeySet();
@@ -87,10 +92,11 @@ final class NearCache {
   NearCache(MethodRule rule) {
     this.rule = rule;
     NearCacheSettings settings = rule.nearCache();
-    Duration ttl = shortest(settings.ttl(), rule.ttl(), rule.nullTtl());
+    this.ttlNanos = shortest(settings.ttl(), rule.ttl(), rule.nullTtl()).toNanos();
+    // No expireAfterWrite: it would read the clock on every hit, and a clock read costs as much as
+    // the rest of a hit. A copy checks its own expiry; expired ones go as the size bound evicts.
     this.copies = Caffeine.newBuilder()
         .maximumSize(settings.maxEntries())
-        .expireAfterWrite(ttl)
         .executor(Runnable::run) // its upkeep runs on the caller's thread, never in the application's common pool
         .build();
   }
@@ -103,9 +109,12 @@ final class NearCache {
     return current == rule;
   }
 
-  /** The copy of {@code key} under {@code generationKey} made under {@code epoch}; {@code null} when there is none. */
-  Copy copy(String key, String generationKey, long epoch) {
-    return copies.getIfPresent(key) instanceof Copy copy && copy.epoch == epoch && copy.voidAll == voidAll.get()
+  /**
+   * The copy of {@code key} under {@code generationKey} made under {@code epoch} and not expired at
+   * {@code nowNanos}; {@code null} when there is none.
+   */
+  Copy copy(String key, String generationKey, long epoch, long nowNanos) {
+    return copies.getIfPresent(key) instanceof Copy copy && !isVoid(copy, epoch, nowNanos)
         && copy.generationKey.equals(generationKey) ? copy : null;
   }
 
@@ -118,11 +127,11 @@ final class NearCache {
    * Holds {@code key}'s place for a read about to be sent; {@code null} when no copy may be made of
    * it (another read holds the place, this JVM is writing it).
    */
-  Reading startReading(String key, String generationKey, long epoch) {
+  Reading startReading(String key, String generationKey, long epoch, long readNanos) {
     generationKeys.add(generationKey); // first: a change to it heard of from now on voids what is read
-    Reading reading = new Reading(epoch, voidAll.get());
+    Reading reading = new Reading(epoch, voidAll.get(), readNanos);
     Object before = copies.asMap().putIfAbsent(key, reading);
-    boolean placed = before == null || isVoid(before, epoch) && copies.asMap().replace(key, before, reading);
+    boolean placed = before == null || isVoid(before, epoch, readNanos) && copies.asMap().replace(key, before, reading);
     if (!placed) {
       return null;
     }
@@ -133,19 +142,19 @@ final class NearCache {
     return reading;
   }
 
-  private boolean isVoid(Object held, long epoch) {
-    return held instanceof Copy copy ? copy.epoch != epoch || copy.voidAll != voidAll.get()
+  private boolean isVoid(Object held, long epoch, long nowNanos) {
+    return held instanceof Copy copy ? copy.epoch != epoch || copy.voidAll != voidAll.get() || nowNanos - copy.expiresNanos >= 0
         : ((Reading) held).epoch != epoch;
   }
 
   /**
-   * Keeps what the read answered, {@code found} ({@code null}: nothing to keep), under
-   * {@code generationKey}, unless a change was heard of since its place was taken or the epoch is
-   * no longer the one it began under; otherwise gives the place up.
+   * Keeps what the read answered, {@code entry} of {@code generation} ({@code null}: nothing to
+   * keep), under {@code generationKey}, unless a change was heard of since its place was taken or
+   * the epoch is no longer the one it began under; otherwise gives the place up.
    */
-  void finishReading(String key, String generationKey, Reading reading, byte[][] found, long epochNow) {
-    if (found != null && epochNow == reading.epoch && voidAll.get() == reading.voidAll) {
-      copies.asMap().replace(key, reading, new Copy(found[0], found[1], generationKey, reading.epoch, reading.voidAll));
+  void finishReading(String key, String generationKey, Reading reading, byte[] entry, long generation, long epochNow) {
+    if (entry != null && epochNow == reading.epoch && voidAll.get() == reading.voidAll) {
+      copies.asMap().replace(key, reading, new Copy(entry, generation, generationKey, reading, ttlNanos));
     } else {
       copies.asMap().remove(key, reading);
     }

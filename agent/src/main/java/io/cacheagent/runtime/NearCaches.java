@@ -6,6 +6,7 @@ import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.Invalidations;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /*
  * The near caches of the methods whose rule has a nearCache: copies of their entries in this JVM,
@@ -29,10 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NearCaches implements Invalidations.Listener {
 
   /**
-   * What a lookup read: the entry and its generation ({@code null}: unavailable), and the copy they
-   * came from ({@code null}: read from the store) if its hits share one decoded result.
+   * What a lookup read: the entry ({@code null}: none) and its generation, unless the store did not
+   * answer; whether they came from a copy, and that copy if its hits share one decoded result;
+   * when the read was sent (for a copy, the read that made it).
    */
-  record Read(byte[][] found, boolean near, NearCache.Copy sharing) {
+  record Read(boolean answered, byte[] entry, long generation, boolean near, NearCache.Copy sharing, long readNanos) {
+    static final Read UNANSWERED = new Read(false, null, Generations.NONE, false, null, 0);
+
     /** The hit the copy's hits share; {@code null} when there is none yet, or the copy shares nothing. */
     Hit shared() {
       return sharing == null ? null : sharing.shared();
@@ -41,36 +45,48 @@ final class NearCaches implements Invalidations.Listener {
 
   private final CacheStore store;
   private final Invalidations invalidations;
+  /** {@code System.nanoTime}, or a test's clock: read once per lookup. */
+  private final LongSupplier nanoClock;
   private final Set<NearCache> caches = ConcurrentHashMap.newKeySet();
   private volatile boolean started;
 
-  NearCaches(CacheStore store) {
+  NearCaches(CacheStore store, LongSupplier nanoClock) {
     this.store = store;
     this.invalidations = store.invalidations();
+    this.nanoClock = nanoClock;
   }
 
   /** What the store holds under {@code key} and {@code generationKey}: a copy where one may be served, else a read of the store. */
   Read read(CachedMethod method, String key, String generationKey) {
     NearCache near = nearCacheOf(method);
-    long epoch = near == null ? -1 : invalidations.epoch();
+    // One clock reading serves the whole lookup (the heartbeat's check, the copy's expiry, when the
+    // read was sent): on a hit from a copy, a clock reading costs as much as the rest.
+    long now = nanoClock.getAsLong(); // before the read: no write the read missed can be older
+    long epoch = near == null ? -1 : invalidations.epoch(now);
     if (epoch < 0) {
-      return new Read(store.get(key, generationKey), false, null);
+      return fromStore(key, generationKey, now);
     }
-    NearCache.Copy copy = near.copy(key, generationKey, epoch);
+    NearCache.Copy copy = near.copy(key, generationKey, epoch, now);
     if (copy != null) {
-      return new Read(copy.found(), true, near.sharesInstances() ? copy : null);
+      return new Read(true, copy.entry, copy.generation, true, near.sharesInstances() ? copy : null, copy.readNanos);
     }
-    NearCache.Reading reading = near.startReading(key, generationKey, epoch);
-    byte[][] found = null;
+    NearCache.Reading reading = near.startReading(key, generationKey, epoch, now);
+    Read read = null;
     try {
-      found = store.get(key, generationKey);
-      return new Read(found, false, null);
+      read = fromStore(key, generationKey, now);
+      return read;
     } finally {
       if (reading != null) { // never left holding the place, whatever the read did
-        boolean servable = found != null && method.isCurrent(found[0], Generations.parse(found[1]));
-        near.finishReading(key, generationKey, reading, servable ? found : null, invalidations.epoch());
+        boolean servable = read != null && read.answered() && method.isCurrent(read.entry(), read.generation());
+        near.finishReading(key, generationKey, reading, servable ? read.entry() : null, read == null ? 0 : read.generation(),
+            invalidations.epoch(nanoClock.getAsLong()));
       }
     }
+  }
+
+  private Read fromStore(String key, String generationKey, long readNanos) {
+    byte[][] found = store.get(key, generationKey);
+    return found == null ? Read.UNANSWERED : new Read(true, found[0], Generations.parse(found[1]), false, null, readNanos);
   }
 
   /** The method's near cache as its rule configures it now; {@code null} when it has none. */

@@ -27,7 +27,7 @@ public interface Invalidations {
   /** A store that cannot tell of changes: no copy is ever served. */
   Invalidations NONE = new Invalidations() {
     @Override
-    public long epoch() {
+    public long epoch(long nowNanos) {
       return -1;
     }
 
@@ -39,7 +39,7 @@ public interface Invalidations {
   static Invalidations unsupported(String why) {
     return new Invalidations() {
       @Override
-      public long epoch() {
+      public long epoch(long nowNanos) {
         return -1;
       }
 
@@ -55,8 +55,10 @@ public interface Invalidations {
    * listener; {@code -1} while the store cannot promise that (no copy may be served or made now).
    * A copy made under one epoch is void under any other: changes made while it moved were told to
    * nobody.
+   *
+   * @param nowNanos {@code System.nanoTime()} now: whether Redis answered recently enough
    */
-  long epoch();
+  long epoch(long nowNanos);
 
   /** Starts telling {@code listener}; from then on the store has Redis track the keys it reads. */
   void start(Listener listener);

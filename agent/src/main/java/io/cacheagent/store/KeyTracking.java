@@ -63,8 +63,8 @@ final class KeyTracking implements Invalidations {
   }
 
   @Override
-  public long epoch() {
-    if (!tracked || circuitOpen.getAsBoolean() || System.nanoTime() - answeredPingSentNanos > staleNanos) {
+  public long epoch(long nowNanos) {
+    if (!tracked || circuitOpen.getAsBoolean() || nowNanos - answeredPingSentNanos > staleNanos) {
       return -1;
     }
     return epoch.get();

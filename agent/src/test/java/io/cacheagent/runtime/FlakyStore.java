@@ -49,7 +49,7 @@ final class FlakyStore implements CacheStore {
   public Invalidations invalidations() {
     return new Invalidations() {
       @Override
-      public long epoch() {
+      public long epoch(long nowNanos) {
         return epoch;
       }
 

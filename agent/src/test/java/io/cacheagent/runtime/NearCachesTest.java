@@ -146,11 +146,24 @@ class NearCachesTest {
   @Test
   void aCopyIsServedOnlyUnderTheGenerationKeyItWasReadWith() {
     NearCache near = new NearCache(rule);
-    NearCache.Reading reading = near.startReading("k", "g1", 1);
-    near.finishReading("k", "g1", reading, new byte[][] {{1}, {2}}, 1);
+    NearCache.Reading reading = near.startReading("k", "g1", 1, 0);
+    near.finishReading("k", "g1", reading, new byte[] {1}, 2, 1);
 
-    assertThat(near.copy("k", "g1", 1)).isNotNull();
-    assertThat(near.copy("k", "g2", 1)).as("a call keyed by a reloaded rule: other arguments, the same entry key").isNull();
+    assertThat(near.copy("k", "g1", 1, 0)).isNotNull();
+    assertThat(near.copy("k", "g2", 1, 0)).as("a call keyed by a reloaded rule: other arguments, the same entry key").isNull();
+  }
+
+  @Test
+  void aCopyExpiresItsTtlAfterTheReadThatMadeIt() {
+    NearCache near = new NearCache(MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
+        .nearCache(new NearCacheSettings(100, Duration.ofSeconds(10), false)).build());
+    long readAt = 1_000;
+    near.finishReading("k", "g", near.startReading("k", "g", 1, readAt), new byte[] {1}, 2, 1);
+
+    long ttl = TimeUnit.SECONDS.toNanos(10);
+    assertThat(near.copy("k", "g", 1, readAt + ttl - 1)).isNotNull();
+    assertThat(near.copy("k", "g", 1, readAt + ttl)).as("expired").isNull();
+    assertThat(near.startReading("k", "g", 1, readAt + ttl)).as("an expired copy gives its place to a new read").isNotNull();
   }
 
   @Test

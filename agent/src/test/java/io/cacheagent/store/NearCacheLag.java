@@ -72,10 +72,10 @@ final class NearCacheLag {
   }
 
   private static void awaitTracking(RedisStore store) throws InterruptedException {
-    for (int i = 0; i < 500 && store.invalidations().epoch() < 0; i++) {
+    for (int i = 0; i < 500 && store.invalidations().epoch(System.nanoTime()) < 0; i++) {
       Thread.sleep(20);
     }
-    if (store.invalidations().epoch() < 0) {
+    if (store.invalidations().epoch(System.nanoTime()) < 0) {
       throw new IllegalStateException("tracking was not on within 10 s");
     }
   }
