@@ -101,7 +101,7 @@ public final class CacheRuntime implements Dispatcher {
     CachedMethod.KeySpace keys = method.keys; // once: a reload must not change it halfway through the call
     String key;
     try {
-      key = method.keyFor(keys, self, args);
+      key = nearCaches.keyFor(method, keys, self, args);
     } catch (UnstableArgumentException e) {
       method.stats.uncached.increment();
       AgentLog.warn("unstable:" + method.name, method.name + ": " + e.getMessage() + "; such calls run uncached");

@@ -85,6 +85,8 @@ final class NearCache {
   private final Set<String> generationKeys = ConcurrentHashMap.newKeySet();
   /** Moves when a generation key changes: every copy made before is void. */
   private final AtomicLong voidAll = new AtomicLong();
+  /** The keys of recent calls, for the key space in use: see RecentKeys. */
+  private volatile RecentKeys recentKeys;
   /** Keys this JVM is writing now (entry and generation keys), with how many writes of each are in flight. */
   private final Map<String, Integer> writing = new ConcurrentHashMap<>();
 
@@ -116,6 +118,16 @@ final class NearCache {
   Copy copy(String key, String generationKey, long epoch, long nowNanos) {
     return copies.getIfPresent(key) instanceof Copy copy && !isVoid(copy, epoch, nowNanos)
         && copy.generationKey.equals(generationKey) ? copy : null;
+  }
+
+  /** The keys of recent calls made in {@code space}. */
+  RecentKeys recentKeys(CachedMethod.KeySpace space) {
+    RecentKeys current = recentKeys;
+    if (current == null || !current.isFor(space)) {
+      current = new RecentKeys(space, rule.nearCache().maxEntries());
+      recentKeys = current;
+    }
+    return current;
   }
 
   /** Whether hits of a copy share one decoded result (nearCache.shareInstances). */

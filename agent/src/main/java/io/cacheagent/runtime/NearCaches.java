@@ -2,6 +2,7 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.Invalidations;
 import java.util.Set;
@@ -54,6 +55,12 @@ final class NearCaches implements Invalidations.Listener {
     this.store = store;
     this.invalidations = store.invalidations();
     this.nanoClock = nanoClock;
+  }
+
+  /** The key of calling {@code method} with {@code args}; remembered, for a method with a nearCache (see RecentKeys). */
+  String keyFor(CachedMethod method, CachedMethod.KeySpace space, Object self, Object[] args) throws UnstableArgumentException {
+    NearCache near = nearCacheOf(method);
+    return near == null ? method.keyFor(space, self, args) : near.recentKeys(space).keyFor(method, self, args);
   }
 
   /** What the store holds under {@code key} and {@code generationKey}: a copy where one may be served, else a read of the store. */
