@@ -36,14 +36,18 @@ final class AllowListClassResolver extends DefaultClassResolver {
     return registration;
   }
 
-  /** NOTE: Kryo 5 calls this with each class name it reads, before Class.forName; a throw stops the read. */
+  /**
+   * NOTE: Kryo 5 calls this with each class name it reads, before Class.forName; a throw stops the
+   * read. A name this resolver already resolved passed the check then: only its own method puts
+   * names in {@code nameToClass}, and a new allow list comes with a new codec, and new resolvers.
+   */
   @Override
   protected Class<?> getTypeByName(String className) {
-    checkAllowed(className);
     Class<?> known = super.getTypeByName(className);
     if (known != null) {
       return known;
     }
+    checkAllowed(className);
     // Resolve here, through the method's loader only: Kryo would fall back to its own loader.
     try {
       Class<?> type = Class.forName(className, false, kryo.getClassLoader());

@@ -5,7 +5,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +23,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * Kryo resolves class names through the class loader of the instrumented method, never through the
  * agent's own: the values are the application's classes. Only names on the method's
  * ClassAllowList are resolved at all. Kryo instances are not thread-safe and are
- * costly to build, so each codec keeps a small pool.
+ * costly to build, so each codec keeps a few (see KryoPool).
  */
 public final class ValueCodec {
 
@@ -33,21 +32,13 @@ public final class ValueCodec {
 
   private static final byte MAGIC = (byte) 0xCA;
   private static final int HEADER = 18;
-  /** Kryo instances kept per codec for reuse; more may exist while more threads call at once. */
-  private static final int POOL_SIZE = 256;
-
-  private final Pool<Kryo> pool;
+  private final KryoPool pool;
 
   /** A codec for values whose classes {@code loader} can see and {@code allowList} allows. */
   public ValueCodec(ClassLoader loader, ClassAllowList allowList) {
     // Classes of the bootstrap loader (null) are resolved through the platform loader.
     ClassLoader resolving = loader != null ? loader : ClassLoader.getPlatformClassLoader();
-    this.pool = new Pool<>(true, true, POOL_SIZE) {
-      @Override
-      protected Kryo create() {
-        return newKryo(resolving, allowList);
-      }
-    };
+    this.pool = new KryoPool(() -> newKryo(resolving, allowList));
   }
 
   private static Kryo newKryo(ClassLoader loader, ClassAllowList allowList) {
