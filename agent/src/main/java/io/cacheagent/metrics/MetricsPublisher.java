@@ -77,9 +77,10 @@ public final class MetricsPublisher {
     return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
-  /** One line over all cached methods, e.g. {@code stats: 3 methods, 1520 calls, hit ratio 91.2%, ...}. */
+  /** One line over all cached methods, e.g. {@code stats: 3 cached methods, 1520 calls: 1387 hits (1200 near), ...}. */
   static String summary(List<MethodSnapshot> methods, CacheStore store) {
     long hits = 0;
+    long nearHits = 0;
     long misses = 0;
     long coalesced = 0;
     long uncached = 0;
@@ -89,6 +90,7 @@ public final class MetricsPublisher {
     long calls = 0;
     for (MethodSnapshot m : methods) {
       hits += m.hits();
+      nearHits += m.nearHits();
       misses += m.misses();
       coalesced += m.coalesced();
       uncached += m.uncached();
@@ -97,8 +99,8 @@ public final class MetricsPublisher {
       errors += m.errors();
       calls += m.calls();
     }
-    return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits, %d misses, %d coalesced, %d uncached,"
-            + " %d managed, %d off; hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s", calls,
-        hits, misses, coalesced, uncached, managed, off, 100 * MethodSnapshot.hitRatio(methods), errors, store.state());
+    return String.format(Locale.ROOT, "stats: %d cached method%s, %d calls: %d hits (%d near), %d misses, %d coalesced,"
+            + " %d uncached, %d managed, %d off; hit ratio %.1f%%; %d entry errors; store %s", methods.size(), methods.size() == 1 ? "" : "s",
+        calls, hits, nearHits, misses, coalesced, uncached, managed, off, 100 * MethodSnapshot.hitRatio(methods), errors, store.state());
   }
 }

@@ -67,7 +67,7 @@ class MetricsIT {
           "cache_agent_store_up 1\n");
       assertThat(response.body()).containsPattern("cache_agent_load_seconds\\{" + FIND.replace("(", "\\(").replace(")", "\\)")
           + ",quantile=\"0.99\"} [0-9.e-]+\n");
-      app.awaitLog("[cache-agent] stats: 6 cached methods, 3 calls: 1 hits, 2 misses, 0 coalesced, 0 uncached, 0 managed, 0 off; hit ratio 33.3%;"
+      app.awaitLog("[cache-agent] stats: 6 cached methods, 3 calls: 1 hits (0 near), 2 misses, 0 coalesced, 0 uncached, 0 managed, 0 off; hit ratio 33.3%;"
           + " 0 entry errors; store connected");
     }
   }
