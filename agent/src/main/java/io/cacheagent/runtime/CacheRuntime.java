@@ -144,10 +144,7 @@ public final class CacheRuntime implements Dispatcher {
         return null; // the entry is right, only not for this caller: run the method, leave the entry as it is
       }
       if (hit != null) {
-        method.stats.hits.increment();
-        if (read.near()) {
-          method.stats.nearHits.increment();
-        }
+        (read.near() ? method.stats.nearHits : method.stats.redisHits).increment();
         return hit;
       }
     }

@@ -35,7 +35,8 @@ public final class MethodControl {
     MethodStats stats = method.stats;
     Histogram load = stats.loadNanos;
     String signature = method.rule.signature().toString();
-    return new MethodSnapshot(method.name, enabled(), stats.hits.sum(), stats.nearHits.sum(), stats.misses.sum(), stats.coalesced.sum(),
+    long nearHits = stats.nearHits.sum();
+    return new MethodSnapshot(method.name, enabled(), stats.hits(nearHits), nearHits, stats.misses.sum(), stats.coalesced.sum(),
         stats.uncached.sum(), stats.managed.sum(), stats.off[0], stats.undecodable.sum(), stats.refused.sum(),
         stats.unencodable.sum(),
         table.evictions(signature), table.evictionKeyFailures(signature),
