@@ -154,9 +154,17 @@ final class NearCache {
     return reading;
   }
 
+  /**
+   * Whether what holds a key's place may be replaced: a copy of another epoch or generation, or
+   * expired; a reading of another epoch, or begun a ttl ago (its read ended long since: a thread
+   * that never gave its place up must not keep the key from being copied for good).
+   */
   private boolean isVoid(Object held, long epoch, long nowNanos) {
-    return held instanceof Copy copy ? copy.epoch != epoch || copy.voidAll != voidAll.get() || nowNanos - copy.expiresNanos >= 0
-        : ((Reading) held).epoch != epoch;
+    if (held instanceof Copy copy) {
+      return copy.epoch != epoch || copy.voidAll != voidAll.get() || nowNanos - copy.expiresNanos >= 0;
+    }
+    Reading reading = (Reading) held;
+    return reading.epoch != epoch || nowNanos - reading.readNanos >= ttlNanos;
   }
 
   /**

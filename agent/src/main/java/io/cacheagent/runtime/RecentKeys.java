@@ -11,11 +11,16 @@ import java.util.List;
  * instance is reused too, so its hash is computed once.
  *
  * <p>Only arguments whose {@code equals} implies the same key are remembered: boxed integers,
- * booleans, characters and strings, as every argument of a method keyed by all of them. Key
+ * booleans, characters and strings of at most {@link #MAX_STRING} characters, as every argument of
+ * a method keyed by all of them. A longer string goes into the key as its hash, and remembering it
+ * would keep the whole text, up to tens of kilobytes an entry. Key
  * expressions ({@code key: args[0].id}) may read state that changes under an equal argument, and
  * any other argument may be mutable: those calls have their key written out every time.
  */
 final class RecentKeys {
+
+  /** Longest string argument remembered: as long as a key writes out (longer ones are hashed). */
+  static final int MAX_STRING = 64;
 
   private final CachedMethod.KeySpace space;
   private final Cache<Object, String> keys;
@@ -59,7 +64,7 @@ final class RecentKeys {
 
   private static boolean isPlainValue(Object arg) {
     Class<?> type = arg == null ? null : arg.getClass();
-    return type == Long.class || type == Integer.class || type == String.class || type == Short.class || type == Byte.class
-        || type == Boolean.class || type == Character.class;
+    return type == Long.class || type == Integer.class || type == Short.class || type == Byte.class || type == Boolean.class
+        || type == Character.class || type == String.class && ((String) arg).length() <= MAX_STRING;
   }
 }

@@ -167,6 +167,21 @@ class NearCachesTest {
   }
 
   @Test
+  void aPlaceNeverGivenUp_isTakenByAReadATtlLater() {
+    NearCache near = new NearCache(MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
+        .nearCache(new NearCacheSettings(100, Duration.ofSeconds(10), false)).build());
+    long readAt = 1_000;
+    assertThat(near.startReading("k", "g", 1, readAt)).isNotNull(); // its thread never finishes
+
+    long ttl = TimeUnit.SECONDS.toNanos(10);
+    assertThat(near.startReading("k", "g", 1, readAt + ttl - 1)).as("a read in flight holds the place").isNull();
+    NearCache.Reading next = near.startReading("k", "g", 1, readAt + ttl);
+    assertThat(next).as("a ttl later, the place is taken again").isNotNull();
+    near.finishReading("k", "g", next, new byte[] {1}, 2, 1);
+    assertThat(near.copy("k", "g", 1, readAt + ttl)).isNotNull();
+  }
+
+  @Test
   void aMethodWithoutNearCache_alwaysReadsTheStore() {
     OneMethod plain = oneMethod(MethodRule.cache(FIND).ttlJitter(0).build());
     plain.cache(1L, "one");

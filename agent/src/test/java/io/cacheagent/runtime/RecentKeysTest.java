@@ -28,6 +28,18 @@ class RecentKeysTest {
   }
 
   @Test
+  void aStringLongerThanAKeyWritesOut_isNotRemembered_forTheMemoWouldHoldItWhole() throws Exception {
+    CachedMethod search = method("com.acme.Repo#search(java.lang.String)", "(Ljava/lang/String;)Ljava/lang/String;", null);
+    RecentKeys keys = new RecentKeys(search.keys, 100);
+    String atMost = "a".repeat(RecentKeys.MAX_STRING);
+    String longer = "a".repeat(RecentKeys.MAX_STRING + 1);
+
+    assertThat(keys.keyFor(search, null, new Object[] {atMost})).isSameAs(keys.keyFor(search, null, new Object[] {atMost}));
+    String first = keys.keyFor(search, null, new Object[] {longer});
+    assertThat(keys.keyFor(search, null, new Object[] {longer})).as("written out again").isEqualTo(first).isNotSameAs(first);
+  }
+
+  @Test
   void aMutableArgument_isKeyedAsItIsNow() throws Exception {
     CachedMethod search = method("com.acme.Repo#search(com.acme.Query)", "(Lcom/acme/Query;)Ljava/lang/String;", null);
     RecentKeys keys = new RecentKeys(search.keys, 100);
