@@ -10,6 +10,12 @@ public final class Durations {
 
   static final String ACCEPTED = "use 250ms, 30s, 10m, 1h, 1d or PT10M";
 
+  /**
+   * The longest duration accepted: 100 years. TTLs are counted in nanoseconds (a long holds 292
+   * years of them), and a deadline is now plus a TTL.
+   */
+  static final Duration LONGEST = Duration.ofDays(36_500);
+
   private static final Pattern SHORT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
   private Durations() {}

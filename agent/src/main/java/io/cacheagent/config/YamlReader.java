@@ -75,6 +75,11 @@ final class YamlReader {
       problems.add(node, path + " \"" + text + "\" must be longer than zero; " + Durations.ACCEPTED);
       return fallback;
     }
+    if (duration.compareTo(Durations.LONGEST) > 0) {
+      problems.add(node, path + " \"" + text + "\" is longer than " + Durations.format(Durations.LONGEST) + " (100 years), the longest accepted;"
+          + " for entries that should not expire, 36500d will do");
+      return fallback;
+    }
     return duration;
   }
 
