@@ -153,6 +153,12 @@ final class CachedMethod {
   void rebind(MethodRule next, KeyNames keyNames) {
     keys = keySpace(next, keyNames);
     rule = next;
+    NearCache current = near;
+    if (current != null && !current.isFor(next)) {
+      // Its copies are never served under another rule: let them go now, not at the next call,
+      // which a method switched off or left out of the file does not make.
+      near = null;
+    }
   }
 
   private KeySpace keySpace(MethodRule rule, KeyNames keyNames) {

@@ -7,6 +7,7 @@ import io.cacheagent.store.CacheStore;
 import io.cacheagent.store.Invalidations;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /*
@@ -48,7 +49,8 @@ final class NearCaches implements Invalidations.Listener {
   private final Invalidations invalidations;
   /** {@code System.nanoTime}, or a test's clock: read once per lookup. */
   private final LongSupplier nanoClock;
-  private final Set<NearCache> caches = ConcurrentHashMap.newKeySet();
+  /** The methods that have had a near cache: what Redis and this JVM's writes tell goes to each one's current cache. */
+  private final Set<CachedMethod> methods = ConcurrentHashMap.newKeySet();
   private volatile boolean started;
 
   NearCaches(CacheStore store, LongSupplier nanoClock) {
@@ -114,10 +116,7 @@ final class NearCaches implements Invalidations.Listener {
       NearCache next = rule.nearCache() == null ? null : new NearCache(rule);
       if (next != null) {
         start();
-        caches.add(next);
-      }
-      if (current != null) {
-        caches.remove(current);
+        methods.add(method); // before the cache is in use: it hears of every change from its first read on
       }
       method.near = next;
       return next;
@@ -133,22 +132,25 @@ final class NearCaches implements Invalidations.Listener {
 
   @Override
   public void changed(String key) {
-    for (NearCache cache : caches) {
-      cache.changed(key);
-    }
+    forEachCache(cache -> cache.changed(key));
   }
 
   @Override
   public void writing(String key) {
-    for (NearCache cache : caches) {
-      cache.writing(key);
-    }
+    forEachCache(cache -> cache.writing(key));
   }
 
   @Override
   public void written(String key) {
-    for (NearCache cache : caches) {
-      cache.written(key);
+    forEachCache(cache -> cache.written(key));
+  }
+
+  private void forEachCache(Consumer<NearCache> action) {
+    for (CachedMethod method : methods) {
+      NearCache cache = method.near;
+      if (cache != null) {
+        action.accept(cache);
+      }
     }
   }
 }

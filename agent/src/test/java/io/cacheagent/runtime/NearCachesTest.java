@@ -167,6 +167,17 @@ class NearCachesTest {
   }
 
   @Test
+  void aMethodSwitchedOff_letsItsCopiesGoAtOnce_notAtACallItWillNotMake() {
+    cache(1L, "one");
+    value(1L); // copied
+    CachedMethod method = table.cached(find);
+    assertThat(method.near).isNotNull();
+
+    method.rebind(method.rule.withEnabled(false), KeyNames.readable("test"));
+    assertThat(method.near).isNull();
+  }
+
+  @Test
   void aPlaceNeverGivenUp_isTakenByAReadATtlLater() {
     NearCache near = new NearCache(MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
         .nearCache(new NearCacheSettings(100, Duration.ofSeconds(10), false)).build());
