@@ -76,8 +76,9 @@ final class YamlReader {
       return fallback;
     }
     if (duration.compareTo(Durations.LONGEST) > 0) {
-      problems.add(node, path + " \"" + text + "\" is longer than " + Durations.format(Durations.LONGEST) + " (100 years), the longest accepted;"
-          + " for entries that should not expire, 36500d will do");
+      String longest = Durations.format(Durations.LONGEST);
+      problems.add(node, path + " \"" + text + "\" is longer than " + longest + " (100 years), the longest accepted;"
+          + " for entries that should not expire, " + longest + " will do");
       return fallback;
     }
     return duration;

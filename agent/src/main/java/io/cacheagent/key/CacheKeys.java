@@ -17,6 +17,9 @@ public final class CacheKeys {
   /** Longest argument text kept readable in a key, in characters; longer is hashed. */
   public static final int MAX_ARGUMENT_TEXT = 120;
 
+  /** Longest string argument written out in a key; a longer one is written as its length and hash. */
+  public static final int MAX_INLINE_STRING = ArgumentEncoder.INLINE_STRING;
+
   /** Most keys one eviction writes tombstones to; past it, it drops every entry of the method. */
   public static final int MAX_EVICTION_KEYS = 36;
 

@@ -37,17 +37,15 @@ final class NearCache {
     private final String generationKey;
     private final long epoch;
     private final long voidAll;
-    private final long expiresNanos;
     private volatile Hit shared;
 
-    private Copy(byte[] entry, long generation, String generationKey, Reading reading, long ttlNanos) {
+    private Copy(byte[] entry, long generation, String generationKey, Reading reading) {
       this.entry = entry;
       this.generation = generation;
       this.generationKey = generationKey;
       this.epoch = reading.epoch;
       this.voidAll = reading.voidAll;
       this.readNanos = reading.readNanos;
-      this.expiresNanos = reading.readNanos + ttlNanos;
     }
 
     /** The hit every hit of this copy shares (shareInstances); {@code null} before its first decode. */
@@ -161,10 +159,15 @@ final class NearCache {
    */
   private boolean isVoid(Object held, long epoch, long nowNanos) {
     if (held instanceof Copy copy) {
-      return copy.epoch != epoch || copy.voidAll != voidAll.get() || nowNanos - copy.expiresNanos >= 0;
+      return copy.epoch != epoch || copy.voidAll != voidAll.get() || isOld(copy.readNanos, nowNanos);
     }
     Reading reading = (Reading) held;
-    return reading.epoch != epoch || nowNanos - reading.readNanos >= ttlNanos;
+    return reading.epoch != epoch || isOld(reading.readNanos, nowNanos);
+  }
+
+  /** Whether a read sent at {@code readNanos} was sent a ttl or more before {@code nowNanos}. */
+  private boolean isOld(long readNanos, long nowNanos) {
+    return nowNanos - readNanos >= ttlNanos;
   }
 
   /**
@@ -174,7 +177,7 @@ final class NearCache {
    */
   void finishReading(String key, String generationKey, Reading reading, byte[] entry, long generation, long epochNow) {
     if (entry != null && epochNow == reading.epoch && voidAll.get() == reading.voidAll) {
-      copies.asMap().replace(key, reading, new Copy(entry, generation, generationKey, reading, ttlNanos));
+      copies.asMap().replace(key, reading, new Copy(entry, generation, generationKey, reading));
     } else {
       copies.asMap().remove(key, reading);
     }

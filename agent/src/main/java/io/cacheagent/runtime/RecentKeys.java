@@ -2,6 +2,7 @@ package io.cacheagent.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import java.util.List;
 
@@ -20,7 +21,7 @@ import java.util.List;
 final class RecentKeys {
 
   /** Longest string argument remembered: as long as a key writes out (longer ones are hashed). */
-  static final int MAX_STRING = 64;
+  static final int MAX_STRING = CacheKeys.MAX_INLINE_STRING;
 
   private final CachedMethod.KeySpace space;
   private final Cache<Object, String> keys;

@@ -155,12 +155,11 @@ class NearCachesTest {
 
   @Test
   void aCopyExpiresItsTtlAfterTheReadThatMadeIt() {
-    NearCache near = new NearCache(MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
-        .nearCache(new NearCacheSettings(100, Duration.ofSeconds(10), false)).build());
+    NearCache near = nearCacheOfTtl(NEAR_TTL);
     long readAt = 1_000;
     near.finishReading("k", "g", near.startReading("k", "g", 1, readAt), new byte[] {1}, 2, 1);
 
-    long ttl = TimeUnit.SECONDS.toNanos(10);
+    long ttl = NEAR_TTL.toNanos();
     assertThat(near.copy("k", "g", 1, readAt + ttl - 1)).isNotNull();
     assertThat(near.copy("k", "g", 1, readAt + ttl)).as("expired").isNull();
     assertThat(near.startReading("k", "g", 1, readAt + ttl)).as("an expired copy gives its place to a new read").isNotNull();
@@ -179,12 +178,11 @@ class NearCachesTest {
 
   @Test
   void aPlaceNeverGivenUp_isTakenByAReadATtlLater() {
-    NearCache near = new NearCache(MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
-        .nearCache(new NearCacheSettings(100, Duration.ofSeconds(10), false)).build());
+    NearCache near = nearCacheOfTtl(NEAR_TTL);
     long readAt = 1_000;
     assertThat(near.startReading("k", "g", 1, readAt)).isNotNull(); // its thread never finishes
 
-    long ttl = TimeUnit.SECONDS.toNanos(10);
+    long ttl = NEAR_TTL.toNanos();
     assertThat(near.startReading("k", "g", 1, readAt + ttl - 1)).as("a read in flight holds the place").isNull();
     NearCache.Reading next = near.startReading("k", "g", 1, readAt + ttl);
     assertThat(next).as("a ttl later, the place is taken again").isNotNull();
@@ -200,6 +198,14 @@ class NearCachesTest {
     plain.call(1L);
     plain.call(1L);
     assertThat(plain.store().reads.get()).isEqualTo(3);
+  }
+
+  private static final Duration NEAR_TTL = Duration.ofSeconds(10);
+
+  /** A near cache of its own for {@code find}, whose copies live {@code ttl} (shorter than the method's). */
+  private static NearCache nearCacheOfTtl(Duration ttl) {
+    return new NearCache(MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).ttlJitter(0)
+        .nearCache(new NearCacheSettings(100, ttl, false)).build());
   }
 
   /** A runtime of its own, over a store that tracks (epoch 1), with one cached method {@code find} by {@code rule}. */
