@@ -236,7 +236,7 @@ public final class AgentInstaller {
     }
     CacheStore store = config.redis() == null
         ? new LocalStore(LocalStore.DEFAULT_MAX_BYTES)
-        : new SharedReads(new RedisStore(config.redis(), lettuce), config.redis().commandTimeout());
+        : new SharedReads(new RedisStore(config.redis(), config.keyPrefix(), lettuce), config.redis().commandTimeout());
     MethodTable table = new MethodTable(config.keyNames(), config.serializationAllow(), config.signing());
     CacheRuntime runtime = new CacheRuntime(table, store);
     CacheBridge.install(runtime);

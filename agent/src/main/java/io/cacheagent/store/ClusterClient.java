@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * Lettuce's Redis Cluster client, as the store uses it: its topology read every {@link
  * #TOPOLOGY_REFRESH} and whenever a node redirects a command or cannot be reached, so that a
  * promoted replica serves its slots without a restart; each topology shown to {@link HeldSlots}
- * before commands are routed by it; the connections to the nodes opened before the first call.
+ * (and to the near caches' {@link ClusterTracking}) before commands are routed by it; the connections to the nodes opened before the first call.
  */
 final class ClusterClient extends RedisClusterClient {
 
@@ -52,11 +52,14 @@ final class ClusterClient extends RedisClusterClient {
 
   private final RedisSettings settings;
   private final HeldSlots heldSlots;
+  /** What tells the near caches of changes, told of each topology too; {@code null}: none. */
+  private final ClusterTracking tracking;
 
-  ClusterClient(ClientResources resources, RedisSettings settings, HeldSlots heldSlots) {
+  ClusterClient(ClientResources resources, RedisSettings settings, HeldSlots heldSlots, ClusterTracking tracking) {
     super(resources, settings.cluster().stream().map(ClusterClient::seed).toList());
     this.settings = settings;
     this.heldSlots = heldSlots;
+    this.tracking = tracking;
   }
 
   /**
@@ -88,6 +91,9 @@ final class ClusterClient extends RedisClusterClient {
   protected Partitions determinePartitions(Partitions current, Map<RedisURI, Partitions> topologyViews) {
     Partitions chosen = super.determinePartitions(current, topologyViews);
     heldSlots.topology(chosen);
+    if (tracking != null) {
+      tracking.topology(chosen);
+    }
     return chosen;
   }
 

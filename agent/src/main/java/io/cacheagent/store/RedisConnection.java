@@ -21,6 +21,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -105,7 +106,7 @@ final class RedisConnection {
   private final HeldSlots heldSlots;
   /** After a reconnect to another server, the drop of every entry that reads wait for (see followServer). */
   private final FailoverDrop failoverDrop = new FailoverDrop();
-  /** On one server, what tells the near caches of changed keys (see KeyTracking); {@code null} on a cluster. */
+  /** What tells the near caches of changed keys (see KeyTracking); {@code null} where there is none. */
   private final KeyTracking tracking;
   /** Until when reads do not go to Redis, after a reconnect (see {@link #SETTLE_NANOS}). */
   private volatile long readsResumeNanos = System.nanoTime();
@@ -115,7 +116,7 @@ final class RedisConnection {
    *
    * @param madeInAdvance Lettuce resources made before the configuration was parsed; {@code null}: makes its own
    * @param onEveryReconnect what Redis answering a new connection means to the store
-   * @param tracking on one server, what follows the connection for the near caches; {@code null} on a cluster
+   * @param tracking what follows the connection (one server) or the masters (a cluster) for the near caches; {@code null}: none
    */
   RedisConnection(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance, Runnable onEveryReconnect,
       KeyTracking tracking) {
@@ -202,8 +203,12 @@ final class RedisConnection {
 
   /** A Redis Cluster client: the same options as for one server, and those of ClusterClient. */
   private AbstractRedisClient createClusterClient() {
-    ClusterClient created = new ClusterClient(resources, settings, heldSlots);
+    ClusterTracking nodesTracking = tracking instanceof ClusterTracking cluster ? cluster : null;
+    ClusterClient created = new ClusterClient(resources, settings, heldSlots, nodesTracking);
     created.setOptions(created.withClusterOptions(withCommonOptions(ClusterClientOptions.builder())).build());
+    if (nodesTracking != null) { // RESP3: the messages of changed keys come as pushes
+      nodesTracking.openWith(resources, withCommonOptions(ClientOptions.builder()).protocolVersion(ProtocolVersion.RESP3).build());
+    }
     return created;
   }
 
@@ -296,13 +301,14 @@ final class RedisConnection {
    * before (see ServerIdentity) is a failover or a restart: see {@link #anotherServer}.
    */
   private void followServer(Link link) {
+    ServerTracking serverTracking = (ServerTracking) tracking; // on one server, never null
     ServerIdentity server = new ServerIdentity();
     server.learn(link.commands());
     link.connection().addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
         readsResumeNanos = System.nanoTime() + DISCONNECTED_NANOS;
-        tracking.disconnected();
+        serverTracking.disconnected();
       }
 
       @Override
@@ -315,7 +321,7 @@ final class RedisConnection {
         });
       }
     });
-    tracking.follow(link); // after the listener: a drop in between would leave the copies valid
+    serverTracking.follow(link); // after the listener: a drop in between would leave the copies valid
   }
 
   /**

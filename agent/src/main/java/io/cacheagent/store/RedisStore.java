@@ -1,10 +1,12 @@
 package io.cacheagent.store;
 
+import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.RedisSettings;
 import io.cacheagent.logging.AgentLog;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -57,7 +60,7 @@ public final class RedisStore implements CacheStore {
   private final long timeoutNanos;
   private final CircuitBreaker breaker;
   private final RedisConnection connection;
-  /** Tells the near caches of changed keys; {@code null} on a cluster. */
+  /** Tells the near caches of changed keys; {@code null} on a cluster read from replicas (see invalidations). */
   private final KeyTracking tracking;
   private final WriteWaits writeWaits;
 
@@ -65,25 +68,42 @@ public final class RedisStore implements CacheStore {
   private final AtomicBoolean troubled = new AtomicBoolean();
 
   public RedisStore(RedisSettings settings) {
-    this(settings, null);
+    this(settings, AgentConfig.DEFAULT_KEY_PREFIX, null);
   }
 
   /**
    * A store over {@code madeInAdvance}, Lettuce resources made before the configuration was
    * parsed (see {@link LettuceResources#makeInBackground()}); {@code null}: makes its own.
+   * {@code keyPrefix}: the one every key of the agent's starts with (for the near caches on a cluster).
    */
-  public RedisStore(RedisSettings settings, CompletableFuture<ClientResources> madeInAdvance) {
+  public RedisStore(RedisSettings settings, String keyPrefix, CompletableFuture<ClientResources> madeInAdvance) {
     this.settings = settings;
     this.timeoutNanos = settings.commandTimeout().toNanos();
     this.breaker = new CircuitBreaker("redis " + settings.maskedUri(), System::nanoTime);
     this.writeWaits = new WriteWaits(timeoutNanos);
-    this.tracking = settings.isCluster() ? null : new KeyTracking(settings.commandTimeout(), breaker::isOpen);
+    this.tracking = tracking(settings, keyPrefix, breaker::isOpen);
     this.connection = new RedisConnection(settings, madeInAdvance, this::answeredOtherThanARead, tracking);
+  }
+
+  /**
+   * What tells the near caches of changed keys: on a cluster, only where reads go to masters. A
+   * replica may answer a read with what a write told of a moment ago already replaced, and a copy
+   * of that would live on.
+   */
+  private static KeyTracking tracking(RedisSettings settings, String keyPrefix, BooleanSupplier circuitOpen) {
+    if (!settings.isCluster()) {
+      return new ServerTracking(settings.commandTimeout(), circuitOpen);
+    }
+    if (settings.readFrom() != RedisSettings.ReadFrom.MASTER) {
+      return null;
+    }
+    return new ClusterTracking(keyPrefix, RedisURI.create(settings.cluster().get(0)), settings.commandTimeout(), circuitOpen);
   }
 
   @Override
   public Invalidations invalidations() {
-    return tracking != null ? tracking : Invalidations.unsupported("near caches are not supported on a Redis Cluster yet");
+    return tracking != null ? tracking : Invalidations.unsupported("on a Redis Cluster, near caches need redis.readFrom: master"
+        + " (a replica may answer with what a change already told of replaced)");
   }
 
   @Override

@@ -89,6 +89,12 @@ class ClusterIT {
     }
   }
 
+  @Test
+  void aNearCopy_endsWhenAnotherJvmWrites() throws Exception {
+    String onCluster = Configs.shopOnCluster(cluster.seeds(), "it-" + UUID.randomUUID());
+    NearCacheIT.aWriteInAnotherJvmEndsTheCopy(Configs.write(dir, "near.yaml", Configs.withNearCache(onCluster)));
+  }
+
   private static List<String> keysOn(RedisServer node, String pattern) throws Exception {
     String out = node.cli("--scan", "--pattern", pattern);
     return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));

@@ -46,7 +46,11 @@ final class Configs {
 
   /** The fixture shop's configuration with a near cache for findById. */
   static String shopWithNearCache(String redisUri, String keyPrefix) {
-    String shop = shop(redisUri, keyPrefix);
+    return withNearCache(shop(redisUri, keyPrefix));
+  }
+
+  /** {@code shop}, one of the fixture shop's configurations, with a nearCache on findById. */
+  static String withNearCache(String shop) {
     String findById = "  - method: com.acme.shop.ProductRepository#findById(long)\n    ttl: 10m\n";
     return shop.replace(findById, findById + "    nearCache: {maxEntries: 1000, ttl: 1m}\n");
   }

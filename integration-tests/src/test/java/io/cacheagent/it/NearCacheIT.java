@@ -38,7 +38,11 @@ class NearCacheIT {
 
   @Test
   void aWriteInAnotherJvm_endsTheCopyHere(RedisEndpoint redis) throws Exception {
-    Path config = Configs.write(dir, "cache-agent.yaml", Configs.shopWithNearCache(redis.uri(), "it-" + UUID.randomUUID()));
+    aWriteInAnotherJvmEndsTheCopy(Configs.write(dir, "cache-agent.yaml", Configs.shopWithNearCache(redis.uri(), "it-" + UUID.randomUUID())));
+  }
+
+  /** Two shops on {@code config}: the reader's copy of product 3 ends when the writer saves it. */
+  static void aWriteInAnotherJvmEndsTheCopy(Path config) throws Exception {
     AppProcess reader = AppProcess.shop(config);
     try (reader; AppProcess writer = AppProcess.shop(config)) {
       reader.awaitAgentReady(true);

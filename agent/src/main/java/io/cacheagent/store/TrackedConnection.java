@@ -1,0 +1,122 @@
+package io.cacheagent.store;
+
+import io.cacheagent.logging.AgentLog;
+import io.lettuce.core.StatefulRedisConnectionImpl;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One connection on which Redis tracks keys for the near caches (see KeyTracking): whether Redis
+ * confirmed tracking on it as it is now, when the newest PING it answered was sent, and the
+ * "invalidate" messages Redis pushes on it. What Redis tracked ends with the connection: each
+ * disconnect, and each confirmation of tracking, moves the owner's epoch.
+ */
+final class TrackedConnection {
+
+  private final KeyTracking owner;
+  private final TrackingArgs trackingArgs;
+  /** Counts disconnects: tracking turned on for a connection that dropped since does not count. */
+  private final AtomicLong disconnects = new AtomicLong();
+  /** Whether Redis confirmed tracking on the connection as it is now. */
+  private volatile boolean tracked;
+  /** Whether a CLIENT TRACKING is in flight: the heartbeat sends no second one meanwhile. */
+  private volatile boolean turningOn;
+  /** When the newest PING that Redis answered was sent. */
+  private volatile long answeredPingSentNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
+  TrackedConnection(KeyTracking owner, TrackingArgs trackingArgs) {
+    this.owner = owner;
+    this.trackingArgs = trackingArgs;
+  }
+
+  /**
+   * Whether Redis tracks keys on it and answered a PING sent at most {@code staleNanos} before
+   * {@code nowNanos}: every change Redis made before it ran that PING has been heard of.
+   */
+  boolean isTelling(long nowNanos, long staleNanos) {
+    return tracked && nowNanos - answeredPingSentNanos <= staleNanos;
+  }
+
+  /** The connection dropped: every copy is void, and tracking is turned on again once it is back. */
+  synchronized void disconnected() {
+    disconnects.incrementAndGet();
+    tracked = false;
+    owner.voidEveryCopy();
+  }
+
+  /** A heartbeat: tracking turned on where it is not (yet, or again), and a PING. */
+  void beat(StatefulConnection<String, ?> connection, RedisClusterAsyncCommands<String, ?> commands) {
+    if (!tracked && !turningOn) {
+      turnOn(connection, commands);
+    }
+    ping(commands);
+  }
+
+  private void turnOn(StatefulConnection<String, ?> connection, RedisClusterAsyncCommands<String, ?> commands) {
+    long disconnectsBefore = disconnects.get();
+    if (!(connection instanceof StatefulRedisConnectionImpl<?, ?> impl)
+        || impl.getConnectionState().getNegotiatedProtocolVersion() != ProtocolVersion.RESP3) {
+      AgentLog.warn("near-cache-tracking", "nearCache is off: redis answered in RESP2 (a redis older than 6, or HELLO refused),"
+          + " which cannot tell this connection of changed keys; those methods read redis on every call");
+      return;
+    }
+    turningOn = true;
+    try {
+      commands.clientTracking(trackingArgs).whenComplete((ok, failure) -> trackingTurnedOn(disconnectsBefore, failure));
+    } catch (RuntimeException e) {
+      trackingTurnedOn(disconnectsBefore, e);
+    }
+  }
+
+  /** Tracking is on for the connection as it was at {@code disconnectsBefore}, unless {@code failure}. */
+  private synchronized void trackingTurnedOn(long disconnectsBefore, Throwable failure) {
+    turningOn = false;
+    if (failure != null) {
+      tracked = false;
+      AgentLog.warn("near-cache-tracking", "nearCache copies are not served: redis did not turn CLIENT TRACKING on ("
+          + RedisStore.rootMessage(failure) + "); trying again every " + KeyTracking.HEARTBEAT.toMillis() + " ms. If redis"
+          + " refuses it, the agent's redis user needs +client|tracking");
+      return;
+    }
+    if (disconnects.get() == disconnectsBefore) { // under the lock disconnected() takes: no drop in between
+      owner.voidEveryCopy();
+      tracked = true;
+      AgentLog.resolved("near-cache-tracking");
+    }
+  }
+
+  private void ping(RedisClusterAsyncCommands<String, ?> commands) {
+    long sent = System.nanoTime();
+    try {
+      commands.ping().whenComplete((pong, failure) -> {
+        if (failure == null && sent - answeredPingSentNanos > 0) {
+          answeredPingSentNanos = sent;
+        }
+      });
+    } catch (RuntimeException e) {
+      // rejected while disconnected: the copies go stale, as they should
+    }
+  }
+
+  /** A message Redis pushed: the keys named in an "invalidate" one changed; none named means all did (a flush). */
+  void pushed(PushMessage message) {
+    if (!"invalidate".equals(message.getType())) {
+      return;
+    }
+    List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
+    if (content.size() < 2 || !(content.get(1) instanceof List<?> keys)) {
+      owner.voidEveryCopy(); // FLUSHALL, FLUSHDB
+      return;
+    }
+    for (Object key : keys) {
+      owner.changed(String.valueOf(key));
+    }
+  }
+}

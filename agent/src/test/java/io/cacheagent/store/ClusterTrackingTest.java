@@ -1,0 +1,116 @@
+package io.cacheagent.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.config.RedisSettings;
+import io.cacheagent.testkit.RedisCluster;
+import io.cacheagent.testkit.RedisServer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a store on a real Redis Cluster (three masters) tells its near caches: every master's
+ * changes to the agent's keys, and copies served only while every master answers.
+ */
+class ClusterTrackingTest {
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(200);
+
+  private static RedisCluster cluster;
+  private RedisStore store;
+  private final BlockingQueue<String> changed = new LinkedBlockingQueue<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = RedisCluster.start(3, 0);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    cluster.close();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  void aChangeToAnAgentKey_onEveryMaster_isToldOf_andNoOtherKey() throws Exception {
+    openStore(RedisSettings.ReadFrom.MASTER);
+    awaitEpoch(e -> e >= 0);
+
+    for (String tag : new String[] {"a", "b", "c", "d", "e", "f"}) { // spread over the three masters
+      cluster.cli("SET", "not-the-agents:{" + tag + "}", "x"); // the same master, first: had it been told, it would come first
+      cluster.cli("SET", "cache-agent:{" + tag + "}", "written elsewhere");
+      assertThat(changed.poll(2, TimeUnit.SECONDS)).isEqualTo("cache-agent:{" + tag + "}");
+    }
+    assertThat(masterCount()).as("the tags above are spread over every master").isEqualTo(3);
+  }
+
+  @Test
+  void aMasterThatStopsAnswering_stopsTheCopiesWithinAHeartbeatAndTheCommandTimeout() throws Exception {
+    openStore(RedisSettings.ReadFrom.MASTER);
+    long before = awaitEpoch(e -> e >= 0);
+
+    RedisServer paused = cluster.masters().get(1);
+    paused.cli("CLIENT", "PAUSE", "1500", "ALL");
+    Thread.sleep(KeyTracking.HEARTBEAT.toMillis() + COMMAND_TIMEOUT.toMillis() + 300);
+
+    assertThat(store.invalidations().epoch(System.nanoTime())).as("one master may be telling of changes nobody hears").isEqualTo(-1);
+    assertThat(awaitEpoch(e -> e >= 0)).as("served again once it answers").isEqualTo(before);
+  }
+
+  @Test
+  void aLostTrackingConnection_voidsEveryCopy() throws Exception {
+    openStore(RedisSettings.ReadFrom.MASTER);
+    long before = awaitEpoch(e -> e >= 0);
+
+    cluster.masters().get(2).cli("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+
+    assertThat(awaitEpoch(e -> e >= 0 && e != before)).as("tracking on again, under another epoch").isNotEqualTo(before);
+  }
+
+  @Test
+  void readsFromReplicas_serveNoCopy() throws Exception {
+    openStore(RedisSettings.ReadFrom.REPLICA_PREFERRED);
+    Thread.sleep(1_000);
+
+    assertThat(store.invalidations().epoch(System.nanoTime())).isEqualTo(-1);
+  }
+
+  private void openStore(RedisSettings.ReadFrom readFrom) {
+    store = new RedisStore(new RedisSettings(cluster.seeds().get(0), COMMAND_TIMEOUT, null, cluster.seeds(), readFrom));
+    store.invalidations().start(changed::add);
+  }
+
+  private int masterCount() throws Exception {
+    return (int) cluster.masters().stream().filter(master -> {
+      try {
+        return !master.cli("--scan", "--pattern", "cache-agent:*").isEmpty();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).count();
+  }
+
+  private long awaitEpoch(LongPredicate wanted) throws InterruptedException {
+    for (int i = 0; i < 250; i++) {
+      long epoch = store.invalidations().epoch(System.nanoTime());
+      if (wanted.test(epoch)) {
+        return epoch;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the epoch never became what was wanted; it is " + store.invalidations().epoch(System.nanoTime()));
+  }
+}
