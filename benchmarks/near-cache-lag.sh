@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The near cache's invalidation lag: from a write returning in one store to another store (which
-# had read the key) being told, over Redis's CLIENT TRACKING, on a private redis-server.
+# had read the key) being told, over Redis's CLIENT TRACKING, on a private redis-server
+# (or Redis Cluster).
 # Build first: mvn -B -ntp -DskipTests install (the agent's test classes are used).
-#   benchmarks/near-cache-lag.sh [writes, default 20000]
+#   benchmarks/near-cache-lag.sh [writes, default 20000] [cluster: on a private Redis Cluster of 3 masters]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -ntp -q -pl agent test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
