@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * operation with the times it began and ended ({@code System.nanoTime}, which on Linux is one clock
  * for every process of the machine) for the history checker.
  *
- * <p>Arguments: JDBC URL, table, seconds, threads, accounts, history file. Starts on a line on
+ * <p>Arguments: JDBC URL, table, seconds, threads, accounts, history file, and {@code reads-only}
+ * optionally (no writes: what this JVM reads of others' writes it learns from Redis alone, not
+ * from its own evictions). Starts on a line on
  * standard input, so that all JVMs start together. Writes one line per
  * operation: {@code R|W account beganNanos endedNanos version}; an operation that threw is not
  * recorded (its outcome is unknown).
@@ -33,6 +35,7 @@ public class HistoryApp {
     int threads = Integer.parseInt(args[3]);
     int accounts = Integer.parseInt(args[4]);
     Path historyFile = Path.of(args[5]);
+    boolean readsOnly = args.length > 6 && args[6].equals("reads-only");
 
     List<Connection> connections = new ArrayList<>();
     ThreadLocal<Connection> connection = ThreadLocal.withInitial(() -> {
@@ -58,7 +61,7 @@ public class HistoryApp {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.nanoTime() < endNanos) {
           int id = random.nextInt(accounts);
-          boolean write = random.nextInt(5) == 0;
+          boolean write = !readsOnly && random.nextInt(5) == 0;
           long began = System.nanoTime();
           try {
             long version = write ? repository.bump(id) : repository.version(id);

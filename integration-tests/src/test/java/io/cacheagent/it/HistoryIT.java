@@ -2,6 +2,7 @@ package io.cacheagent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cacheagent.testkit.RedisCluster;
 import io.cacheagent.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,20 +44,65 @@ class HistoryIT {
   private static final long NEAR_CACHE_BOUND_NANOS = 400_000_000L;
   private static final Pattern NEAR_HITS = Pattern.compile("Accounts#version\\(int\\): hits=\\d+ nearHits=(\\d+)");
 
+  /** Something done to Redis while the JVMs run. */
+  private interface Fault {
+    void run() throws Exception;
+  }
+
+  /**
+   * Where the JVMs keep their entries, as the {@code redis:} section's first line names it, and
+   * the faults of a run: one at a quarter (a kill for 2 s; the server comes back empty), one at
+   * the half (a pause of 1.5 s).
+   */
+  private record Target(String redisYaml, Fault kill, Fault pause) {
+    static Target of(RedisServer redis) {
+      return new Target("uri: " + redis.uri(), () -> killFor2s(redis), () -> pauseFor1500ms(redis));
+    }
+
+    /** A cluster: its first master killed, its second paused. */
+    static Target of(RedisCluster cluster) throws Exception {
+      List<RedisServer> masters = cluster.masters();
+      return new Target("cluster: [" + String.join(", ", cluster.seeds()) + "]", () -> killFor2s(masters.get(0)),
+          () -> pauseFor1500ms(masters.get(1)));
+    }
+
+    private static void killFor2s(RedisServer redis) throws Exception {
+      redis.stop();
+      Thread.sleep(2_000);
+      redis.restart();
+    }
+
+    private static void pauseFor1500ms(RedisServer redis) throws Exception {
+      redis.cli("CLIENT", "PAUSE", "1500", "ALL");
+      Thread.sleep(1_500);
+    }
+  }
+
   @Test
   void noReadReturnsAVersionOlderThanAWriteThatReturnedBeforeItBegan() throws Exception {
-    check(false);
+    try (RedisServer redis = RedisServer.start()) {
+      check(false, Target.of(redis));
+    }
   }
 
   @Test
   void withANearCache_noReadReturnsAVersionOlderThanAWriteThatReturnedLongerThanItsBoundBeforeItBegan() throws Exception {
-    check(true);
+    try (RedisServer redis = RedisServer.start()) {
+      check(true, Target.of(redis));
+    }
   }
 
-  private void check(boolean nearCache) throws Exception {
+  @Test
+  void onARedisCluster_withANearCache_noReadReturnsAVersionOlderThanAWriteThatReturnedLongerThanItsBound() throws Exception {
+    try (RedisCluster cluster = RedisCluster.start(3, 0)) {
+      check(true, Target.of(cluster));
+    }
+  }
+
+  private void check(boolean nearCache, Target redis) throws Exception {
     long seconds = Long.getLong("history.seconds", 20);
     String table = "history_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
-    try (Connection db = DriverManager.getConnection(URL); RedisServer redis = RedisServer.start()) {
+    try (Connection db = DriverManager.getConnection(URL)) {
       try (Statement sql = db.createStatement()) {
         sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, version bigint NOT NULL)");
         sql.execute("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(0, " + (ACCOUNTS - 1) + ") g");
@@ -64,7 +110,8 @@ class HistoryIT {
       try {
         History history = run(redis, table, seconds, nearCache);
         History.Verdict verdict = history.check(nearCache ? NEAR_CACHE_BOUND_NANOS : 0);
-        System.out.println("history checker" + (nearCache ? " (near cache, " + history.nearHits() + " near hits)" : "") + ": "
+        System.out.println("history checker on " + redis.redisYaml() + (nearCache ? " (near cache, " + history.nearHits()
+            + " near hits)" : "") + ": "
             + JVMS + " JVMs x " + THREADS + " threads, " + seconds + " s, "
             + ACCOUNTS + " accounts, faults " + history.faults() + ": " + verdict);
         assertThat(verdict.reads()).as("reads checked").isGreaterThan(100);
@@ -81,10 +128,10 @@ class HistoryIT {
     }
   }
 
-  private History run(RedisServer redis, String table, long seconds, boolean nearCache) throws Exception {
+  private History run(Target redis, String table, long seconds, boolean nearCache) throws Exception {
     Path config = Configs.write(dir, "history.yaml", """
         redis:
-          uri: %s
+          %s
           keyPrefix: history-%d
           commandTimeout: 200ms
         methods:
@@ -94,16 +141,17 @@ class HistoryIT {
             evictOn:
               - method: com.acme.history.Accounts#bump(int)
                 key: args[0]
-        """.formatted(redis.uri(), System.nanoTime(), nearCache));
+        """.formatted(redis.redisYaml(), System.nanoTime(), nearCache));
     List<AppProcess> apps = new ArrayList<>();
     List<Path> files = new ArrayList<>();
     History history = new History();
     try {
-      for (int i = 0; i < JVMS; i++) {
+      for (int i = 0; i < JVMS; i++) { // the first JVM only reads: it hears of writes from Redis alone
         Path file = dir.resolve("history-" + i + ".txt");
         files.add(file);
         apps.add(AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.history.HistoryApp",
-            List.of(URL, table, String.valueOf(seconds), String.valueOf(THREADS), String.valueOf(ACCOUNTS), file.toString())));
+            List.of(URL, table, String.valueOf(seconds), String.valueOf(THREADS), String.valueOf(ACCOUNTS), file.toString(),
+                i == 0 ? "reads-only" : "reads-and-writes")));
       }
       // The workload starts once every agent is connected: an eviction made before its JVM first
       // reached Redis is a missed eviction, which other JVMs may not see until it is made good
@@ -115,17 +163,13 @@ class HistoryIT {
         app.send("go");
       }
       long startNanos = System.nanoTime();
-      // A kill at a quarter of the run, for 2 s (Redis comes back empty), and a pause of 1.5 s at the half.
       sleepUntil(startNanos + seconds * 250_000_000L);
       history.faultBegins();
-      redis.stop();
-      Thread.sleep(2_000);
-      redis.restart();
+      redis.kill().run();
       history.faultEnds();
       sleepUntil(startNanos + seconds * 500_000_000L);
       history.faultBegins();
-      redis.cli("CLIENT", "PAUSE", "1500", "ALL");
-      Thread.sleep(1_500);
+      redis.pause().run();
       history.faultEnds();
       for (AppProcess app : apps) {
         assertThat(app.nextLine(Duration.ofSeconds(seconds + 60))).startsWith("done");
