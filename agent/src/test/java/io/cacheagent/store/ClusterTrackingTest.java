@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,7 @@ class ClusterTrackingTest {
   @Test
   void aChangeToAnAgentKey_onEveryMaster_isToldOf_andNoOtherKey() throws Exception {
     openStore(RedisSettings.ReadFrom.MASTER);
-    awaitEpoch(e -> e >= 0);
+    Epochs.await(store.invalidations(), e -> e >= 0);
 
     for (String tag : new String[] {"a", "b", "c", "d", "e", "f"}) { // spread over the three masters
       cluster.cli("SET", "not-the-agents:{" + tag + "}", "x"); // the same master, first: had it been told, it would come first
@@ -60,24 +59,24 @@ class ClusterTrackingTest {
   @Test
   void aMasterThatStopsAnswering_stopsTheCopiesWithinAHeartbeatAndTheCommandTimeout() throws Exception {
     openStore(RedisSettings.ReadFrom.MASTER);
-    long before = awaitEpoch(e -> e >= 0);
+    long before = Epochs.await(store.invalidations(), e -> e >= 0);
 
     RedisServer paused = cluster.masters().get(1);
     paused.cli("CLIENT", "PAUSE", "1500", "ALL");
     Thread.sleep(KeyTracking.HEARTBEAT.toMillis() + COMMAND_TIMEOUT.toMillis() + 300);
 
     assertThat(store.invalidations().epoch(System.nanoTime())).as("one master may be telling of changes nobody hears").isEqualTo(-1);
-    assertThat(awaitEpoch(e -> e >= 0)).as("served again once it answers").isEqualTo(before);
+    assertThat(Epochs.await(store.invalidations(), e -> e >= 0)).as("served again once it answers").isEqualTo(before);
   }
 
   @Test
   void aLostTrackingConnection_voidsEveryCopy() throws Exception {
     openStore(RedisSettings.ReadFrom.MASTER);
-    long before = awaitEpoch(e -> e >= 0);
+    long before = Epochs.await(store.invalidations(), e -> e >= 0);
 
     cluster.masters().get(2).cli("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
 
-    assertThat(awaitEpoch(e -> e >= 0 && e != before)).as("tracking on again, under another epoch").isNotEqualTo(before);
+    assertThat(Epochs.await(store.invalidations(), e -> e >= 0 && e != before)).as("tracking on again, under another epoch").isNotEqualTo(before);
   }
 
   @Test
@@ -101,16 +100,5 @@ class ClusterTrackingTest {
         throw new IllegalStateException(e);
       }
     }).count();
-  }
-
-  private long awaitEpoch(LongPredicate wanted) throws InterruptedException {
-    for (int i = 0; i < 250; i++) {
-      long epoch = store.invalidations().epoch(System.nanoTime());
-      if (wanted.test(epoch)) {
-        return epoch;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the epoch never became what was wanted; it is " + store.invalidations().epoch(System.nanoTime()));
   }
 }

@@ -9,13 +9,12 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a store tells its near caches, over a real redis-server: changed keys, and when copies may be served. */
-class KeyTrackingTest {
+class ServerTrackingTest {
 
   private RedisServer server;
   private RedisStore store;
@@ -36,7 +35,7 @@ class KeyTrackingTest {
 
   @Test
   void anotherClientsWrite_toAKeyThisStoreRead_isToldOf() throws Exception {
-    long epoch = awaitEpoch(e -> e >= 0);
+    long epoch = Epochs.await(store.invalidations(), e -> e >= 0);
     store.get("near-a");
 
     server.cli("SET", "near-a", "written elsewhere");
@@ -47,7 +46,7 @@ class KeyTrackingTest {
 
   @Test
   void thisStoresOwnWrite_isToldOfBeforeItIsSent_andAgainOnceRedisRanIt() throws Exception {
-    awaitEpoch(e -> e >= 0);
+    Epochs.await(store.invalidations(), e -> e >= 0);
 
     var sent = store.set("near-b", "tombstone".getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
     assertThat(changed.poll()).as("before the SET was sent").isEqualTo("near-b");
@@ -57,32 +56,21 @@ class KeyTrackingTest {
 
   @Test
   void aDisconnect_voidsEveryCopy() throws Exception {
-    long before = awaitEpoch(e -> e >= 0);
+    long before = Epochs.await(store.invalidations(), e -> e >= 0);
 
     server.cli("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
 
-    long after = awaitEpoch(e -> e >= 0 && e != before);
+    long after = Epochs.await(store.invalidations(), e -> e >= 0 && e != before);
     assertThat(after).as("reconnected, tracking on again, under another epoch").isNotEqualTo(before);
   }
 
   @Test
   void aRedisThatStopsAnswering_stopsTheCopiesWithinAHeartbeatAndTheCommandTimeout() throws Exception {
-    awaitEpoch(e -> e >= 0);
+    Epochs.await(store.invalidations(), e -> e >= 0);
 
     server.cli("CLIENT", "PAUSE", "2000", "ALL");
     Thread.sleep(KeyTracking.HEARTBEAT.toMillis() + 200 + 300);
 
     assertThat(store.invalidations().epoch(System.nanoTime())).as("no copy served while Redis may be telling of changes nobody hears").isEqualTo(-1);
-  }
-
-  private long awaitEpoch(LongPredicate wanted) throws InterruptedException {
-    for (int i = 0; i < 250; i++) {
-      long epoch = store.invalidations().epoch(System.nanoTime());
-      if (wanted.test(epoch)) {
-        return epoch;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the epoch never became what was wanted; it is " + store.invalidations().epoch(System.nanoTime()));
   }
 }
