@@ -1,6 +1,7 @@
 package io.cacheagent.store;
 
 import io.cacheagent.config.RedisSettings;
+import io.cacheagent.logging.AgentLog;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -92,7 +93,12 @@ final class ClusterClient extends RedisClusterClient {
     Partitions chosen = super.determinePartitions(current, topologyViews);
     heldSlots.topology(chosen);
     if (tracking != null) {
-      tracking.topology(chosen);
+      try {
+        tracking.topology(chosen);
+      } catch (RuntimeException e) { // thrown into Lettuce, it would keep every later topology from being used
+        tracking.topologyUnknown();
+        AgentLog.warn("near-cache-topology", "nearCache copies are not served: could not follow the cluster's topology (" + e + ")");
+      }
     }
     return chosen;
   }

@@ -18,40 +18,57 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /*
- * Key tracking on a Redis Cluster (see KeyTracking): a connection of its own to each master, on
+ * Key tracking on a Redis Cluster (see KeyTracking): a connection of its own to each node, on
  * which Redis tells of every change to a key under the agent's prefix (broadcast mode, CLIENT
  * TRACKING ON BCAST PREFIX), whichever connection read it.
  *
  * Broadcast mode is what makes it hold on a cluster. A read goes on Lettuce's pooled connection to
  * the slot's master, and a MOVED or ASK can send it elsewhere; tracking of the keys read would have
- * to follow every such connection. A master in broadcast mode tells of every change it makes to
- * the agent's keys, whoever reads them: a key moved to another master is told of by that one. The
- * order between a read and the message is then not one connection's, and it need not be: a
- * read's place is held before it is sent (NearCache.Reading), and a message heard before its
- * answer removes it, so a copy is kept only of what Redis answered after the last change told of.
+ * to follow every such connection. A node in broadcast mode tells of every change it makes to the
+ * agent's keys, whoever reads them. The order between a read and the message is then not one
+ * connection's, and it need not be: a read's place is held before it is sent (NearCache.Reading),
+ * and a message heard before its answer removes it, so a copy is kept only of what Redis answered
+ * after the last change told of, or is removed by the message that follows.
  *
- * Copies are served only while every master of the topology Lettuce routes by has a tracked
- * connection that answered a PING within the bound. A new topology voids every copy: a new
- * master has told this JVM nothing yet. The cost of broadcast mode is that each change to any of
- * the agent's keys (a miss storing its entry too) is told to every JVM that has a near cache.
+ * Every node of the topology is tracked, replicas and masters without slots too: a replica may be
+ * promoted (a CLUSTER FAILOVER leaves the old master up and answering, and a read it redirects is
+ * answered by the new one), and a master without slots may be importing some (a read sent there by
+ * ASK). Only nodes the cluster marked as failed, or without an address, are left out. Copies are
+ * served only while every tracked node answered a PING within the bound; a new topology (other
+ * nodes, roles or slots) voids every copy. The cost of broadcast mode is that each change to any of
+ * the agent's keys (a miss storing its entry too) is told to every JVM that has a near cache, by
+ * its master and by each replica as it applies it.
  */
 final class ClusterTracking extends KeyTracking {
 
-  /** One master's tracked connection, opened by the heartbeat; {@code null} until it is. */
-  private final class Master {
+  /** The longest pause between two tries to open a node's tracked connection. */
+  private static final long MAX_CONNECT_PAUSE_NANOS = Duration.ofSeconds(30).toNanos();
+
+  /** What of a node's place in the topology voids the copies when it changes. */
+  private record Role(boolean master, BitSet slots) {}
+
+  /** One node's tracked connection, opened by the heartbeat; {@code null} until it is. */
+  private final class Node {
     final RedisURI uri;
-    final TrackedConnection tracked = new TrackedConnection(ClusterTracking.this, trackingArgs);
+    final String address;
+    final TrackedConnection tracked;
     volatile StatefulRedisConnection<String, String> connection;
+    /** Whether a connect is under way; cleared only once its connection, if any, is published. */
     volatile boolean connecting;
     volatile boolean closed;
+    private volatile long nextConnectNanos = System.nanoTime();
+    private volatile long connectPauseNanos = HEARTBEAT.toNanos();
 
-    Master(RedisURI uri) {
+    Node(RedisURI uri) {
       this.uri = uri;
+      this.address = uri.getHost() + ":" + uri.getPort();
+      this.tracked = new TrackedConnection(ClusterTracking.this, trackingArgs, "near-cache-tracking:" + address);
     }
 
+    /** On the heartbeat thread: opens the connection when due, or turns tracking on and PINGs. */
     void beat() {
       StatefulRedisConnection<String, String> current = connection;
-      if (current == null && !connecting) {
+      if (current == null && !connecting && System.nanoTime() - nextConnectNanos >= 0) {
         connect();
       } else if (current != null && current.isOpen()) {
         tracked.beat(current, current.async());
@@ -61,36 +78,50 @@ final class ClusterTracking extends KeyTracking {
     private void connect() {
       AsyncOnlyRedisClient opener = client;
       if (opener == null) {
-        return; // the cluster connection is not open yet
+        return; // the cluster client is not made yet
       }
       connecting = true;
       opener.connectAsync(StringCodec.UTF8, uri).whenComplete((opened, failure) -> {
-        connecting = false;
-        if (failure != null) {
-          AgentLog.warn("near-cache-node:" + uri.getHost() + ":" + uri.getPort(), "nearCache copies are not served: cannot open"
-              + " the tracking connection to " + uri.getHost() + ":" + uri.getPort() + " (" + RedisStore.rootMessage(failure)
-              + "); trying again every " + HEARTBEAT.toMillis() + " ms");
-          return;
-        }
-        AgentLog.resolved("near-cache-node:" + uri.getHost() + ":" + uri.getPort());
-        opened.addListener(tracked::pushed);
-        opened.addListener(new RedisConnectionStateListener() {
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> dropped) {
-            tracked.disconnected();
+        try {
+          if (failure == null) {
+            opened(opened);
+          } else {
+            failed(failure);
           }
-
-          @Override
-          public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress address) {}
-        });
-        connection = opened;
-        if (closed) { // it left the topology while the connection was opening
-          opened.closeAsync();
+        } finally {
+          connecting = false; // after the connection is published: a beat meanwhile opens no second one
         }
       });
     }
 
-    /** No longer a master of the topology: its connection closes. */
+    private void opened(StatefulRedisConnection<String, String> opened) {
+      opened.addListener(tracked::pushed);
+      opened.addListener(new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> dropped) {
+          tracked.disconnected();
+        }
+
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress at) {}
+      });
+      connection = opened;
+      connectPauseNanos = HEARTBEAT.toNanos();
+      AgentLog.resolved("near-cache-node:" + address);
+      if (closed || isClosed()) { // it left the topology, or the store closed, while the connection was opening
+        opened.closeAsync();
+      }
+    }
+
+    private void failed(Throwable failure) {
+      nextConnectNanos = System.nanoTime() + connectPauseNanos;
+      AgentLog.warn("near-cache-node:" + address, "nearCache copies are not served: cannot open the tracking connection to "
+          + address + " (" + RedisStore.rootMessage(failure) + "; it needs Redis 6 or later, for RESP3); trying again in "
+          + Math.max(1, connectPauseNanos / 1_000_000_000) + " s at most, then less often");
+      connectPauseNanos = Math.min(connectPauseNanos * 2, MAX_CONNECT_PAUSE_NANOS);
+    }
+
+    /** No longer in the topology: its connection closes. */
     void close() {
       closed = true;
       StatefulRedisConnection<String, String> current = connection;
@@ -101,14 +132,14 @@ final class ClusterTracking extends KeyTracking {
   }
 
   private final TrackingArgs trackingArgs;
-  /** The masters of the topology commands are routed by, with their connections; empty before the first. */
-  private volatile Master[] masters = new Master[0];
-  /** The slots of each master, by {@code host:port}, in the topology of {@link #masters}. Guarded by this. */
-  private Map<String, BitSet> slotsOf = Map.of();
-  /** Opens the tracked connections; {@code null} until the cluster client is made. */
-  private volatile AsyncOnlyRedisClient client;
   /** The seed URI the tracked connections take their credentials and TLS from. */
   private final RedisURI seed;
+  /** The nodes of the topology commands are routed by, with their connections; empty before the first. */
+  private volatile Node[] nodes = new Node[0];
+  /** Each tracked node's role, by {@code host:port}, in the topology of {@link #nodes}. Guarded by this. */
+  private Map<String, Role> roles = Map.of();
+  /** Opens the tracked connections; {@code null} until the cluster client is made. */
+  private volatile AsyncOnlyRedisClient client;
 
   /** Told of changes to the keys under {@code keyPrefix}; connects with the credentials and TLS of {@code seed}. */
   ClusterTracking(String keyPrefix, RedisURI seed, Duration commandTimeout, BooleanSupplier circuitOpen) {
@@ -119,12 +150,12 @@ final class ClusterTracking extends KeyTracking {
 
   @Override
   boolean isTelling(long nowNanos) {
-    Master[] current = masters;
+    Node[] current = nodes;
     if (current.length == 0) {
       return false;
     }
-    for (Master master : current) {
-      if (!master.tracked.isTelling(nowNanos, staleNanos)) {
+    for (Node node : current) {
+      if (!node.tracked.isTelling(nowNanos, staleNanos)) {
         return false;
       }
     }
@@ -142,57 +173,73 @@ final class ClusterTracking extends KeyTracking {
   }
 
   /**
-   * A topology Lettuce is about to route by: if its masters or their slots differ from the last
-   * one's, every copy is void, and copies are served again once each master tells of changes.
+   * A topology Lettuce is about to route by: if its nodes, their roles or their slots differ from
+   * the last one's, every copy is void, and copies are served again once each node tells of changes.
    */
-  synchronized void topology(Iterable<RedisClusterNode> nodes) {
-    Map<String, BitSet> next = new LinkedHashMap<>();
+  synchronized void topology(Iterable<RedisClusterNode> topology) {
+    Map<String, Role> next = new LinkedHashMap<>();
     Map<String, RedisURI> uris = new LinkedHashMap<>();
-    for (RedisClusterNode node : nodes) {
+    for (RedisClusterNode node : topology) {
+      if (node.getUri() == null || node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.NOADDR)
+          || node.is(RedisClusterNode.NodeFlag.HANDSHAKE)) {
+        continue; // failed by the cluster's vote: it serves nothing, and is not promoted
+      }
       BitSet slots = new BitSet();
       node.forEachSlot(slots::set);
-      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !slots.isEmpty()) { // a master without slots holds no key
-        String address = node.getUri().getHost() + ":" + node.getUri().getPort();
-        next.put(address, slots);
-        uris.put(address, node.getUri());
-      }
+      String address = node.getUri().getHost() + ":" + node.getUri().getPort();
+      next.put(address, new Role(node.is(RedisClusterNode.NodeFlag.UPSTREAM), slots));
+      uris.put(address, node.getUri());
     }
-    if (next.isEmpty() || next.equals(slotsOf)) {
+    if (next.isEmpty() || next.equals(roles)) {
       return;
     }
-    Map<String, Master> before = new LinkedHashMap<>();
-    for (Master master : masters) {
-      before.put(master.uri.getHost() + ":" + master.uri.getPort(), master);
+    Map<String, Node> before = new LinkedHashMap<>();
+    for (Node node : nodes) {
+      before.put(node.address, node);
     }
-    Master[] updated = new Master[next.size()];
+    Node[] updated = new Node[next.size()];
     int i = 0;
     for (String address : next.keySet()) {
-      Master kept = before.remove(address);
-      updated[i++] = kept != null ? kept : new Master(nodeUri(uris.get(address)));
+      Node kept = before.remove(address);
+      updated[i++] = kept != null ? kept : new Node(nodeUri(uris.get(address)));
     }
-    masters = updated; // before the void: a copy read under the old topology is not served under the new one
+    nodes = updated; // before the void: a copy read under the old topology is not served under the new one
     voidEveryCopy();
-    before.values().forEach(Master::close);
-    slotsOf = next;
+    before.values().forEach(Node::close);
+    roles = next;
   }
 
-  /** A master's address, with the seed's credentials, TLS and timeout. */
+  /**
+   * No topology can be followed (reading one failed): no copy is served until one is. The next
+   * topology opens the connections again.
+   */
+  synchronized void topologyUnknown() {
+    Node[] dropped = nodes;
+    nodes = new Node[0];
+    roles = Map.of();
+    voidEveryCopy();
+    for (Node node : dropped) {
+      node.close();
+    }
+  }
+
+  /** A node's address, with the seed's credentials, TLS and timeout. */
   private RedisURI nodeUri(RedisURI node) {
     return RedisURI.builder(seed).withHost(node.getHost()).withPort(node.getPort()).build();
   }
 
   @Override
   void beat() {
-    for (Master master : masters) {
-      master.beat();
+    for (Node node : nodes) {
+      node.beat();
     }
   }
 
   @Override
-  synchronized void close() {
+  void close() {
     super.close();
     AsyncOnlyRedisClient opener = client;
-    if (opener != null) { // it closes every connection it opened
+    if (opener != null) { // it closes every connection it opened; outside the lock topology() takes
       opener.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
   }

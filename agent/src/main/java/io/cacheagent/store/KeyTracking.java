@@ -22,8 +22,11 @@ import java.util.function.BooleanSupplier;
  * A connection can die without a reset (a cut cable, a partition, a paused Redis): no message
  * comes, and nothing says so. So a PING goes out every HEARTBEAT on each tracked connection, and
  * copies are served only while the newest answered one was sent less than HEARTBEAT plus the
- * command timeout ago: every change Redis made before it ran that PING has been heard of. That
- * bounds how long a JVM cut off from Redis serves copies that may be stale.
+ * command timeout ago. Redis queues the message of a change on the tracked connection before it
+ * sends the writer its reply, and answers a PING after what it queued before: once a PING sent
+ * after a write returned is answered, that write's message has come. So no copy outlives a write
+ * that returned to another JVM by more than HEARTBEAT plus the command timeout, even in a JVM cut
+ * off from Redis or whose threads stall.
  */
 abstract class KeyTracking implements Invalidations {
 
@@ -36,7 +39,7 @@ abstract class KeyTracking implements Invalidations {
   private final AtomicLong epoch = new AtomicLong();
   private volatile Listener listener;
   private volatile ScheduledExecutorService heartbeat;
-  private boolean closed;
+  private volatile boolean closed;
 
   /** {@code circuitOpen}: while it says so, no copy is served, as no read goes to Redis. */
   KeyTracking(Duration commandTimeout, BooleanSupplier circuitOpen) {
@@ -100,6 +103,11 @@ abstract class KeyTracking implements Invalidations {
     if (current != null) {
       current.written(key);
     }
+  }
+
+  /** Whether {@link #close} was called: a connection opened since is closed at once. */
+  final boolean isClosed() {
+    return closed;
   }
 
   synchronized void close() {

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ServerTracking extends KeyTracking {
 
-  private final TrackedConnection tracked = new TrackedConnection(this, TrackingArgs.Builder.enabled());
+  private final TrackedConnection tracked = new TrackedConnection(this, TrackingArgs.Builder.enabled(), "near-cache-tracking");
   private volatile RedisConnection.Link link;
 
   ServerTracking(Duration commandTimeout, BooleanSupplier circuitOpen) {

@@ -22,6 +22,8 @@ final class TrackedConnection {
 
   private final KeyTracking owner;
   private final TrackingArgs trackingArgs;
+  /** The key of its problems in the log: each connection's come and go on their own. */
+  private final String logKey;
   /** Counts disconnects: tracking turned on for a connection that dropped since does not count. */
   private final AtomicLong disconnects = new AtomicLong();
   /** Whether Redis confirmed tracking on the connection as it is now. */
@@ -31,9 +33,10 @@ final class TrackedConnection {
   /** When the newest PING that Redis answered was sent. */
   private volatile long answeredPingSentNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
-  TrackedConnection(KeyTracking owner, TrackingArgs trackingArgs) {
+  TrackedConnection(KeyTracking owner, TrackingArgs trackingArgs, String logKey) {
     this.owner = owner;
     this.trackingArgs = trackingArgs;
+    this.logKey = logKey;
   }
 
   /**
@@ -63,7 +66,7 @@ final class TrackedConnection {
     long disconnectsBefore = disconnects.get();
     if (!(connection instanceof StatefulRedisConnectionImpl<?, ?> impl)
         || impl.getConnectionState().getNegotiatedProtocolVersion() != ProtocolVersion.RESP3) {
-      AgentLog.warn("near-cache-tracking", "nearCache is off: redis answered in RESP2 (a redis older than 6, or HELLO refused),"
+      AgentLog.warn(logKey, "nearCache is off: redis answered in RESP2 (a redis older than 6, or HELLO refused),"
           + " which cannot tell this connection of changed keys; those methods read redis on every call");
       return;
     }
@@ -80,7 +83,7 @@ final class TrackedConnection {
     turningOn = false;
     if (failure != null) {
       tracked = false;
-      AgentLog.warn("near-cache-tracking", "nearCache copies are not served: redis did not turn CLIENT TRACKING on ("
+      AgentLog.warn(logKey, "nearCache copies are not served: redis did not turn CLIENT TRACKING on ("
           + RedisStore.rootMessage(failure) + "); trying again every " + KeyTracking.HEARTBEAT.toMillis() + " ms. If redis"
           + " refuses it, the agent's redis user needs +client|tracking");
       return;
@@ -88,7 +91,7 @@ final class TrackedConnection {
     if (disconnects.get() == disconnectsBefore) { // under the lock disconnected() takes: no drop in between
       owner.voidEveryCopy();
       tracked = true;
-      AgentLog.resolved("near-cache-tracking");
+      AgentLog.resolved(logKey);
     }
   }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a store on a real Redis Cluster (three masters) tells its near caches: every master's
- * changes to the agent's keys, and copies served only while every master answers.
+ * What a store on a real Redis Cluster (three masters, a replica each) tells its near caches:
+ * every node's changes to the agent's keys, and copies served only while every node answers.
  */
 class ClusterTrackingTest {
 
@@ -28,7 +28,7 @@ class ClusterTrackingTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = RedisCluster.start(3, 0);
+    cluster = RedisCluster.start(3, 1);
   }
 
   @AfterAll
@@ -51,9 +51,32 @@ class ClusterTrackingTest {
     for (String tag : new String[] {"a", "b", "c", "d", "e", "f"}) { // spread over the three masters
       cluster.cli("SET", "not-the-agents:{" + tag + "}", "x"); // the same master, first: had it been told, it would come first
       cluster.cli("SET", "cache-agent:{" + tag + "}", "written elsewhere");
-      assertThat(changed.poll(2, TimeUnit.SECONDS)).isEqualTo("cache-agent:{" + tag + "}");
+      awaitToldOf("cache-agent:{" + tag + "}");
     }
     assertThat(masterCount()).as("the tags above are spread over every master").isEqualTo(3);
+  }
+
+  @Test
+  void aReplicaPromotedWhileItsMasterStaysUp_tellsOfItsWritesAtOnce() throws Exception {
+    openStore(RedisSettings.ReadFrom.MASTER);
+    Epochs.await(store.invalidations(), e -> e >= 0);
+    RedisServer master = cluster.masters().get(0);
+    RedisServer replica = cluster.replicaOf(master);
+
+    replica.cli("CLUSTER", "FAILOVER"); // the old master stays up and answers, as a replica now
+    cluster.awaitMaster(replica, Duration.ofSeconds(10));
+    // The old master, as a replica, would tell of the new master's writes as it applies them: cut
+    // it off, so that only the new master can tell (this asks new connections for a password).
+    replica.cutOffReplica(master);
+    try {
+      String key = keyServedBy(replica);
+      replica.cli("-a", "cut-off", "--no-auth-warning", "SET", key, "written on the new master");
+
+      // Within a second, before the store reads the new topology (every 5 s): it tracked the replica already.
+      awaitToldOf(key);
+    } finally {
+      replica.cli("-a", "cut-off", "--no-auth-warning", "CONFIG", "SET", "requirepass", "");
+    }
   }
 
   @Test
@@ -90,6 +113,27 @@ class ClusterTrackingTest {
   private void openStore(RedisSettings.ReadFrom readFrom) {
     store = new RedisStore(new RedisSettings(cluster.seeds().get(0), COMMAND_TIMEOUT, null, cluster.seeds(), readFrom));
     store.invalidations().start(changed::add);
+  }
+
+  /** Polls what the store was told until {@code key} comes; every key told of must be the agent's. */
+  private void awaitToldOf(String key) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    String told;
+    do {
+      told = changed.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      assertThat(told).as("told of " + key + " within a second").isNotNull();
+      assertThat(told).as("only the agent's keys are told of").startsWith("cache-agent:");
+    } while (!told.equals(key));
+  }
+
+  /** An agent key in a slot {@code node} serves (it answers without MOVED), which asks for the password "cut-off". */
+  private static String keyServedBy(RedisServer node) throws Exception {
+    for (int i = 0; ; i++) {
+      String key = "cache-agent:{promoted-" + i + "}";
+      if (node.cli("-a", "cut-off", "--no-auth-warning", "GET", key).isEmpty()) { // a MOVED would print the redirect
+        return key;
+      }
+    }
   }
 
   private int masterCount() throws Exception {
