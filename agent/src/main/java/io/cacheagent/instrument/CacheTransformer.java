@@ -112,8 +112,10 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     for (Map.Entry<MethodDescription.InDefinedShape, Cached> entry : targets.cached.entrySet()) {
       MethodDescription.InDefinedShape method = entry.getKey();
       Cached target = entry.getValue();
+      boolean future = ValueTypes.isCachedFuture(method.getReturnType());
+      TypeDescription.Generic value = future ? ValueTypes.futureValue(method.getReturnType()) : method.getReturnType();
       int id = table.registerCached(loader, InstrumentationPlan.canonicalName(type, method), target.configuredAs(),
-          method.getDescriptor(), target.rule(), ValueTypes.of(method.getReturnType()));
+          method.getDescriptor(), target.rule(), ValueTypes.of(value), future);
       builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
       builder = builder.visit(instanceStateCheck(type, method, target));
       cachedMethods++;
@@ -272,7 +274,8 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   }
 
   /**
-   * Why no method of this return type is cached, whatever its rule: void, or a future, publisher or
+   * Why no method of this return type is cached, whatever its rule: void, a CompletableFuture or
+   * CompletionStage that does not name its value's type, or another future, a publisher or a
    * stream (see {@link ValueTypes#resultStillToCome}); {@code null} when none. The check command
    * says it in the same words.
    */
@@ -280,11 +283,15 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     if (method.getReturnType().represents(void.class)) {
       return "returns void: nothing to cache; use it in evictOn instead";
     }
+    if (ValueTypes.isCachedFuture(method.getReturnType())) {
+      return ValueTypes.futureValue(method.getReturnType()) != null ? null : "returns " + method.getReturnType().getTypeName()
+          + " without naming the type of its value: not cached. Declare it, as in CompletableFuture<Product>";
+    }
     String stillToCome = ValueTypes.resultStillToCome(method.getReturnType());
     if (stillToCome != null) {
       return "returns " + method.getReturnType().getTypeName() + ", a result still to come or to be consumed once (a "
-          + stillToCome + "): the agent caches values, not futures, publishers or streams; not cached. Cache the method"
-          + " that computes the value instead";
+          + stillToCome + "): the agent caches values, and of futures only those a CompletableFuture or CompletionStage"
+          + " completes with; not cached. Cache the method that computes the value instead";
     }
     return null;
   }

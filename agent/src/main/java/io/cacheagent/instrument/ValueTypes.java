@@ -22,7 +22,36 @@ final class ValueTypes {
       "java.util.concurrent.Future", "java.util.concurrent.CompletionStage", "java.util.concurrent.Flow$Publisher",
       String.join(".", "org", "reactivestreams", "Publisher"), "java.util.stream.BaseStream");
 
+  /**
+   * The future types whose value the agent caches: a hit returns an already completed
+   * CompletableFuture, which is both. Their subtypes (a ListenableFuture, a CompletableFuture of
+   * the application's own) are not: a completed CompletableFuture is not one of them.
+   */
+  private static final List<String> CACHED_FUTURES = List.of("java.util.concurrent.CompletableFuture", "java.util.concurrent.CompletionStage");
+
   private ValueTypes() {}
+
+  /** Whether the declared return type is a future whose value the agent caches (see {@link #futureValue}). */
+  static boolean isCachedFuture(TypeDescription.Generic returnType) {
+    try {
+      return CACHED_FUTURES.contains(returnType.asErasure().getName());
+    } catch (RuntimeException | LinkageError unreadable) {
+      return false; // a type that cannot be resolved (not on the class path check was given) is not one of these
+    }
+  }
+
+  /**
+   * For a {@link #isCachedFuture cached future} type such as {@code CompletableFuture<Product>}: the
+   * type of the value it completes with; {@code null} when the declared type does not name one
+   * (raw, or a wildcard), and the value's class could not be checked.
+   */
+  static TypeDescription.Generic futureValue(TypeDescription.Generic returnType) {
+    if (returnType.getSort() != TypeDefinition.Sort.PARAMETERIZED || returnType.getTypeArguments().size() != 1) {
+      return null;
+    }
+    TypeDescription.Generic value = returnType.getTypeArguments().get(0);
+    return value.getSort() == TypeDefinition.Sort.WILDCARD ? null : value;
+  }
 
   /** Binary names, the return type's erasure first; e.g. {@code java.util.Map, java.lang.String, com.acme.Product}. */
   static List<String> of(TypeDescription.Generic returnType) {

@@ -8,14 +8,12 @@ import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /*
- * What the bridge calls: looks calls up, stores results, runs evictions.
+ * What the bridge calls: looks calls up, has results stored (MissResults), runs evictions.
  *
  * Generations. "evictOn ... all: true" must drop every entry of a method without KEYS or SCAN.
  * Each cached method has a generation key holding a random number. Every entry records the
@@ -36,7 +34,9 @@ import java.util.function.LongSupplier;
  * An eviction the store did not confirm (Redis down or slow) is not lost: see MissedEvictions.
  * Concurrent lookups of one key share one read of Redis: see store.SharedReads. Copies in this
  * JVM, for methods with a nearCache: see NearCaches.
- * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs.
+ * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs
+ * (not for methods that return futures, whose callers expect them back at once). Such a method's
+ * value is stored once its future completes (MissResults), and a hit is a completed future of it.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
@@ -50,14 +50,7 @@ public final class CacheRuntime implements Dispatcher {
   private final InFlightLoads loads;
   private final Evictions evictions;
   private final NearCaches nearCaches;
-
-  /**
-   * A call that missed: where to store its result, under which generation, and the bytes it saw
-   * there ({@code null}: none), so that the store only replaces what it saw; when its read of the
-   * store was sent ({@code readNanos}), the method's TTL then, and when its load began.
-   */
-  private record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long readNanos,
-      Duration ttlAtRead, long startedNanos) {}
+  private final MissResults results;
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this(table, store, System::nanoTime);
@@ -71,6 +64,7 @@ public final class CacheRuntime implements Dispatcher {
     this.missedEvictions = new MissedEvictions(store);
     this.evictions = new Evictions(table, store, loads, missedEvictions);
     this.nearCaches = new NearCaches(store, nanoClock);
+    this.results = new MissResults(store, loads, nanoClock, this, this::afterTransaction);
     // Evictions missed while Redis could not be reached (a write at start, or during an outage)
     // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
     // only writes never makes.
@@ -145,7 +139,7 @@ public final class CacheRuntime implements Dispatcher {
       }
       if (hit != null) {
         (read.near() ? method.stats.nearHits : method.stats.redisHits).increment();
-        return hit;
+        return served(method, hit);
       }
     }
     return coalesce(method, key, generations, generationKey, generation, generationInvented, entry, self, read.readNanos());
@@ -167,8 +161,10 @@ public final class CacheRuntime implements Dispatcher {
         throw t;
       }
     }
-    if (InFlightLoads.leadsAny()) {
-      method.stats.uncached.increment(); // this thread is loading: waiting for another could be waiting for itself
+    if (InFlightLoads.leadsAny() || method.returnsFuture) {
+      // This thread is loading: waiting for another could be waiting for itself. A caller of a
+      // method that returns a future expects it back at once, not after another caller's load.
+      method.stats.uncached.increment();
       return null;
     }
     byte[] shared = loads.await(load, method.followerWaitNanos());
@@ -182,7 +178,12 @@ public final class CacheRuntime implements Dispatcher {
       return null;
     }
     method.stats.coalesced.increment();
-    return hit;
+    return served(method, hit);
+  }
+
+  /** The hit as the method returns it: for a method that returns a future, an already completed one of the value. */
+  private static Hit served(CachedMethod method, Hit hit) {
+    return method.returnsFuture ? new Hit(CompletableFuture.completedFuture(hit.value)) : hit;
   }
 
   /**
@@ -193,7 +194,10 @@ public final class CacheRuntime implements Dispatcher {
       byte[] seen, InFlightLoads.Load load, Object self, long readNanos) {
     byte[] leaseToken = null;
     // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
-    if (method.rule.stampedeLock() && load.leaseToken == null) {
+    if (method.rule.stampedeLock() && method.returnsFuture) {
+      AgentLog.warn("lease-future:" + method.name, method.name + ": stampedeLock does not apply to a method that returns a future"
+          + " (its callers would wait for another JVM's load instead of getting their future at once); each JVM loads for itself");
+    } else if (method.rule.stampedeLock() && load.leaseToken == null) {
       byte[] token = Leases.newToken();
       CacheStore.Lease lease = store.tryLease(Leases.leaseKey(key), token, Leases.LEASE);
       if (lease == CacheStore.Lease.TAKEN) {
@@ -206,127 +210,45 @@ public final class CacheRuntime implements Dispatcher {
         if (hit != null && hit != Entries.NOT_SERVABLE) {
           loads.finish(key, load, loaded);
           method.stats.coalesced.increment();
-          return hit;
+          return served(method, hit);
         }
       }
     }
     method.stats.misses.increment();
     InFlightLoads.started();
-    return new Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), nanoClock.getAsLong());
+    return new MissResults.Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), nanoClock.getAsLong());
   }
 
   @Override
   public void complete(int methodId, Object call, Object result) {
+    if (call instanceof MissResults.Miss) {
+      InFlightLoads.ended(); // the method returned on this thread
+    }
     try {
-      store(methodId, call, result);
+      CachedMethod method = table.cached(methodId);
+      if (method == null || !(call instanceof MissResults.Miss miss)) {
+        return;
+      }
+      // Inside a transaction that writes, the result may hold what it has not committed, and never
+      // will if it rolls back: it is stored once the transaction committed, and shared with no other
+      // thread. A read-only transaction (@Transactional(readOnly = true), Spring Data's finders) reads
+      // only what is committed.
+      boolean inTransaction = method.transactions().mayReadUncommitted();
+      if (method.returnsFuture) {
+        results.storeWhenComplete(method, miss, result, inTransaction);
+      } else {
+        results.store(method, miss, result, inTransaction);
+      }
     } catch (Throwable t) {
       failed("complete", methodId, t);
     }
   }
 
-  private void store(int methodId, Object call, Object result) {
-    CachedMethod method = table.cached(methodId);
-    if (method == null || !(call instanceof Miss miss)) {
-      return;
-    }
-    method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
-    // Inside a transaction that writes, the result may hold what it has not committed, and never
-    // will if it rolls back: it is stored once the transaction committed, and shared with no other
-    // thread. A read-only transaction (@Transactional(readOnly = true), Spring Data's finders) reads
-    // only what is committed.
-    boolean inTransaction = method.transactions().mayReadUncommitted();
-    byte[] entry = null;
-    Duration ttl = method.ttlFor(result);
-    try {
-      entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
-      if (entry != null && outlivedItsTombstones(method, miss)) {
-        entry = null; // nor shared: a follower that began after such a write would get what it made stale
-      }
-      if (entry != null && (result != null || method.rule.cacheNulls())) {
-        if (!inTransaction) {
-          put(miss, entry, ttl);
-        } else {
-          byte[] loaded = entry;
-          AfterTransaction after = method.transactions().forTransaction(this, AfterTransaction::new);
-          if (after != null) { // null: it could not take part; nothing is stored
-            after.stores.add(() -> {
-              if (!outlivedItsTombstones(method, miss)) { // a long transaction's commit may come later still
-                put(miss, loaded, ttl);
-              }
-            });
-          }
-        }
-      }
-    } finally {
-      // After the store was sent: a call that misses from now on reads it (one connection keeps order).
-      end(miss, inTransaction ? null : entry);
-    }
-  }
-
-  /**
-   * Whether the miss read the store longer ago than a tombstone lives (the method's TTL), less the
-   * time a store command may take to run: then a write made while it loaded may have left a
-   * tombstone that has expired since, the key looks as empty as the miss found it, and its SET NX
-   * would put the old value back. Such a result is neither stored nor shared (reported once).
-   */
-  private boolean outlivedItsTombstones(CachedMethod method, Miss miss) {
-    Duration current = method.rule.ttl(); // a reload may have changed it since the read: the shorter counts
-    Duration ttl = current.compareTo(miss.ttlAtRead()) < 0 ? current : miss.ttlAtRead();
-    long sinceRead = nanoClock.getAsLong() - miss.readNanos();
-    if (sinceRead < ttl.toNanos() - store.commandTimeout().toNanos()) {
-      return false;
-    }
-    AgentLog.warn("outlived-ttl:" + method.name, method.name + ": a result was not cached, for it came "
-        + TimeUnit.NANOSECONDS.toMillis(sinceRead) + " ms after the call read the cache, longer than the ttl of " + ttl.toMillis()
-        + " ms less the command timeout: a write made meanwhile may no longer be seen. Raise the ttl above the method's"
-        + " slowest loads (or transactions) to cache them");
-    return true;
-  }
-
-  /**
-   * Stores a miss's entry unless the key changed since the miss read it (an eviction, another
-   * load's entry): then the entry may predate a write, and is dropped.
-   */
-  private void put(Miss miss, byte[] entry, Duration ttl) {
-    if (miss.seen() == null) {
-      store.setIfAbsent(miss.key(), entry, ttl);
-    } else {
-      store.replace(miss.key(), miss.seen(), entry, ttl);
-    }
-  }
-
-  /**
-   * What this runtime does when a transaction (Spring's, JTA's) it took part in completed: the evictions of
-   * its writes again, then, if it committed, the stores of its misses (each a compare-and-set on
-   * what its miss read, so none lands over a tombstone of the transaction's own writes). One per
-   * transaction, however many writes and misses it holds.
-   */
-  private final class AfterTransaction implements Transactions.Completion {
-    final List<Evictions.Planned> evictions = new ArrayList<>();
-    final List<Runnable> stores = new ArrayList<>();
-
-    @Override
-    public void completed(int status) {
-      store.awaitWrites(CacheRuntime.this.evictions.send(new ArrayList<>(new java.util.LinkedHashSet<>(evictions))));
-      if (status == Transactions.COMMITTED) {
-        stores.forEach(Runnable::run);
-      }
-    }
-  }
-
-  /** Ends a miss's load: its followers get {@code entry} ({@code null}: they run the method), its lease is released. */
-  private void end(Miss miss, byte[] entry) {
-    InFlightLoads.ended();
-    loads.finish(miss.key(), miss.load(), entry);
-    if (miss.leaseToken() != null) {
-      store.release(Leases.leaseKey(miss.key()), miss.leaseToken());
-    }
-  }
-
   @Override
   public void abandon(int methodId, Object call) {
-    if (call instanceof Miss miss) {
-      end(miss, null);
+    if (call instanceof MissResults.Miss miss) {
+      InFlightLoads.ended(); // the method threw on this thread
+      results.end(miss, null);
     }
   }
 
@@ -364,10 +286,15 @@ public final class CacheRuntime implements Dispatcher {
    * once the transaction completed, before the transaction's caller goes on.
    */
   private void evictAgainAfterTransaction(WriteMethod write, List<Evictions.Planned> planned) {
-    AfterTransaction after = write.transactions().forTransaction(this, AfterTransaction::new);
+    AfterTransaction after = write.transactions().forTransaction(this, this::afterTransaction);
     if (after != null) {
       after.evictions.addAll(planned);
     }
+  }
+
+  /** What this runtime does when a transaction it took part in completes; one per transaction, for its writes and its misses. */
+  private AfterTransaction afterTransaction() {
+    return new AfterTransaction(store, evictions);
   }
 
   /** Called when the JVM exits: see Evictions#flush. */

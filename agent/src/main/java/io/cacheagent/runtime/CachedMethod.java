@@ -16,6 +16,8 @@ import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,13 @@ final class CachedMethod {
   final MethodStats stats = new MethodStats();
   /** Its copies in this JVM, made on first use as its rule's nearCache says (see NearCaches); {@code null}: none. */
   volatile NearCache near;
+  /**
+   * Whether it returns a CompletableFuture or CompletionStage: its entries hold the value the future
+   * completes with, and a hit returns a completed future of it (see CacheRuntime).
+   */
+  final boolean returnsFuture;
   private final String descriptor;
+  /** The declared return type; for a method that returns a future, the type of its value. */
   private final String returnTypeName;
   private final ClassLoader loader;
   private volatile Class<?> returnType;
@@ -85,7 +93,8 @@ final class CachedMethod {
   private final String methodName;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, KeyNames keyNames,
-      List<String> valueTypes, List<String> serializationAllow, EntrySigning signing, ClassLoader loader) {
+      List<String> valueTypes, boolean returnsFuture, List<String> serializationAllow, EntrySigning signing, ClassLoader loader) {
+    this.returnsFuture = returnsFuture;
     this.name = name;
     this.configuredAs = configuredAs;
     this.descriptor = descriptor;
@@ -231,7 +240,7 @@ final class CachedMethod {
       for (Method method : Class.forName(className, false, loader).getDeclaredMethods()) {
         if (method.getName().equals(methodName) && MethodType.methodType(method.getReturnType(),
             method.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
-          return ValueCodec.shapeOf(method.getGenericReturnType());
+          return ValueCodec.shapeOf(returnsFuture ? futureValue(method.getGenericReturnType()) : method.getGenericReturnType());
         }
       }
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
@@ -239,6 +248,11 @@ final class CachedMethod {
           + "); entries written by other versions of its classes are not told apart");
     }
     return 1;
+  }
+
+  /** {@code CompletableFuture<Product>}'s {@code Product}, the type its entries hold. */
+  private static Type futureValue(Type future) {
+    return future instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0] : Object.class;
   }
 
   /** Whether {@code entry} was stored under {@code generation} by a class of this method's shape: one it may serve. */

@@ -69,6 +69,12 @@ public final class MethodTable {
     this.serializationAllow = List.copyOf(serializationAllow);
   }
 
+  /** Registers a cached method that returns its value (not a future) and returns its id; see the method below. */
+  public int registerCached(ClassLoader loader, String name, String configuredAs, String descriptor, MethodRule rule,
+      List<String> valueTypes) {
+    return registerCached(loader, name, configuredAs, descriptor, rule, valueTypes, false);
+  }
+
   /**
    * Registers a cached method and returns its id.
    *
@@ -77,10 +83,12 @@ public final class MethodTable {
    *     or the interface or abstract method it implements, e.g. {@code com.acme.Repo#find(long)}
    * @param descriptor JVM descriptor of the method
    * @param valueTypes binary names of the return type ({@code long}, {@code [J}, {@code com.acme.P}), to
-   *     check cached values against, then of the classes its type arguments name
+   *     check cached values against, then of the classes its type arguments name; for a method that
+   *     returns a future, of the type of its value
+   * @param returnsFuture whether it returns a CompletableFuture or CompletionStage, whose value is cached
    */
   public synchronized int registerCached(ClassLoader loader, String name, String configuredAs, String descriptor, MethodRule rule,
-      List<String> valueTypes) {
+      List<String> valueTypes, boolean returnsFuture) {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null && cached[known].configuredAs.equals(configuredAs)) {
@@ -92,7 +100,7 @@ public final class MethodTable {
     // itself replacing one on its interface, or the reverse): a new method under the same id.
     int id = known != null ? known : cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, Math.max(cached.length, id + 1));
-    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes,
+    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes, returnsFuture,
         serializationAllow, signing, loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ProductRepository {
 
   static final AtomicInteger QUERIES = new AtomicInteger();
+
+  /** Where the asynchronous lookups run. */
+  private static final ExecutorService LATER = Executors.newFixedThreadPool(2, task -> {
+    Thread thread = new Thread(task, "shop-later");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final Map<Long, Product> rows = new TreeMap<>();
 
@@ -29,9 +39,41 @@ public class ProductRepository {
     return rows.get(id);
   }
 
-  /** findById as an asynchronous API has it: a result still to come, which the agent does not cache. */
+  /** findById as an asynchronous API has it, its future already complete. */
   public CompletableFuture<Product> findLater(long id) {
     return CompletableFuture.completedFuture(findById(id));
+  }
+
+  /** findById on another thread, its future completed there. */
+  public CompletableFuture<Product> findAsync(long id) {
+    return CompletableFuture.supplyAsync(() -> findById(id), LATER);
+  }
+
+  /** findAsync, declared as a CompletionStage. */
+  public CompletionStage<Product> findStage(long id) {
+    return findAsync(id);
+  }
+
+  /** A lookup whose future fails, on another thread. */
+  public CompletableFuture<Product> failLater(long id) {
+    return CompletableFuture.supplyAsync(() -> {
+      QUERIES.incrementAndGet();
+      throw new IllegalStateException("no stock for " + id);
+    }, LATER);
+  }
+
+  /** A lookup whose future is cancelled before it returns it. */
+  public CompletableFuture<Product> cancelledLater(long id) {
+    QUERIES.incrementAndGet();
+    CompletableFuture<Product> cancelled = new CompletableFuture<>();
+    cancelled.cancel(false);
+    return cancelled;
+  }
+
+  /** A future of no declared value type: the agent cannot check what it completes with. */
+  @SuppressWarnings("rawtypes")
+  public CompletableFuture findRaw(long id) {
+    return findLater(id);
   }
 
   /** findById behind a slow network: 300 ms per call. */

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +60,12 @@ public final class ShopApp {
     }
   }
 
+  /** The future's value, after "ready" if it was complete when the method returned it, else "later". */
+  private static String readyOrLater(CompletableFuture<?> future) {
+    boolean ready = future.isDone();
+    return (ready ? "ready " : "later ") + future.join();
+  }
+
   public static void main(String[] args) throws Exception {
     ProductRepository repository = new ProductRepository();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -73,6 +80,11 @@ public final class ShopApp {
         answer = switch (words[0]) {
           case "find" -> String.valueOf(repository.findById(Long.parseLong(words[1])));
           case "findLater" -> String.valueOf(repository.findLater(Long.parseLong(words[1])).join());
+          case "findAsync" -> readyOrLater(repository.findAsync(Long.parseLong(words[1])));
+          case "findStage" -> readyOrLater(repository.findStage(Long.parseLong(words[1])).toCompletableFuture());
+          case "failLater" -> String.valueOf(repository.failLater(Long.parseLong(words[1])).join());
+          case "cancelledLater" -> String.valueOf(repository.cancelledLater(Long.parseLong(words[1])).join());
+          case "findRaw" -> String.valueOf(repository.findRaw(Long.parseLong(words[1])).join());
           case "search" -> String.valueOf(repository.search(words[1], Integer.parseInt(words[2])));
           case "save" -> {
             repository.save(new Product(Long.parseLong(words[1]), words[2], BigDecimal.ONE));

@@ -247,25 +247,58 @@ class CachingIT {
   }
 
   @Test
-  void methodReturningAFuture_isNotInstrumented_andTheLogSaysWhyOnce(RedisEndpoint redis) throws Exception {
+  void methodsReturningFutures_cacheTheirValue_butNeitherAFailureNorACancellation(RedisEndpoint redis) throws Exception {
     Path async = Configs.write(dir, "async.yaml", """
         redis:
           uri: %s
           keyPrefix: %s
         methods:
-          - method: com.acme.shop.ProductRepository#findLater(long)
+          - method: com.acme.shop.ProductRepository#findAsync(long)
+          - method: com.acme.shop.ProductRepository#findStage(long)
+          - method: com.acme.shop.ProductRepository#failLater(long)
+          - method: com.acme.shop.ProductRepository#cancelledLater(long)
+          - method: com.acme.shop.ProductRepository#findRaw(long)
         """.formatted(redis.uri(), keyPrefix));
     try (AppProcess app = AppProcess.shop(async)) {
       app.awaitAgentReady(true);
 
-      assertThat(app.call("findLater 1")).isEqualTo("Product{1,product-1,10} queries=1");
-      assertThat(app.call("findLater 1")).isEqualTo("Product{1,product-1,10} queries=2");
-      assertThat(app.call("findLater 1")).isEqualTo("Product{1,product-1,10} queries=3");
-      // the future itself cannot be serialized: once instrumented, each call would have said so
-      assertThat(app.log()).containsOnlyOnce("[cache-agent] methods[0].method \"com.acme.shop.ProductRepository#findLater(long)\""
-          + " matches com.acme.shop.ProductRepository#findLater(long), which returns"
-          + " java.util.concurrent.CompletableFuture<com.acme.shop.Product>, a result still to come")
-          .doesNotContain("cannot be serialized").doesNotContain("instrumented com.acme.shop.ProductRepository");
+      // The value is stored once the future completed, on the thread that completed it.
+      assertThat(app.call("findAsync 1")).endsWith("Product{1,product-1,10} queries=1");
+      assertThat(awaitHit(app, "findAsync 1")).as("a hit: an already completed future of the value")
+          .startsWith("ready Product{1,product-1,10} ");
+      assertThat(app.call("findStage 2")).contains("Product{2,product-2,20}");
+      assertThat(awaitHit(app, "findStage 2")).startsWith("ready Product{2,product-2,20} ");
+
+      int queries = AppProcess.queriesIn(app.call("queries"));
+      for (int call = 1; call <= 3; call++) {
+        assertThat(app.call("failLater 1")).as("a failed future: never cached")
+            .isEqualTo("threw java.util.concurrent.CompletionException: java.lang.IllegalStateException: no stock for 1 queries="
+                + (queries + call));
+      }
+      for (int call = 1; call <= 3; call++) {
+        assertThat(app.call("cancelledLater 1")).as("a cancelled future: never cached")
+            .isEqualTo("threw java.util.concurrent.CancellationException queries=" + (queries + 3 + call));
+      }
+      assertThat(app.call("findRaw 1")).isEqualTo("Product{1,product-1,10} queries=" + (queries + 7));
+      assertThat(app.call("findRaw 1")).isEqualTo("Product{1,product-1,10} queries=" + (queries + 8));
+      assertThat(app.log()).containsOnlyOnce("matches com.acme.shop.ProductRepository#findRaw(long), which returns"
+          + " java.util.concurrent.CompletableFuture without naming the type of its value: not cached")
+          .doesNotContain("cannot be serialized").doesNotContain("internal error");
+    }
+  }
+
+  /** Calls {@code command} until a call runs no query (the store of the value before it has landed); that call's answer. */
+  private static String awaitHit(AppProcess app, String command) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    String before = app.call("queries");
+    while (true) {
+      String answer = app.call(command);
+      if (AppProcess.queriesIn(answer) == AppProcess.queriesIn(before)) {
+        return answer;
+      }
+      assertThat(System.nanoTime()).as("a hit within 5 s: " + answer).isLessThan(deadline);
+      before = answer;
+      Thread.sleep(50);
     }
   }
 
