@@ -85,12 +85,10 @@ public final class CacheBridge {
     return current == null ? null : current.begin(methodId, self, args);
   }
 
-  /** Stores the fresh result of a call that {@link #begin} reported as a miss. */
-  public static void complete(int methodId, Object call, Object result) {
+  /** Stores the fresh result of a call that {@link #begin} reported as a miss; returns what the call returns (see Dispatcher). */
+  public static Object complete(int methodId, Object call, Object result) {
     Dispatcher current = dispatcher;
-    if (current != null) {
-      current.complete(methodId, call, result);
-    }
+    return current == null ? result : current.complete(methodId, call, result);
   }
 
   /** Forgets a call that {@link #begin} reported as a miss and whose body threw. */

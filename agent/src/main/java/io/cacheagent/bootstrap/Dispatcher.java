@@ -14,8 +14,12 @@ public interface Dispatcher {
    */
   Object begin(int methodId, Object self, Object[] args);
 
-  /** Called after the body returned normally for a call that {@link #begin} saw as a miss. */
-  void complete(int methodId, Object call, Object result);
+  /**
+   * Called after the body returned normally for a call that {@link #begin} saw as a miss; returns
+   * what the call returns: {@code result}, or for a method that returns a future, a future that
+   * completes as {@code result} does, once its value was stored.
+   */
+  Object complete(int methodId, Object call, Object result);
 
   /** Called after the body threw for a call that {@link #begin} saw as a miss: nothing is stored. */
   void abandon(int methodId, Object call);

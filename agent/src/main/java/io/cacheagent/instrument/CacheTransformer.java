@@ -284,8 +284,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       return "returns void: nothing to cache; use it in evictOn instead";
     }
     if (ValueTypes.isCachedFuture(method.getReturnType())) {
-      return ValueTypes.futureValue(method.getReturnType()) != null ? null : "returns " + method.getReturnType().getTypeName()
-          + " without naming the type of its value: not cached. Declare it, as in CompletableFuture<Product>";
+      return futureProblem(method.getReturnType());
     }
     String stillToCome = ValueTypes.resultStillToCome(method.getReturnType());
     if (stillToCome != null) {
@@ -294,6 +293,21 @@ final class CacheTransformer implements AgentBuilder.Transformer {
           + " completes with; not cached. Cache the method that computes the value instead";
     }
     return null;
+  }
+
+  /** Why a method returning this CompletableFuture or CompletionStage is not cached; {@code null} when it is. */
+  private static String futureProblem(TypeDescription.Generic future) {
+    TypeDescription.Generic value = ValueTypes.futureValue(future);
+    if (value == null) {
+      return "returns " + future.getTypeName() + " without naming the type of its value: not cached. Declare it, as in"
+          + " CompletableFuture<Product>";
+    }
+    if (value.represents(Void.class)) {
+      return "returns " + future.getTypeName() + ": nothing to cache; use it in evictOn instead";
+    }
+    String stillToCome = ValueTypes.resultStillToCome(value);
+    return stillToCome == null ? null : "returns " + future.getTypeName() + ", whose value is a result still to come or to be"
+        + " consumed once (a " + stillToCome + "): not cached. Cache the method that computes the value instead";
   }
 
   /**

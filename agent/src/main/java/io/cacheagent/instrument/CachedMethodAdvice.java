@@ -28,7 +28,10 @@ final class CachedMethodAdvice {
     return call instanceof Hit ? call : null;
   }
 
-  /** Serves the hit, or stores the fresh result of a miss; exceptions pass through, never cached. */
+  /**
+   * Serves the hit, or stores the fresh result of a miss; exceptions pass through, never cached. If
+   * {@code complete} throws, the suppressed throwable leaves {@code returned} as the body left it.
+   */
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   static void exit(
       @MethodId int id,
@@ -39,7 +42,7 @@ final class CachedMethodAdvice {
     if (hit != null) {
       returned = ((Hit) hit).value;
     } else if (call != null && thrown == null) {
-      CacheBridge.complete(id, call, returned);
+      returned = CacheBridge.complete(id, call, returned); // the same value, or for a future one that completes once stored
     } else if (call != null) {
       CacheBridge.abandon(id, call);
     }

@@ -188,16 +188,17 @@ public final class CacheRuntime implements Dispatcher {
 
   /**
    * This JVM's first miss of a key: with stampedeLock, takes the lease of the key, or waits for the
-   * JVM that holds it (see Leases). Returns the Miss to complete, or the other JVM's entry.
+   * JVM that holds it (see Leases); not for a method that returns a future, whose caller expects it
+   * back at once. Returns the Miss to complete, or the other JVM's entry.
    */
   private Object lead(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
       byte[] seen, InFlightLoads.Load load, Object self, long readNanos) {
     byte[] leaseToken = null;
-    // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
     if (method.rule.stampedeLock() && method.returnsFuture) {
       AgentLog.warn("lease-future:" + method.name, method.name + ": stampedeLock does not apply to a method that returns a future"
           + " (its callers would wait for another JVM's load instead of getting their future at once); each JVM loads for itself");
     } else if (method.rule.stampedeLock() && load.leaseToken == null) {
+      // load.leaseToken set: a recursive call inside the lease holder's own load, which must not wait for itself.
       byte[] token = Leases.newToken();
       CacheStore.Lease lease = store.tryLease(Leases.leaseKey(key), token, Leases.LEASE);
       if (lease == CacheStore.Lease.TAKEN) {
@@ -220,14 +221,14 @@ public final class CacheRuntime implements Dispatcher {
   }
 
   @Override
-  public void complete(int methodId, Object call, Object result) {
+  public Object complete(int methodId, Object call, Object result) {
     if (call instanceof MissResults.Miss) {
       InFlightLoads.ended(); // the method returned on this thread
     }
     try {
       CachedMethod method = table.cached(methodId);
       if (method == null || !(call instanceof MissResults.Miss miss)) {
-        return;
+        return result;
       }
       // Inside a transaction that writes, the result may hold what it has not committed, and never
       // will if it rolls back: it is stored once the transaction committed, and shared with no other
@@ -235,13 +236,13 @@ public final class CacheRuntime implements Dispatcher {
       // only what is committed.
       boolean inTransaction = method.transactions().mayReadUncommitted();
       if (method.returnsFuture) {
-        results.storeWhenComplete(method, miss, result, inTransaction);
-      } else {
-        results.store(method, miss, result, inTransaction);
+        return results.storeWhenComplete(method, miss, result, inTransaction);
       }
+      results.store(method, miss, result, inTransaction);
     } catch (Throwable t) {
       failed("complete", methodId, t);
     }
+    return result;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.cacheagent.runtime;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -27,7 +28,7 @@ final class MissResults {
   private final InFlightLoads loads;
   /** {@code System.nanoTime}, or a test's clock. */
   private final LongSupplier nanoClock;
-  /** What a transaction's stores are kept in, and under which owner (the one the runtime's write side shares). */
+  /** The key under which a transaction's misses and writes share one AfterTransaction: the runtime. */
   private final Object owner;
   private final Supplier<AfterTransaction> afterTransaction;
 
@@ -40,35 +41,71 @@ final class MissResults {
   }
 
   /**
-   * A miss of a method that returns a future: the value is stored once the future completes with
-   * one, on the thread that completes it; a future that fails or is cancelled stores nothing, as a
-   * method that throws. Inside a transaction that may read what it has not committed, nothing is
-   * stored: the value may come after the commit or the rollback, and on another thread.
+   * A miss of a method that returns a future. Returns what the caller gets instead of the method's
+   * own future: a CompletableFuture that completes as it does, once its value was encoded and
+   * stored. The caller's callbacks, and a caller blocked in join(), then run after the encode: a
+   * caller that changes the value it got cannot change what is stored (the method's own future
+   * runs the callbacks chained last first, so a store chained on it would come after the
+   * caller's). Cancelling the caller's future cancels the method's.
+   *
+   * <p>A future that fails or is cancelled stores nothing, as a method that throws. Inside a
+   * transaction that may read what it has not committed, on the calling thread or the completing
+   * one, nothing is stored: the value may come after the commit or the rollback. The load is
+   * ended at once: no call waits for a future's load (see CacheRuntime), and one that never
+   * completes must not keep its key's load in flight.
    */
-  void storeWhenComplete(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
+  Object storeWhenComplete(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
+    end(miss, null);
     if (!(result instanceof CompletionStage<?> future) || inTransaction) {
-      end(miss, null);
-      return;
+      return result;
     }
-    future.whenComplete((value, failure) -> {
-      if (failure != null) {
-        end(miss, null);
-        return;
-      }
-      try {
-        store(method, miss, value, false);
-      } catch (Throwable t) {
-        AgentLog.warn("internal:complete-future:" + t.getClass().getName(), "internal error in storing the value of "
-            + method.name + "'s future (" + t + "); it was not cached");
-      }
-    });
+    // Completed with exactly what the method's future holds: the same exception object, so that
+    // join(), get() and isCancelled() answer as they would on the method's own future.
+    CompletableFuture<Object> callers = new CompletableFuture<>();
+    try {
+      future.whenComplete((value, failure) -> {
+        try {
+          if (failure == null && !method.transactions().mayReadUncommitted()) {
+            storeQuietly(method, miss, value);
+          }
+        } catch (RuntimeException | LinkageError e) {
+          // not stored; the caller gets its value all the same
+        } finally {
+          if (failure != null) {
+            callers.completeExceptionally(failure);
+          } else {
+            callers.complete(value);
+          }
+        }
+      });
+    } catch (RuntimeException e) { // an application's own CompletionStage that refuses a callback
+      return result;
+    }
+    if (future instanceof CompletableFuture<?> own) {
+      callers.whenComplete((value, failure) -> {
+        if (callers.isCancelled() && !own.isDone()) {
+          own.cancel(false);
+        }
+      });
+    }
+    return callers;
+  }
+
+  /** {@link #store}, outside a transaction, never throwing into the application's future. */
+  private void storeQuietly(CachedMethod method, Miss miss, Object value) {
+    try {
+      store(method, miss, value, false);
+    } catch (Throwable t) {
+      AgentLog.warn("internal:complete-future:" + t.getClass().getName(), "internal error in storing the value of "
+          + method.name + "'s future (" + t + "); it was not cached");
+    }
   }
 
   void store(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
-    method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
     byte[] entry = null;
-    Duration ttl = method.ttlFor(result);
     try {
+      method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
+      Duration ttl = method.ttlFor(result);
       entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
       if (entry != null && outlivedItsTombstones(method, miss)) {
         entry = null; // nor shared: a follower that began after such a write would get what it made stale

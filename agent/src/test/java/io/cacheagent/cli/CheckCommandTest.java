@@ -91,7 +91,7 @@ class CheckCommandTest {
   }
 
   @Test
-  void check_futuresOfANamedValue_areCached_otherFuturesAndStreamsAreNot_andSaySo() throws Exception {
+  void check_futuresOfANamedValue_areCached_otherFuturesStreamsAndVoidAreNot_andSaySo() throws Exception {
     int code = check("""
         methods:
           - method: io.cacheagent.fixture.AsyncCatalog#findLater(long)
@@ -99,6 +99,8 @@ class CheckCommandTest {
           - method: io.cacheagent.fixture.AsyncCatalog#findAll()
           - method: io.cacheagent.fixture.AsyncCatalog#rawLater(long)
           - method: io.cacheagent.fixture.AsyncCatalog#submitted(long)
+          - method: io.cacheagent.fixture.AsyncCatalog#refresh(long)
+          - method: io.cacheagent.fixture.AsyncCatalog#findAllLater()
         """);
 
     assertThat(code).isEqualTo(1);
@@ -108,7 +110,9 @@ class CheckCommandTest {
         NO MATCH methods[2].method "io.cacheagent.fixture.AsyncCatalog#findAll()": io.cacheagent.fixture.AsyncCatalog#findAll() returns java.util.stream.Stream<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.stream.BaseStream): the agent caches values, and of futures only those a CompletableFuture or CompletionStage completes with; not cached. Cache the method that computes the value instead
         NO MATCH methods[3].method "io.cacheagent.fixture.AsyncCatalog#rawLater(long)": io.cacheagent.fixture.AsyncCatalog#rawLater(long) returns java.util.concurrent.CompletableFuture without naming the type of its value: not cached. Declare it, as in CompletableFuture<Product>
         NO MATCH methods[4].method "io.cacheagent.fixture.AsyncCatalog#submitted(long)": io.cacheagent.fixture.AsyncCatalog#submitted(long) returns java.util.concurrent.Future<io.cacheagent.fixture.Item>, a result still to come or to be consumed once (a java.util.concurrent.Future): the agent caches values, and of futures only those a CompletableFuture or CompletionStage completes with; not cached. Cache the method that computes the value instead
-        cache-agent.yaml: 5 signatures, 3 do not match
+        NO MATCH methods[5].method "io.cacheagent.fixture.AsyncCatalog#refresh(long)": io.cacheagent.fixture.AsyncCatalog#refresh(long) returns java.util.concurrent.CompletableFuture<java.lang.Void>: nothing to cache; use it in evictOn instead
+        NO MATCH methods[6].method "io.cacheagent.fixture.AsyncCatalog#findAllLater()": io.cacheagent.fixture.AsyncCatalog#findAllLater() returns java.util.concurrent.CompletionStage<java.util.stream.Stream<io.cacheagent.fixture.Item>>, whose value is a result still to come or to be consumed once (a java.util.stream.BaseStream): not cached. Cache the method that computes the value instead
+        cache-agent.yaml: 7 signatures, 5 do not match
         """);
   }
 

@@ -8,6 +8,7 @@ import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.KeyNames;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,29 +18,58 @@ import org.junit.jupiter.api.Test;
 class FutureResultsTest {
 
   private static final MethodSignature FIND = MethodSignature.parse("com.acme.Repo#findLater(long)");
+  private static final MethodSignature FIND_TAGS = MethodSignature.parse("com.acme.Repo#tagsLater(long)");
+  private static final String RETURNS_FUTURE = "(J)Ljava/util/concurrent/CompletableFuture;";
 
   private final MethodTable table = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
   private final CacheRuntime runtime = new CacheRuntime(table, new FlakyStore());
-  private final int findLater = table.registerCached(getClass().getClassLoader(), FIND.toString(), FIND.toString(),
-      "(J)Ljava/util/concurrent/CompletableFuture;", MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).build(),
-      List.of("java.lang.String"), true);
+  private final int findLater = table.registerCached(getClass().getClassLoader(), FIND.toString(), FIND.toString(), RETURNS_FUTURE,
+      MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).build(), List.of("java.lang.String"), true);
+  private final int tagsLater = table.registerCached(getClass().getClassLoader(), FIND_TAGS.toString(), FIND_TAGS.toString(),
+      RETURNS_FUTURE, MethodRule.cache(FIND_TAGS).ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"),
+      true);
 
   @Test
   void aFutureThatCompletesLater_storesItsValue_andAHitIsAnAlreadyCompletedFutureOfIt() {
     Object miss = runtime.begin(findLater, null, new Object[] {1L});
     assertThat(miss).isNotNull().isNotInstanceOf(Hit.class);
     CompletableFuture<String> future = new CompletableFuture<>();
-    runtime.complete(findLater, miss, future);
+    Object callers = runtime.complete(findLater, miss, future);
     assertThat(runtime.begin(findLater, null, new Object[] {1L})).as("nothing stored before the value came").isNotInstanceOf(Hit.class);
 
     future.complete("one");
 
+    assertThat(callers).isInstanceOfSatisfying(CompletableFuture.class, f -> assertThat(f).isCompletedWithValue("one"));
     Object hit = runtime.begin(findLater, null, new Object[] {1L});
     assertThat(hit).isInstanceOfSatisfying(Hit.class, h -> assertThat(h.value).isInstanceOfSatisfying(CompletableFuture.class,
-        served -> {
-          assertThat(served).isCompletedWithValue("one");
-          assertThat(served).isNotSameAs(future);
-        }));
+        served -> assertThat(served).isCompletedWithValue("one").isNotSameAs(future)));
+  }
+
+  @Test
+  void aCallerThatChangesTheValueItGot_doesNotChangeWhatIsStored() {
+    Object miss = runtime.begin(tagsLater, null, new Object[] {5L});
+    CompletableFuture<List<String>> own = new CompletableFuture<>();
+    @SuppressWarnings("unchecked")
+    CompletableFuture<List<String>> callers = (CompletableFuture<List<String>>) runtime.complete(tagsLater, miss, own);
+    callers.thenAccept(tags -> tags.add("changed by the caller"));
+
+    own.complete(new ArrayList<>(List.of("loaded")));
+
+    Object hit = runtime.begin(tagsLater, null, new Object[] {5L});
+    assertThat(hit).isInstanceOfSatisfying(Hit.class, h -> assertThat(h.value).isInstanceOfSatisfying(CompletableFuture.class,
+        served -> assertThat(served.join()).isEqualTo(List.of("loaded"))));
+  }
+
+  @Test
+  void cancellingTheCallersFuture_cancelsTheMethods_andStoresNothing() {
+    Object miss = runtime.begin(findLater, null, new Object[] {6L});
+    CompletableFuture<String> own = new CompletableFuture<>();
+    CompletableFuture<?> callers = (CompletableFuture<?>) runtime.complete(findLater, miss, own);
+
+    callers.cancel(false);
+
+    assertThat(own).isCancelled();
+    assertThat(runtime.begin(findLater, null, new Object[] {6L})).isNotNull().isNotInstanceOf(Hit.class);
   }
 
   @Test
@@ -61,15 +91,22 @@ class FutureResultsTest {
   }
 
   @Test
-  void aCallWhileAnotherCallsFutureIsPending_runsTheMethodItself_withoutWaitingForIt() throws Exception {
-    Object leader = runtime.begin(findLater, null, new Object[] {4L});
-    CompletableFuture<String> pending = new CompletableFuture<>();
-    runtime.complete(findLater, leader, pending);
-    // Were the next call to wait for the leader's value (1 s, without load times), this would end its wait with a hit.
-    pending.completeAsync(() -> "four", CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
+  void aCallWhileAnotherCallOfTheKeyRuns_runsTheMethodItself_withoutWaitingForIt() throws Exception {
+    runtime.begin(findLater, null, new Object[] {4L}); // its method has not returned its future yet
 
-    // From another thread: the leader's own thread calling again leads a load of its own.
-    Object follower = CompletableFuture.supplyAsync(() -> runtime.begin(findLater, null, new Object[] {4L})).get(5, TimeUnit.SECONDS);
-    assertThat(follower).as("a caller of a method that returns a future gets it back at once: it runs the method, uncached").isNull();
+    // Waiting for that load would take the follower's wait: 1 s without load times. A caller of a
+    // method that returns a future expects it back at once.
+    Object follower = CompletableFuture.supplyAsync(() -> runtime.begin(findLater, null, new Object[] {4L}))
+        .get(800, TimeUnit.MILLISECONDS);
+    assertThat(follower).as("runs the method, uncached").isNull();
+  }
+
+  @Test
+  void aCallAfterAnotherCallsFutureWasReturned_leadsALoadOfItsOwn_evenIfThatFutureNeverCompletes() throws Exception {
+    Object leader = runtime.begin(findLater, null, new Object[] {7L});
+    runtime.complete(findLater, leader, new CompletableFuture<String>()); // never completes
+
+    Object next = CompletableFuture.supplyAsync(() -> runtime.begin(findLater, null, new Object[] {7L})).get(5, TimeUnit.SECONDS);
+    assertThat(next).as("a miss whose value will be stored").isNotNull().isNotInstanceOf(Hit.class);
   }
 }
