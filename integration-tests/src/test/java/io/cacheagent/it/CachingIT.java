@@ -276,8 +276,9 @@ class CachingIT {
                 + (queries + call));
       }
       for (int call = 1; call <= 3; call++) {
+        // "CancellationException: join" on Java 25, whose join() says where it was thrown; the same without the agent
         assertThat(app.call("cancelledLater 1")).as("a cancelled future: never cached")
-            .isEqualTo("threw java.util.concurrent.CancellationException queries=" + (queries + 3 + call));
+            .matches("threw java\\.util\\.concurrent\\.CancellationException(: join)? queries=" + (queries + 3 + call));
       }
       assertThat(app.call("findRaw 1")).isEqualTo("Product{1,product-1,10} queries=" + (queries + 7));
       assertThat(app.call("findRaw 1")).isEqualTo("Product{1,product-1,10} queries=" + (queries + 8));
