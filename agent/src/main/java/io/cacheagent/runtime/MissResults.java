@@ -91,44 +91,53 @@ final class MissResults {
     return callers;
   }
 
-  /** {@link #store}, outside a transaction, never throwing into the application's future. */
+  /** {@link #encodeAndPut}, outside a transaction, never throwing into the application's future; the load ended already. */
   private void storeQuietly(CachedMethod method, Miss miss, Object value) {
     try {
-      store(method, miss, value, false);
+      encodeAndPut(method, miss, value, false);
     } catch (Throwable t) {
       AgentLog.warn("internal:complete-future:" + t.getClass().getName(), "internal error in storing the value of "
           + method.name + "'s future (" + t + "); it was not cached");
     }
   }
 
+  /** A miss of a method that returns its value: stores it, then ends the load. */
   void store(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
     byte[] entry = null;
     try {
-      method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
-      Duration ttl = method.ttlFor(result);
-      entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
-      if (entry != null && outlivedItsTombstones(method, miss)) {
-        entry = null; // nor shared: a follower that began after such a write would get what it made stale
-      }
-      if (entry != null && (result != null || method.rule.cacheNulls())) {
-        if (!inTransaction) {
-          put(miss, entry, ttl);
-        } else {
-          byte[] loaded = entry;
-          AfterTransaction after = method.transactions().forTransaction(owner, afterTransaction);
-          if (after != null) { // null: it could not take part; nothing is stored
-            after.stores.add(() -> {
-              if (!outlivedItsTombstones(method, miss)) { // a long transaction's commit may come later still
-                put(miss, loaded, ttl);
-              }
-            });
-          }
-        }
-      }
+      entry = encodeAndPut(method, miss, result, inTransaction);
     } finally {
       // After the store was sent: a call that misses from now on reads it (one connection keeps order).
       end(miss, inTransaction ? null : entry);
     }
+  }
+
+  /**
+   * Encodes the result and sends its store, or keeps it for after the commit; returns the entry
+   * the calls waiting for the load may share ({@code null}: none may).
+   */
+  private byte[] encodeAndPut(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
+    method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
+    Duration ttl = method.ttlFor(result);
+    byte[] entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
+    if (entry != null && outlivedItsTombstones(method, miss)) {
+      return null; // nor shared: a follower that began after such a write would get what it made stale
+    }
+    if (entry != null && (result != null || method.rule.cacheNulls())) {
+      if (!inTransaction) {
+        put(miss, entry, ttl);
+      } else {
+        AfterTransaction after = method.transactions().forTransaction(owner, afterTransaction);
+        if (after != null) { // null: it could not take part; nothing is stored
+          after.stores.add(() -> {
+            if (!outlivedItsTombstones(method, miss)) { // a long transaction's commit may come later still
+              put(miss, entry, ttl);
+            }
+          });
+        }
+      }
+    }
+    return entry;
   }
 
   /**
