@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  * Lettuce's Redis Cluster client, as the store uses it: its topology read every {@link
  * #TOPOLOGY_REFRESH} and whenever a node redirects a command or cannot be reached, so that a
  * promoted replica serves its slots without a restart; each topology shown to {@link HeldSlots}
- * (and to the near caches' {@link ClusterTracking}) before commands are routed by it; the connections to the nodes opened before the first call.
+ * (and to the near caches' {@link ClusterTracking}) before commands are routed by it; the
+ * connections to the nodes opened before the first call.
  */
 final class ClusterClient extends RedisClusterClient {
 

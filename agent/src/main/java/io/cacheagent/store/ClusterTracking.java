@@ -61,7 +61,7 @@ final class ClusterTracking extends KeyTracking {
 
     Node(RedisURI uri) {
       this.uri = uri;
-      this.address = uri.getHost() + ":" + uri.getPort();
+      this.address = address(uri);
       this.tracked = new TrackedConnection(ClusterTracking.this, trackingArgs, "near-cache-tracking:" + address);
     }
 
@@ -182,11 +182,11 @@ final class ClusterTracking extends KeyTracking {
     for (RedisClusterNode node : topology) {
       if (node.getUri() == null || node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.NOADDR)
           || node.is(RedisClusterNode.NodeFlag.HANDSHAKE)) {
-        continue; // failed by the cluster's vote: it serves nothing, and is not promoted
+        continue; // failed by the cluster's vote (it serves nothing, and is not promoted), or not reachable at an address yet
       }
       BitSet slots = new BitSet();
       node.forEachSlot(slots::set);
-      String address = node.getUri().getHost() + ":" + node.getUri().getPort();
+      String address = address(node.getUri());
       next.put(address, new Role(node.is(RedisClusterNode.NodeFlag.UPSTREAM), slots));
       uris.put(address, node.getUri());
     }
@@ -221,6 +221,11 @@ final class ClusterTracking extends KeyTracking {
     for (Node node : dropped) {
       node.close();
     }
+  }
+
+  /** {@code host:port}: what tells nodes apart from one topology to the next. */
+  private static String address(RedisURI uri) {
+    return uri.getHost() + ":" + uri.getPort();
   }
 
   /** A node's address, with the seed's credentials, TLS and timeout. */
