@@ -9,15 +9,17 @@ package io.cacheagent.bootstrap;
 public interface Dispatcher {
 
   /**
-   * Returns {@code null} to run uncached, a {@link Hit} to skip the body, or a miss to complete.
-   * {@code self} is the instance the method was called on, {@code null} for a static method.
+   * Returns {@code null} to run uncached, a {@link Hit} to skip the body, or a miss to complete;
+   * for a batch method, a miss may be {@link Arguments}: the body runs with those. {@code self} is
+   * the instance the method was called on, {@code null} for a static method.
    */
   Object begin(int methodId, Object self, Object[] args);
 
   /**
    * Called after the body returned normally for a call that {@link #begin} saw as a miss; returns
    * what the call returns: {@code result}, or for a method that returns a future, a future that
-   * completes as {@code result} does, once its value was stored.
+   * completes as {@code result} does, once its value was stored; for a batch method, the cached
+   * elements merged with {@code result}, or {@link Arguments} to run the body again with.
    */
   Object complete(int methodId, Object call, Object result);
 

@@ -13,6 +13,8 @@ import java.util.List;
  * @param key expressions over the arguments; {@code null} means all arguments
  * @param enabled the operator's switch
  * @param evictOn writes that evict entries of this method
+ * @param batch the argument ({@code batch: args[N]}) whose collection of elements is cached one
+ *     entry per element; {@link #NO_BATCH} for a method cached one entry per call
  */
 public record MethodRule(
     int index,
@@ -20,7 +22,11 @@ public record MethodRule(
     List<KeyExpression> key,
     MethodSettings settings,
     boolean enabled,
-    List<EvictRule> evictOn) {
+    List<EvictRule> evictOn,
+    int batch) {
+
+  /** {@link #batch} of a method whose every call is one entry. */
+  public static final int NO_BATCH = -1;
 
   /** A {@code nullTtl} left open (by {@code defaults} and the method alike) is the method's {@code ttl}. */
   public MethodRule {
@@ -65,7 +71,12 @@ public record MethodRule(
 
   /** This rule switched on or off. */
   public MethodRule withEnabled(boolean on) {
-    return new MethodRule(index, signature, key, settings, on, evictOn);
+    return new MethodRule(index, signature, key, settings, on, evictOn, batch);
+  }
+
+  /** Whether its calls read and store one entry per element of the collection argument {@link #batch} names. */
+  public boolean isBatch() {
+    return batch != NO_BATCH;
   }
 
   /** Builds a MethodRule field by field; see {@link MethodRule#cache}. */
@@ -81,6 +92,7 @@ public record MethodRule(
     private NearCacheSettings nearCache = MethodSettings.BUILT_IN.nearCache();
     private boolean enabled = true;
     private List<EvictRule> evictOn = List.of();
+    private int batch = NO_BATCH;
 
     private Builder(MethodSignature signature) {
       this.signature = signature;
@@ -150,9 +162,15 @@ public record MethodRule(
       return this;
     }
 
+    /** The argument whose collection is cached per element; {@link #NO_BATCH}, the default: none. */
+    public Builder batch(int argument) {
+      this.batch = argument;
+      return this;
+    }
+
     public MethodRule build() {
       return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache), enabled,
-          evictOn);
+          evictOn, batch);
     }
   }
 }

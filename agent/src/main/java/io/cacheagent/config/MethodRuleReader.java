@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -13,7 +15,7 @@ final class MethodRuleReader {
 
   /** The keys a method's entry may have (MethodSettings.KEYS among them), in the order messages list them. */
   private static final List<String> METHOD_KEYS =
-      List.of("method", "ttl", "ttlJitter", "key", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "enabled",
+      List.of("method", "ttl", "ttlJitter", "key", "batch", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "enabled",
           "evictOn");
   private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
 
@@ -25,6 +27,9 @@ final class MethodRuleReader {
       "java.sql.Connection", "java.sql.Statement", "java.sql.ResultSet", "javax.sql.DataSource",
       "java.net.Socket", "java.nio.channels.Channel");
   private static final List<String> UNSTABLE_PACKAGES = List.of("java.util.function.", "java.util.stream.");
+
+  /** What {@code batch} names: one argument, whole. */
+  private static final Pattern BATCH_ARGUMENT = Pattern.compile("args\\[(\\d{1,3})]");
 
   private final YamlReader in;
   private final Problems problems;
@@ -60,6 +65,17 @@ final class MethodRuleReader {
     if (shapeKnown) {
       checkKey(signature, key, entry.containsKey("key") ? entry.get("key") : entry.get("method"), path);
     }
+    int batch = MethodRule.NO_BATCH;
+    if (entry.containsKey("batch")) {
+      batch = batchArgument(entry.get("batch"), path, shapeKnown ? signature : null, key);
+      if (entry.containsKey("nearCache")) {
+        problems.add(entry.get("nearCache"), path + " has both batch and nearCache: a batch method keeps no copies in the JVM;"
+            + " remove nearCache");
+      }
+      // One that defaults give every method does not apply to it.
+      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.nullTtl(),
+          settings.stampedeLock(), null);
+    }
     List<EvictRule> evictOn = new ArrayList<>();
     if (entry.containsKey("evictOn")) {
       Node evictNode = entry.get("evictOn");
@@ -77,7 +93,46 @@ final class MethodRuleReader {
     if (signature == null) {
       return null;
     }
-    return MethodRule.cache(signature).index(index).settings(settings).key(key).enabled(enabled).evictOn(evictOn).build();
+    if (batch == BAD_BATCH) {
+      return null;
+    }
+    return MethodRule.cache(signature).index(index).settings(settings).key(key).enabled(enabled).evictOn(evictOn).batch(batch)
+        .build();
+  }
+
+  /** What {@link #batchArgument} returns for a {@code batch} it reported. */
+  private static final int BAD_BATCH = -2;
+
+  /**
+   * The argument {@code batch: args[N]} names; {@link #BAD_BATCH} when it is not one the method
+   * has, or when {@code key} (if given) does not name it, so that every element would share one
+   * entry. Whether the argument is a collection and the method returns a list or a map is known
+   * once its class is read.
+   */
+  private int batchArgument(Node node, String path, MethodSignature signature, List<KeyExpression> key) {
+    String text = in.scalar(node, path + ".batch");
+    if (text == null) {
+      return BAD_BATCH;
+    }
+    Matcher m = BATCH_ARGUMENT.matcher(text.strip());
+    if (!m.matches()) {
+      problems.add(node, path + ".batch \"" + text + "\" is not an argument; name the one that holds the collection of ids,"
+          + " e.g. batch: args[0]");
+      return BAD_BATCH;
+    }
+    int argument = Integer.parseInt(m.group(1));
+    List<String> params = signature == null ? null : signature.parameterTypes();
+    if (params != null && argument >= params.size()) {
+      problems.add(node, path + ".batch \"" + text + "\" names argument " + argument + " but " + signature + " has "
+          + parameters(params.size()) + "; use " + argumentRange(params.size()));
+      return BAD_BATCH;
+    }
+    if (key != null && key.stream().noneMatch(expression -> expression.argumentIndex() == argument)) {
+      problems.add(node, path + ".key does not name args[" + argument + "], the batch argument: every element would share"
+          + " one entry; key each element, e.g. key: args[" + argument + "] or args[" + argument + "].id");
+      return BAD_BATCH;
+    }
+    return argument;
   }
 
   private MethodSignature signature(Node node, String path) {

@@ -4,6 +4,7 @@ import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
 import io.cacheagent.key.KeyExpression;
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.runtime.Batch;
 import io.cacheagent.runtime.Eviction;
 import io.cacheagent.runtime.MethodTable;
 import java.security.ProtectionDomain;
@@ -34,6 +35,7 @@ import net.bytebuddy.utility.JavaModule;
 final class CacheTransformer implements AgentBuilder.Transformer {
 
   private static final TypeDescription CACHED_ADVICE = TypeDescription.ForLoadedType.of(CachedMethodAdvice.class);
+  private static final TypeDescription BATCH_ADVICE = TypeDescription.ForLoadedType.of(BatchMethodAdvice.class);
   private static final TypeDescription EVICTING_ADVICE = TypeDescription.ForLoadedType.of(EvictingMethodAdvice.class);
 
   private final Supplier<InstrumentationPlan> plans;
@@ -113,10 +115,12 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       MethodDescription.InDefinedShape method = entry.getKey();
       Cached target = entry.getValue();
       boolean future = ValueTypes.isCachedFuture(method.getReturnType());
-      TypeDescription.Generic value = future ? ValueTypes.futureValue(method.getReturnType()) : method.getReturnType();
+      Batch batch = batchOf(method, target.rule());
+      TypeDescription.Generic value = future ? ValueTypes.futureValue(method.getReturnType())
+          : batch != null ? BatchShape.elementValue(method.getReturnType()) : method.getReturnType();
       int id = table.registerCached(loader, InstrumentationPlan.canonicalName(type, method), target.configuredAs(),
-          method.getDescriptor(), target.rule(), ValueTypes.of(value), future);
-      builder = builder.visit(advice(CACHED_ADVICE, id).on(ElementMatchers.is(method)));
+          method.getDescriptor(), target.rule(), ValueTypes.of(value), future, batch);
+      builder = builder.visit(advice(batch != null ? BATCH_ADVICE : CACHED_ADVICE, id).on(ElementMatchers.is(method)));
       builder = builder.visit(instanceStateCheck(type, method, target));
       cachedMethods++;
     }
@@ -132,6 +136,15 @@ final class CacheTransformer implements AgentBuilder.Transformer {
       AgentLog.info("instrumented " + type.getName() + " (" + cachedMethods + " cached, " + targets.writes.size() + " evicting)");
     }
     return builder;
+  }
+
+  /** How a method whose rule has {@code batch} takes its elements and returns their values; {@code null} for another. */
+  private static Batch batchOf(MethodDescription method, MethodRule rule) {
+    if (!rule.isBatch()) {
+      return null;
+    }
+    return new Batch(rule.batch(), BatchShape.returnsMap(method.getReturnType()),
+        method.getParameters().get(rule.batch()).getType().asErasure().getName());
   }
 
   /** What one class's methods get: the rule of each cached method, the evictions of each write method. */
@@ -261,6 +274,8 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     String returnTypeProblem = returnTypeProblem(method);
     if (returnTypeProblem != null) {
       why = "which " + returnTypeProblem;
+    } else if (rule.isBatch() && BatchShape.problem(method, rule.batch()) != null) {
+      why = "which " + BatchShape.problem(method, rule.batch());
     } else if (method.isStatic() && rule.key() != null && rule.key().stream().anyMatch(KeyExpression::startsAtInstance)) {
       why = "which is static, but its key names this; not cached. Key it by its arguments";
     } else if (ValueTypes.dependsOnClassTypeVariable(method.getReturnType())) {

@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.bootstrap.Arguments;
 import io.cacheagent.bootstrap.Dispatcher;
 import io.cacheagent.bootstrap.Hit;
 import io.cacheagent.codec.ValueCodec;
@@ -37,6 +38,7 @@ import java.util.function.LongSupplier;
  * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs
  * (not for methods that return futures, whose callers expect them back at once). Such a method's
  * value is stored once its future completes (MissResults), and a hit is a completed future of it.
+ * Methods with batch: one entry per element of a collection argument, see BatchReads.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
@@ -51,6 +53,7 @@ public final class CacheRuntime implements Dispatcher {
   private final Evictions evictions;
   private final NearCaches nearCaches;
   private final MissResults results;
+  private final BatchReads batches;
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this(table, store, System::nanoTime);
@@ -65,6 +68,7 @@ public final class CacheRuntime implements Dispatcher {
     this.evictions = new Evictions(table, store, loads, missedEvictions);
     this.nearCaches = new NearCaches(store, nanoClock);
     this.results = new MissResults(store, loads, nanoClock, this, this::afterTransaction);
+    this.batches = new BatchReads(store, missedEvictions, results, nanoClock);
     // Evictions missed while Redis could not be reached (a write at start, or during an outage)
     // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
     // only writes never makes.
@@ -91,6 +95,9 @@ public final class CacheRuntime implements Dispatcher {
       // loaded. A detached copy would lose the one and fail on the other.
       method.stats.managed.increment();
       return null;
+    }
+    if (method.batch != null || method.rule.isBatch()) {
+      return batches.begin(method, self, args);
     }
     CachedMethod.KeySpace keys = method.keys; // once: a reload must not change it halfway through the call
     String key;
@@ -222,6 +229,9 @@ public final class CacheRuntime implements Dispatcher {
 
   @Override
   public Object complete(int methodId, Object call, Object result) {
+    if (call instanceof BatchReads.Call batch) {
+      return completeBatch(methodId, batch, result);
+    }
     if (call instanceof MissResults.Miss) {
       InFlightLoads.ended(); // the method returned on this thread
     }
@@ -243,6 +253,17 @@ public final class CacheRuntime implements Dispatcher {
       failed("complete", methodId, t);
     }
     return result;
+  }
+
+  /** A batch call's result, merged; where that fails and the body ran with only the missing elements, it runs again with the caller's. */
+  private Object completeBatch(int methodId, BatchReads.Call call, Object result) {
+    try {
+      CachedMethod method = table.cached(methodId);
+      return batches.complete(method, call, result, method.transactions().mayReadUncommitted());
+    } catch (Throwable t) {
+      failed("complete", methodId, t);
+      return call.narrowed ? new Arguments(call.callersArguments) : result;
+    }
   }
 
   @Override

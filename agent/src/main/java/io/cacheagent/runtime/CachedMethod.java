@@ -78,8 +78,14 @@ final class CachedMethod {
    * completes with, and a hit returns a completed future of it (see CacheRuntime).
    */
   final boolean returnsFuture;
+  /**
+   * For a method with {@code batch}, as it was instrumented: its entries hold one element's value
+   * each (see BatchReads); {@code null} for another. A reload that changes it takes effect at the
+   * next start: the method runs uncached meanwhile.
+   */
+  final Batch batch;
   private final String descriptor;
-  /** The declared return type; for a method that returns a future, the type of its value. */
+  /** The declared return type; for a method that returns a future, the type of its value; for a batch method, of one element's. */
   private final String returnTypeName;
   private final ClassLoader loader;
   private volatile Class<?> returnType;
@@ -93,8 +99,10 @@ final class CachedMethod {
   private final String methodName;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, KeyNames keyNames,
-      List<String> valueTypes, boolean returnsFuture, List<String> serializationAllow, EntrySigning signing, ClassLoader loader) {
+      List<String> valueTypes, boolean returnsFuture, Batch batch, List<String> serializationAllow, EntrySigning signing,
+      ClassLoader loader) {
     this.returnsFuture = returnsFuture;
+    this.batch = batch;
     this.name = name;
     this.configuredAs = configuredAs;
     this.descriptor = descriptor;
@@ -240,7 +248,8 @@ final class CachedMethod {
       for (Method method : Class.forName(className, false, loader).getDeclaredMethods()) {
         if (method.getName().equals(methodName) && MethodType.methodType(method.getReturnType(),
             method.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
-          return ValueCodec.shapeOf(returnsFuture ? futureValue(method.getGenericReturnType()) : method.getGenericReturnType());
+          Type returned = method.getGenericReturnType();
+          return ValueCodec.shapeOf(returnsFuture || batch != null ? lastTypeArgument(returned) : returned);
         }
       }
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
@@ -250,9 +259,22 @@ final class CachedMethod {
     return 1;
   }
 
-  /** {@code CompletableFuture<Product>}'s {@code Product}, the type its entries hold. */
-  private static Type futureValue(Type future) {
-    return future instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0] : Object.class;
+  /**
+   * The type its entries hold: {@code Product} of {@code CompletableFuture<Product>}, and of a batch
+   * method's {@code List<Product>} or {@code Map<Long, Product>}.
+   */
+  private static Type lastTypeArgument(Type returned) {
+    if (!(returned instanceof ParameterizedType parameterized)) {
+      return Object.class;
+    }
+    Type[] arguments = parameterized.getActualTypeArguments();
+    return arguments[arguments.length - 1];
+  }
+
+  /** Whether its rule asks for the batch form it was instrumented with: if not, a reload changed it, and it runs uncached. */
+  boolean batchAsConfigured() {
+    int configured = rule.batch();
+    return batch == null ? !rule.isBatch() : batch.argument() == configured;
   }
 
   /** Whether {@code entry} was stored under {@code generation} by a class of this method's shape: one it may serve. */

@@ -72,7 +72,7 @@ public final class MethodTable {
   /** Registers a cached method that returns its value (not a future) and returns its id; see the method below. */
   public int registerCached(ClassLoader loader, String name, String configuredAs, String descriptor, MethodRule rule,
       List<String> valueTypes) {
-    return registerCached(loader, name, configuredAs, descriptor, rule, valueTypes, false);
+    return registerCached(loader, name, configuredAs, descriptor, rule, valueTypes, false, null);
   }
 
   /**
@@ -86,9 +86,11 @@ public final class MethodTable {
    *     check cached values against, then of the classes its type arguments name; for a method that
    *     returns a future, of the type of its value
    * @param returnsFuture whether it returns a CompletableFuture or CompletionStage, whose value is cached
+   * @param batch for a method with {@code batch}, how it takes its elements and returns their values
+   *     (its {@code valueTypes} are then those of one element's value); {@code null} for another
    */
   public synchronized int registerCached(ClassLoader loader, String name, String configuredAs, String descriptor, MethodRule rule,
-      List<String> valueTypes, boolean returnsFuture) {
+      List<String> valueTypes, boolean returnsFuture, Batch batch) {
     Map<String, Integer> ids = idsByLoader.computeIfAbsent(loader, k -> new HashMap<>());
     Integer known = ids.get("cached " + name + descriptor);
     if (known != null && cached[known].configuredAs.equals(configuredAs)) {
@@ -100,7 +102,7 @@ public final class MethodTable {
     // itself replacing one on its interface, or the reverse): a new method under the same id.
     int id = known != null ? known : cached.length;
     CachedMethod[] grown = Arrays.copyOf(cached, Math.max(cached.length, id + 1));
-    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes, returnsFuture,
+    grown[id] = new CachedMethod(name, configuredAs, descriptor, rule, keyNames, valueTypes, returnsFuture, batch,
         serializationAllow, signing, loader);
     cached = grown;
     ids.put("cached " + name + descriptor, id);

@@ -19,7 +19,8 @@ final class MissResults {
   /**
    * A call that missed: where to store its result, under which generation, and the bytes it saw
    * there ({@code null}: none), so that the store only replaces what it saw; when its read of the
-   * store was sent ({@code readNanos}), the method's TTL then, and when its load began.
+   * store was sent ({@code readNanos}), the method's TTL then, and when its load began. An element
+   * of a batch call has no load (no other call waits for it) nor lease.
    */
   record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long readNanos,
       Duration ttlAtRead, long startedNanos) {}
@@ -174,7 +175,9 @@ final class MissResults {
 
   /** Ends a miss's load: its followers get {@code entry} ({@code null}: they run the method), its lease is released. */
   void end(Miss miss, byte[] entry) {
-    loads.finish(miss.key(), miss.load(), entry);
+    if (miss.load() != null) { // null: an element of a batch, which no other call waits for (see BatchReads)
+      loads.finish(miss.key(), miss.load(), entry);
+    }
     if (miss.leaseToken() != null) {
       store.release(Leases.leaseKey(miss.key()), miss.leaseToken());
     }

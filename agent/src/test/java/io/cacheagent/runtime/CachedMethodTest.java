@@ -17,7 +17,7 @@ class CachedMethodTest {
   private static CachedMethod method(double jitter, Duration ttl, Duration nullTtl) {
     MethodRule rule = MethodRule.cache(MethodSignature.parse("com.acme.Repo#find(long)")).ttl(ttl).ttlJitter(jitter).cacheNulls(true)
         .nullTtl(nullTtl).build();
-    return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, KeyNames.readable("test"), List.of("java.lang.String"), false,
+    return new CachedMethod("com.acme.Repo#find(long)", "com.acme.Repo#find(long)", "(J)Ljava/lang/String;", rule, KeyNames.readable("test"), List.of("java.lang.String"), false, null,
         List.of(), EntrySigning.OFF, CachedMethodTest.class.getClassLoader());
   }
 

@@ -24,10 +24,10 @@ class FutureResultsTest {
   private final MethodTable table = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
   private final CacheRuntime runtime = new CacheRuntime(table, new FlakyStore());
   private final int findLater = table.registerCached(getClass().getClassLoader(), FIND.toString(), FIND.toString(), RETURNS_FUTURE,
-      MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).build(), List.of("java.lang.String"), true);
+      MethodRule.cache(FIND).ttl(Duration.ofMinutes(5)).build(), List.of("java.lang.String"), true, null);
   private final int tagsLater = table.registerCached(getClass().getClassLoader(), FIND_TAGS.toString(), FIND_TAGS.toString(),
       RETURNS_FUTURE, MethodRule.cache(FIND_TAGS).ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"),
-      true);
+      true, null);
 
   @Test
   void aFutureThatCompletesLater_storesItsValue_andAHitIsAnAlreadyCompletedFutureOfIt() {
