@@ -227,7 +227,7 @@ final class BatchReads {
       }
     } else {
       if (!(result instanceof List<?> list) || list.size() != call.missing) {
-        return brokeContract(method, call, result, result == null ? "null" : ((List<?>) result).size() + " values");
+        return brokeContract(method, call, result, result == null ? "null" : "a List of " + ((List<?>) result).size());
       }
       for (int j = 0; j < call.loadOrder.length; j++) {
         loaded[call.loadOrder[j]] = list.get(j);
@@ -246,9 +246,8 @@ final class BatchReads {
   private static Object brokeContract(CachedMethod method, Call call, Object result, String got) {
     method.stats.uncached.increment();
     AgentLog.warn("batch-contract:" + method.name, method.name + ": asked for " + call.missing + " elements, it returned " + got
-        + (method.batch.returnsMap() ? "" : ", not one value per element in order") + ": nothing of it was cached"
-        + (call.narrowed ? ", and it ran again with the caller's arguments" : "")
-        + ". batch needs a List of one value per element, in the same order, or a Map keyed by the elements");
+        + ": nothing of such a result is cached, and where it was asked for the missing elements only, it runs again with"
+        + " the caller's own. batch needs a List of one value per element, in the same order, or a Map keyed by the elements");
     return call.narrowed ? new Arguments(call.callersArguments) : result;
   }
 

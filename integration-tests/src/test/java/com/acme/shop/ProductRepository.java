@@ -2,8 +2,11 @@ package com.acme.shop;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -80,6 +83,34 @@ public class ProductRepository {
   public Product slowFind(long id) throws InterruptedException {
     Thread.sleep(300);
     return findById(id);
+  }
+
+  /** The ids the latest batch lookup was asked for: what a test sees of the agent asking for the missing ones only. */
+  static volatile String lastAsked = "";
+
+  /** One product per id, in the same order; null for an id that does not exist. */
+  public List<Product> findByIds(List<Long> ids) {
+    QUERIES.incrementAndGet();
+    lastAsked = ids.toString();
+    List<Product> found = new ArrayList<>();
+    ids.forEach(id -> found.add(rows.get(id)));
+    return found;
+  }
+
+  /** The products of the ids that exist, by id. */
+  public Map<Long, Product> findMap(Set<Long> ids) {
+    QUERIES.incrementAndGet();
+    lastAsked = ids.toString();
+    Map<Long, Product> found = new LinkedHashMap<>();
+    ids.stream().filter(rows::containsKey).forEach(id -> found.put(id, rows.get(id)));
+    return found;
+  }
+
+  /** As a query with "where id in (...)" answers: the ids that do not exist are left out, so fewer products than ids. */
+  public List<Product> findExisting(Collection<Long> ids) {
+    QUERIES.incrementAndGet();
+    lastAsked = ids.toString();
+    return ids.stream().filter(rows::containsKey).map(rows::get).toList();
   }
 
   public List<Product> search(String text, int limit) {

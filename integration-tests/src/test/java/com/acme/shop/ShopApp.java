@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * A "legacy" app driven line by line over standard input, one answer line per command:
@@ -66,6 +68,11 @@ public final class ShopApp {
     return (ready ? "ready " : "later ") + future.join();
   }
 
+  /** "1,2,3" as a list of ids. */
+  private static List<Long> ids(String text) {
+    return Arrays.stream(text.split(",")).map(Long::valueOf).collect(Collectors.toCollection(ArrayList::new));
+  }
+
   public static void main(String[] args) throws Exception {
     ProductRepository repository = new ProductRepository();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -85,6 +92,9 @@ public final class ShopApp {
           case "failLater" -> String.valueOf(repository.failLater(Long.parseLong(words[1])).join());
           case "cancelledLater" -> String.valueOf(repository.cancelledLater(Long.parseLong(words[1])).join());
           case "findRaw" -> String.valueOf(repository.findRaw(Long.parseLong(words[1])).join());
+          case "findByIds" -> repository.findByIds(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
+          case "findMap" -> repository.findMap(new LinkedHashSet<>(ids(words[1]))) + " asked=" + ProductRepository.lastAsked;
+          case "findExisting" -> repository.findExisting(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
           case "search" -> String.valueOf(repository.search(words[1], Integer.parseInt(words[2])));
           case "save" -> {
             repository.save(new Product(Long.parseLong(words[1]), words[2], BigDecimal.ONE));

@@ -288,6 +288,56 @@ class CachingIT {
     }
   }
 
+  @Test
+  void batchMethods_loadOnlyTheMissingElements_andAListThatSkipsIdsIsNeverCached(RedisEndpoint redis) throws Exception {
+    Path batch = Configs.write(dir, "batch.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: %s
+        methods:
+          - method: com.acme.shop.ProductRepository#findByIds(java.util.List)
+            batch: args[0]
+            cacheNulls: true
+            evictOn:
+              - method: com.acme.shop.ProductRepository#save(com.acme.shop.Product)
+                key: args[0].id
+          - method: com.acme.shop.ProductRepository#findMap(java.util.Set)
+            batch: args[0]
+          - method: com.acme.shop.ProductRepository#findExisting(java.util.Collection)
+            batch: args[0]
+          - method: com.acme.shop.ProductRepository#search(java.lang.String,int)
+            batch: args[0]
+        """.formatted(redis.uri(), keyPrefix));
+    try (AppProcess app = AppProcess.shop(batch)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("findByIds 1,2")).isEqualTo("[Product{1,product-1,10}, Product{2,product-2,20}] asked=[1, 2] queries=1");
+      assertThat(app.call("findByIds 3,2,9,1")).as("only the missing ones asked for, merged in the caller's order")
+          .isEqualTo("[Product{3,product-3,30}, Product{2,product-2,20}, null, Product{1,product-1,10}] asked=[3, 9] queries=2");
+      assertThat(app.call("findByIds 9,1,3")).as("every element cached, a null among them")
+          .isEqualTo("[null, Product{1,product-1,10}, Product{3,product-3,30}] asked=[3, 9] queries=2");
+      app.call("save 2 renamed");
+      assertThat(app.call("findByIds 1,2,3")).as("the write evicted its element only")
+          .isEqualTo("[Product{1,product-1,10}, Product{2,renamed,1}, Product{3,product-3,30}] asked=[2] queries=4");
+
+      assertThat(app.call("findMap 1,9")).isEqualTo("{1=Product{1,product-1,10}} asked=[1, 9] queries=5");
+      assertThat(app.call("findMap 9,4,1")).as("an id the map lacked is asked again; the found one is not")
+          .isEqualTo("{4=Product{4,product-4,40}, 1=Product{1,product-1,10}} asked=[9, 4] queries=6");
+
+      assertThat(app.call("findExisting 1,9")).isEqualTo("[Product{1,product-1,10}] asked=[1, 9] queries=7");
+      assertThat(app.call("findExisting 1")).as("a list of another size than asked stored nothing")
+          .isEqualTo("[Product{1,product-1,10}] asked=[1] queries=8");
+      assertThat(app.call("findExisting 1,9")).as("asked for 9 alone, it returned nothing: it ran again with the caller's ids")
+          .isEqualTo("[Product{1,product-1,10}] asked=[1, 9] queries=10");
+      assertThat(app.log()).containsOnlyOnce("ProductRepository#findExisting(java.util.Collection): asked for 2 elements, it returned"
+              + " a List of 1: nothing of such a result is cached, and where it was asked for the missing elements only, it runs"
+              + " again with the caller's own")
+          .contains("matches com.acme.shop.ProductRepository#search(java.lang.String,int), which takes a java.lang.String as"
+              + " args[0], which batch names, but batch needs a Collection")
+          .doesNotContain("internal error");
+    }
+  }
+
   /** Calls {@code command} until a call runs no query (the store of the value before it has landed); that call's answer. */
   private static String awaitHit(AppProcess app, String command) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
