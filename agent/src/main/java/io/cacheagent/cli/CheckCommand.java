@@ -42,11 +42,16 @@ final class CheckCommand {
     int failed = 0;
     int warnings = 0;
     int badKeys = 0;
+    int notCached = 0;
     try (SignatureCheck check = new SignatureCheck(entries)) {
       for (MethodRule rule : agentConfig.methods()) {
         String path = "methods[" + rule.index() + "].method";
         signatures++;
         failed += report(out, path, rule.signature().toString(), check.check(rule.signature(), true));
+        for (String problem : check.batchProblems(rule)) {
+          out.println("NOT CACHED methods[" + rule.index() + "].batch \"args[" + rule.batch() + "]\": " + problem);
+          notCached++;
+        }
         for (String note : check.notes(rule)) {
           out.println("note     " + path + " \"" + rule.signature() + "\": " + note);
         }
@@ -71,8 +76,9 @@ final class CheckCommand {
     out.println(config.getFileName() + ": " + signatures + (signatures == 1 ? " signature, " : " signatures, ")
         + (failed == 0 ? "all match" : failed + (failed == 1 ? " does not match" : " do not match"))
         + (badKeys == 0 ? "" : "; " + badKeys + (badKeys == 1 ? " eviction key" : " eviction keys") + " can never evict")
+        + (notCached == 0 ? "" : "; " + notCached + (notCached == 1 ? " batch method" : " batch methods") + " not cached")
         + (warnings == 0 ? "" : "; " + warnings + (warnings == 1 ? " warning" : " warnings")));
-    return failed == 0 && badKeys == 0 ? 0 : 1;
+    return failed == 0 && badKeys == 0 && notCached == 0 ? 0 : 1;
   }
 
   private static int report(PrintStream out, String path, String signature, SignatureCheck.Verdict verdict) {

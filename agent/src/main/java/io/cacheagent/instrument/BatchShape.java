@@ -38,7 +38,7 @@ final class BatchShape {
       }
       TypeDescription.Generic returned = method.getReturnType();
       if (!returnsList(returned) && !returnsMap(returned)) {
-        return "returns " + returned.getTypeName() + ", but batch needs a List (one result per element, in order) or a Map"
+        return "returns " + typeName(returned) + ", but batch needs a List (one result per element, in order) or a Map"
             + " keyed by the elements: not cached";
       }
       if (elementValue(returned) == null) {
@@ -49,6 +49,11 @@ final class BatchShape {
     } catch (RuntimeException | LinkageError unreadable) {
       return "has types that cannot be read (" + unreadable + "), which batch needs: not cached";
     }
+  }
+
+  /** As the source declares it: {@code Item[]}, {@code List<Item>}. */
+  private static String typeName(TypeDescription.Generic type) {
+    return type.getSort() == TypeDefinition.Sort.NON_GENERIC ? type.asErasure().getActualName() : type.getTypeName();
   }
 
   /** Whether the declared return type is a List the agent may return an ArrayList as. */

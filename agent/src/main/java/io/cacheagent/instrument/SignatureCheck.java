@@ -138,6 +138,21 @@ public final class SignatureCheck implements AutoCloseable {
     return warnings;
   }
 
+  /** Why the methods a rule with {@code batch} matches are not cached, each as the agent's log would say (see BatchShape). */
+  public List<String> batchProblems(MethodRule rule) {
+    List<String> problems = new ArrayList<>();
+    if (!rule.isBatch()) {
+      return problems;
+    }
+    for (Match match : cachedMethods(rule)) {
+      String problem = BatchShape.problem(match.method(), rule.batch());
+      if (problem != null) {
+        problems.add(InstrumentationPlan.canonicalName(match.type(), match.method()) + " " + problem);
+      }
+    }
+    return problems;
+  }
+
   /** What an operator should know of a cached method that matches: each method it caches that returns a JPA entity. */
   public List<String> notes(MethodRule rule) {
     List<String> notes = new ArrayList<>();

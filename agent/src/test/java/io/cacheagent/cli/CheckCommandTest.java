@@ -117,6 +117,36 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_batchMethods_thatCannotBeCachedPerElement_areNotCached_andSaySo() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.BatchCatalog#findAll(java.util.List)
+            batch: args[0]
+          - method: io.cacheagent.fixture.BatchCatalog#byIds(java.util.Set)
+            batch: args[0]
+          - method: io.cacheagent.fixture.BatchCatalog#rawAll(java.util.List)
+            batch: args[0]
+          - method: io.cacheagent.fixture.BatchCatalog#asArray(java.util.List)
+            batch: args[0]
+          - method: io.cacheagent.fixture.BatchCatalog#find(long)
+            batch: args[0]
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).isEqualTo("""
+        ok       methods[0].method "io.cacheagent.fixture.BatchCatalog#findAll(java.util.List)": matches io.cacheagent.fixture.BatchCatalog#findAll(java.util.List)
+        ok       methods[1].method "io.cacheagent.fixture.BatchCatalog#byIds(java.util.Set)": matches io.cacheagent.fixture.BatchCatalog#byIds(java.util.Set)
+        ok       methods[2].method "io.cacheagent.fixture.BatchCatalog#rawAll(java.util.List)": matches io.cacheagent.fixture.BatchCatalog#rawAll(java.util.List)
+        NOT CACHED methods[2].batch "args[0]": io.cacheagent.fixture.BatchCatalog#rawAll(java.util.List) returns java.util.List without naming the type of its values, which batch caches one entry each: not cached. Declare it, as in List<Product> or Map<Long, Product>
+        ok       methods[3].method "io.cacheagent.fixture.BatchCatalog#asArray(java.util.List)": matches io.cacheagent.fixture.BatchCatalog#asArray(java.util.List)
+        NOT CACHED methods[3].batch "args[0]": io.cacheagent.fixture.BatchCatalog#asArray(java.util.List) returns io.cacheagent.fixture.Item[], but batch needs a List (one result per element, in order) or a Map keyed by the elements: not cached
+        ok       methods[4].method "io.cacheagent.fixture.BatchCatalog#find(long)": matches io.cacheagent.fixture.BatchCatalog#find(long)
+        NOT CACHED methods[4].batch "args[0]": io.cacheagent.fixture.BatchCatalog#find(long) takes a long as args[0], which batch names, but batch needs a Collection of the elements (ids) to read: not cached
+        cache-agent.yaml: 5 signatures, all match; 3 batch methods not cached
+        """);
+  }
+
+  @Test
   void check_futures_onAnInterface_orAmongOverloads_orWithAReturnTypeNotOnTheClassPath() throws Exception {
     int code = check("""
         methods:
