@@ -3,7 +3,8 @@
 # (Lettuce GET + Kryo decode), a near-cache hit vs a hand-written Caffeine lookup + Kryo decode, miss of a 1 ms method vs the same miss written by hand and vs the
 # method not configured, a method switched off or not listed vs no agent, key derivation, signing
 # and hashed keys (EntrySigningCost), and
-# Throughput (one thread here; benchmarks/throughput.sh runs more). Build first: mvn -B -ntp -DskipTests package
+# Throughput (one thread here; benchmarks/throughput.sh runs more), and Batches (a batch method
+# asked for 100 ids, 90 cached, beside the query alone and 100 single cached calls). Build first: mvn -B -ntp -DskipTests package
 #   benchmarks/jmh.sh                  everything, then JetCache's hit beside its own hand-written read
 #   benchmarks/jmh.sh [JMH options]    the agent's benchmarks only (e.g. WithAgent -f 1 -wi 3 -i 3)
 #   benchmarks/jmh.sh jetcache [JMH options]   JetCache's only
@@ -29,6 +30,9 @@ methods:
     enabled: false
   - method: io.cacheagent.bench.Catalog#load(long)
     ttl: 30s
+  - method: io.cacheagent.bench.Catalog#loadAll(java.util.List)
+    batch: args[0]
+    ttl: 10m
 YAML
 
 echo "machine: $(nproc) cores, java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(redis-server --version | cut -d' ' -f1-3)"
