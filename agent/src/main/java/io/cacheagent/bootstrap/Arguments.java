@@ -8,8 +8,14 @@ package io.cacheagent.bootstrap;
 public class Arguments {
 
   public final Object[] values;
+  /**
+   * The caller's own arguments when {@link #values} are not: what the body runs with again if its
+   * result cannot be merged, whatever the reason; {@code null} when the body runs with them already.
+   */
+  public final Object[] callers;
 
-  public Arguments(Object[] values) {
+  public Arguments(Object[] values, Object[] callers) {
     this.values = values;
+    this.callers = callers;
   }
 }

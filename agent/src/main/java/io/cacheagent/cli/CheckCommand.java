@@ -49,7 +49,7 @@ final class CheckCommand {
         signatures++;
         failed += report(out, path, rule.signature().toString(), check.check(rule.signature(), true));
         for (String problem : check.batchProblems(rule)) {
-          out.println("NOT CACHED methods[" + rule.index() + "].batch \"args[" + rule.batch() + "]\": " + problem);
+          out.println("NOT CACHED methods[" + rule.index() + "].batch \"" + rule.batch() + "\": " + problem);
           notCached++;
         }
         for (String note : check.notes(rule)) {

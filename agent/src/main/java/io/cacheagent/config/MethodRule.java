@@ -14,7 +14,7 @@ import java.util.List;
  * @param enabled the operator's switch
  * @param evictOn writes that evict entries of this method
  * @param batch the argument ({@code batch: args[N]}) whose collection of elements is cached one
- *     entry per element; {@link #NO_BATCH} for a method cached one entry per call
+ *     entry per element; {@code null} for a method cached one entry per call
  */
 public record MethodRule(
     int index,
@@ -23,10 +23,7 @@ public record MethodRule(
     MethodSettings settings,
     boolean enabled,
     List<EvictRule> evictOn,
-    int batch) {
-
-  /** {@link #batch} of a method whose every call is one entry. */
-  public static final int NO_BATCH = -1;
+    BatchRule batch) {
 
   /** A {@code nullTtl} left open (by {@code defaults} and the method alike) is the method's {@code ttl}. */
   public MethodRule {
@@ -76,7 +73,7 @@ public record MethodRule(
 
   /** Whether its calls read and store one entry per element of the collection argument {@link #batch} names. */
   public boolean isBatch() {
-    return batch != NO_BATCH;
+    return batch != null;
   }
 
   /** Builds a MethodRule field by field; see {@link MethodRule#cache}. */
@@ -92,7 +89,7 @@ public record MethodRule(
     private NearCacheSettings nearCache = MethodSettings.BUILT_IN.nearCache();
     private boolean enabled = true;
     private List<EvictRule> evictOn = List.of();
-    private int batch = NO_BATCH;
+    private BatchRule batch;
 
     private Builder(MethodSignature signature) {
       this.signature = signature;
@@ -162,10 +159,15 @@ public record MethodRule(
       return this;
     }
 
-    /** The argument whose collection is cached per element; {@link #NO_BATCH}, the default: none. */
-    public Builder batch(int argument) {
-      this.batch = argument;
+    /** The argument whose collection is cached per element; {@code null}, the default: none. */
+    public Builder batch(BatchRule batch) {
+      this.batch = batch;
       return this;
+    }
+
+    /** {@code batch: args[argument]}. */
+    public Builder batch(int argument) {
+      return batch(BatchRule.of(argument));
     }
 
     public MethodRule build() {

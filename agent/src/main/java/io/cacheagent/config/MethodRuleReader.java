@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -65,16 +66,20 @@ final class MethodRuleReader {
     if (shapeKnown) {
       checkKey(signature, key, entry.containsKey("key") ? entry.get("key") : entry.get("method"), path);
     }
-    int batch = MethodRule.NO_BATCH;
+    BatchRule batch = null;
+    boolean badBatch = false;
     if (entry.containsKey("batch")) {
-      batch = batchArgument(entry.get("batch"), path, shapeKnown ? signature : null, key);
-      if (entry.containsKey("nearCache")) {
-        problems.add(entry.get("nearCache"), path + " has both batch and nearCache: a batch method keeps no copies in the JVM;"
-            + " remove nearCache");
+      batch = batch(entry.get("batch"), path, shapeKnown ? signature : null, key);
+      badBatch = batch == null;
+      for (String notForBatch : List.of("nearCache", "stampedeLock")) {
+        if (entry.containsKey(notForBatch)) {
+          problems.add(entry.get(notForBatch), path + " has both batch and " + notForBatch + ", which a batch method does not"
+              + " use; remove " + notForBatch);
+          badBatch = true;
+        }
       }
-      // One that defaults give every method does not apply to it.
-      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.nullTtl(),
-          settings.stampedeLock(), null);
+      // Those that defaults give every method do not apply to it.
+      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.nullTtl(), false, null);
     }
     List<EvictRule> evictOn = new ArrayList<>();
     if (entry.containsKey("evictOn")) {
@@ -93,46 +98,73 @@ final class MethodRuleReader {
     if (signature == null) {
       return null;
     }
-    if (batch == BAD_BATCH) {
+    if (badBatch) {
       return null;
     }
     return MethodRule.cache(signature).index(index).settings(settings).key(key).enabled(enabled).evictOn(evictOn).batch(batch)
         .build();
   }
 
-  /** What {@link #batchArgument} returns for a {@code batch} it reported. */
-  private static final int BAD_BATCH = -2;
+  private static final List<String> BATCH_KEYS = List.of("argument", "valueId");
 
   /**
-   * The argument {@code batch: args[N]} names; {@link #BAD_BATCH} when it is not one the method
-   * has, or when {@code key} (if given) does not name it, so that every element would share one
-   * entry. Whether the argument is a collection and the method returns a list or a map is known
-   * once its class is read.
+   * What {@code batch: args[N]}, or {@code batch: {argument: args[N], valueId: id}}, says;
+   * {@code null} when it is bad (reported): not an argument the method has, a valueId that is not a
+   * property chain, or a {@code key} (if given) that does not name the argument, so that every
+   * element would share one entry. Whether the argument is a collection and the method returns a
+   * list or a map is known once its class is read.
    */
-  private int batchArgument(Node node, String path, MethodSignature signature, List<KeyExpression> key) {
-    String text = in.scalar(node, path + ".batch");
+  private BatchRule batch(Node node, String path, MethodSignature signature, List<KeyExpression> key) {
+    Node argumentNode = node;
+    String valueId = null;
+    if (node instanceof MappingNode) {
+      Map<String, Node> batch = in.mapping(node, path + ".batch", BATCH_KEYS);
+      if (batch == null) {
+        return null;
+      }
+      argumentNode = batch.get("argument");
+      if (argumentNode == null) {
+        problems.add(node, path + ".batch has no argument; add argument: args[0], the one that holds the collection of ids");
+        return null;
+      }
+      if (batch.containsKey("valueId")) {
+        valueId = in.scalar(batch.get("valueId"), path + ".batch.valueId");
+        if (valueId == null) {
+          return null;
+        }
+        try {
+          BatchRule.matchedBy(0, valueId.strip());
+        } catch (IllegalArgumentException e) {
+          problems.add(batch.get("valueId"), path + ".batch.valueId \"" + valueId + "\" is not a property of the values;"
+              + " name the one that equals the element, e.g. valueId: id (getId(), id() or a field id) or valueId: key.id");
+          return null;
+        }
+      }
+    }
+    String argumentPath = node instanceof MappingNode ? path + ".batch.argument" : path + ".batch";
+    String text = in.scalar(argumentNode, argumentPath);
     if (text == null) {
-      return BAD_BATCH;
+      return null;
     }
     Matcher m = BATCH_ARGUMENT.matcher(text.strip());
     if (!m.matches()) {
-      problems.add(node, path + ".batch \"" + text + "\" is not an argument; name the one that holds the collection of ids,"
-          + " e.g. batch: args[0]");
-      return BAD_BATCH;
+      problems.add(argumentNode, argumentPath + " \"" + text + "\" is not an argument; name the one that holds the collection"
+          + " of ids, e.g. batch: args[0]");
+      return null;
     }
     int argument = Integer.parseInt(m.group(1));
     List<String> params = signature == null ? null : signature.parameterTypes();
     if (params != null && argument >= params.size()) {
-      problems.add(node, path + ".batch \"" + text + "\" names argument " + argument + " but " + signature + " has "
+      problems.add(argumentNode, argumentPath + " \"" + text + "\" names argument " + argument + " but " + signature + " has "
           + parameters(params.size()) + "; use " + argumentRange(params.size()));
-      return BAD_BATCH;
+      return null;
     }
     if (key != null && key.stream().noneMatch(expression -> expression.argumentIndex() == argument)) {
-      problems.add(node, path + ".key does not name args[" + argument + "], the batch argument: every element would share"
-          + " one entry; key each element, e.g. key: args[" + argument + "] or args[" + argument + "].id");
-      return BAD_BATCH;
+      problems.add(argumentNode, path + ".key does not name args[" + argument + "], the batch argument: every element would"
+          + " share one entry; key each element, e.g. key: args[" + argument + "] or args[" + argument + "].id");
+      return null;
     }
-    return argument;
+    return valueId == null ? BatchRule.of(argument) : BatchRule.matchedBy(argument, valueId.strip());
   }
 
   private MethodSignature signature(Node node, String path) {

@@ -48,7 +48,14 @@ final class BatchMethodAdvice {
     if (hit != null) {
       returned = ((Hit) hit).value;
     } else if (call != null && thrown == null) {
-      Object merged = CacheBridge.complete(id, call, returned);
+      Object merged;
+      try {
+        merged = CacheBridge.complete(id, call, returned);
+      } catch (Throwable t) {
+        // Never the result of only the missing elements for all of them: run again with the caller's.
+        Object[] callers = call instanceof Arguments ? ((Arguments) call).callers : null;
+        merged = callers != null ? new Arguments(callers, null) : returned;
+      }
       if (merged instanceof Arguments) {
         call = null; // the second run is not cached
         args = ((Arguments) merged).values;

@@ -1,5 +1,6 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.config.BatchRule;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,8 +26,9 @@ final class BatchShape {
 
   private BatchShape() {}
 
-  /** Why {@code method} cannot be cached with {@code batch: args[argument]}; {@code null} when it can. */
-  static String problem(MethodDescription method, int argument) {
+  /** Why {@code method} cannot be cached with {@code batch}; {@code null} when it can. */
+  static String problem(MethodDescription method, BatchRule batch) {
+    int argument = batch.argument();
     try {
       if (argument >= method.getParameters().size()) {
         return "has no args[" + argument + "] for batch to name: not cached";
@@ -40,6 +42,10 @@ final class BatchShape {
       if (!returnsList(returned) && !returnsMap(returned)) {
         return "returns " + typeName(returned) + ", but batch needs a List (one result per element, in order) or a Map"
             + " keyed by the elements: not cached";
+      }
+      if (batch.valueId() != null && !returnsList(returned)) {
+        return "returns " + returned.getTypeName() + ", but batch.valueId matches the values of a List to their elements;"
+            + " a Map is read by its keys: remove valueId";
       }
       if (elementValue(returned) == null) {
         return "returns " + returned.getTypeName() + " without naming the type of its values, which batch caches one entry"

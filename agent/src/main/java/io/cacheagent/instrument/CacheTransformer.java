@@ -143,8 +143,9 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     if (!rule.isBatch()) {
       return null;
     }
-    return new Batch(rule.batch(), BatchShape.returnsMap(method.getReturnType()),
-        method.getParameters().get(rule.batch()).getType().asErasure().getName());
+    int argument = rule.batch().argument();
+    return new Batch(argument, BatchShape.returnsMap(method.getReturnType()),
+        method.getParameters().get(argument).getType().asErasure().getName());
   }
 
   /** What one class's methods get: the rule of each cached method, the evictions of each write method. */

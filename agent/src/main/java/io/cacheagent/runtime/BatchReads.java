@@ -10,9 +10,11 @@ import io.cacheagent.store.CacheStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,20 +29,22 @@ import java.util.function.LongSupplier;
  * collection would be; so evictOn with a key evicts one element, as for any method.
  *
  * All elements' entries are read at once: one MGET per copy of the generation key (one on one
- * server; on a cluster, one per slot group the elements fall into, sent together). Every element
- * cached: the merged result is served without running the method. Some missing: the method runs
- * with only those (a collection of the same kind, in the caller's order), each value it returns is
- * stored as a miss of that element alone would store it (MissResults: SET NX or compare-and-set
- * over what the read saw, after the commit in a transaction), and the caller gets the cached and
- * the loaded values merged in its order. All missing: the method runs with the caller's own
- * collection, and its result is returned as it is.
+ * server; on a cluster, one per slot group the elements fall into, all sent before any answer is
+ * awaited). Every element cached: the merged result is served without running the method. Some
+ * missing: the method runs with only those (a collection of the same kind, in the caller's order),
+ * each value it returns is stored as a miss of that element alone would store it (MissResults: SET
+ * NX or compare-and-set over what the read saw, after the commit in a transaction), and the caller
+ * gets the cached and the loaded values merged in its order. All missing: the method runs with the
+ * caller's own collection, and its result is returned as it is.
  *
- * A List result must hold one value per element asked for, in order: one of another size (a
- * query that skips ids it did not find) cannot be lined up with the elements; nothing of it is
- * stored, and when the method ran with only the missing elements, it runs again with the caller's
- * own arguments, uncached, so the caller gets exactly what the method returns. A Map result is
- * read by element: an element it does not hold is not cached (asked again next time), one it holds
- * with null follows cacheNulls.
+ * Which value is whose: a Map result is read by element (one it lacks is not cached). A List result
+ * holds one value per element in the order of the collection the method got, unless batch.valueId
+ * names the property of a value that equals its element: then values are matched by it, in any
+ * order, and an element without one is stored as null where cacheNulls allows (served as absent).
+ * A positional List of another size than asked, or a collection the method reordered or changed,
+ * cannot be lined up: nothing of it is stored, the method runs uncached from then on (until a reload
+ * or a restart; the log says so once), and when it ran with only the missing elements, it runs
+ * again with the caller's own arguments, so the caller gets exactly what the method returns.
  *
  * Not for batch methods: near caches, stampede leases, and sharing a load with concurrent calls of
  * the same element (each call loads the elements it missed; the stores' SET NX and compare-and-set
@@ -50,28 +54,30 @@ final class BatchReads {
 
   /** A batch call with elements to load: the arguments its body runs with, and what each element found. */
   static final class Call extends Arguments {
-    final Object[] callersArguments;
     final List<Object> elements;
     /** By element: its cached value, where {@code misses} has none. */
     final Object[] cached;
     /** By element: its miss, {@code null} where it was cached. */
     final MissResults.Miss[] misses;
     final int missing;
-    /** The missing elements' positions, in the order the body gets them: the order of a List result's values. */
+    /** The missing elements' positions, in the order the body gets them: the order of a positional List result. */
     final int[] loadOrder;
-    /** Whether the body runs with only the missing elements, not the caller's collection. */
-    final boolean narrowed;
+    final long startedNanos;
 
-    Call(Object[] arguments, Object[] callersArguments, List<Object> elements, Object[] cached, MissResults.Miss[] misses,
-        int missing, int[] loadOrder) {
-      super(arguments);
-      this.callersArguments = callersArguments;
+    Call(Object[] arguments, Object[] callers, List<Object> elements, Object[] cached, MissResults.Miss[] misses, int missing,
+        int[] loadOrder, long startedNanos) {
+      super(arguments, callers);
       this.elements = elements;
       this.cached = cached;
       this.misses = misses;
       this.missing = missing;
       this.loadOrder = loadOrder;
-      this.narrowed = arguments != callersArguments;
+      this.startedNanos = startedNanos;
+    }
+
+    /** Whether the body runs with only the missing elements, not the caller's collection. */
+    boolean narrowed() {
+      return callers != null;
     }
   }
 
@@ -97,7 +103,7 @@ final class BatchReads {
       return null;
     }
     Batch batch = method.batch;
-    if (!(args[batch.argument()] instanceof Collection<?> collection) || collection.isEmpty()) {
+    if (method.batchBroken || !(args[batch.argument()] instanceof Collection<?> collection) || collection.isEmpty()) {
       method.stats.uncached.increment(); // null or empty: nothing to read, the method answers as it would
       return null;
     }
@@ -150,132 +156,86 @@ final class BatchReads {
       misses[i] = new MissResults.Miss(keys[i], found.generations[i], entry, null, null, readNanos, method.rule.ttl(), readNanos);
       missing++;
     }
+    Call call;
+    if (missing == 0) {
+      call = new Call(args, null, elements, cached, misses, 0, new int[0], readNanos);
+    } else if (missing == elements.size()) {
+      int[] inOrder = new int[missing];
+      Arrays.setAll(inOrder, i -> i);
+      call = new Call(args, null, elements, cached, misses, missing, inOrder, readNanos);
+    } else {
+      call = narrowed(method, collection, args, elements, cached, misses, missing, readNanos);
+      if (call == null) {
+        method.stats.uncached.increment();
+        return null;
+      }
+    }
     method.stats.redisHits.add(elements.size() - missing);
     method.stats.misses.add(missing);
     if (missing == 0) {
-      return new Hit(merged(method, new Call(args, args, elements, cached, misses, 0, new int[0]), null, null));
+      return new Hit(BatchResults.merged(method, call, null, null));
     }
-    if (missing == elements.size()) {
-      int[] inOrder = new int[missing];
-      Arrays.setAll(inOrder, i -> i);
-      return new Call(args, args, elements, cached, misses, missing, inOrder);
+    InFlightLoads.started(); // the body loads: calls it makes never wait for another thread's load
+    return call;
+  }
+
+  /** The call with only the missing elements as argument N, in a collection like the caller's; {@code null} when none can be made. */
+  private static Call narrowed(CachedMethod method, Collection<?> collection, Object[] args, List<Object> elements, Object[] cached,
+      MissResults.Miss[] misses, int missing, long readNanos) {
+    Collection<Object> subset = emptyLike(collection);
+    Class<?> declared = method.batchParameterType();
+    if (declared == null || !declared.isInstance(subset)) {
+      return null;
     }
-    Collection<Object> subset = subsetLike(collection, method);
-    int[] loadOrder = subset == null ? null : fill(subset, elements, misses, missing);
+    int[] loadOrder = fill(subset, elements, misses, missing);
     if (loadOrder == null) {
-      method.stats.uncached.increment();
       return null;
     }
     Object[] narrowed = args.clone();
-    narrowed[batch.argument()] = subset;
-    return new Call(narrowed, args, elements, cached, misses, missing, loadOrder);
-  }
-
-  /**
-   * Adds the missing elements to {@code subset} in the caller's order, and returns their positions
-   * in the order the subset gives them back (a HashSet may reorder them); {@code null} when that
-   * cannot be told (a sorted set whose comparator merges elements that are not equal).
-   */
-  private static int[] fill(Collection<Object> subset, List<Object> elements, MissResults.Miss[] misses, int missing) {
-    Map<Object, Integer> positions = new HashMap<>();
-    for (int i = 0; i < elements.size(); i++) {
-      if (misses[i] != null) {
-        subset.add(elements.get(i));
-        positions.putIfAbsent(elements.get(i), i);
-      }
-    }
-    if (subset.size() != missing) {
-      return null;
-    }
-    int[] loadOrder = new int[missing];
-    int next = 0;
-    if (subset instanceof List<?>) {
-      for (int i = 0; i < elements.size(); i++) {
-        if (misses[i] != null) {
-          loadOrder[next++] = i; // a list keeps the order elements were added in, duplicates too
-        }
-      }
-      return loadOrder;
-    }
-    for (Object element : subset) {
-      Integer position = positions.get(element);
-      if (position == null) {
-        return null;
-      }
-      loadOrder[next++] = position;
-    }
-    return loadOrder;
+    narrowed[method.batch.argument()] = subset;
+    return new Call(narrowed, args, elements, cached, misses, missing, loadOrder, readNanos);
   }
 
   /**
    * Stores what the body returned for each missing element, and returns what the caller gets: the
-   * cached values merged with the loaded ones in its order, or, when the result broke the batch
-   * contract and the body ran with only the missing elements, {@link Arguments} to run it again.
+   * cached values merged with the loaded ones in its order, or, when the result cannot be lined up
+   * with the elements and the body ran with only the missing ones, {@link Arguments} to run it again.
    */
   Object complete(CachedMethod method, Call call, Object result, boolean inTransaction) {
+    InFlightLoads.ended();
+    method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - call.startedNanos));
     Object[] loaded = new Object[call.elements.size()];
     boolean[] answered = new boolean[loaded.length];
-    if (method.batch.returnsMap()) {
-      if (!(result instanceof Map<?, ?> map)) {
-        return brokeContract(method, call, result, "null");
-      }
-      for (int i = 0; i < loaded.length; i++) {
-        if (call.misses[i] != null && map.containsKey(call.elements.get(i))) {
-          loaded[i] = map.get(call.elements.get(i));
-          answered[i] = true;
-        }
-      }
-    } else {
-      if (!(result instanceof List<?> list) || list.size() != call.missing) {
-        return brokeContract(method, call, result, result == null ? "null" : "a List of " + ((List<?>) result).size());
-      }
-      for (int j = 0; j < call.loadOrder.length; j++) {
-        loaded[call.loadOrder[j]] = list.get(j);
-        answered[call.loadOrder[j]] = true;
-      }
+    String broken = BatchResults.lineUp(method, call, result, loaded, answered);
+    if (broken != null) {
+      return brokeContract(method, call, result, broken);
     }
     for (int i = 0; i < loaded.length; i++) {
       if (answered[i]) {
         results.store(method, call.misses[i], loaded[i], inTransaction);
       }
     }
-    return call.narrowed ? merged(method, call, loaded, result) : result;
+    return call.narrowed() ? BatchResults.merged(method, call, loaded, result) : result;
   }
 
-  /** A result that cannot be lined up with the elements: nothing is stored; the caller gets what the method returns for its own arguments. */
-  private static Object brokeContract(CachedMethod method, Call call, Object result, String got) {
-    method.stats.uncached.increment();
-    AgentLog.warn("batch-contract:" + method.name, method.name + ": asked for " + call.missing + " elements, it returned " + got
-        + ": nothing of such a result is cached, and where it was asked for the missing elements only, it runs again with"
-        + " the caller's own. batch needs a List of one value per element, in the same order, or a Map keyed by the elements");
-    return call.narrowed ? new Arguments(call.callersArguments) : result;
+  /** The body threw: nothing is stored. */
+  void abandon() {
+    InFlightLoads.ended();
   }
 
   /**
-   * What the caller gets: an ArrayList of a value per element, or a LinkedHashMap by element in its
-   * order (then any key the method returned that is not among the elements, as it returned it).
+   * A result that cannot be lined up with the elements: nothing is stored, the method runs uncached
+   * from now on, and the caller gets what it returns for the caller's own arguments.
    */
-  private static Object merged(CachedMethod method, Call call, Object[] loaded, Object result) {
-    int size = call.elements.size();
-    if (!method.batch.returnsMap()) {
-      List<Object> list = new ArrayList<>(size);
-      for (int i = 0; i < size; i++) {
-        list.add(call.misses[i] == null ? call.cached[i] : loaded[i]);
-      }
-      return list;
-    }
-    Map<Object, Object> map = new LinkedHashMap<>();
-    Map<?, ?> returned = result instanceof Map<?, ?> m ? m : Map.of();
-    for (int i = 0; i < size; i++) {
-      Object element = call.elements.get(i);
-      if (call.misses[i] == null) {
-        map.put(element, call.cached[i]);
-      } else if (returned.containsKey(element)) {
-        map.put(element, loaded[i]);
-      }
-    }
-    returned.forEach(map::putIfAbsent);
-    return map;
+  private static Object brokeContract(CachedMethod method, Call call, Object result, String why) {
+    method.stats.uncached.increment();
+    method.batchBroken = true;
+    AgentLog.warn("batch-contract:" + method.name, method.name + ": " + why + ", so its values cannot be told apart by"
+        + " element: nothing of it was cached, and it runs uncached from now on (until a reload changes its rule, or a"
+        + " restart). A List must hold one value per element, in the order of the collection it is given; where it does not"
+        + " (a query with where id in (...)), give batch a valueId, e.g. batch: {argument: \"args[" + method.batch.argument()
+        + "]\", valueId: id}");
+    return call.narrowed() ? new Arguments(call.callers, null) : result;
   }
 
   /** Each element's key: the key of the call with that element alone as argument N. */
@@ -333,31 +293,58 @@ final class BatchReads {
   }
 
   /**
-   * An empty collection of the kind the caller passed, for the missing elements: a sorted set with
-   * its comparator, the caller's own class where it has a public no-argument constructor, else an
-   * ArrayList or LinkedHashSet; {@code null} when none is of the declared parameter type.
+   * An empty collection of the caller's kind, for the missing elements: a TreeSet with the
+   * comparator of a sorted set, a LinkedHashSet for another set, a LinkedList for one, else an
+   * ArrayList. JDK classes only: nothing of the application runs to make it.
    */
   @SuppressWarnings("unchecked")
-  private static Collection<Object> subsetLike(Collection<?> original, CachedMethod method) {
-    Collection<Object> subset = null;
+  private static Collection<Object> emptyLike(Collection<?> original) {
     if (original instanceof SortedSet<?> sorted) {
-      subset = new TreeSet<>((java.util.Comparator<Object>) sorted.comparator());
-    } else {
-      try {
-        Object made = original.getClass().getConstructor().newInstance();
-        subset = made instanceof Collection<?> ? (Collection<Object>) made : null;
-      } catch (ReflectiveOperationException | RuntimeException | LinkageError notConstructible) {
-        // List.of, Arrays.asList, an unmodifiable view: a plain collection of the same kind below
-      }
-      if (subset == null) {
-        subset = original instanceof Set<?> ? new LinkedHashSet<>() : new ArrayList<>();
-      }
+      return new TreeSet<>((Comparator<Object>) sorted.comparator());
     }
+    if (original instanceof Set<?>) {
+      return new LinkedHashSet<>();
+    }
+    return original instanceof LinkedList<?> ? new LinkedList<>() : new ArrayList<>();
+  }
+
+  /**
+   * Adds the missing elements to {@code subset} in the caller's order, and returns their positions
+   * in the order the subset gives them back (a TreeSet sorts them); {@code null} when that cannot be
+   * told (a comparator that merges elements that are not equal), or the subset refused one.
+   */
+  private static int[] fill(Collection<Object> subset, List<Object> elements, MissResults.Miss[] misses, int missing) {
+    Map<Object, Integer> positions = new HashMap<>();
     try {
-      Class<?> declared = Class.forName(method.batch.parameterType(), false, method.loader());
-      return declared.isInstance(subset) ? subset : null;
-    } catch (ClassNotFoundException | LinkageError e) {
+      for (int i = 0; i < elements.size(); i++) {
+        if (misses[i] != null) {
+          subset.add(elements.get(i));
+          positions.putIfAbsent(elements.get(i), i);
+        }
+      }
+    } catch (RuntimeException refused) { // a null in a TreeSet without comparator, say
       return null;
     }
+    if (subset.size() != missing) {
+      return null;
+    }
+    int[] loadOrder = new int[missing];
+    int next = 0;
+    if (subset instanceof List<?>) {
+      for (int i = 0; i < elements.size(); i++) {
+        if (misses[i] != null) {
+          loadOrder[next++] = i; // a list keeps the order elements were added in, duplicates too
+        }
+      }
+      return loadOrder;
+    }
+    for (Object element : subset) { // a set: no duplicates
+      Integer position = positions.get(element);
+      if (position == null) {
+        return null;
+      }
+      loadOrder[next++] = position;
+    }
+    return loadOrder;
   }
 }

@@ -262,12 +262,16 @@ public final class CacheRuntime implements Dispatcher {
       return batches.complete(method, call, result, method.transactions().mayReadUncommitted());
     } catch (Throwable t) {
       failed("complete", methodId, t);
-      return call.narrowed ? new Arguments(call.callersArguments) : result;
+      return call.narrowed() ? new Arguments(call.callers, null) : result;
     }
   }
 
   @Override
   public void abandon(int methodId, Object call) {
+    if (call instanceof BatchReads.Call) {
+      batches.abandon(); // the method threw on this thread: nothing is stored
+      return;
+    }
     if (call instanceof MissResults.Miss miss) {
       InFlightLoads.ended(); // the method threw on this thread
       results.end(miss, null);

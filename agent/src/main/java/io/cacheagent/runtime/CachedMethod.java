@@ -84,6 +84,13 @@ final class CachedMethod {
    * next start: the method runs uncached meanwhile.
    */
   final Batch batch;
+  /**
+   * Set when a batch method returned what cannot be lined up with its elements (see BatchReads): it
+   * runs uncached until a reload gives it a rule again.
+   */
+  volatile boolean batchBroken;
+  /** The declared type of a batch method's collection argument; resolved on first use. */
+  private volatile Class<?> batchParameterType;
   private final String descriptor;
   /** The declared return type; for a method that returns a future, the type of its value; for a batch method, of one element's. */
   private final String returnTypeName;
@@ -170,6 +177,7 @@ final class CachedMethod {
   void rebind(MethodRule next, KeyNames keyNames) {
     keys = keySpace(next, keyNames);
     rule = next;
+    batchBroken = false;
     NearCache current = near;
     if (current != null && !current.isFor(next)) {
       // Its copies are never served under another rule: let them go now, not at the next call,
@@ -271,10 +279,24 @@ final class CachedMethod {
     return arguments[arguments.length - 1];
   }
 
+  /** The declared type of a batch method's collection argument; {@code null} when its class loader cannot load it. */
+  Class<?> batchParameterType() {
+    Class<?> type = batchParameterType;
+    if (type == null && batch != null) {
+      try {
+        type = Class.forName(batch.parameterType(), false, loader);
+        batchParameterType = type;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return null;
+      }
+    }
+    return type;
+  }
+
   /** Whether its rule asks for the batch form it was instrumented with: if not, a reload changed it, and it runs uncached. */
   boolean batchAsConfigured() {
-    int configured = rule.batch();
-    return batch == null ? !rule.isBatch() : batch.argument() == configured;
+    MethodRule current = rule;
+    return batch == null ? !current.isBatch() : current.isBatch() && batch.argument() == current.batch().argument();
   }
 
   /** Whether {@code entry} was stored under {@code generation} by a class of this method's shape: one it may serve. */

@@ -118,7 +118,9 @@ final class MissResults {
    * the calls waiting for the load may share ({@code null}: none may).
    */
   private byte[] encodeAndPut(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
-    method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
+    if (miss.load() != null) { // an element of a batch: the batch's load is timed once, not once per element
+      method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
+    }
     Duration ttl = method.ttlFor(result);
     byte[] entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
     if (entry != null && outlivedItsTombstones(method, miss)) {

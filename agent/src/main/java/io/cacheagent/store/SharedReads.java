@@ -93,6 +93,12 @@ public final class SharedReads implements CacheStore {
     }
   }
 
+  /** Not shared: sent at once, so that a caller can send several before it awaits any (a batch's slot groups). */
+  @Override
+  public CompletableFuture<byte[][]> getAsync(String... keys) {
+    return store.getAsync(keys);
+  }
+
   /** Sends {@code read} from this thread and waits for it, as an unshared read would. */
   private byte[][] sendNow(Read read) {
     byte[][] answer = null;

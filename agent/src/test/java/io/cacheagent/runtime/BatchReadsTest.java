@@ -122,14 +122,58 @@ class BatchReadsTest {
     assertThat(got).as("exactly what the method returns for the caller's own collection").isEqualTo(List.of("v1", "v2"));
     assertThat(asked).containsExactly(2L, 3L, 1L, 2L, 3L);
 
-    asked.clear();
-    call(findAll, new Object[] {List.of(2L)}, asked, BatchReadsTest::names);
-    assertThat(asked).as("nothing of the broken result was stored").containsExactly(2L);
+    assertThat(runtime.begin(findAll, null, new Object[] {List.of(1L, 2L)})).as("from now on it runs uncached").isNull();
   }
 
   @Test
-  void aSetThatReordersTheMissingElements_stillLinesUpEachValueWithItsElement() {
-    // 200 ids iterate in a large HashSet as 1 before 16; the two missing ones, in a small one, as 16 before 1.
+  void aBodyThatSortsTheCollectionItWasGiven_isNotCached() {
+    List<Long> callers = new ArrayList<>(List.of(3L, 1L));
+    Object begun = runtime.begin(findAll, null, new Object[] {callers}); // all missing: the body gets the caller's list
+    callers.sort(null);                                                  // and sorts it, its values in that order
+    assertThat(runtime.complete(findAll, begun, List.of("v1", "v3"))).as("as the method returned it").isEqualTo(List.of("v1", "v3"));
+
+    assertThat(runtime.begin(findAll, null, new Object[] {List.of(1L)})).as("nothing was stored; from now on it runs uncached")
+        .isNull();
+  }
+
+  @Test
+  void duplicatesInACollectionThatIsNeitherAListNorASet_eachGetTheirValue() {
+    call(findAll, new Object[] {List.of(2L)}, new ArrayList<>(), BatchReadsTest::names);
+
+    List<Object> asked = new ArrayList<>();
+    Object got = call(findAll, new Object[] {new java.util.ArrayDeque<>(List.of(1L, 1L, 2L))}, asked, BatchReadsTest::names);
+    assertThat(asked).containsExactly(1L, 1L);
+    assertThat(got).isEqualTo(List.of("v1", "v1", "v2"));
+  }
+
+  @Test
+  void withAValueId_aListInAnyOrderThatLeavesElementsOut_isMatchedByIt_andTheLeftOutAreCachedAsAbsent() {
+    MethodSignature byLength = MethodSignature.parse("com.acme.Repo#byLength(java.util.List)");
+    int id = table.registerCached(getClass().getClassLoader(), byLength.toString(), byLength.toString(),
+        "(Ljava/util/List;)Ljava/util/List;", MethodRule.cache(byLength).ttl(Duration.ofMinutes(5)).cacheNulls(true)
+            .batch(io.cacheagent.config.BatchRule.matchedBy(0, "length")).build(),
+        List.of("java.lang.String"), false, new Batch(0, false, "java.util.List"));
+    java.util.function.Function<List<Object>, Object> query = lengths -> { // "where length in (...)", in its own order
+      List<Object> found = new ArrayList<>();
+      for (String word : List.of("dddd", "a", "ccc")) {
+        if (lengths.contains(word.length())) {
+          found.add(word);
+        }
+      }
+      return found;
+    };
+
+    assertThat(call(id, new Object[] {List.of(3, 1, 2)}, new ArrayList<>(), query)).as("all missing: as the method returns it")
+        .isEqualTo(List.of("a", "ccc"));
+    List<Object> asked = new ArrayList<>();
+    assertThat(call(id, new Object[] {List.of(2, 3, 4)}, asked, query)).as("in the caller's order; 2 has none")
+        .isEqualTo(List.of("ccc", "dddd"));
+    assertThat(asked).as("2 was cached as absent, 3 as ccc").containsExactly(4);
+  }
+
+  @Test
+  void aHashSet_getsASetOfTheMissingElements_andEachValueLinesUpWithItsElement() {
+    // 200 ids iterate in a large HashSet as 1 before 16; in a small HashSet, 16 would come before 1.
     List<Long> cachedFirst = new ArrayList<>();
     Set<Long> all = new HashSet<>();
     for (long id = 0; id < 200; id++) {
@@ -142,7 +186,7 @@ class BatchReadsTest {
 
     List<Object> asked = new ArrayList<>();
     Object got = call(findAll, new Object[] {all}, asked, BatchReadsTest::names);
-    assertThat(asked).as("the body's set iterates in another order than the caller's").containsExactly(16L, 1L);
+    assertThat(asked).as("a LinkedHashSet, in the caller's order").containsExactly(1L, 16L);
     List<Object> expected = new ArrayList<>();
     all.forEach(id -> expected.add("v" + id));
     assertThat(got).isEqualTo(expected);

@@ -95,6 +95,7 @@ public final class ShopApp {
           case "findByIds" -> repository.findByIds(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
           case "findMap" -> repository.findMap(new LinkedHashSet<>(ids(words[1]))) + " asked=" + ProductRepository.lastAsked;
           case "findExisting" -> repository.findExisting(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
+          case "findWhereIdIn" -> repository.findWhereIdIn(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
           case "search" -> String.valueOf(repository.search(words[1], Integer.parseInt(words[2])));
           case "save" -> {
             repository.save(new Product(Long.parseLong(words[1]), words[2], BigDecimal.ONE));

@@ -289,7 +289,7 @@ class CachingIT {
   }
 
   @Test
-  void batchMethods_loadOnlyTheMissingElements_andAListThatSkipsIdsIsNeverCached(RedisEndpoint redis) throws Exception {
+  void batchMethods_loadOnlyTheMissingElements_andAListThatSkipsIdsIsMatchedByIdOrNotCached(RedisEndpoint redis) throws Exception {
     Path batch = Configs.write(dir, "batch.yaml", """
         redis:
           uri: %s
@@ -305,6 +305,11 @@ class CachingIT {
             batch: args[0]
           - method: com.acme.shop.ProductRepository#findExisting(java.util.Collection)
             batch: args[0]
+          - method: com.acme.shop.ProductRepository#findWhereIdIn(java.util.Collection)
+            batch:
+              argument: args[0]
+              valueId: id
+            cacheNulls: true
           - method: com.acme.shop.ProductRepository#search(java.lang.String,int)
             batch: args[0]
         """.formatted(redis.uri(), keyPrefix));
@@ -324,14 +329,20 @@ class CachingIT {
       assertThat(app.call("findMap 9,4,1")).as("an id the map lacked is asked again; the found one is not")
           .isEqualTo("{4=Product{4,product-4,40}, 1=Product{1,product-1,10}} asked=[9, 4] queries=6");
 
-      assertThat(app.call("findExisting 1,9")).isEqualTo("[Product{1,product-1,10}] asked=[1, 9] queries=7");
-      assertThat(app.call("findExisting 1")).as("a list of another size than asked stored nothing")
-          .isEqualTo("[Product{1,product-1,10}] asked=[1] queries=8");
+      assertThat(app.call("findExisting 1")).isEqualTo("[Product{1,product-1,10}] asked=[1] queries=7");
       assertThat(app.call("findExisting 1,9")).as("asked for 9 alone, it returned nothing: it ran again with the caller's ids")
-          .isEqualTo("[Product{1,product-1,10}] asked=[1, 9] queries=10");
-      assertThat(app.log()).containsOnlyOnce("ProductRepository#findExisting(java.util.Collection): asked for 2 elements, it returned"
-              + " a List of 1: nothing of such a result is cached, and where it was asked for the missing elements only, it runs"
-              + " again with the caller's own")
+          .isEqualTo("[Product{1,product-1,10}] asked=[1, 9] queries=9");
+      assertThat(app.call("findExisting 1")).as("a List that cannot be lined up: uncached from then on")
+          .isEqualTo("[Product{1,product-1,10}] asked=[1] queries=10");
+
+      assertThat(app.call("findWhereIdIn 3,9,1")).as("all missing: as the query returns it, in the table's order")
+          .isEqualTo("[Product{1,product-1,10}, Product{3,product-3,30}] asked=[3, 9, 1] queries=11");
+      assertThat(app.call("findWhereIdIn 9,2,1")).as("matched by id; 9 cached as absent")
+          .isEqualTo("[Product{2,renamed,1}, Product{1,product-1,10}] asked=[2] queries=12");
+      assertThat(app.call("findWhereIdIn 1,9,3")).isEqualTo("[Product{1,product-1,10}, Product{3,product-3,30}] asked=[2] queries=12");
+      assertThat(app.log()).containsOnlyOnce("ProductRepository#findExisting(java.util.Collection): asked for 1 elements, it returned"
+              + " a List of 0, so its values cannot be told apart by element: nothing of it was cached, and it runs uncached from"
+              + " now on")
           .contains("matches com.acme.shop.ProductRepository#search(java.lang.String,int), which takes a java.lang.String as"
               + " args[0], which batch names, but batch needs a Collection")
           .doesNotContain("internal error");
