@@ -95,6 +95,40 @@ class ClusterIT {
     NearCacheIT.aWriteInAnotherJvmEndsTheCopy(Configs.write(dir, "near.yaml", Configs.withNearCache(onCluster)));
   }
 
+  @Test
+  void aBatchReadsItsElementsFromEveryMaster_andAnotherJvmsWriteEvictsOneOfThem() throws Exception {
+    String keyPrefix = "it-" + UUID.randomUUID();
+    String onCluster = Configs.shopOnCluster(cluster.seeds(), keyPrefix) + """
+          - method: com.acme.shop.ProductRepository#findByIds(java.util.List)
+            batch: args[0]
+            cacheNulls: true
+            evictOn:
+              - method: com.acme.shop.ProductRepository#save(com.acme.shop.Product)
+                key: args[0].id
+        """;
+    Path config = Configs.write(dir, "batch.yaml", onCluster);
+    try (AppProcess a = AppProcess.shop(config); AppProcess b = AppProcess.shop(config)) {
+      a.awaitAgentReady(true);
+      b.awaitAgentReady(true);
+      // 40 ids (5 exist, the others cached as null) spread over the slot groups of every master.
+      String ids = String.join(",", java.util.stream.LongStream.rangeClosed(1, 40).mapToObj(Long::toString).toList());
+      assertThat(a.call("findByIds " + ids)).endsWith("queries=1");
+      assertThat(b.call("findByIds " + ids)).as(() -> diagnostics(a, b)).endsWith("queries=0");
+      for (RedisServer master : cluster.masters()) {
+        assertThat(keysOn(master, keyPrefix + ":*findByIds(java.util.List):k2:*")).as("elements on the master on port " + master.port())
+            .isNotEmpty();
+      }
+
+      // Each JVM has its own rows: B's save makes 7 in B's only, and evicts the null A cached for it.
+      assertThat(b.call("save 7 renamed")).startsWith("saved");
+      assertThat(a.call("findByIds 7,3,41")).as("A asks for the evicted id and the new one only")
+          .isEqualTo("[null, Product{3,product-3,30}, null] asked=[7, 41] queries=2");
+      for (AppProcess app : List.of(a, b)) {
+        assertThat(app.log()).doesNotContain("CROSSSLOT").doesNotContain("internal error").doesNotContain("failed");
+      }
+    }
+  }
+
   private static List<String> keysOn(RedisServer node, String pattern) throws Exception {
     String out = node.cli("--scan", "--pattern", pattern);
     return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
