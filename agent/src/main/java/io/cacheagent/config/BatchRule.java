@@ -5,24 +5,37 @@ import io.cacheagent.key.UnstableArgumentException;
 
 /**
  * A method's {@code batch}: the argument whose collection of elements (ids) is cached one entry per
- * element, and, for a method that returns a List, how to tell which element each value is for.
+ * element, how to tell which element each value of a List is for, and whose entries they are.
  *
  * @param argument N of {@code args[N]}
  * @param valueId the property of a value that equals its element ({@code id} for {@code
  *     Product.getId()}), as the operator wrote it; {@code null}: a List holds one value per
  *     element, in the same order
  * @param valueIdReader reads {@code valueId} of a value; {@code null} when there is none
+ * @param entriesOf the single-item method whose entries the elements are ({@code
+ *     com.acme.Repo#findById(long)}), as written; {@code null}: the batch method's own
+ * @param shared the rule of {@code entriesOf}, once the whole file was read: its keys, generation,
+ *     evictions and settings are the batch's
  */
-public record BatchRule(int argument, String valueId, KeyExpression valueIdReader) {
+public record BatchRule(int argument, String valueId, KeyExpression valueIdReader, MethodSignature entriesOf, MethodRule shared) {
 
   /** A batch whose List results hold one value per element, in order (or that returns a Map). */
   public static BatchRule of(int argument) {
-    return new BatchRule(argument, null, null);
+    return new BatchRule(argument, null, null, null, null);
   }
 
-  /** A batch whose List values are matched to elements by {@code valueId}, e.g. {@code id} or {@code key.id}. */
-  public static BatchRule matchedBy(int argument, String valueId) {
-    return new BatchRule(argument, valueId, KeyExpression.parse("args[0]." + valueId));
+  /**
+   * A batch whose List values are matched to elements by {@code valueId} (e.g. {@code id} or
+   * {@code key.id}) when it is not {@code null}, and whose entries are those of {@code entriesOf}
+   * when that is not.
+   */
+  public static BatchRule of(int argument, String valueId, MethodSignature entriesOf) {
+    return new BatchRule(argument, valueId, valueId == null ? null : KeyExpression.parse("args[0]." + valueId), entriesOf, null);
+  }
+
+  /** This batch, its {@code entriesOf} resolved to that method's rule. */
+  BatchRule sharing(MethodRule single) {
+    return new BatchRule(argument, valueId, valueIdReader, entriesOf, single);
   }
 
   /** The element {@code value} is for: its {@link #valueId}. */
@@ -32,6 +45,10 @@ public record BatchRule(int argument, String valueId, KeyExpression valueIdReade
 
   @Override
   public String toString() {
-    return valueId == null ? "args[" + argument + "]" : "{argument: args[" + argument + "], valueId: " + valueId + "}";
+    if (valueId == null && entriesOf == null) {
+      return "args[" + argument + "]";
+    }
+    return "{argument: args[" + argument + "]" + (valueId == null ? "" : ", valueId: " + valueId)
+        + (entriesOf == null ? "" : ", entriesOf: " + entriesOf) + "}";
   }
 }

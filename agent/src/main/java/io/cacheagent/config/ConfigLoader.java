@@ -200,6 +200,9 @@ public final class ConfigLoader {
         }
       }
     }
+    if (methodsNode instanceof SequenceNode sequence) {
+      methods = SharedEntries.resolve(methods, problems, index -> sequence.getValue().get(index));
+    }
     if (!problems.isEmpty()) {
       throw problems.toException();
     }

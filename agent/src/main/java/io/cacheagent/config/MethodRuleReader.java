@@ -78,6 +78,15 @@ final class MethodRuleReader {
           badBatch = true;
         }
       }
+      if (batch != null && batch.entriesOf() != null) {
+        for (String shared : SHARED_KEYS) {
+          if (entry.containsKey(shared)) {
+            problems.add(entry.get(shared), path + "." + shared + " comes from batch.entriesOf " + batch.entriesOf()
+                + ", whose entries the batch reads and writes; set it there, or remove entriesOf");
+            badBatch = true;
+          }
+        }
+      }
       // Those that defaults give every method do not apply to it.
       settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.nullTtl(), false, null);
     }
@@ -105,18 +114,23 @@ final class MethodRuleReader {
         .build();
   }
 
-  private static final List<String> BATCH_KEYS = List.of("argument", "valueId");
+  private static final List<String> BATCH_KEYS = List.of("argument", "valueId", "entriesOf");
+  /** What a batch with entriesOf takes from that method, and so may not set itself. */
+  private static final List<String> SHARED_KEYS = List.of("key", "ttl", "ttlJitter", "cacheNulls", "nullTtl", "evictOn");
 
   /**
-   * What {@code batch: args[N]}, or {@code batch: {argument: args[N], valueId: id}}, says;
-   * {@code null} when it is bad (reported): not an argument the method has, a valueId that is not a
-   * property chain, or a {@code key} (if given) that does not name the argument, so that every
-   * element would share one entry. Whether the argument is a collection and the method returns a
+   * What {@code batch: args[N]}, or {@code batch: {argument: args[N], valueId: id, entriesOf:
+   * com.acme.Repo#findById(long)}}, says; {@code null} when it is bad (reported): not an argument
+   * the method has, a valueId that is not a property chain, an entriesOf without parameter types,
+   * or a {@code key} (if given) that does not name the argument, so that every element would share
+   * one entry. Whether entriesOf names a method of the file is known once all are read (see
+   * SharedEntries). Whether the argument is a collection and the method returns a
    * list or a map is known once its class is read.
    */
   private BatchRule batch(Node node, String path, MethodSignature signature, List<KeyExpression> key) {
     Node argumentNode = node;
     String valueId = null;
+    MethodSignature entriesOf = null;
     if (node instanceof MappingNode) {
       Map<String, Node> batch = in.mapping(node, path + ".batch", BATCH_KEYS);
       if (batch == null) {
@@ -133,10 +147,21 @@ final class MethodRuleReader {
           return null;
         }
         try {
-          BatchRule.matchedBy(0, valueId.strip());
+          KeyExpression.parse("args[0]." + valueId.strip());
         } catch (IllegalArgumentException e) {
           problems.add(batch.get("valueId"), path + ".batch.valueId \"" + valueId + "\" is not a property of the values;"
               + " name the one that equals the element, e.g. valueId: id (getId(), id() or a field id) or valueId: key.id");
+          return null;
+        }
+      }
+      if (batch.containsKey("entriesOf")) {
+        entriesOf = signature(batch.get("entriesOf"), path + ".batch.entriesOf");
+        if (entriesOf == null) {
+          return null;
+        }
+        if (!entriesOf.hasParameterList()) {
+          problems.add(batch.get("entriesOf"), path + ".batch.entriesOf \"" + entriesOf + "\" lists no parameter types; name"
+              + " the single-item method whole, e.g. " + entriesOf + "(long)");
           return null;
         }
       }
@@ -164,7 +189,7 @@ final class MethodRuleReader {
           + " share one entry; key each element, e.g. key: args[" + argument + "] or args[" + argument + "].id");
       return null;
     }
-    return valueId == null ? BatchRule.of(argument) : BatchRule.matchedBy(argument, valueId.strip());
+    return BatchRule.of(argument, valueId == null ? null : valueId.strip(), entriesOf);
   }
 
   private MethodSignature signature(Node node, String path) {

@@ -49,7 +49,8 @@ final class CachedMethod {
   final String configuredAs;
   /** Replaced whole when the configuration is reloaded. */
   volatile MethodRule rule;
-  final Namespace namespace;
+  /** Where its keys live: those of {@code configuredAs}. */
+  private final Namespace namespace;
   /**
    * How this method's keys are made and which generation they belong to. Follows the rule, and is
    * replaced whole with it, so that a call during a reload never pairs the old key expressions with
@@ -61,10 +62,11 @@ final class CachedMethod {
   private final List<String> parameterTypes;
 
   /**
-   * The key expressions ({@code null}: all arguments), the key shape that goes with them, and the
-   * generation key, which changes with the signature or the key expressions.
+   * Where its keys live, the key expressions ({@code null}: all arguments), the key shape that goes
+   * with them, and the generation key, which changes with the signature or the key expressions. A
+   * batch method with {@code entriesOf} has that method's.
    */
-  record KeySpace(List<KeyExpression> expressions, KeyShape shape, GenerationKey generationKey) {}
+  record KeySpace(Namespace namespace, List<KeyExpression> expressions, KeyShape shape, GenerationKey generationKey) {}
   /** What its entries may hold, and the codec that keeps to it: both replaced when serialization.allow is reloaded. */
   record Values(ClassAllowList allowList, ValueCodec codec) {}
   private volatile Values values;
@@ -118,7 +120,7 @@ final class CachedMethod {
     // As the configuration names it (with parameter types even when the rule lists none), so that
     // the shape is the one evicting JVMs derive from the same text.
     this.parameterTypes = MethodSignature.parse(configuredAs).parameterTypes();
-    this.keys = keySpace(rule, keyNames);
+    this.keys = keySpace(rule, keyNames); // after namespace and parameterTypes
     this.returnTypeName = valueTypes.get(0);
     this.valueTypes = List.copyOf(valueTypes);
     this.declaringClass = name.substring(0, name.indexOf('#'));
@@ -187,8 +189,12 @@ final class CachedMethod {
   }
 
   private KeySpace keySpace(MethodRule rule, KeyNames keyNames) {
-    return new KeySpace(rule.key(), KeyShape.of(parameterTypes, rule.key()),
-        Generations.keyOf(keyNames, rule));
+    MethodRule single = rule.isBatch() ? rule.batch().shared() : null;
+    if (single != null) { // as that method's own evictions compute its keys (see Eviction#of)
+      return new KeySpace(keyNames.namespace(single.signature().toString()), single.key(),
+          KeyShape.of(single.signature().parameterTypes(), single.key()), Generations.keyOf(keyNames, single));
+    }
+    return new KeySpace(namespace, rule.key(), KeyShape.of(parameterTypes, rule.key()), Generations.keyOf(keyNames, rule));
   }
 
   /** The key under which the entries of this method move to a new generation when all are dropped. */
@@ -236,7 +242,7 @@ final class CachedMethod {
 
   /** The key of a call in {@code space}, which the caller read once from {@link #keys}. */
   String keyFor(KeySpace space, Object self, Object[] args) throws UnstableArgumentException {
-    return CacheKeys.key(namespace, space.generationKey(), space.expressions(), space.shape(), self, args);
+    return CacheKeys.key(space.namespace(), space.generationKey(), space.expressions(), space.shape(), self, args);
   }
 
   /** The shape fingerprint of the declared return type; computed on first use, by reflection, once. */

@@ -95,6 +95,7 @@ final class ConfigDiff {
       compare(changes, "nullTtl", was, now, rule -> Durations.format(rule.nullTtl()));
     }
     compare(changes, "stampedeLock", was, now, MethodRule::stampedeLock);
+    compare(changes, "batch", was, now, rule -> String.valueOf(rule.batch()));
     compare(changes, "evictOn", was, now, rule -> evictions(rule.evictOn()));
     return changes;
   }

@@ -151,7 +151,7 @@ class BatchReadsTest {
     MethodSignature byLength = MethodSignature.parse("com.acme.Repo#byLength(java.util.List)");
     int id = table.registerCached(getClass().getClassLoader(), byLength.toString(), byLength.toString(),
         "(Ljava/util/List;)Ljava/util/List;", MethodRule.cache(byLength).ttl(Duration.ofMinutes(5)).cacheNulls(true)
-            .batch(io.cacheagent.config.BatchRule.matchedBy(0, "length")).build(),
+            .batch(io.cacheagent.config.BatchRule.of(0, "length", null)).build(),
         List.of("java.lang.String"), false, new Batch(0, false, "java.util.List"));
     java.util.function.Function<List<Object>, Object> query = lengths -> { // "where length in (...)", in its own order
       List<Object> found = new ArrayList<>();
@@ -206,6 +206,34 @@ class BatchReadsTest {
     assertThat(asked).containsExactly(3L, 2L);
     assertThat(got).isInstanceOfSatisfying(Map.class, map -> assertThat(new ArrayList<>(map.entrySet()).toString())
         .isEqualTo("[2=n2, 1=n1]"));
+  }
+
+  @Test
+  void withEntriesOf_theBatchAndTheSingleItemMethodShareEntries_andItsEvictions() {
+    MethodSignature find = MethodSignature.parse("com.acme.Repo#find(long)");
+    MethodSignature findMany = MethodSignature.parse("com.acme.Repo#findMany(java.util.List)");
+    MethodRule single = MethodRule.cache(find).ttl(Duration.ofMinutes(5)).evictOn(List.of(
+        new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false))).build();
+    int findId = table.registerCached(getClass().getClassLoader(), find.toString(), find.toString(), "(J)Ljava/lang/String;", single,
+        List.of("java.lang.String"));
+    int manyId = table.registerCached(getClass().getClassLoader(), findMany.toString(), findMany.toString(),
+        "(Ljava/util/List;)Ljava/util/List;", MethodRule.cache(findMany).ttl(single.ttl())
+            .batch(new io.cacheagent.config.BatchRule(0, null, null, find, single)).build(),
+        List.of("java.lang.String"), false, new Batch(0, false, "java.util.List"));
+    int saveId = table.registerWrite(getClass().getClassLoader(), "com.acme.Repo#save(long)#2", List.of(SAVE.toString()), "(J)V",
+        List.of(Eviction.of(single.evictOn().get(0), single, KEYS)));
+
+    runtime.complete(findId, runtime.begin(findId, null, new Object[] {1L}), "v1");
+    List<Object> asked = new ArrayList<>();
+    assertThat(call(manyId, new Object[] {List.of(1L, 2L)}, asked, BatchReadsTest::names)).isEqualTo(List.of("v1", "v2"));
+    assertThat(asked).as("1 was the single-item method's entry").containsExactly(2L);
+    assertThat(runtime.begin(findId, null, new Object[] {2L})).as("the batch's entry of 2 serves the single-item method")
+        .isInstanceOfSatisfying(Hit.class, hit -> assertThat(hit.value).isEqualTo("v2"));
+
+    runtime.afterWrite(saveId, null, new Object[] {1L});
+    asked.clear();
+    call(manyId, new Object[] {List.of(1L, 2L)}, asked, BatchReadsTest::names);
+    assertThat(asked).as("the single-item method's eviction reaches the batch").containsExactly(1L);
   }
 
   @Test

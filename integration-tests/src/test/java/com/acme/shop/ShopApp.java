@@ -92,7 +92,7 @@ public final class ShopApp {
           case "failLater" -> String.valueOf(repository.failLater(Long.parseLong(words[1])).join());
           case "cancelledLater" -> String.valueOf(repository.cancelledLater(Long.parseLong(words[1])).join());
           case "findRaw" -> String.valueOf(repository.findRaw(Long.parseLong(words[1])).join());
-          case "findByIds" -> repository.findByIds(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
+          case "findByIds" -> repository.listByIds(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
           case "findMap" -> repository.findMap(new LinkedHashSet<>(ids(words[1]))) + " asked=" + ProductRepository.lastAsked;
           case "findExisting" -> repository.findExisting(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
           case "findWhereIdIn" -> repository.findWhereIdIn(ids(words[1])) + " asked=" + ProductRepository.lastAsked;

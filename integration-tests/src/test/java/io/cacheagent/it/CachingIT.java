@@ -295,7 +295,7 @@ class CachingIT {
           uri: %s
           keyPrefix: %s
         methods:
-          - method: com.acme.shop.ProductRepository#findByIds(java.util.List)
+          - method: com.acme.shop.ProductRepository#listByIds(java.util.List)
             batch: args[0]
             cacheNulls: true
             evictOn:
@@ -346,6 +346,37 @@ class CachingIT {
           .contains("matches com.acme.shop.ProductRepository#search(java.lang.String,int), which takes a java.lang.String as"
               + " args[0], which batch names, but batch needs a Collection")
           .doesNotContain("internal error");
+    }
+  }
+
+  @Test
+  void aBatchWithEntriesOf_sharesEntriesAndEvictionsWithTheSingleItemMethod(RedisEndpoint redis) throws Exception {
+    Path shared = Configs.write(dir, "shared.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: %s
+        methods:
+          - method: com.acme.shop.ProductRepository#findById(long)
+            evictOn:
+              - method: com.acme.shop.ProductRepository#save(com.acme.shop.Product)
+                key: args[0].id
+          - method: com.acme.shop.ProductRepository#listByIds(java.util.List)
+            batch:
+              argument: args[0]
+              entriesOf: com.acme.shop.ProductRepository#findById(long)
+        """.formatted(redis.uri(), keyPrefix));
+    try (AppProcess app = AppProcess.shop(shared)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1");
+      assertThat(app.call("findByIds 1,2")).as("1 is findById's entry")
+          .isEqualTo("[Product{1,product-1,10}, Product{2,product-2,20}] asked=[2] queries=2");
+      assertThat(awaitHit(app, "find 2")).as("the batch's entry of 2 serves findById").isEqualTo("Product{2,product-2,20} queries=2");
+      app.call("save 1 renamed");
+      assertThat(app.call("findByIds 1,2")).as("findById's eviction reaches the batch")
+          .isEqualTo("[Product{1,renamed,1}, Product{2,product-2,20}] asked=[1] queries=4");
+      assertThat(app.call("find 1")).isEqualTo("Product{1,renamed,1} queries=4");
+      assertThat(app.log()).doesNotContain("internal error");
     }
   }
 

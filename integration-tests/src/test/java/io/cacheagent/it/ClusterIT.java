@@ -99,7 +99,7 @@ class ClusterIT {
   void aBatchReadsItsElementsFromEveryMaster_andAnotherJvmsWriteEvictsOneOfThem() throws Exception {
     String keyPrefix = "it-" + UUID.randomUUID();
     String onCluster = Configs.shopOnCluster(cluster.seeds(), keyPrefix) + """
-          - method: com.acme.shop.ProductRepository#findByIds(java.util.List)
+          - method: com.acme.shop.ProductRepository#listByIds(java.util.List)
             batch: args[0]
             cacheNulls: true
             evictOn:
@@ -115,7 +115,7 @@ class ClusterIT {
       assertThat(a.call("findByIds " + ids)).endsWith("queries=1");
       assertThat(b.call("findByIds " + ids)).as(() -> diagnostics(a, b)).endsWith("queries=0");
       for (RedisServer master : cluster.masters()) {
-        assertThat(keysOn(master, keyPrefix + ":*findByIds(java.util.List):k2:*")).as("elements on the master on port " + master.port())
+        assertThat(keysOn(master, keyPrefix + ":*listByIds(java.util.List):k2:*")).as("elements on the master on port " + master.port())
             .isNotEmpty();
       }
 
