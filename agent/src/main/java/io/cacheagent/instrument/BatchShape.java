@@ -51,10 +51,31 @@ final class BatchShape {
         return "returns " + returned.getTypeName() + " without naming the type of its values, which batch caches one entry"
             + " each: not cached. Declare it, as in List<Product> or Map<Long, Product>";
       }
-      return null;
+      return sharedEntryProblem(method, batch, elementValue(returned));
     } catch (RuntimeException | LinkageError unreadable) {
       return "has types that cannot be read (" + unreadable + "), which batch needs: not cached";
     }
+  }
+
+  /**
+   * Where entriesOf names a method of the same class, why its entries cannot be the elements: it
+   * returns another type than one element (each would take the other's entries for misses, and
+   * replace them); {@code null} when it returns the same, or is in another class (not read here).
+   */
+  private static String sharedEntryProblem(MethodDescription method, BatchRule batch, TypeDescription.Generic element) {
+    if (batch.entriesOf() == null || !batch.entriesOf().className().equals(method.getDeclaringType().asErasure().getName())) {
+      return null;
+    }
+    for (MethodDescription single : method.getDeclaringType().asErasure().getDeclaredMethods()) {
+      if (InstrumentationPlan.matches(batch.entriesOf(), single)) {
+        TypeDescription.Generic returned = single.getReturnType();
+        boolean same = returned.asErasure().asBoxed().equals(element.asErasure())
+            && (returned.getSort() == TypeDefinition.Sort.NON_GENERIC || returned.getTypeName().equals(element.getTypeName()));
+        return same ? null : "has batch.entriesOf " + batch.entriesOf() + ", which returns " + typeName(returned)
+            + ", but one element of the batch is a " + typeName(element) + ": they cannot share entries; not cached";
+      }
+    }
+    return "has batch.entriesOf " + batch.entriesOf() + ", which its class does not declare: not cached";
   }
 
   /** As the source declares it: {@code Item[]}, {@code List<Item>}. */

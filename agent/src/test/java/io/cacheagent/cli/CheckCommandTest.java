@@ -147,6 +147,30 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_aBatchWhoseElementsAreNotWhatItsEntriesOfReturns_isNotCached() throws Exception {
+    int code = check("""
+        methods:
+          - method: io.cacheagent.fixture.BatchCatalog#findOne(long)
+          - method: io.cacheagent.fixture.BatchCatalog#findAll(java.util.List)
+            batch:
+              argument: args[0]
+              entriesOf: io.cacheagent.fixture.BatchCatalog#findOne(long)
+          - method: io.cacheagent.fixture.BatchCatalog#names(java.util.List)
+            batch:
+              argument: args[0]
+              entriesOf: io.cacheagent.fixture.BatchCatalog#findOne(long)
+        """);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).contains("""
+        NOT CACHED methods[2].batch "{argument: args[0], entriesOf: io.cacheagent.fixture.BatchCatalog#findOne(long)}": \
+        io.cacheagent.fixture.BatchCatalog#names(java.util.List) has batch.entriesOf io.cacheagent.fixture.BatchCatalog#findOne(long), \
+        which returns io.cacheagent.fixture.Item, but one element of the batch is a java.lang.String: they cannot share entries; \
+        not cached
+        """).doesNotContain("NOT CACHED methods[1]").endsWith("3 signatures, all match; 1 batch method not cached\n");
+  }
+
+  @Test
   void check_futures_onAnInterface_orAmongOverloads_orWithAReturnTypeNotOnTheClassPath() throws Exception {
     int code = check("""
         methods:
