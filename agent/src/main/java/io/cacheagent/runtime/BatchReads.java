@@ -231,7 +231,7 @@ final class BatchReads {
     method.stats.uncached.increment();
     method.batchBroken = true;
     AgentLog.warn("batch-contract:" + method.name, method.name + ": " + why + ", so its values cannot be told apart by"
-        + " element: nothing of it was cached, and it runs uncached from now on (until a reload changes its rule, or a"
+        + " element: nothing of it was cached, and it runs uncached from now on (until the configuration is reloaded, or a"
         + " restart). A List must hold one value per element, in the order of the collection it is given; where it does not"
         + " (a query with where id in (...)), give batch a valueId, e.g. batch: {argument: \"args[" + method.batch.argument()
         + "]\", valueId: id}");
