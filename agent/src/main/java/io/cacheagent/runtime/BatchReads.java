@@ -2,7 +2,6 @@ package io.cacheagent.runtime;
 
 import io.cacheagent.bootstrap.Arguments;
 import io.cacheagent.bootstrap.Hit;
-import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
@@ -118,32 +117,23 @@ final class BatchReads {
       return null;
     }
     GenerationKey generations = space.generationKey();
-    // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
-    boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generations);
+    boolean pendingBefore = missedEvictions.pendingBefore(generations);
     long readNanos = nanoClock.getAsLong();
     Found found = read(keys, generations);
     if (found == null) {
       method.stats.uncached.increment(); // Redis did not answer
       return null;
     }
-    if (pendingBefore || !missedEvictions.isEmpty()) {
-      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generations);
-      missedEvictions.sendDrops();
-      if (mayBeStale) {
-        method.stats.uncached.increment();
-        return null;
-      }
+    if (missedEvictions.readMayBeStale(generations, pendingBefore)) {
+      method.stats.uncached.increment();
+      return null;
     }
     Object[] cached = new Object[elements.size()];
     MissResults.Miss[] misses = new MissResults.Miss[elements.size()];
     int missing = 0;
     for (int i = 0; i < elements.size(); i++) {
       byte[] entry = found.entries[i];
-      if (entry != null && !ValueCodec.isOurs(entry)) {
-        method.stats.undecodable.increment();
-        AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
-            + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
-      } else if (method.isCurrent(entry, found.generations[i])) {
+      if (!Entries.isForeign(method, entry) && method.isCurrent(entry, found.generations[i])) {
         Hit hit = Entries.decode(method, keys[i], entry, self);
         if (hit == Entries.NOT_SERVABLE) {
           return null; // right, only not for this caller (counted as managed): the method answers

@@ -110,8 +110,7 @@ public final class CacheRuntime implements Dispatcher {
     }
     GenerationKey generations = keys.generationKey();
     String generationKey = generations.forEntry(key); // in the entry's hash slot: one MGET reads both
-    // Sampled before the read: a drop confirmed while the read is in flight does not make its answer current.
-    boolean pendingBefore = !missedEvictions.isEmpty() && missedEvictions.isPending(generations);
+    boolean pendingBefore = missedEvictions.pendingBefore(generations);
     NearCaches.Read read = nearCaches.read(method, key, generationKey);
     if (!read.answered()) {
       // Redis did not answer. A load in flight here may have read the database before another JVM's
@@ -119,13 +118,9 @@ public final class CacheRuntime implements Dispatcher {
       method.stats.uncached.increment();
       return null;
     }
-    if (pendingBefore || !missedEvictions.isEmpty()) {
-      boolean mayBeStale = pendingBefore || missedEvictions.isPending(generations); // before the drop: the read predates it
-      missedEvictions.sendDrops();
-      if (mayBeStale) {
-        method.stats.uncached.increment();
-        return null;
-      }
+    if (missedEvictions.readMayBeStale(generations, pendingBefore)) {
+      method.stats.uncached.increment();
+      return null;
     }
     long generation = read.generation();
     boolean generationInvented = generation == Generations.NONE;
@@ -134,11 +129,7 @@ public final class CacheRuntime implements Dispatcher {
       store.setIfAbsent(generationKey, Generations.format(generation));
     }
     byte[] entry = read.entry();
-    if (entry != null && !ValueCodec.isOurs(entry)) {
-      method.stats.undecodable.increment();
-      AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
-          + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
-    } else if (method.isCurrent(entry, generation)) {
+    if (!Entries.isForeign(method, entry) && method.isCurrent(entry, generation)) {
       Hit shared = read.shared(); // shareInstances: one decoded result for every hit of a copy
       Hit hit = shared != null ? shared : Entries.decode(method, key, entry, self, read.sharing());
       if (hit == Entries.NOT_SERVABLE) {

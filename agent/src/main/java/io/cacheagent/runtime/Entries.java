@@ -18,6 +18,20 @@ final class Entries {
   static final Hit NOT_SERVABLE = new Hit(null);
 
   /**
+   * Whether the key holds bytes that are not an entry of this agent's format (another program's,
+   * an older format): counted and reported once; the call misses, and its store replaces them.
+   */
+  static boolean isForeign(CachedMethod method, byte[] entry) {
+    if (entry == null || ValueCodec.isOurs(entry)) {
+      return false;
+    }
+    method.stats.undecodable.increment();
+    AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
+        + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
+    return true;
+  }
+
+  /**
    * The hit an entry gives; {@code null} when it is not usable (reported), {@link #NOT_SERVABLE}
    * when it is but this caller would have got the method's result managed by an open persistence
    * context (counted as managed).

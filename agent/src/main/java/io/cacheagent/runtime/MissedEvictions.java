@@ -74,6 +74,28 @@ final class MissedEvictions {
     return pending.isEmpty();
   }
 
+  /**
+   * Sampled before a read of the method with this generation key: whether a drop of its entries is
+   * pending then. A drop confirmed while the read is in flight does not make the read's answer current.
+   */
+  boolean pendingBefore(GenerationKey generationKey) {
+    return !isEmpty() && isPending(generationKey);
+  }
+
+  /**
+   * After a read the store answered, which {@link #pendingBefore} sampled: sends the drops pending,
+   * and tells whether the read's answer may predate a drop of the method's entries, and so must not
+   * be served.
+   */
+  boolean readMayBeStale(GenerationKey generationKey, boolean pendingBefore) {
+    if (!pendingBefore && isEmpty()) {
+      return false;
+    }
+    boolean mayBeStale = pendingBefore || isPending(generationKey); // before the drop: the read predates it
+    sendDrops();
+    return mayBeStale;
+  }
+
   /** Whether entries of the method with this generation key must not be served yet. */
   boolean isPending(GenerationKey generationKey) {
     return pending.containsKey(generationKey);
