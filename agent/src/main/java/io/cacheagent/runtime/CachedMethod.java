@@ -66,7 +66,15 @@ final class CachedMethod {
    * with them, and the generation key, which changes with the signature or the key expressions. A
    * batch method with {@code entriesOf} has that method's.
    */
-  record KeySpace(Namespace namespace, List<KeyExpression> expressions, KeyShape shape, GenerationKey generationKey) {}
+  record KeySpace(Namespace namespace, List<KeyExpression> expressions, KeyShape shape, GenerationKey generationKey) {
+
+    /** The keys of the method {@code rule} names, as its signature gives them: those its evictions compute (see Eviction#of). */
+    static KeySpace of(MethodRule rule, KeyNames keyNames) {
+      MethodSignature signature = rule.signature();
+      return new KeySpace(keyNames.namespace(signature.toString()), rule.key(),
+          KeyShape.of(signature.hasParameterList() ? signature.parameterTypes() : List.of(), rule.key()), Generations.keyOf(keyNames, rule));
+    }
+  }
   /** What its entries may hold, and the codec that keeps to it: both replaced when serialization.allow is reloaded. */
   record Values(ClassAllowList allowList, ValueCodec codec) {}
   private volatile Values values;
@@ -190,9 +198,8 @@ final class CachedMethod {
 
   private KeySpace keySpace(MethodRule rule, KeyNames keyNames) {
     MethodRule single = rule.isBatch() ? rule.batch().shared() : null;
-    if (single != null) { // as that method's own evictions compute its keys (see Eviction#of)
-      return new KeySpace(keyNames.namespace(single.signature().toString()), single.key(),
-          KeyShape.of(single.signature().parameterTypes(), single.key()), Generations.keyOf(keyNames, single));
+    if (single != null) {
+      return KeySpace.of(single, keyNames);
     }
     return new KeySpace(namespace, rule.key(), KeyShape.of(parameterTypes, rule.key()), Generations.keyOf(keyNames, rule));
   }

@@ -7,7 +7,6 @@ import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * One eviction a write method triggers: the rule, and where the keys of its cached method live.
@@ -26,11 +25,8 @@ public record Eviction(EvictRule rule, String cachedName, Namespace namespace, G
 
   /** The eviction of {@code rule} on the cached method {@code cached}. */
   public static Eviction of(EvictRule rule, MethodRule cached, KeyNames keyNames) {
-    String signature = cached.signature().toString();
-    return new Eviction(rule, signature, keyNames.namespace(signature),
-        Generations.keyOf(keyNames, cached),
-        KeyShape.of(cached.signature().hasParameterList() ? cached.signature().parameterTypes() : List.of(), cached.key()),
-        cached.ttl(), null);
+    CachedMethod.KeySpace keys = CachedMethod.KeySpace.of(cached, keyNames);
+    return new Eviction(rule, cached.signature().toString(), keys.namespace(), keys.generationKey(), keys.shape(), cached.ttl(), null);
   }
 
   /** This eviction, dropping every entry instead of computing a key, for {@code problem} (or as computed, for {@code null}). */
