@@ -24,13 +24,13 @@ final class SharedEntries {
         resolved.add(rule);
         continue;
       }
-      String problem = problem(rule, methods);
+      MethodRule single = named(rule.batch().entriesOf(), methods);
+      String problem = problem(rule, single);
       if (problem != null) {
         problems.add(nodeOfIndex.apply(rule.index()), "methods[" + rule.index() + "].batch.entriesOf \"" + rule.batch().entriesOf()
             + "\" " + problem);
         continue;
       }
-      MethodRule single = named(rule.batch().entriesOf(), methods);
       MethodSettings settings = new MethodSettings(single.ttl(), single.ttlJitter(), single.cacheNulls(), single.nullTtl(), false, null);
       resolved.add(new MethodRule(rule.index(), rule.signature(), null, settings, rule.enabled(), List.of(),
           rule.batch().sharing(single)));
@@ -42,9 +42,11 @@ final class SharedEntries {
     return methods.stream().filter(rule -> rule.signature().toString().equals(signature.toString())).findFirst().orElse(null);
   }
 
-  /** Why the batch {@code rule} cannot use the entries of the method its entriesOf names; {@code null} when it can. */
-  private static String problem(MethodRule rule, List<MethodRule> methods) {
-    MethodRule single = named(rule.batch().entriesOf(), methods);
+  /**
+   * Why the batch {@code rule} cannot use the entries of {@code single}, the method its entriesOf
+   * names ({@code null}: none of the file's); {@code null} when it can.
+   */
+  private static String problem(MethodRule rule, MethodRule single) {
     if (single == null) {
       return "is not a method this file caches; list it under methods (with its evictOn), or remove entriesOf";
     }

@@ -47,11 +47,12 @@ final class BatchShape {
         return "returns " + returned.getTypeName() + ", but batch.valueId matches the values of a List to their elements;"
             + " a Map is read by its keys: remove valueId";
       }
-      if (elementValue(returned) == null) {
+      TypeDescription.Generic element = elementValue(returned);
+      if (element == null) {
         return "returns " + returned.getTypeName() + " without naming the type of its values, which batch caches one entry"
             + " each: not cached. Declare it, as in List<Product> or Map<Long, Product>";
       }
-      return sharedEntryProblem(method, batch, elementValue(returned));
+      return sharedEntryProblem(method, batch, element);
     } catch (RuntimeException | LinkageError unreadable) {
       return "has types that cannot be read (" + unreadable + "), which batch needs: not cached";
     }

@@ -273,10 +273,11 @@ final class CacheTransformer implements AgentBuilder.Transformer {
   private static boolean cacheable(MethodRule rule, MethodDescription method, String name) {
     String why;
     String returnTypeProblem = returnTypeProblem(method);
+    String batchProblem = rule.isBatch() ? BatchShape.problem(method, rule.batch()) : null;
     if (returnTypeProblem != null) {
       why = "which " + returnTypeProblem;
-    } else if (rule.isBatch() && BatchShape.problem(method, rule.batch()) != null) {
-      why = "which " + BatchShape.problem(method, rule.batch());
+    } else if (batchProblem != null) {
+      why = "which " + batchProblem;
     } else if (method.isStatic() && rule.key() != null && rule.key().stream().anyMatch(KeyExpression::startsAtInstance)) {
       why = "which is static, but its key names this; not cached. Key it by its arguments";
     } else if (ValueTypes.dependsOnClassTypeVariable(method.getReturnType())) {

@@ -118,7 +118,7 @@ final class MissResults {
    * the calls waiting for the load may share ({@code null}: none may).
    */
   private byte[] encodeAndPut(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
-    if (miss.load() != null) { // an element of a batch: the batch's load is timed once, not once per element
+    if (miss.load() != null) { // a batch's elements have none: the batch's load is timed once, not once per element
       method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
     }
     Duration ttl = method.ttlFor(result);
