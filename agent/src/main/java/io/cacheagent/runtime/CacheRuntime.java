@@ -3,7 +3,6 @@ package io.cacheagent.runtime;
 import io.cacheagent.bootstrap.Arguments;
 import io.cacheagent.bootstrap.Dispatcher;
 import io.cacheagent.bootstrap.Hit;
-import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
@@ -36,8 +35,9 @@ import java.util.function.LongSupplier;
  * Concurrent lookups of one key share one read of Redis: see store.SharedReads. Copies in this
  * JVM, for methods with a nearCache: see NearCaches.
  * Concurrent misses of one key run the method once: see InFlightLoads, and Leases for several JVMs
- * (not for methods that return futures, whose callers expect them back at once). Such a method's
- * value is stored once its future completes (MissResults), and a hit is a completed future of it.
+ * (not for methods that return futures, whose callers expect them back at once: see
+ * FutureFollowers). Such a method's value is stored once its future completes (MissResults), and a
+ * hit is a completed future of it.
  * Methods with batch: one entry per element of a collection argument, see BatchReads.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
@@ -54,6 +54,7 @@ public final class CacheRuntime implements Dispatcher {
   private final NearCaches nearCaches;
   private final MissResults results;
   private final BatchReads batches;
+  private final FutureFollowers followers = new FutureFollowers();
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this(table, store, System::nanoTime);
@@ -87,8 +88,8 @@ public final class CacheRuntime implements Dispatcher {
 
   private Object lookUp(int methodId, Object self, Object[] args) {
     CachedMethod method = table.cached(methodId);
-    if (method == null) {
-      return null;
+    if (method == null || method.returnsFuture && UncachedCalls.skipsLookup(methodId)) {
+      return null; // not cached, or a caller that shared another call's load runs the method itself
     }
     if (method.returnsEntities() && method.inCallersTransaction(self)) {
       // The caller would get the entity managed: its changes flushed at commit, its lazy parts
@@ -140,34 +141,57 @@ public final class CacheRuntime implements Dispatcher {
         return served(method, hit);
       }
     }
-    return coalesce(method, key, generations, generationKey, generation, generationInvented, entry, self, read.readNanos());
+    Found found = new Found(key, generations, generationKey, generation, generationInvented, entry, read.readNanos());
+    return coalesce(method, methodId, found, self, args);
   }
 
   /**
-   * A miss: leads the load of {@code key} (returns the Miss to complete), or waits for the load
-   * already in flight and serves a copy of its result (see InFlightLoads); {@code null} runs the
-   * method uncached.
+   * What a lookup found in the store for its key: the bytes there ({@code null}: none), the
+   * generation its entry goes under, and whether it made that generation up; when the read was sent.
    */
-  private Object coalesce(CachedMethod method, String key, GenerationKey generations, String generationKey, long generation,
-      boolean generationInvented, byte[] seen, Object self, long readNanos) {
-    InFlightLoads.Load load = loads.join(key, generations.name(), seen, generationInvented ? Generations.NONE : generation, generation);
+  private record Found(String key, GenerationKey generations, String generationKey, long generation, boolean generationInvented,
+      byte[] seen, long readNanos) {
+
+    /** The generation found in the store: {@link Generations#NONE} when there was none. */
+    long generationFound() {
+      return generationInvented ? Generations.NONE : generation;
+    }
+  }
+
+  /**
+   * A miss: leads the load of the key (returns the Miss to complete), or shares the load already in
+   * flight: waits for it and serves a copy of its result (see InFlightLoads), or for a method that
+   * returns a future, returns one that the load completes (see FutureFollowers); {@code null} runs
+   * the method uncached.
+   */
+  private Object coalesce(CachedMethod method, int methodId, Found found, Object self, Object[] args) {
+    // A load of a future that has not completed within the wait will not be shared: a later call leads a new one.
+    long staleAfter = method.returnsFuture ? method.followerWaitNanos() : InFlightLoads.MAX_WAIT_NANOS;
+    String key = found.key();
+    InFlightLoads.Load load = loads.join(key, found.generations().name(), found.seen(), found.generationFound(), found.generation(),
+        staleAfter);
     if (InFlightLoads.leads(load)) {
       try {
-        return lead(method, key, generationKey, generation, generationInvented, seen, load, self, readNanos);
+        return lead(method, found, load, self);
       } catch (Throwable t) {
         loads.finish(key, load, null); // never leave followers waiting
         throw t;
       }
     }
-    if (InFlightLoads.leadsAny() || method.returnsFuture) {
-      // This thread is loading: waiting for another could be waiting for itself. A caller of a
-      // method that returns a future expects it back at once, not after another caller's load.
+    if (method.returnsFuture) {
+      Hit follower = followers.follow(method, methodId, key, load, loads, self, args);
+      if (follower == null) {
+        method.stats.uncached.increment();
+      }
+      return follower;
+    }
+    if (InFlightLoads.leadsAny()) {
+      // This thread is loading: waiting for another could be waiting for itself.
       method.stats.uncached.increment();
       return null;
     }
     byte[] shared = loads.await(load, method.followerWaitNanos());
-    // Another class loader's version of the class may have loaded it under the same key.
-    Hit hit = shared == null || ValueCodec.shapeOf(shared) != method.shape() ? null : Entries.decode(method, key, shared, self);
+    Hit hit = shared == null ? null : Entries.decodeLoaded(method, key, shared, self);
     if (hit == Entries.NOT_SERVABLE) {
       return null; // counted as managed
     }
@@ -189,8 +213,8 @@ public final class CacheRuntime implements Dispatcher {
    * JVM that holds it (see Leases); not for a method that returns a future, whose caller expects it
    * back at once. Returns the Miss to complete, or the other JVM's entry.
    */
-  private Object lead(CachedMethod method, String key, String generationKey, long generation, boolean generationInvented,
-      byte[] seen, InFlightLoads.Load load, Object self, long readNanos) {
+  private Object lead(CachedMethod method, Found found, InFlightLoads.Load load, Object self) {
+    String key = found.key();
     byte[] leaseToken = null;
     if (method.rule.stampedeLock() && method.returnsFuture) {
       AgentLog.warn("lease-future:" + method.name, method.name + ": stampedeLock does not apply to a method that returns a future"
@@ -203,8 +227,7 @@ public final class CacheRuntime implements Dispatcher {
         leaseToken = token;
         load.leaseToken = token;
       } else if (lease == CacheStore.Lease.HELD_BY_OTHERS) {
-        byte[] loaded = Leases.awaitEntry(store, method, key, generationKey,
-            generationInvented ? Generations.NONE : generation, seen, nanoClock);
+        byte[] loaded = Leases.awaitEntry(store, method, key, found.generationKey(), found.generationFound(), found.seen(), nanoClock);
         Hit hit = loaded == null ? null : Entries.decode(method, key, loaded, self);
         if (hit != null && hit != Entries.NOT_SERVABLE) {
           loads.finish(key, load, loaded);
@@ -215,7 +238,8 @@ public final class CacheRuntime implements Dispatcher {
     }
     method.stats.misses.increment();
     InFlightLoads.started();
-    return new MissResults.Miss(key, generation, seen, load, leaseToken, readNanos, method.rule.ttl(), nanoClock.getAsLong());
+    return new MissResults.Miss(key, found.generation(), found.seen(), load, leaseToken, found.readNanos(), method.rule.ttl(),
+        nanoClock.getAsLong());
   }
 
   @Override

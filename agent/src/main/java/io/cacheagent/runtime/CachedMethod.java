@@ -14,6 +14,7 @@ import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
 import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -114,6 +115,9 @@ final class CachedMethod {
   /** The class that declares the method, and its name: what Spring names its own transaction after. */
   private final String declaringClass;
   private final String methodName;
+  /** The method by reflection, and a handle that calls it again: found on first use. */
+  private volatile Method declared;
+  private volatile MethodHandle callAgain;
 
   CachedMethod(String name, String configuredAs, String descriptor, MethodRule rule, KeyNames keyNames,
       List<String> valueTypes, boolean returnsFuture, Batch batch, List<String> serializationAllow, EntrySigning signing,
@@ -263,21 +267,49 @@ final class CachedMethod {
   }
 
   private long computeShape() {
-    String className = name.substring(0, name.indexOf('#'));
-    String methodName = name.substring(name.indexOf('#') + 1, name.indexOf('('));
     try {
-      for (Method method : Class.forName(className, false, loader).getDeclaredMethods()) {
-        if (method.getName().equals(methodName) && MethodType.methodType(method.getReturnType(),
-            method.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
-          Type returned = method.getGenericReturnType();
-          return ValueCodec.shapeOf(returnsFuture || batch != null ? lastTypeArgument(returned) : returned);
-        }
-      }
+      Type returned = declared().getGenericReturnType();
+      return ValueCodec.shapeOf(returnsFuture || batch != null ? lastTypeArgument(returned) : returned);
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       AgentLog.warn("shape:" + name, name + ": cannot read the shape of its return type (" + e
           + "); entries written by other versions of its classes are not told apart");
     }
     return 1;
+  }
+
+  /** The method itself, found by reflection on first use. */
+  private Method declared() throws ClassNotFoundException, NoSuchMethodException {
+    Method known = declared;
+    if (known == null) {
+      for (Method method : Class.forName(declaringClass, false, loader).getDeclaredMethods()) {
+        if (method.getName().equals(methodName) && MethodType.methodType(method.getReturnType(),
+            method.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
+          known = method;
+        }
+      }
+      if (known == null) {
+        throw new NoSuchMethodException(name + descriptor);
+      }
+      declared = known;
+    }
+    return known;
+  }
+
+  /**
+   * A handle that runs this method again, uncached (see UncachedCalls); found on first use;
+   * {@code null} when this agent may not call it.
+   */
+  MethodHandle callAgain() {
+    MethodHandle known = callAgain;
+    if (known == null) {
+      try {
+        known = UncachedCalls.handleOf(declared());
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        known = UncachedCalls.CANNOT;
+      }
+      callAgain = known;
+    }
+    return known == UncachedCalls.CANNOT ? null : known;
   }
 
   /**

@@ -92,6 +92,14 @@ final class Entries {
   }
 
   /**
+   * The hit an entry loaded by another call of this key gives, as {@link #decode}; {@code null} also
+   * when another class loader's version of the method's class loaded it, whose shape differs.
+   */
+  static Hit decodeLoaded(CachedMethod method, String key, byte[] entry, Object self) {
+    return ValueCodec.shapeOf(entry) != method.shape() ? null : decode(method, key, entry, self);
+  }
+
+  /**
    * The entry for a result under {@code key} for {@code ttl}, signed if signing is on; {@code null}
    * when it cannot be serialized (reported).
    */

@@ -17,6 +17,8 @@ import java.util.function.LongSupplier;
  * callers ever share one mutable object, as without the agent. Per key, no global lock; waiting is
  * a CompletableFuture park, which does not pin a virtual thread.
  *
+ * A follower of a method that returns a future does not wait: see FutureFollowers.
+ *
  * A follower runs the method itself when the leader threw, returned something that cannot be
  * encoded, or has not returned within about as long as the method's loads take (twice its p99,
  * see CachedMethod#followerWaitNanos: a stuck leader, or one that waits for a lock the follower
@@ -107,8 +109,10 @@ final class InFlightLoads {
    * @param seen the bytes the caller found under the key ({@code null}: none)
    * @param found the generation the caller found ({@link Generations#NONE}: none)
    * @param generation the generation its entry would be stored under: {@code found}, or one it made up
+   * @param staleAfterNanos how long after it began a load is taken for one that will never finish,
+   *     and the caller leads a new one: at most {@link #MAX_WAIT_NANOS}
    */
-  Load join(String key, String generationKey, byte[] seen, long found, long generation) {
+  Load join(String key, String generationKey, byte[] seen, long found, long generation, long staleAfterNanos) {
     Load mine = new Load(nanoClock.getAsLong(), generationKey, seen, found, generation);
     while (true) {
       Load current = loads.putIfAbsent(key, mine);
@@ -117,7 +121,8 @@ final class InFlightLoads {
       }
       // Redis changed since the leader looked (a write, a drop), or the leader never finished (a
       // bug, a thread that died): this caller loads for itself and for the calls that follow it.
-      boolean stale = !current.foundTheSame(seen, found) || nanoClock.getAsLong() - current.startedNanos > MAX_WAIT_NANOS;
+      boolean stale = !current.foundTheSame(seen, found)
+          || nanoClock.getAsLong() - current.startedNanos > Math.min(staleAfterNanos, MAX_WAIT_NANOS);
       if (!stale) {
         return current;
       }
@@ -137,7 +142,7 @@ final class InFlightLoads {
    * leader failed, or has not finished {@code waitNanos} after it started.
    */
   byte[] await(Load load, long waitNanos) {
-    long left = Math.min(waitNanos, MAX_WAIT_NANOS) - (nanoClock.getAsLong() - load.startedNanos);
+    long left = leftToWait(load, waitNanos);
     try {
       return left <= 0 ? null : load.result.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
@@ -146,6 +151,19 @@ final class InFlightLoads {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  /**
+   * The leader's encoded result, without waiting for it: a future that completes with what
+   * {@link #await} would return; {@code null} when the wait is over already.
+   */
+  CompletableFuture<byte[]> whenDone(Load load, long waitNanos) {
+    long left = leftToWait(load, waitNanos);
+    return left <= 0 ? null : load.result.copy().completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
+  }
+
+  private long leftToWait(Load load, long waitNanos) {
+    return Math.min(waitNanos, MAX_WAIT_NANOS) - (nanoClock.getAsLong() - load.startedNanos);
   }
 
   /** Ends a load: its followers get {@code entry} ({@code null}: they run the method themselves). */

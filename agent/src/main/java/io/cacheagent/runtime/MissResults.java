@@ -51,54 +51,45 @@ final class MissResults {
    *
    * <p>A future that fails or is cancelled stores nothing, as a method that throws. Inside a
    * transaction that may read what it has not committed, on the calling thread or the completing
-   * one, nothing is stored: the value may come after the commit or the rollback. The load is
-   * ended at once: no call waits for a future's load (see CacheRuntime), and one that never
-   * completes must not keep its key's load in flight.
+   * one, nothing is stored: the value may come after the commit or the rollback. The load ends
+   * when the future completes, before the caller's callbacks run: the calls that shared it (see
+   * FutureFollowers) get their copies of the entry, or run the method themselves.
    */
   Object storeWhenComplete(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
-    end(miss, null);
     if (!(result instanceof CompletionStage<?> future) || inTransaction) {
+      end(miss, null);
       return result;
     }
-    // Completed with exactly what the method's future holds: the same exception object, so that
-    // join(), get() and isCancelled() answer as they would on the method's own future.
     CompletableFuture<Object> callers = new CompletableFuture<>();
     try {
-      future.whenComplete((value, failure) -> {
+      FutureRelay.relay(future, callers, (value, failure) -> {
+        byte[] entry = null;
         try {
           if (failure == null && !method.transactions().mayReadUncommitted()) {
-            storeQuietly(method, miss, value);
+            entry = storeQuietly(method, miss, value);
           }
-        } catch (RuntimeException | LinkageError e) {
-          // not stored; the caller gets its value all the same
         } finally {
-          if (failure != null) {
-            callers.completeExceptionally(failure);
-          } else {
-            callers.complete(value);
-          }
+          end(miss, entry);
         }
       });
     } catch (RuntimeException e) { // an application's own CompletionStage that refuses a callback
+      end(miss, null);
       return result;
-    }
-    if (future instanceof CompletableFuture<?> own) {
-      callers.whenComplete((value, failure) -> {
-        if (callers.isCancelled() && !own.isDone()) {
-          own.cancel(false);
-        }
-      });
     }
     return callers;
   }
 
-  /** {@link #encodeAndPut}, outside a transaction, never throwing into the application's future; the load ended already. */
-  private void storeQuietly(CachedMethod method, Miss miss, Object value) {
+  /**
+   * {@link #encodeAndPut}, outside a transaction, never throwing into the application's future;
+   * returns the entry the calls that shared the load may have ({@code null}: none).
+   */
+  private byte[] storeQuietly(CachedMethod method, Miss miss, Object value) {
     try {
-      encodeAndPut(method, miss, value, false);
+      return encodeAndPut(method, miss, value, false);
     } catch (Throwable t) {
       AgentLog.warn("internal:complete-future:" + t.getClass().getName(), "internal error in storing the value of "
           + method.name + "'s future (" + t + "); it was not cached");
+      return null;
     }
   }
 

@@ -10,11 +10,20 @@ import io.cacheagent.key.KeyNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** A method that returns a CompletableFuture: its value is cached once the future completes, never a failure. */
+/**
+ * A method that returns a CompletableFuture: its value is cached once the future completes, never a
+ * failure; concurrent misses of one key share one load without waiting for it.
+ */
 class FutureResultsTest {
 
   private static final MethodSignature FIND = MethodSignature.parse("com.acme.Repo#findLater(long)");
@@ -28,6 +37,10 @@ class FutureResultsTest {
   private final int tagsLater = table.registerCached(getClass().getClassLoader(), FIND_TAGS.toString(), FIND_TAGS.toString(),
       RETURNS_FUTURE, MethodRule.cache(FIND_TAGS).ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"),
       true, null);
+  private final Repo repo = new Repo();
+  private final int repoTags = table.registerCached(getClass().getClassLoader(), Repo.class.getName() + "#tagsLater(long)",
+      Repo.class.getName() + "#tagsLater(long)", RETURNS_FUTURE, MethodRule.cache(MethodSignature.parse(Repo.class.getName()
+          + "#tagsLater(long)")).ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"), true, null);
 
   @Test
   void aFutureThatCompletesLater_storesItsValue_andAHitIsAnAlreadyCompletedFutureOfIt() {
@@ -91,22 +104,92 @@ class FutureResultsTest {
   }
 
   @Test
-  void aCallWhileAnotherCallOfTheKeyRuns_runsTheMethodItself_withoutWaitingForIt() throws Exception {
-    runtime.begin(findLater, null, new Object[] {4L}); // its method has not returned its future yet
+  void aCallWhileAnotherCallsLoadIsInFlight_getsAFutureAtOnce_thatCompletesWithItsOwnCopyOfTheValue() throws Exception {
+    Object leader = runtime.begin(repoTags, repo, new Object[] {4L});
+    Object follower = inAnotherThread(() -> runtime.begin(repoTags, repo, new Object[] {4L})); // before the method returned
+    CompletableFuture<List<String>> own = new CompletableFuture<>();
+    runtime.complete(repoTags, leader, own);
+    assertThat(follower).isInstanceOf(Hit.class);
+    CompletableFuture<?> followers = (CompletableFuture<?>) ((Hit) follower).value;
+    assertThat(followers).as("given at once, complete once the load is").isNotDone();
 
-    // Waiting for that load would take the follower's wait: 1 s without load times. A caller of a
-    // method that returns a future expects it back at once.
-    Object follower = CompletableFuture.supplyAsync(() -> runtime.begin(findLater, null, new Object[] {4L}))
-        .get(800, TimeUnit.MILLISECONDS);
-    assertThat(follower).as("runs the method, uncached").isNull();
+    List<String> loaded = new ArrayList<>(List.of("loaded"));
+    own.complete(loaded);
+
+    assertThat(followers.getNow(null)).isEqualTo(List.of("loaded")).isNotSameAs(loaded);
+    assertThat(repo.calls).as("the method ran once, for the leader").hasValue(0);
+    assertThat(table.cached(repoTags).stats.coalesced.sum()).isEqualTo(1);
   }
 
   @Test
-  void aCallAfterAnotherCallsFutureWasReturned_leadsALoadOfItsOwn_evenIfThatFutureNeverCompletes() throws Exception {
-    Object leader = runtime.begin(findLater, null, new Object[] {7L});
-    runtime.complete(findLater, leader, new CompletableFuture<String>()); // never completes
+  void aCallThatSharedALoadWhoseFutureFailed_runsTheMethodItself_uncached() throws Exception {
+    Object leader = runtime.begin(repoTags, repo, new Object[] {5L});
+    Object follower = inAnotherThread(() -> runtime.begin(repoTags, repo, new Object[] {5L}));
+    runtime.complete(repoTags, leader, CompletableFuture.failedFuture(new IllegalStateException("no stock")));
 
-    Object next = CompletableFuture.supplyAsync(() -> runtime.begin(findLater, null, new Object[] {7L})).get(5, TimeUnit.SECONDS);
-    assertThat(next).as("a miss whose value will be stored").isNotNull().isNotInstanceOf(Hit.class);
+    CompletableFuture<?> followers = (CompletableFuture<?>) ((Hit) follower).value;
+    assertThat(followers.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("again 5"));
+    assertThat(repo.calls).hasValue(1);
+    assertThat(repo.lookUps).as("the call again is not looked up, nor shares a load").containsExactly("uncached");
+  }
+
+  @Test
+  void aCallerThatCancelsTheFutureItGot_doesNotCancelTheCallsThatSharedItsLoad() throws Exception {
+    Object leader = runtime.begin(repoTags, repo, new Object[] {6L});
+    Object follower = inAnotherThread(() -> runtime.begin(repoTags, repo, new Object[] {6L}));
+    CompletableFuture<List<String>> own = new CompletableFuture<>();
+    CompletableFuture<?> callers = (CompletableFuture<?>) runtime.complete(repoTags, leader, own);
+
+    callers.cancel(false);
+
+    assertThat(own).isCancelled();
+    CompletableFuture<?> followers = (CompletableFuture<?>) ((Hit) follower).value;
+    assertThat(followers.get(5, TimeUnit.SECONDS)).as("its own call's value").isEqualTo(List.of("again 6"));
+  }
+
+  @Test
+  void aLoadWhoseFutureDoesNotComplete_isLeftAfterTheWait_byTheCallsThatSharedIt_andByLaterCalls() throws Exception {
+    AtomicLong now = new AtomicLong();
+    CacheRuntime clocked = new CacheRuntime(table, new FlakyStore(), now::get);
+    Object leader = clocked.begin(repoTags, repo, new Object[] {7L});
+    clocked.complete(repoTags, leader, new CompletableFuture<List<String>>()); // never completes
+    Object follower = inAnotherThread(() -> clocked.begin(repoTags, repo, new Object[] {7L}));
+
+    // No load of the method was timed yet: the wait is CachedMethod.FOLLOWER_WAIT_UNKNOWN, 1 s.
+    CompletableFuture<?> followers = (CompletableFuture<?>) ((Hit) follower).value;
+    assertThat(followers.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("again 7"));
+
+    now.addAndGet(CachedMethod.FOLLOWER_WAIT_UNKNOWN + 1);
+    Object next = inAnotherThread(() -> clocked.begin(repoTags, repo, new Object[] {7L}));
+    assertThat(next).as("a miss that leads a load of its own").isNotNull().isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void aCallWhileAnotherCallOfAMethodTheAgentCannotCallAgainRuns_runsItAtOnce_uncached() throws Exception {
+    runtime.begin(findLater, null, new Object[] {4L}); // com.acme.Repo does not exist: nothing to call again
+
+    assertThat(inAnotherThread(() -> runtime.begin(findLater, null, new Object[] {4L}))).isNull();
+  }
+
+  /** A method of a real class, so that a call that shared a load can run it again; it looks itself up as the advice would. */
+  class Repo {
+    final AtomicInteger calls = new AtomicInteger();
+    final List<String> lookUps = new CopyOnWriteArrayList<>();
+
+    CompletableFuture<List<String>> tagsLater(long id) {
+      Object call = runtime.begin(repoTags, this, new Object[] {id});
+      lookUps.add(call == null ? "uncached" : call.getClass().getSimpleName());
+      calls.incrementAndGet();
+      return CompletableFuture.completedFuture(new ArrayList<>(List.of("again " + id)));
+    }
+  }
+
+  private static <T> T inAnotherThread(Callable<T> task) throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      return thread.submit(task).get(5, TimeUnit.SECONDS);
+    } finally {
+      thread.shutdownNow();
+    }
   }
 }

@@ -14,11 +14,13 @@ class InFlightLoadsTest {
   private final InFlightLoads loads = new InFlightLoads(now::get);
   private static final byte[] SEEN = {1};
   private static final long GENERATION = 7;
+  /** A load is stale only after the longest wait, as for a method that returns its value. */
+  private static final long ANY_AGE = InFlightLoads.MAX_WAIT_NANOS;
 
   @Test
   void aCallerThatFoundWhatTheLeaderFound_joinsItsLoad_andGetsItsResult() throws Exception {
-    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION);
-    InFlightLoads.Load joined = inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION));
+    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
+    InFlightLoads.Load joined = inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE));
     assertThat(joined).isSameAs(leader);
 
     loads.finish("k", leader, new byte[] {42});
@@ -28,19 +30,19 @@ class InFlightLoadsTest {
 
   @Test
   void aLeaderThatNeverFinished_isReplacedOnceMaxWaitHasPassed() throws Exception {
-    InFlightLoads.Load stuck = loads.join("k", "g", SEEN, GENERATION, GENERATION);
+    InFlightLoads.Load stuck = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
 
     now.addAndGet(InFlightLoads.MAX_WAIT_NANOS - 1);
-    assertThat(inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION))).as("still within the wait").isSameAs(stuck);
+    assertThat(inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE))).as("still within the wait").isSameAs(stuck);
 
     now.addAndGet(2);
-    InFlightLoads.Load next = inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION));
+    InFlightLoads.Load next = inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE));
     assertThat(next).as("a load of its own").isNotSameAs(stuck);
   }
 
   @Test
   void aFollower_stopsWaitingOnceTheLeaderHasRunLongerThanTheWait_andRunsTheMethodItself() throws Exception {
-    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION);
+    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
     long wait = TimeUnit.SECONDS.toNanos(5);
 
     now.addAndGet(wait);
@@ -51,11 +53,41 @@ class InFlightLoadsTest {
   }
 
   @Test
-  void aCallerThatFoundOtherBytesOrAnotherGeneration_leadsALoadOfItsOwn() throws Exception {
-    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION);
+  void aLoadOlderThanTheCallersBound_isReplaced_asAFutureLoadIsOnceItsFollowersStoppedWaiting() throws Exception {
+    InFlightLoads.Load stuck = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
+    long bound = TimeUnit.MILLISECONDS.toNanos(50);
 
-    assertThat(inAnotherThread(() -> loads.join("k", "g", new byte[] {2}, GENERATION, GENERATION))).isNotSameAs(leader);
-    InFlightLoads.Load afterADrop = inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION + 1, GENERATION + 1));
+    now.addAndGet(bound + 1);
+
+    assertThat(inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION, GENERATION, bound))).isNotSameAs(stuck);
+  }
+
+  @Test
+  void whenDone_givesTheResultWithoutWaiting_orNothingOnceTheWaitIsOver() throws Exception {
+    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
+    CompletableFuture<byte[]> result = loads.whenDone(leader, TimeUnit.SECONDS.toNanos(5));
+    assertThat(result).isNotDone();
+
+    loads.finish("k", leader, new byte[] {42});
+
+    assertThat(result.getNow(null)).containsExactly(42);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(5));
+    assertThat(loads.whenDone(leader, TimeUnit.SECONDS.toNanos(5))).as("the wait is over").isNull();
+  }
+
+  @Test
+  void whenDone_completesWithNothing_whenTheLeaderDoesNotFinishWithinTheWait() throws Exception {
+    InFlightLoads.Load stuck = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
+
+    assertThat(loads.whenDone(stuck, TimeUnit.MILLISECONDS.toNanos(50)).get(5, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void aCallerThatFoundOtherBytesOrAnotherGeneration_leadsALoadOfItsOwn() throws Exception {
+    InFlightLoads.Load leader = loads.join("k", "g", SEEN, GENERATION, GENERATION, ANY_AGE);
+
+    assertThat(inAnotherThread(() -> loads.join("k", "g", new byte[] {2}, GENERATION, GENERATION, ANY_AGE))).isNotSameAs(leader);
+    InFlightLoads.Load afterADrop = inAnotherThread(() -> loads.join("k", "g", SEEN, GENERATION + 1, GENERATION + 1, ANY_AGE));
     assertThat(afterADrop).isNotSameAs(leader);
   }
 

@@ -73,6 +73,34 @@ public class ProductRepository {
     return cancelled;
   }
 
+  /** slowFind on another thread: 300 ms before its future completes. */
+  public CompletableFuture<Product> slowAsync(long id) {
+    return slowLater(id);
+  }
+
+  private CompletableFuture<Product> slowLater(long id) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return slowFind(id);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, LATER);
+  }
+
+  private static final AtomicInteger FLAKY_CALLS = new AtomicInteger();
+
+  /** slowAsync, except that the first call's future fails (a database that was restarting). */
+  public CompletableFuture<Product> flakyAsync(long id) {
+    boolean first = FLAKY_CALLS.getAndIncrement() == 0;
+    return slowLater(id).thenApply(product -> {
+      if (first) {
+        throw new IllegalStateException("flaky " + id);
+      }
+      return product;
+    });
+  }
+
   /** A future of no declared value type: the agent cannot check what it completes with. */
   @SuppressWarnings("rawtypes")
   public CompletableFuture findRaw(long id) {

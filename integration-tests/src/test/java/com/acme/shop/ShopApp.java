@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
  * {@code find 1}, {@code search product 2}, {@code save 1 newname}, {@code saveBroken 1},
  * {@code deleteAll}, {@code fail 1}, {@code price 3}, {@code ids}, {@code queries}, and {@code burst 8 1}
  * (8 threads call slowFind(1) at the same moment; answers the distinct results), {@code vburst 200 1}
- * (the same from virtual threads, Java 21+).
+ * (the same from virtual threads, Java 21+), {@code asyncBurst 8 1} (the same with slowAsync(1), each
+ * joining its future) and {@code flakyBurst 4 1} (with flakyAsync(1), whose first call fails).
  */
 public final class ShopApp {
 
@@ -38,15 +40,19 @@ public final class ShopApp {
     }
   }
 
-  /** {@code threads} tasks of {@code pool} call slowFind(id) at once; answers the distinct results, in order. */
-  private static String burst(ProductRepository repository, ExecutorService pool, int threads, long id) {
+  /** {@code threads} tasks of {@code pool} make {@code call} at once; answers the distinct results, in order. */
+  private static String burst(ExecutorService pool, int threads, Callable<Object> call) {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<String>> answers = new ArrayList<>();
     try {
       for (int i = 0; i < threads; i++) {
         answers.add(pool.submit(() -> {
           start.await();
-          return String.valueOf(repository.slowFind(id));
+          try {
+            return String.valueOf(call.call());
+          } catch (RuntimeException e) {
+            return "threw " + e;
+          }
         }));
       }
       start.countDown();
@@ -115,9 +121,13 @@ public final class ShopApp {
           case "location" -> String.valueOf(repository.location(Integer.parseInt(words[1])));
           case "queries" -> String.valueOf(ProductRepository.QUERIES.get());
           case "jdk" -> "java " + Runtime.version().feature();
-          case "burst" -> burst(repository, Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
-              Long.parseLong(words[2]));
-          case "vburst" -> burst(repository, virtualThreads(), Integer.parseInt(words[1]), Long.parseLong(words[2]));
+          case "burst" -> burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+              () -> repository.slowFind(Long.parseLong(words[2])));
+          case "vburst" -> burst(virtualThreads(), Integer.parseInt(words[1]), () -> repository.slowFind(Long.parseLong(words[2])));
+          case "asyncBurst" -> burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+              () -> repository.slowAsync(Long.parseLong(words[2])).join());
+          case "flakyBurst" -> burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+              () -> repository.flakyAsync(Long.parseLong(words[2])).join());
           default -> "unknown command " + words[0];
         };
       } catch (RuntimeException e) {

@@ -289,6 +289,36 @@ class CachingIT {
   }
 
   @Test
+  void concurrentMissesOfAMethodThatReturnsAFuture_shareOneLoad_andWhenItFailsEachRunsTheMethodItself(RedisEndpoint redis)
+      throws Exception {
+    Path async = Configs.write(dir, "async-burst.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: %s
+        metrics:
+          statsInterval: 1s
+        methods:
+          - method: com.acme.shop.ProductRepository#slowAsync(long)
+          - method: com.acme.shop.ProductRepository#flakyAsync(long)
+        """.formatted(redis.uri(), keyPrefix));
+    try (AppProcess app = AppProcess.shop(async); AppProcess without = AppProcess.shop(null)) {
+      app.awaitAgentReady(true);
+
+      assertThat(app.call("asyncBurst 8 2")).isEqualTo("8 answers [Product{2,product-2,20}] queries=1");
+      app.awaitLog("stats: 2 cached methods, 8 calls: 0 hits (0 near), 1 misses, 7 coalesced, 0 uncached,");
+      assertThat(without.call("asyncBurst 8 2")).isEqualTo("8 answers [Product{2,product-2,20}] queries=8");
+
+      // The first call's future fails: the calls that shared its load each run the method again, uncached.
+      String flaky = "4 answers [Product{3,product-3,30}, threw java.util.concurrent.CompletionException:"
+          + " java.lang.IllegalStateException: flaky 3] queries=";
+      assertThat(app.call("flakyBurst 4 3")).isEqualTo(flaky + 5);
+      app.awaitLog("stats: 2 cached methods, 12 calls: 0 hits (0 near), 2 misses, 7 coalesced, 3 uncached,");
+      assertThat(without.call("flakyBurst 4 3")).isEqualTo(flaky + 12);
+      assertThat(app.log()).doesNotContain("internal error");
+    }
+  }
+
+  @Test
   void batchMethods_loadOnlyTheMissingElements_andAListThatSkipsIdsIsMatchedByIdOrNotCached(RedisEndpoint redis) throws Exception {
     Path batch = Configs.write(dir, "batch.yaml", """
         redis:
