@@ -14,7 +14,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * Turns cached values into the bytes stored under a key, and back.
  *
  * Layout of an entry: byte 0xCA (ours), byte FORMAT_VERSION, 8 bytes generation, 8 bytes shape
- * fingerprint (both big-endian), then the value as Kryo wrote it with class names. A read with
+ * fingerprint (both big-endian); in format 2 only, 8 bytes saying when a hit should reload it
+ * (milliseconds since the epoch: a method's refreshAhead); then the value as Kryo wrote it with
+ * class names. Methods without refreshAhead write format 1, which agents before format 2 read too. A read with
  * another shape fingerprint (see ShapeFingerprint) is a miss. The generation is the one of the cached method when
  * the value was loaded; a read that sees another generation treats the entry as evicted (see
  * CacheRuntime). Anything that does not parse, whatever the reason, is reported as undecodable,
@@ -27,11 +29,18 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  */
 public final class ValueCodec {
 
-  /** Version of the entry layout; entries of other versions are misses. */
+  /** Version of the entry layout; entries of other versions than it and {@link #FORMAT_WITH_REFRESH} are misses. */
   public static final byte FORMAT_VERSION = 1;
+  /** Version of the layout that also holds when to refresh the entry. */
+  public static final byte FORMAT_WITH_REFRESH = 2;
+  /** The versions read, for messages. */
+  public static final String FORMATS = FORMAT_VERSION + " or " + FORMAT_WITH_REFRESH;
+  /** When an entry of format 1 should be refreshed: never. */
+  public static final long NEVER = Long.MAX_VALUE;
 
   private static final byte MAGIC = (byte) 0xCA;
   private static final int HEADER = 18;
+  private static final int HEADER_WITH_REFRESH = HEADER + 8;
   private final KryoPool pool;
 
   /** A codec for values whose classes {@code loader} can see and {@code allowList} allows. */
@@ -90,12 +99,20 @@ public final class ValueCodec {
    * or when it holds a class the allow list refuses (it could never be read back).
    */
   public byte[] encode(long generation, long shape, Object value) {
+    return encode(generation, shape, value, NEVER);
+  }
+
+  /** {@link #encode}, in format 2 with when a hit should refresh it unless that is {@link #NEVER}. */
+  public byte[] encode(long generation, long shape, Object value, long refreshAtMillis) {
     Kryo kryo = pool.obtain();
     try (Output output = new Output(256, -1)) {
       output.writeByte(MAGIC);
-      output.writeByte(FORMAT_VERSION);
+      output.writeByte(refreshAtMillis == NEVER ? FORMAT_VERSION : FORMAT_WITH_REFRESH);
       writeLong(output, generation);
       writeLong(output, shape);
+      if (refreshAtMillis != NEVER) {
+        writeLong(output, refreshAtMillis);
+      }
       kryo.writeClassAndObject(output, value);
       return output.toBytes();
     } catch (RuntimeException e) {
@@ -144,9 +161,19 @@ public final class ValueCodec {
     return tombstone;
   }
 
-  /** Whether the bytes start like an entry (or a tombstone) of this format version. */
+  /** Whether the bytes start like an entry (or a tombstone) of a format version this agent reads. */
   public static boolean isOurs(byte[] bytes) {
-    return bytes != null && bytes.length >= HEADER && bytes[0] == MAGIC && bytes[1] == FORMAT_VERSION;
+    return bytes != null && bytes.length >= HEADER && bytes[0] == MAGIC
+        && (bytes[1] == FORMAT_VERSION || bytes[1] == FORMAT_WITH_REFRESH && bytes.length >= HEADER_WITH_REFRESH);
+  }
+
+  private static int headerOf(byte[] bytes) {
+    return bytes[1] == FORMAT_WITH_REFRESH ? HEADER_WITH_REFRESH : HEADER;
+  }
+
+  /** When a hit on the entry should reload it (milliseconds since the epoch); {@link #NEVER} for an entry of format 1. */
+  public static long refreshAtOf(byte[] bytes) {
+    return isOurs(bytes) && bytes[1] == FORMAT_WITH_REFRESH ? readLong(bytes, HEADER) : NEVER;
   }
 
   /** The generation an entry was written under; {@link #NO_ENTRY_GENERATION} for a tombstone or bytes not ours. */
@@ -177,11 +204,12 @@ public final class ValueCodec {
    * EntrySigning), saying whether it has parts that were not loaded; throws as {@link #decode} does.
    */
   public Decoded decodeEntry(byte[] bytes, int length) throws UndecodableException {
-    if (length < HEADER || generationOf(bytes) == NO_ENTRY_GENERATION) { // a tombstone, or bytes not ours
-      throw new UndecodableException("not a cache-agent entry of format " + FORMAT_VERSION);
+    if (length < HEADER || generationOf(bytes) == NO_ENTRY_GENERATION || length < headerOf(bytes)) { // a tombstone, or bytes not ours
+      throw new UndecodableException("not a cache-agent entry of format " + FORMATS);
     }
     Kryo kryo = null;
-    try (Input input = new Input(bytes, HEADER, length - HEADER)) {
+    int header = headerOf(bytes);
+    try (Input input = new Input(bytes, header, length - header)) {
       kryo = pool.obtain();
       kryo.getContext().remove(HibernateValues.NOT_LOADED_READ);
       kryo.getContext().remove(HibernateValues.ENTITY_READ);

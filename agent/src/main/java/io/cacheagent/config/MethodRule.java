@@ -29,7 +29,7 @@ public record MethodRule(
   public MethodRule {
     if (settings.nullTtl() == null) {
       settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.ttl(), settings.stampedeLock(),
-          settings.nearCache());
+          settings.nearCache(), settings.refreshAhead());
     }
   }
 
@@ -66,6 +66,11 @@ public record MethodRule(
     return settings.nearCache();
   }
 
+  /** Share of an entry's life after which a hit reloads it in the background; 0: never. */
+  public double refreshAhead() {
+    return settings.refreshAhead();
+  }
+
   /** This rule switched on or off. */
   public MethodRule withEnabled(boolean on) {
     return new MethodRule(index, signature, key, settings, on, evictOn, batch);
@@ -87,6 +92,7 @@ public record MethodRule(
     private Duration nullTtl;
     private boolean stampedeLock = MethodSettings.BUILT_IN.stampedeLock();
     private NearCacheSettings nearCache = MethodSettings.BUILT_IN.nearCache();
+    private double refreshAhead = MethodSettings.BUILT_IN.refreshAhead();
     private boolean enabled = true;
     private List<EvictRule> evictOn = List.of();
     private BatchRule batch;
@@ -106,7 +112,7 @@ public record MethodRule(
       return this;
     }
 
-    /** All six settings at once, as {@code defaults} and the method's entry gave them. */
+    /** All seven settings at once, as {@code defaults} and the method's entry gave them. */
     public Builder settings(MethodSettings settings) {
       this.ttl = settings.ttl();
       this.ttlJitter = settings.ttlJitter();
@@ -114,6 +120,7 @@ public record MethodRule(
       this.nullTtl = settings.nullTtl();
       this.stampedeLock = settings.stampedeLock();
       this.nearCache = settings.nearCache();
+      this.refreshAhead = settings.refreshAhead();
       return this;
     }
 
@@ -149,6 +156,12 @@ public record MethodRule(
       return this;
     }
 
+    /** Share of an entry's life after which a hit reloads it in the background; 0, the default: never. */
+    public Builder refreshAhead(double refreshAhead) {
+      this.refreshAhead = refreshAhead;
+      return this;
+    }
+
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
@@ -171,7 +184,8 @@ public record MethodRule(
     }
 
     public MethodRule build() {
-      return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache), enabled,
+      return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache, refreshAhead),
+          enabled,
           evictOn, batch);
     }
   }

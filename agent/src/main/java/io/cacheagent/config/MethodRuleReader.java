@@ -16,8 +16,8 @@ final class MethodRuleReader {
 
   /** The keys a method's entry may have (MethodSettings.KEYS among them), in the order messages list them. */
   private static final List<String> METHOD_KEYS =
-      List.of("method", "ttl", "ttlJitter", "key", "batch", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "enabled",
-          "evictOn");
+      List.of("method", "ttl", "ttlJitter", "key", "batch", "cacheNulls", "nullTtl", "stampedeLock", "nearCache",
+          "refreshAhead", "enabled", "evictOn");
   private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
 
   /** Parameter types whose values are never stable keys: keying on them is a config error. */
@@ -71,7 +71,7 @@ final class MethodRuleReader {
     if (entry.containsKey("batch")) {
       batch = batch(entry.get("batch"), path, shapeKnown ? signature : null, key);
       badBatch = batch == null;
-      for (String notForBatch : List.of("nearCache", "stampedeLock")) {
+      for (String notForBatch : List.of("nearCache", "stampedeLock", "refreshAhead")) {
         if (entry.containsKey(notForBatch)) {
           problems.add(entry.get(notForBatch), path + " has both batch and " + notForBatch + ", which a batch method does not"
               + " use; remove " + notForBatch);
@@ -88,7 +88,7 @@ final class MethodRuleReader {
         }
       }
       // Those that defaults give every method do not apply to it.
-      settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.nullTtl(), false, null);
+      settings = settings.forBatch();
     }
     List<EvictRule> evictOn = new ArrayList<>();
     if (entry.containsKey("evictOn")) {

@@ -18,16 +18,21 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param stampedeLock whether JVMs take a short lease in Redis before loading a missed key, so
  *     that one JVM loads it while the others wait for its entry
  * @param nearCache copies of entries kept in each JVM (see NearCacheSettings); {@code null}: none
+ * @param refreshAhead share of an entry's life (0 to 0.99; 0: never) after which a hit on it reloads
+ *     it in the background, so that a key in use does not expire and make a caller wait for a load
  */
 public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl, boolean stampedeLock,
-    NearCacheSettings nearCache) {
+    NearCacheSettings nearCache, double refreshAhead) {
+
+  /** The largest {@code refreshAhead}: a reload begun later would come after most entries expired. */
+  static final double MAX_REFRESH_AHEAD = 0.99;
 
   /** The keys of these settings, as {@code defaults} and each method write them. */
-  static final List<String> KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock", "nearCache");
+  static final List<String> KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "refreshAhead");
 
   /** What a method gets when neither it nor {@code defaults} says otherwise. */
   public static final MethodSettings BUILT_IN =
-      new MethodSettings(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null, false, null);
+      new MethodSettings(AgentConfig.DEFAULT_TTL, AgentConfig.DEFAULT_TTL_JITTER, false, null, false, null, 0);
 
   /**
    * The settings {@code section} (at {@code path}, e.g. {@code methods[2]}) gives, each one it does
@@ -37,7 +42,7 @@ public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls,
     Duration ttl = section.containsKey("ttl")
         ? in.positiveDuration(section.get("ttl"), path + ".ttl", inherited.ttl()) : inherited.ttl();
     double ttlJitter = section.containsKey("ttlJitter")
-        ? in.percentage(section.get("ttlJitter"), path + ".ttlJitter", AgentConfig.MAX_TTL_JITTER, inherited.ttlJitter())
+        ? in.percentage(section.get("ttlJitter"), path + ".ttlJitter", AgentConfig.MAX_TTL_JITTER, "10%", inherited.ttlJitter())
         : inherited.ttlJitter();
     boolean cacheNulls = section.containsKey("cacheNulls")
         ? in.bool(section.get("cacheNulls"), path + ".cacheNulls", inherited.cacheNulls()) : inherited.cacheNulls();
@@ -47,6 +52,15 @@ public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls,
         ? in.bool(section.get("stampedeLock"), path + ".stampedeLock", inherited.stampedeLock()) : inherited.stampedeLock();
     NearCacheSettings nearCache = section.containsKey("nearCache")
         ? NearCacheSettings.read(in, section.get("nearCache"), path + ".nearCache", inherited.nearCache()) : inherited.nearCache();
-    return new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache);
+    double refreshAhead = section.containsKey("refreshAhead")
+        ? in.percentage(section.get("refreshAhead"), path + ".refreshAhead", MAX_REFRESH_AHEAD, "80%",
+            inherited.refreshAhead())
+        : inherited.refreshAhead();
+    return new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache, refreshAhead);
+  }
+
+  /** These settings without the ones a batch method does not use, which {@code defaults} may have given it. */
+  MethodSettings forBatch() {
+    return new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, false, null, 0);
   }
 }

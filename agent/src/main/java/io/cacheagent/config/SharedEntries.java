@@ -31,7 +31,7 @@ final class SharedEntries {
             + "\" " + problem);
         continue;
       }
-      MethodSettings settings = new MethodSettings(single.ttl(), single.ttlJitter(), single.cacheNulls(), single.nullTtl(), false, null);
+      MethodSettings settings = single.settings().forBatch();
       resolved.add(new MethodRule(rule.index(), rule.signature(), null, settings, rule.enabled(), List.of(),
           rule.batch().sharing(single)));
     }

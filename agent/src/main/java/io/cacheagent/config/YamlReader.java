@@ -85,12 +85,12 @@ final class YamlReader {
   }
 
   /** A percentage from 0% to {@code max} (a fraction), e.g. {@code 10%}, returned as a fraction. */
-  double percentage(Node node, String path, double max, double fallback) {
+  double percentage(Node node, String path, double max, String example, double fallback) {
     String text = scalar(node, path);
     if (text == null) {
       return fallback;
     }
-    String accepted = "use a percentage from 0% (off) to " + Math.round(max * 100) + "%, e.g. 10%";
+    String accepted = "use a percentage from 0% (off) to " + Math.round(max * 100) + "%, e.g. " + example;
     Matcher m = PERCENT.matcher(text.strip());
     if (!m.matches()) {
       problems.add(node, path + " \"" + text + "\" is not a percentage; " + accepted);

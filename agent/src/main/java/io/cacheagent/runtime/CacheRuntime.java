@@ -39,6 +39,7 @@ import java.util.function.LongSupplier;
  * FutureFollowers). Such a method's value is stored once its future completes (MissResults), and a
  * hit is a completed future of it.
  * Methods with batch: one entry per element of a collection argument, see BatchReads.
+ * Methods with refreshAhead: entries in use are reloaded in the background before they expire, see Refreshes.
  *
  * Nothing here throws into the application: every failure ends in "run uncached".
  */
@@ -55,12 +56,18 @@ public final class CacheRuntime implements Dispatcher {
   private final MissResults results;
   private final BatchReads batches;
   private final FutureFollowers followers = new FutureFollowers();
+  private final Refreshes refreshes;
 
   public CacheRuntime(MethodTable table, CacheStore store) {
     this(table, store, System::nanoTime);
   }
 
   CacheRuntime(MethodTable table, CacheStore store, LongSupplier nanoClock) {
+    this(table, store, nanoClock, System::currentTimeMillis);
+  }
+
+  /** With a test's clocks: {@code nanoClock} for {@code System.nanoTime}, {@code wallClock} for {@code System.currentTimeMillis}. */
+  CacheRuntime(MethodTable table, CacheStore store, LongSupplier nanoClock, LongSupplier wallClock) {
     this.nanoClock = nanoClock;
     this.loads = new InFlightLoads(nanoClock);
     this.table = table;
@@ -68,8 +75,9 @@ public final class CacheRuntime implements Dispatcher {
     this.missedEvictions = new MissedEvictions(store);
     this.evictions = new Evictions(table, store, loads, missedEvictions);
     this.nearCaches = new NearCaches(store, nanoClock);
-    this.results = new MissResults(store, loads, nanoClock, this, this::afterTransaction);
+    this.results = new MissResults(store, loads, nanoClock, wallClock, this, this::afterTransaction);
     this.batches = new BatchReads(store, missedEvictions, results, nanoClock);
+    this.refreshes = new Refreshes(store, nanoClock, wallClock);
     // Evictions missed while Redis could not be reached (a write at start, or during an outage)
     // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
     // only writes never makes.
@@ -88,8 +96,12 @@ public final class CacheRuntime implements Dispatcher {
 
   private Object lookUp(int methodId, Object self, Object[] args) {
     CachedMethod method = table.cached(methodId);
-    if (method == null || method.returnsFuture && UncachedCalls.skipsLookup(methodId)) {
-      return null; // not cached, or a caller that shared another call's load runs the method itself
+    if (method == null) {
+      return null;
+    }
+    Object answer = CallAgain.answerFor(methodId);
+    if (answer != CallAgain.NOT_CALLED_AGAIN) {
+      return calledAgain(method, answer, self, args);
     }
     if (method.returnsEntities() && method.inCallersTransaction(self)) {
       // The caller would get the entity managed: its changes flushed at commit, its lazy parts
@@ -138,11 +150,30 @@ public final class CacheRuntime implements Dispatcher {
       }
       if (hit != null) {
         (read.near() ? method.stats.nearHits : method.stats.redisHits).increment();
+        if (method.rule.refreshAhead() > 0) {
+          refreshes.onHit(method, methodId, key, generation, entry, self, args, read.readNanos());
+        }
         return served(method, hit);
       }
     }
     Found found = new Found(key, generations, generationKey, generation, generationInvented, entry, read.readNanos());
     return coalesce(method, methodId, found, self, args);
+  }
+
+  /**
+   * The lookup of a call the agent made itself (see CallAgain): {@code null}, a caller that shared
+   * another call's load running the method itself, uncached; or a refresh's miss, which stores over
+   * the entry it replaces, so long as the arguments still give its key (else uncached).
+   */
+  private static Object calledAgain(CachedMethod method, Object answer, Object self, Object[] args) {
+    if (answer instanceof MissResults.Miss refresh) {
+      try {
+        return method.keyFor(method.keys, self, args).equals(refresh.key()) ? refresh : null;
+      } catch (UnstableArgumentException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /**
@@ -247,8 +278,9 @@ public final class CacheRuntime implements Dispatcher {
     if (call instanceof BatchReads.Call batch) {
       return completeBatch(methodId, batch, result);
     }
-    if (call instanceof MissResults.Miss) {
+    if (call instanceof MissResults.Miss miss) {
       InFlightLoads.ended(); // the method returned on this thread
+      leaderReturned(miss);
     }
     try {
       CachedMethod method = table.cached(methodId);
@@ -289,7 +321,14 @@ public final class CacheRuntime implements Dispatcher {
     }
     if (call instanceof MissResults.Miss miss) {
       InFlightLoads.ended(); // the method threw on this thread
+      leaderReturned(miss);
       results.end(miss, null);
+    }
+  }
+
+  private static void leaderReturned(MissResults.Miss miss) {
+    if (miss.load() != null) {
+      miss.load().leaderReturned = true;
     }
   }
 

@@ -296,20 +296,20 @@ final class CachedMethod {
   }
 
   /**
-   * A handle that runs this method again, uncached (see UncachedCalls); found on first use;
+   * A handle that runs this method again (see CallAgain); found on first use;
    * {@code null} when this agent may not call it.
    */
   MethodHandle callAgain() {
     MethodHandle known = callAgain;
     if (known == null) {
       try {
-        known = UncachedCalls.handleOf(declared());
+        known = CallAgain.handleOf(declared());
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-        known = UncachedCalls.CANNOT;
+        known = CallAgain.CANNOT;
       }
       callAgain = known;
     }
-    return known == UncachedCalls.CANNOT ? null : known;
+    return known == CallAgain.CANNOT ? null : known;
   }
 
   /**

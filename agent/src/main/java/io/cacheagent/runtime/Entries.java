@@ -27,7 +27,7 @@ final class Entries {
     }
     method.stats.undecodable.increment();
     AgentLog.warn("foreign:" + method.name, method.name + ": an entry holds bytes that are not a cache-agent entry of format "
-        + ValueCodec.FORMAT_VERSION + "; treated as a miss and replaced");
+        + ValueCodec.FORMATS + "; treated as a miss and replaced");
     return true;
   }
 
@@ -100,12 +100,15 @@ final class Entries {
   }
 
   /**
-   * The entry for a result under {@code key} for {@code ttl}, signed if signing is on; {@code null}
-   * when it cannot be serialized (reported).
+   * The entry for a result under {@code key} for {@code ttl}, signed if signing is on, with when a
+   * hit should reload it if the method has refreshAhead ({@code nowMillis}: the wall clock now);
+   * {@code null} when it cannot be serialized (reported).
    */
-  static byte[] encode(CachedMethod method, String key, long generation, Object result, Duration ttl) {
+  static byte[] encode(CachedMethod method, String key, long generation, Object result, Duration ttl, long nowMillis) {
+    double refreshAhead = method.rule.refreshAhead();
+    long refreshAt = refreshAhead == 0 ? ValueCodec.NEVER : nowMillis + (long) (ttl.toMillis() * refreshAhead);
     try {
-      return method.signing.sign(key, method.values().codec().encode(generation, method.shape(), result), ttl);
+      return method.signing.sign(key, method.values().codec().encode(generation, method.shape(), result, refreshAt), ttl);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       method.stats.unencodable.increment();
       AgentLog.warn("unencodable:" + method.name, method.name + ": the result (" + (result == null ? "null" : result.getClass().getName())

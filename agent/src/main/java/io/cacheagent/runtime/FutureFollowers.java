@@ -13,18 +13,19 @@ import java.util.concurrent.CompletionStage;
  *
  * Where the load gives nothing to share (its future failed or was cancelled, its value could not
  * be encoded, it ran in a transaction) or has not completed within the method's follower wait, the
- * call runs the method itself, as it would have without the agent: again, uncached (UncachedCalls),
- * on the JDK's pool for asynchronous tasks with the caller's context class loader, and its future
+ * call runs the method itself, as it would have without the agent: again, uncached (CallAgain),
+ * on an agent thread with the caller's context class loader (and none of its other thread locals), and its future
  * completes as that call's does. Where this agent may not call the method again, or the caller's
- * thread is in a transaction or an open persistence context (whose rules a copy made on another
- * thread cannot follow), the call runs the method at once, uncached, as before.
+ * thread is in a transaction (its caller's, or one a proxy began for the method: a call made again
+ * on another thread would run outside it) or an open persistence context, the call runs the method
+ * at once, uncached.
  */
 final class FutureFollowers {
 
   /** A future for a call that missed {@code key} while {@code load} is in flight; {@code null}: run the method now, uncached. */
   Hit follow(CachedMethod method, int methodId, String key, InFlightLoads.Load load, InFlightLoads loads, Object self, Object[] args) {
     MethodHandle again = method.callAgain();
-    if (again == null || method.inCallersTransaction(self) || method.transactions().persistenceContextOutlivesCall()) {
+    if (again == null || method.transactions().inTransaction() || method.transactions().persistenceContextOutlivesCall()) {
       return null;
     }
     CompletableFuture<byte[]> shared = loads.whenDone(load, method.followerWaitNanos());
@@ -34,16 +35,20 @@ final class FutureFollowers {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     CompletableFuture<Object> callers = new CompletableFuture<>();
     shared.whenComplete((entry, failure) -> {
-      Hit hit = entry == null ? null : Entries.decodeLoaded(method, key, entry, self);
-      if (hit != null && hit != Entries.NOT_SERVABLE) {
-        method.stats.coalesced.increment();
-        callers.complete(hit.value);
-        return;
+      try {
+        Hit hit = entry == null ? null : Entries.decodeLoaded(method, key, entry, self);
+        if (hit != null && hit != Entries.NOT_SERVABLE) {
+          method.stats.coalesced.increment();
+          callers.complete(hit.value);
+          return;
+        }
+        if (hit == null) {
+          method.stats.uncached.increment(); // NOT_SERVABLE was counted as managed
+        }
+        CallAgain.soon(() -> runItself(again, methodId, self, args, context, callers));
+      } catch (Throwable t) { // never leave the caller's future incomplete
+        callers.completeExceptionally(t);
       }
-      if (hit == null) {
-        method.stats.uncached.increment(); // NOT_SERVABLE was counted as managed
-      }
-      CompletableFuture.runAsync(() -> runItself(again, methodId, self, args, context, callers));
     });
     return new Hit(callers);
   }
@@ -55,7 +60,7 @@ final class FutureFollowers {
     ClassLoader before = thread.getContextClassLoader();
     thread.setContextClassLoader(context);
     try {
-      Object own = UncachedCalls.call(again, methodId, self, args);
+      Object own = CallAgain.call(again, methodId, self, args, null);
       if (own instanceof CompletionStage<?> future) {
         FutureRelay.relay(future, callers, (value, failure) -> {});
       } else {

@@ -49,6 +49,11 @@ final class InFlightLoads {
     private final byte[] seen;
     private final long found;
     private final long generation;
+    /**
+     * Set once the leader's method returned or threw. The load of a future goes on until the future
+     * completes, and a later call on the leader's thread (an event loop's) then shares it.
+     */
+    volatile boolean leaderReturned;
     /** The Redis lease the leader took for this load (stampedeLock), if any. */
     volatile byte[] leaseToken;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
@@ -132,9 +137,9 @@ final class InFlightLoads {
     }
   }
 
-  /** Whether the current thread leads {@code load}. */
+  /** Whether the current thread leads {@code load}: it began it, and its method has not returned (a recursive call). */
   static boolean leads(Load load) {
-    return load.leader == Thread.currentThread();
+    return load.leader == Thread.currentThread() && !load.leaderReturned;
   }
 
   /**

@@ -151,6 +151,11 @@ final class JtaTransactions implements Transactions {
     return status() != STATUS_NO_TRANSACTION;
   }
 
+  @Override
+  public boolean inTransaction() {
+    return isActive();
+  }
+
   /** JTA has no read-only transactions: what one reads may include its own writes. */
   @Override
   public boolean mayReadUncommitted() {

@@ -29,14 +29,18 @@ final class MissResults {
   private final InFlightLoads loads;
   /** {@code System.nanoTime}, or a test's clock. */
   private final LongSupplier nanoClock;
+  /** {@code System.currentTimeMillis}, or a test's clock: when an entry should be refreshed (refreshAhead). */
+  private final LongSupplier wallClock;
   /** The key under which a transaction's misses and writes share one AfterTransaction: the runtime. */
   private final Object owner;
   private final Supplier<AfterTransaction> afterTransaction;
 
-  MissResults(CacheStore store, InFlightLoads loads, LongSupplier nanoClock, Object owner, Supplier<AfterTransaction> afterTransaction) {
+  MissResults(CacheStore store, InFlightLoads loads, LongSupplier nanoClock, LongSupplier wallClock, Object owner,
+      Supplier<AfterTransaction> afterTransaction) {
     this.store = store;
     this.loads = loads;
     this.nanoClock = nanoClock;
+    this.wallClock = wallClock;
     this.owner = owner;
     this.afterTransaction = afterTransaction;
   }
@@ -113,7 +117,7 @@ final class MissResults {
       method.stats.loadNanos.recordValue(Math.max(0, nanoClock.getAsLong() - miss.startedNanos()));
     }
     Duration ttl = method.ttlFor(result);
-    byte[] entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl);
+    byte[] entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl, wallClock.getAsLong());
     if (entry != null && outlivedItsTombstones(method, miss)) {
       return null; // nor shared: a follower that began after such a write would get what it made stale
     }

@@ -142,6 +142,11 @@ final class SpringTransactions implements Transactions {
    * committed and may be stored and shared at once.
    */
   @Override
+  public boolean inTransaction() {
+    return hasActualTransaction();
+  }
+
+  @Override
   public boolean mayReadUncommitted() {
     if (isActualTransactionActive == null) {
       return false;

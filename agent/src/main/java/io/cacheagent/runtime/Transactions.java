@@ -18,6 +18,9 @@ interface Transactions {
   /** The status it gets for any other end (rolled back, unknown). */
   int NOT_COMMITTED = 1;
 
+  /** Whether the calling thread runs in a transaction at all: its caller's, or one begun for the method it is in. */
+  boolean inTransaction();
+
   /** Whether what the calling thread reads may include writes not yet committed. */
   boolean mayReadUncommitted();
 
@@ -72,6 +75,11 @@ interface Transactions {
 
     private Transactions current() {
       return spring.hasActualTransaction() || !jta.isActive() ? spring : jta;
+    }
+
+    @Override
+    public boolean inTransaction() {
+      return spring.hasActualTransaction() || jta.isActive();
     }
 
     @Override

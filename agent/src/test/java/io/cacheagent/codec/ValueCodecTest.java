@@ -127,7 +127,7 @@ class ValueCodecTest {
   void decode_foreignBytes_isUndecodable() {
     assertThatThrownBy(() -> codec.decode("{\"json\":true}".getBytes()))
         .isInstanceOf(UndecodableException.class)
-        .hasMessage("not a cache-agent entry of format 1");
+        .hasMessage("not a cache-agent entry of format 1 or 2");
   }
 
   @Test

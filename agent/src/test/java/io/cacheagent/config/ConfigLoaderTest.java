@@ -285,7 +285,7 @@ class ConfigLoaderTest {
           - method: com.acme.A#b(long)
             ttl_seconds: 10
         """)).containsExactly(
-        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, ttlJitter, key, batch, cacheNulls, nullTtl, stampedeLock, nearCache, enabled, evictOn");
+        "cache-agent.yaml:3:5: unknown key \"ttl_seconds\" in methods[0]; allowed: method, ttl, ttlJitter, key, batch, cacheNulls, nullTtl, stampedeLock, nearCache, refreshAhead, enabled, evictOn");
   }
 
   @Test

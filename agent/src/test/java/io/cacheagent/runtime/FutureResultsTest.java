@@ -37,10 +37,21 @@ class FutureResultsTest {
   private final int tagsLater = table.registerCached(getClass().getClassLoader(), FIND_TAGS.toString(), FIND_TAGS.toString(),
       RETURNS_FUTURE, MethodRule.cache(FIND_TAGS).ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"),
       true, null);
-  private final Repo repo = new Repo();
-  private final int repoTags = table.registerCached(getClass().getClassLoader(), Repo.class.getName() + "#tagsLater(long)",
-      Repo.class.getName() + "#tagsLater(long)", RETURNS_FUTURE, MethodRule.cache(MethodSignature.parse(Repo.class.getName()
-          + "#tagsLater(long)")).ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"), true, null);
+  private final Repo repo = new Repo(runtime);
+  private final int repoTags = registerRepo("tagsLater(long)", RETURNS_FUTURE);
+  private final int repoTagsOf = registerRepo("tagsOf(java.lang.String[])", "([Ljava/lang/String;)Ljava/util/concurrent/CompletableFuture;");
+
+  {
+    // As if its loads had taken 5 s: a follower waits 10 s, which no test waits out, however slow the machine.
+    table.cached(repoTags).stats.loadNanos.recordValue(TimeUnit.SECONDS.toNanos(5));
+    table.cached(repoTagsOf).stats.loadNanos.recordValue(TimeUnit.SECONDS.toNanos(5));
+  }
+
+  private int registerRepo(String method, String descriptor) {
+    String name = Repo.class.getName() + "#" + method;
+    return table.registerCached(getClass().getClassLoader(), name, name, descriptor, MethodRule.cache(MethodSignature.parse(name))
+        .ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"), true, null);
+  }
 
   @Test
   void aFutureThatCompletesLater_storesItsValue_andAHitIsAnAlreadyCompletedFutureOfIt() {
@@ -48,7 +59,7 @@ class FutureResultsTest {
     assertThat(miss).isNotNull().isNotInstanceOf(Hit.class);
     CompletableFuture<String> future = new CompletableFuture<>();
     Object callers = runtime.complete(findLater, miss, future);
-    assertThat(runtime.begin(findLater, null, new Object[] {1L})).as("nothing stored before the value came").isNotInstanceOf(Hit.class);
+    assertThat(runtime.begin(findLater, null, new Object[] {1L}) instanceof Hit).as("nothing stored before the value came").isFalse();
 
     future.complete("one");
 
@@ -150,18 +161,48 @@ class FutureResultsTest {
   @Test
   void aLoadWhoseFutureDoesNotComplete_isLeftAfterTheWait_byTheCallsThatSharedIt_andByLaterCalls() throws Exception {
     AtomicLong now = new AtomicLong();
-    CacheRuntime clocked = new CacheRuntime(table, new FlakyStore(), now::get);
-    Object leader = clocked.begin(repoTags, repo, new Object[] {7L});
-    clocked.complete(repoTags, leader, new CompletableFuture<List<String>>()); // never completes
-    Object follower = inAnotherThread(() -> clocked.begin(repoTags, repo, new Object[] {7L}));
+    MethodTable untimed = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+    CacheRuntime clocked = new CacheRuntime(untimed, new FlakyStore(), now::get);
+    String name = Repo.class.getName() + "#tagsLater(long)";
+    int tags = untimed.registerCached(getClass().getClassLoader(), name, name, RETURNS_FUTURE, MethodRule.cache(MethodSignature.parse(name))
+        .ttl(Duration.ofMinutes(5)).build(), List.of("java.util.ArrayList", "java.lang.String"), true, null);
+    Repo clockedRepo = new Repo(clocked, tags);
+    Object leader = clocked.begin(tags, clockedRepo, new Object[] {7L});
+    clocked.complete(tags, leader, new CompletableFuture<List<String>>()); // never completes
+    Object follower = inAnotherThread(() -> clocked.begin(tags, clockedRepo, new Object[] {7L}));
 
-    // No load of the method was timed yet: the wait is CachedMethod.FOLLOWER_WAIT_UNKNOWN, 1 s.
+    // No load of the method was timed: the wait is CachedMethod.FOLLOWER_WAIT_UNKNOWN, 1 s.
     CompletableFuture<?> followers = (CompletableFuture<?>) ((Hit) follower).value;
     assertThat(followers.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("again 7"));
+    assertThat(clockedRepo.lookUps).containsExactly("uncached");
 
     now.addAndGet(CachedMethod.FOLLOWER_WAIT_UNKNOWN + 1);
-    Object next = inAnotherThread(() -> clocked.begin(repoTags, repo, new Object[] {7L}));
+    Object next = inAnotherThread(() -> clocked.begin(tags, clockedRepo, new Object[] {7L}));
     assertThat(next).as("a miss that leads a load of its own").isNotNull().isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void aLaterCallOnTheThreadThatLedTheLoad_sharesIt_onceTheMethodReturnedItsFuture() {
+    Object leader = runtime.begin(repoTags, repo, new Object[] {8L});
+    CompletableFuture<List<String>> own = new CompletableFuture<>();
+    runtime.complete(repoTags, leader, own);
+
+    Object next = runtime.begin(repoTags, repo, new Object[] {8L}); // an event loop's next call, on the same thread
+
+    assertThat(next).isInstanceOf(Hit.class);
+    own.complete(new ArrayList<>(List.of("loaded")));
+    assertThat(((CompletableFuture<?>) ((Hit) next).value).getNow(null)).isEqualTo(List.of("loaded"));
+  }
+
+  @Test
+  void aVarargsMethod_isCalledAgainWithItsOwnArray() throws Exception {
+    Object[] args = {new String[] {"a", "b"}};
+    Object leader = runtime.begin(repoTagsOf, repo, args);
+    Object follower = inAnotherThread(() -> runtime.begin(repoTagsOf, repo, args));
+    runtime.complete(repoTagsOf, leader, CompletableFuture.failedFuture(new IllegalStateException("no tags")));
+
+    CompletableFuture<?> followers = (CompletableFuture<?>) ((Hit) follower).value;
+    assertThat(followers.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("a", "b"));
   }
 
   @Test
@@ -175,9 +216,25 @@ class FutureResultsTest {
   class Repo {
     final AtomicInteger calls = new AtomicInteger();
     final List<String> lookUps = new CopyOnWriteArrayList<>();
+    private final CacheRuntime lookingUp;
+    private final int tagsId;
+
+    Repo(CacheRuntime lookingUp) {
+      this(lookingUp, -1);
+    }
+
+    Repo(CacheRuntime lookingUp, int tagsId) {
+      this.lookingUp = lookingUp;
+      this.tagsId = tagsId;
+    }
+
+    CompletableFuture<List<String>> tagsOf(String... names) {
+      calls.incrementAndGet();
+      return CompletableFuture.completedFuture(new ArrayList<>(List.of(names)));
+    }
 
     CompletableFuture<List<String>> tagsLater(long id) {
-      Object call = runtime.begin(repoTags, this, new Object[] {id});
+      Object call = lookingUp.begin(tagsId >= 0 ? tagsId : repoTags, this, new Object[] {id});
       lookUps.add(call == null ? "uncached" : call.getClass().getSimpleName());
       calls.incrementAndGet();
       return CompletableFuture.completedFuture(new ArrayList<>(List.of("again " + id)));

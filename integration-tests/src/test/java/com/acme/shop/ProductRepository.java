@@ -113,6 +113,13 @@ public class ProductRepository {
     return findById(id);
   }
 
+  /** findById, then 300 ms on a slow network back: what it returns was read before the wait. */
+  public Product slowRead(long id) throws InterruptedException {
+    Product found = findById(id);
+    Thread.sleep(300);
+    return found;
+  }
+
   /** The ids the latest batch lookup was asked for: what a test sees of the agent asking for the missing ones only. */
   static volatile String lastAsked = "";
 

@@ -92,6 +92,8 @@ public final class ShopApp {
       try {
         answer = switch (words[0]) {
           case "find" -> String.valueOf(repository.findById(Long.parseLong(words[1])));
+          case "slowFind" -> String.valueOf(repository.slowFind(Long.parseLong(words[1])));
+          case "slowRead" -> String.valueOf(repository.slowRead(Long.parseLong(words[1])));
           case "findLater" -> String.valueOf(repository.findLater(Long.parseLong(words[1])).join());
           case "findAsync" -> readyOrLater(repository.findAsync(Long.parseLong(words[1])));
           case "findStage" -> readyOrLater(repository.findStage(Long.parseLong(words[1])).toCompletableFuture());

@@ -319,6 +319,59 @@ class CachingIT {
   }
 
   @Test
+  void refreshAhead_reloadsAnEntryInUseBeforeItExpires_andAWriteWhileItReloadsWins(RedisEndpoint redis) throws Exception {
+    Path refresh = Configs.write(dir, "refresh.yaml", """
+        redis:
+          uri: %s
+          keyPrefix: %s
+        defaults:
+          ttl: 3s
+          ttlJitter: 0%%
+          refreshAhead: 20%%
+        methods:
+          - method: com.acme.shop.ProductRepository#slowFind(long)
+          - method: com.acme.shop.ProductRepository#slowRead(long)
+            evictOn:
+              - method: com.acme.shop.ProductRepository#save(com.acme.shop.Product)
+                key: args[0].id
+        """.formatted(redis.uri(), keyPrefix));
+    try (AppProcess app = AppProcess.shop(refresh)) {
+      app.awaitAgentReady(true);
+
+      // slowFind waits 300 ms before it reads: a reload's query counts only after the answer line.
+      long loaded = System.nanoTime();
+      assertThat(app.call("slowFind 2")).isEqualTo("Product{2,product-2,20} queries=1");
+      TimeUnit.MILLISECONDS.sleep(800); // past 20% of its 3 s
+      assertThat(app.call("slowFind 2")).as("a hit: the entry, at once").isEqualTo("Product{2,product-2,20} queries=1");
+      awaitQueries(app, 2); // the reload, in the background
+      TimeUnit.NANOSECONDS.sleep(loaded + TimeUnit.MILLISECONDS.toNanos(3600) - System.nanoTime());
+      assertThat(app.call("slowFind 2")).as("past the first entry's ttl: a hit on the reloaded one")
+          .isEqualTo("Product{2,product-2,20} queries=2");
+
+      // slowRead reads, then waits 300 ms: a reload that read the row before a write stores after it.
+      assertThat(app.call("slowRead 1")).startsWith("Product{1,product-1,10} ");
+      TimeUnit.MILLISECONDS.sleep(800);
+      int before = AppProcess.queriesIn(app.call("queries"));
+      assertThat(app.call("slowRead 1")).startsWith("Product{1,product-1,10} "); // a hit: the reload starts
+      awaitQueries(app, before + 1); // the reload read the old row, and waits
+      assertThat(app.call("save 1 renamed")).isEqualTo("saved queries=" + (before + 2));
+      TimeUnit.MILLISECONDS.sleep(600); // the reload tried to store, over bytes the write replaced
+
+      assertThat(app.call("slowRead 1")).as("the write won: a miss, which reads the new row")
+          .isEqualTo("Product{1,renamed,1} queries=" + (before + 3));
+      assertThat(app.log()).doesNotContain("refresh ahead threw").doesNotContain("internal error");
+    }
+  }
+
+  private static void awaitQueries(AppProcess app, int queries) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (AppProcess.queriesIn(app.call("queries")) < queries) {
+      assertThat(System.nanoTime()).as("no reload within 10 s").isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  @Test
   void batchMethods_loadOnlyTheMissingElements_andAListThatSkipsIdsIsMatchedByIdOrNotCached(RedisEndpoint redis) throws Exception {
     Path batch = Configs.write(dir, "batch.yaml", """
         redis:

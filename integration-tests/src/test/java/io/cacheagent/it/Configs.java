@@ -63,7 +63,7 @@ final class Configs {
 
   /** The error {@link #withUnknownKey} makes the agent report. */
   static final String UNKNOWN_KEY_ERROR = "bad.yaml:3:5: unknown key \"unknown\" in methods[0]; allowed: method, ttl,"
-      + " ttlJitter, key, batch, cacheNulls, nullTtl, stampedeLock, nearCache, enabled, evictOn";
+      + " ttlJitter, key, batch, cacheNulls, nullTtl, stampedeLock, nearCache, refreshAhead, enabled, evictOn";
 
   /** {@code bad.yaml} in {@code dir}: the shop's findById with a misspelt key, one config error. */
   static Path withUnknownKey(Path dir) throws IOException {

@@ -1,0 +1,200 @@
+package io.cacheagent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cacheagent.bootstrap.Hit;
+import io.cacheagent.codec.EntrySigning;
+import io.cacheagent.config.EvictRule;
+import io.cacheagent.config.MethodRule;
+import io.cacheagent.config.MethodSignature;
+import io.cacheagent.key.KeyExpression;
+import io.cacheagent.key.KeyNames;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** refreshAhead: a hit past that share of its entry's life reloads it in the background, and a write meanwhile wins. */
+class RefreshesTest {
+
+  private static final String FIND = Repo.class.getName() + "#find(long)";
+  private static final MethodSignature SAVE = MethodSignature.parse("com.acme.Repo#save(long)");
+
+  private final MethodTable table = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+  /** The wall clock entries record their refresh time by: the test moves it. */
+  private final AtomicLong wall = new AtomicLong(1_000_000);
+  private final CacheRuntime runtime = new CacheRuntime(table, new FlakyStore(), System::nanoTime, wall::get);
+  /** Refreshed after 6 s of its minute. */
+  private final MethodRule rule = MethodRule.cache(MethodSignature.parse(FIND)).ttl(Duration.ofMinutes(1)).ttlJitter(0)
+      .refreshAhead(0.1).evictOn(List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false))).build();
+  private final int find = table.registerCached(getClass().getClassLoader(), FIND, FIND, "(J)Ljava/lang/String;", rule,
+      List.of("java.lang.String"));
+  private final int save = table.registerWrite(getClass().getClassLoader(), SAVE.toString(), List.of(SAVE.toString()), "(J)V",
+      List.of(Eviction.of(rule.evictOn().get(0), rule, KeyNames.readable("test"))));
+  private final Repo repo = new Repo();
+
+  @Test
+  void aHitPastItsRefreshTime_returnsTheEntry_andReloadsItInTheBackground() throws Exception {
+    repo.next = "one";
+    assertThat(repo.find(1)).isEqualTo("one");
+    repo.next = "two";
+    assertThat(repo.find(1)).as("a hit before its refresh time").isEqualTo("one");
+    assertThat(repo.calls).hasValue(1);
+
+    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
+    assertThat(repo.find(1)).as("a hit past it: the entry, at once").isEqualTo("one");
+
+    eventually(() -> "two".equals(hitValue(1)));
+    assertThat(repo.calls).as("the reload ran the method once").hasValue(2);
+  }
+
+  @Test
+  void aWriteWhileAReloadRuns_wins_theReloadStoresNothing() throws Exception {
+    startBlockedReload(2, "old");
+    repo.next = "stale"; // what the reload reads
+
+    runtime.afterWrite(save, null, new Object[] {2L}); // the write commits and evicts while the reload read the old row
+    repo.release.countDown();
+
+    eventually(() -> repo.reloadsDone.get() == 1);
+    assertThat(runtime.begin(find, repo, new Object[] {2L})).as("a miss: the reload did not put back what the write made stale")
+        .isNotNull().isNotInstanceOf(Hit.class);
+  }
+
+  @Test
+  void hitsWhileAKeyReloads_doNotReloadItAgain() throws Exception {
+    startBlockedReload(3, "one");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(repo.find(3)).isEqualTo("one");
+    }
+    repo.release.countDown();
+
+    eventually(() -> repo.reloadsDone.get() == 1);
+    assertThat(repo.calls).as("the first load, and one reload").hasValue(2);
+  }
+
+  @Test
+  void aReloadWhoseArgumentsNoLongerGiveTheKey_runsUncached_andStoresNothing() throws Exception {
+    MutableId id = new MutableId(4);
+    String findBy = MutableRepo.class.getName() + "#findBy(" + MutableId.class.getName() + ")";
+    MethodRule byId = MethodRule.cache(MethodSignature.parse(findBy)).ttl(Duration.ofMinutes(1)).refreshAhead(0.1)
+        .key(List.of(KeyExpression.parse("args[0].value"))).build();
+    MutableRepo mutable = new MutableRepo(table.registerCached(getClass().getClassLoader(), findBy, findBy,
+        "(L" + MutableId.class.getName().replace('.', '/') + ";)Ljava/lang/String;", byId, List.of("java.lang.String")));
+    mutable.findBy(id);
+    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
+    mutable.blockNextCall();
+    mutable.findBy(id); // the reload starts, and blocks before its lookup
+    assertThat(mutable.entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+    id.value = 5; // the caller reuses its argument
+    mutable.release.countDown();
+
+    eventually(() -> mutable.lookUps.size() == 3);
+    assertThat(mutable.lookUps).as("the reload's lookup").endsWith("uncached");
+  }
+
+  /** Caches {@code value} for {@code id}, then hits it past its refresh time: a reload starts, and blocks in the method until released. */
+  private void startBlockedReload(long id, String value) throws Exception {
+    repo.next = value;
+    repo.find(id);
+    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
+    repo.blockNextCall();
+    assertThat(repo.find(id)).as("a hit past its refresh time: the entry, at once").isEqualTo(value);
+    assertThat(repo.entered.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Waits up to 5 s for {@code condition}, which the background reload makes true. */
+  private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() - deadline).as("still not so after 5 s").isNegative();
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+  }
+
+  private Object hitValue(long id) {
+    Object call = runtime.begin(find, repo, new Object[] {id});
+    return call instanceof Hit hit ? hit.value : null;
+  }
+
+  /** A cached method of a real class, so that a reload can call it; it looks itself up as the advice would. */
+  class Repo {
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger reloadsDone = new AtomicInteger();
+    volatile String next;
+    volatile CountDownLatch entered = new CountDownLatch(0);
+    volatile CountDownLatch release = new CountDownLatch(0);
+
+    void blockNextCall() {
+      entered = new CountDownLatch(1);
+      release = new CountDownLatch(1);
+    }
+
+    String find(long id) throws InterruptedException {
+      boolean reload = Thread.currentThread().getName().startsWith("cache-agent-refresh");
+      if (reload) {
+        entered.countDown();
+        release.await(5, TimeUnit.SECONDS);
+      }
+      Object call = runtime.begin(find, this, new Object[] {id});
+      if (call instanceof Hit hit) {
+        return (String) hit.value;
+      }
+      calls.incrementAndGet();
+      String value = next;
+      Object returned = call == null ? value : runtime.complete(find, call, value);
+      if (reload) {
+        reloadsDone.incrementAndGet();
+      }
+      return (String) returned;
+    }
+  }
+
+  static final class MutableId {
+    volatile long value;
+
+    MutableId(long value) {
+      this.value = value;
+    }
+
+    public long getValue() {
+      return value;
+    }
+  }
+
+  /** As Repo, keyed by a property of an argument its caller may change after the call. */
+  class MutableRepo {
+    final int id;
+    final List<String> lookUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile CountDownLatch entered = new CountDownLatch(0);
+    volatile CountDownLatch release = new CountDownLatch(0);
+
+    MutableRepo(int id) {
+      this.id = id;
+    }
+
+    void blockNextCall() {
+      entered = new CountDownLatch(1);
+      release = new CountDownLatch(1);
+    }
+
+    String findBy(MutableId key) throws InterruptedException {
+      if (Thread.currentThread().getName().startsWith("cache-agent-refresh")) {
+        entered.countDown();
+        release.await(5, TimeUnit.SECONDS);
+      }
+      Object call = runtime.begin(id, this, new Object[] {key});
+      lookUps.add(call == null ? "uncached" : call instanceof Hit ? "hit" : "miss");
+      if (call instanceof Hit hit) {
+        return (String) hit.value;
+      }
+      String value = "row " + key.value;
+      return call == null ? value : (String) runtime.complete(id, call, value);
+    }
+  }
+}
