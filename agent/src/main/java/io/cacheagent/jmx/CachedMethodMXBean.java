@@ -49,6 +49,12 @@ public interface CachedMethodMXBean {
    */
   long getErrors();
 
+  /** Entries near their end that this JVM reloaded in the background (refreshAhead). */
+  long getRefreshes();
+
+  /** Of those reloads, the ones that threw: their entries were served until they expired. */
+  long getRefreshFailures();
+
   /** Median time the method ran on a miss, in milliseconds, since the JVM started. */
   double getLoadMillisP50();
 

@@ -178,6 +178,16 @@ public final class JmxExporter {
     }
 
     @Override
+    public long getRefreshes() {
+      return method.snapshot().refreshes();
+    }
+
+    @Override
+    public long getRefreshFailures() {
+      return method.snapshot().refreshFailures();
+    }
+
+    @Override
     public long getEvictionKeyFailures() {
       return method.snapshot().evictionKeyFailures();
     }

@@ -47,6 +47,12 @@ final class PrometheusText {
     for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_eviction_key_failures_total", m, null, null, m.evictionKeyFailures());
     }
+    header(out, "cache_agent_refreshes_total", "counter", "Entries near their end reloaded in the background (refreshAhead),"
+        + " by result: stored (offered to the store, which keeps it unless a write came first) or failed (the method threw).");
+    for (MethodSnapshot m : methods) {
+      sample(out, "cache_agent_refreshes_total", m, "result", "stored", m.refreshes() - m.refreshFailures());
+      sample(out, "cache_agent_refreshes_total", m, "result", "failed", m.refreshFailures());
+    }
     header(out, "cache_agent_load_seconds", "summary", "How long the method ran on a miss, since the JVM started.");
     for (MethodSnapshot m : methods) {
       sample(out, "cache_agent_load_seconds", m, "quantile", "0.5", m.loadSeconds().p50());

@@ -77,7 +77,7 @@ public final class CacheRuntime implements Dispatcher {
     this.nearCaches = new NearCaches(store, nanoClock);
     this.results = new MissResults(store, loads, nanoClock, wallClock, this, this::afterTransaction);
     this.batches = new BatchReads(store, missedEvictions, results, nanoClock);
-    this.refreshes = new Refreshes(store, nanoClock, wallClock);
+    this.refreshes = new Refreshes(store, results, nanoClock, wallClock);
     // Evictions missed while Redis could not be reached (a write at start, or during an outage)
     // are made good as soon as it is connected again, not at this JVM's next read, which a JVM that
     // only writes never makes.
@@ -99,9 +99,10 @@ public final class CacheRuntime implements Dispatcher {
     if (method == null) {
       return null;
     }
-    Object answer = CallAgain.answerFor(methodId);
+    // Only such methods are called again by the agent; the others skip the thread-local.
+    Object answer = method.returnsFuture || method.rule.refreshAhead() > 0 ? CallAgain.answerFor(methodId) : CallAgain.NOT_CALLED_AGAIN;
     if (answer != CallAgain.NOT_CALLED_AGAIN) {
-      return calledAgain(method, answer, self, args);
+      return calledAgain(method, answer);
     }
     if (method.returnsEntities() && method.inCallersTransaction(self)) {
       // The caller would get the entity managed: its changes flushed at commit, its lazy parts
@@ -162,18 +163,11 @@ public final class CacheRuntime implements Dispatcher {
 
   /**
    * The lookup of a call the agent made itself (see CallAgain): {@code null}, a caller that shared
-   * another call's load running the method itself, uncached; or a refresh's miss, which stores over
-   * the entry it replaces, so long as the arguments still give its key (else uncached).
+   * another call's load running the method itself, uncached; or a refresh's reload, which stores
+   * over the entry it replaces, so long as the arguments still give its key (else uncached).
    */
-  private static Object calledAgain(CachedMethod method, Object answer, Object self, Object[] args) {
-    if (answer instanceof MissResults.Miss refresh) {
-      try {
-        return method.keyFor(method.keys, self, args).equals(refresh.key()) ? refresh : null;
-      } catch (UnstableArgumentException e) {
-        return null;
-      }
-    }
-    return null;
+  private static Object calledAgain(CachedMethod method, Object answer) {
+    return answer instanceof Refreshes.Reload reload && reload.keyUnchanged(method) ? reload : null;
   }
 
   /**
@@ -278,6 +272,9 @@ public final class CacheRuntime implements Dispatcher {
     if (call instanceof BatchReads.Call batch) {
       return completeBatch(methodId, batch, result);
     }
+    if (call instanceof Refreshes.Reload reload) {
+      return completeReload(methodId, reload, result);
+    }
     if (call instanceof MissResults.Miss miss) {
       InFlightLoads.ended(); // the method returned on this thread
       leaderReturned(miss);
@@ -310,6 +307,17 @@ public final class CacheRuntime implements Dispatcher {
     } catch (Throwable t) {
       failed("complete", methodId, t);
       return call.narrowed() ? new Arguments(call.callers, null) : result;
+    }
+  }
+
+  /** A reload's result, stored over the entry it replaces (see Refreshes). */
+  private Object completeReload(int methodId, Refreshes.Reload reload, Object result) {
+    try {
+      CachedMethod method = table.cached(methodId);
+      return method == null ? result : refreshes.complete(method, reload, result);
+    } catch (Throwable t) {
+      failed("complete", methodId, t);
+      return result;
     }
   }
 

@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +33,15 @@ final class CallAgain {
 
   private static final ThreadLocal<Pending> PENDING = new ThreadLocal<>();
 
-  /** Agent threads for the calls callers make again (see {@link #soon}); made when needed, gone when idle. */
-  private static final ThreadPoolExecutor THREADS = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-      task -> AgentThreads.daemon("call-again", task));
+  /** Agent threads for the calls callers make again (see {@link #soon}): up to 16, made when needed, gone when idle. */
+  private static final ThreadPoolExecutor THREADS = threads();
+
+  private static ThreadPoolExecutor threads() {
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
+        task -> AgentThreads.daemon("call-again", task));
+    threads.allowCoreThreadTimeOut(true);
+    return threads;
+  }
 
   private CallAgain() {}
 
@@ -86,15 +92,13 @@ final class CallAgain {
   }
 
   /**
-   * Runs {@code call} on an agent thread; on the calling thread when all of them are busy (16 calls
-   * made again at once), where it would otherwise never run.
+   * Runs {@code call} on an agent thread, never on the calling one (which may be the JDK's single
+   * timer thread of CompletableFuture timeouts).
+   *
+   * @throws RejectedExecutionException when 10,000 calls wait for a thread already
    */
   static void soon(Runnable call) {
-    try {
-      THREADS.execute(call);
-    } catch (RejectedExecutionException e) {
-      call.run();
-    }
+    THREADS.execute(call);
   }
 
   /** The answer for this lookup of {@code methodId} if it is such a call's (once); else {@link #NOT_CALLED_AGAIN}. */

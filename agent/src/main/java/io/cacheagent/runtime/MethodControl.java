@@ -41,7 +41,8 @@ public final class MethodControl {
         stats.unencodable.sum(),
         table.evictions(signature), table.evictionKeyFailures(signature),
         load.getTotalCount(), load.getMean() * load.getTotalCount() / 1e9, // the sum from the histogram: within 1%
-        new MethodSnapshot.LoadQuantiles(seconds(load, 50), seconds(load, 90), seconds(load, 99)));
+        new MethodSnapshot.LoadQuantiles(seconds(load, 50), seconds(load, 90), seconds(load, 99)),
+        stats.refreshes.sum(), stats.refreshFailures.sum());
   }
 
   private static double seconds(Histogram loadNanos, double percentile) {

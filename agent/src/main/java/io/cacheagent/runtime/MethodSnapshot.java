@@ -15,10 +15,12 @@ import java.util.List;
  *
  * @param nearHits the hits served from a copy in this JVM (a nearCache), without a round trip to Redis; a part of {@code hits}
  * @param loadSeconds how long a load took at the 50th, 90th and 99th percentile, in seconds
+ * @param refreshes reloads of entries near their end that this JVM ran in the background
+ *     (refreshAhead; not calls), of which {@code refreshFailures} threw
  */
 public record MethodSnapshot(String method, boolean enabled, long hits, long nearHits, long misses, long coalesced, long uncached, long managed,
     long off, long undecodable, long refused, long unencodable, long evictions, long evictionKeyFailures,
-    long loads, double loadSecondsSum, LoadQuantiles loadSeconds) {
+    long loads, double loadSecondsSum, LoadQuantiles loadSeconds, long refreshes, long refreshFailures) {
 
   /** Load times in seconds at the 50th, 90th and 99th percentile; 0 before the first load. */
   public record LoadQuantiles(double p50, double p90, double p99) {}
@@ -65,6 +67,7 @@ public record MethodSnapshot(String method, boolean enabled, long hits, long nea
   @Override
   public String toString() {
     return "hits=" + hits + " nearHits=" + nearHits + " misses=" + misses + " coalesced=" + coalesced + " uncached=" + uncached
-        + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable + " managed=" + managed + " off=" + off;
+        + " undecodable=" + undecodable + " refused=" + refused + " unencodable=" + unencodable + " managed=" + managed + " off=" + off
+        + (refreshes == 0 ? "" : " refreshes=" + refreshes + " refreshFailures=" + refreshFailures);
   }
 }

@@ -28,6 +28,9 @@ final class MethodStats {
    * without synchronization (see CacheBridge), so it is a lower bound under concurrent calls.
    */
   final long[] off = new long[1];
+  /** Reloads of entries near their end that this JVM ran (refreshAhead), and those that threw. */
+  final LongAdder refreshes = new LongAdder();
+  final LongAdder refreshFailures = new LongAdder();
   /** How long the method ran on each miss, in nanoseconds (2 significant digits, resizes itself). */
   final Histogram loadNanos = new ConcurrentHistogram(2);
 

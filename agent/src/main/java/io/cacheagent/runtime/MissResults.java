@@ -109,6 +109,19 @@ final class MissResults {
   }
 
   /**
+   * A refresh's result (see Refreshes): stored over exactly the bytes the hit read, which held
+   * when they were written. So no tombstone that has expired since can let it through, and the
+   * age of the read (a near-cache copy's may be old) does not matter, as it does for a SET NX.
+   */
+  void storeOver(CachedMethod method, Miss miss, Object result) {
+    Duration ttl = method.ttlFor(result);
+    byte[] entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl, wallClock.getAsLong());
+    if (entry != null && (result != null || method.rule.cacheNulls())) {
+      store.replace(miss.key(), miss.seen(), entry, ttl);
+    }
+  }
+
+  /**
    * Encodes the result and sends its store, or keeps it for after the commit; returns the entry
    * the calls waiting for the load may share ({@code null}: none may).
    */

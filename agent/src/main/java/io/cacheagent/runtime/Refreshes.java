@@ -1,16 +1,16 @@
 package io.cacheagent.runtime;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.cacheagent.codec.ValueCodec;
+import io.cacheagent.key.UnstableArgumentException;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.store.CacheStore;
 import io.cacheagent.threads.AgentThreads;
 import java.lang.invoke.MethodHandle;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,16 +25,19 @@ import java.util.function.LongSupplier;
  * ValueCodec): written at, plus that share of its own ttl, jitter included. So a hit decides
  * without a round trip; clocks of JVMs that differ by seconds shift that time by as much.
  *
- * Once per key. This JVM reloads a key once at a time; across JVMs, the one that takes a Redis
- * lease on the key (SET key#refresh NX PX) reloads it, and the others serve the entry meanwhile.
- * The lease lasts the rest of the entry's life at most: a JVM that dies while it reloads costs a
- * miss when the entry expires, as without refreshAhead.
+ * Once per key. A key is reloaded at most once per lease time: the share of the ttl before or
+ * after the refresh time, whichever is shorter, at least a second. Across JVMs, the one that takes
+ * a Redis lease on the key (SET key#refresh NX PX) reloads it; the lease is never released, so a
+ * reload that failed, or stored nothing, is not tried again on every hit. In this JVM, a key whose
+ * reload began here or whose lease another JVM held is left alone as long (no round trip per hit).
  *
  * What is stored. The reload calls the method itself (CallAgain) with the hit's instance and
  * arguments, on an agent thread with the hit caller's context class loader. Its lookup answers a
- * miss whose store is a compare-and-set over exactly the bytes the hit read: a write meanwhile
- * left a tombstone there, a drop a new generation, and either wins. A reload whose arguments no
- * longer give the key the hit had (an argument the caller changed since) runs uncached.
+ * Reload, whose store is a compare-and-set over exactly the bytes the hit read: a write meanwhile
+ * left a tombstone there, a drop a new generation, and either wins. Format 2 entries carry the
+ * time they were written, so bytes seen once never come back (no ABA). A reload whose arguments
+ * do not give the hit's key, when it starts or when the method returned (an argument object the
+ * caller changed since), stores nothing.
  *
  * It runs outside the caller's thread: no transaction, security context or request scope of the
  * caller's, and not through a proxy of the instance (Spring's @Transactional). Hence opt-in.
@@ -45,78 +48,107 @@ final class Refreshes {
   static final int THREADS = 2;
   /** Reloads that wait for a thread at most; a hit past them reloads nothing (its entry expires as without refreshAhead). */
   static final int WAITING = 1000;
+  /** Keys this JVM remembers as reloaded or leased elsewhere at most; past them, the least recent are forgotten. */
+  static final int REMEMBERED = 100_000;
+
+  /** A reload's call: the miss whose store replaces the hit's bytes, and what its key was computed from. */
+  record Reload(MissResults.Miss miss, Object self, Object[] args) {
+
+    /** Whether the call's arguments still give the key the hit had. */
+    boolean keyUnchanged(CachedMethod method) {
+      try {
+        return method.keyFor(method.keys, self, args).equals(miss.key());
+      } catch (UnstableArgumentException | RuntimeException e) {
+        return false;
+      }
+    }
+  }
 
   private final CacheStore store;
+  private final MissResults results;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClock;
-  /** The keys this JVM is reloading. */
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  /** The keys not to reload before their lease time has passed, with that time in nanoseconds. */
+  private final Cache<String, Long> leftAlone = Caffeine.newBuilder().maximumSize(REMEMBERED)
+      .expireAfter(Expiry.<String, Long>creating((key, nanos) -> Duration.ofNanos(nanos))).build();
   private volatile ThreadPoolExecutor threads;
 
-  Refreshes(CacheStore store, LongSupplier nanoClock, LongSupplier wallClock) {
+  Refreshes(CacheStore store, MissResults results, LongSupplier nanoClock, LongSupplier wallClock) {
     this.store = store;
+    this.results = results;
     this.nanoClock = nanoClock;
     this.wallClock = wallClock;
   }
 
   /**
    * A hit of {@code methodId} on {@code entry} under {@code key}, read at {@code readNanos} with
-   * {@code generation}: reloads it in the background if it is past its refresh time and no reload
-   * of the key runs here.
+   * {@code generation}: reloads it in the background if it is past its refresh time and the key
+   * is not left alone. Never throws: the hit is served whatever happens here.
    */
   void onHit(CachedMethod method, int methodId, String key, long generation, byte[] entry, Object self, Object[] args, long readNanos) {
-    if (wallClock.getAsLong() < ValueCodec.refreshAtOf(entry) || !running.add(key)) {
-      return;
-    }
-    MethodHandle again = method.callAgain();
-    if (again == null) {
-      running.remove(key);
-      AgentLog.warn("refresh-cannot:" + method.name, method.name + ": refreshAhead cannot call the method from the agent"
-          + " (its module does not open its package to it); its entries expire as without refreshAhead");
-      return;
-    }
-    MissResults.Miss miss = new MissResults.Miss(key, generation, entry, null, null, readNanos, method.rule.ttl(), nanoClock.getAsLong());
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
     try {
-      threads().execute(() -> reload(method, methodId, again, miss, self, args, context));
-    } catch (RejectedExecutionException e) {
-      running.remove(key); // busy: this one expires as without refreshAhead
+      if (wallClock.getAsLong() < ValueCodec.refreshAtOf(entry)) {
+        return;
+      }
+      Duration lease = leaseOf(method);
+      if (leftAlone.asMap().putIfAbsent(key, lease.toNanos()) != null) {
+        return;
+      }
+      MethodHandle again = method.callAgain();
+      if (again == null) {
+        AgentLog.warn("refresh-cannot:" + method.name, method.name + ": refreshAhead cannot call the method from the agent"
+            + " (its module does not open its package to it); its entries expire as without refreshAhead");
+        return;
+      }
+      MissResults.Miss miss = new MissResults.Miss(key, generation, entry, null, null, readNanos, method.rule.ttl(), nanoClock.getAsLong());
+      Reload reload = new Reload(miss, self, args);
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
+      threads().execute(() -> reload(method, methodId, again, reload, lease, context));
+    } catch (Throwable t) { // busy (WAITING reloads), or no thread could be made: this one expires as without refreshAhead
+      leftAlone.invalidate(key);
     }
   }
 
-  private void reload(CachedMethod method, int methodId, MethodHandle again, MissResults.Miss miss, Object self, Object[] args,
-      ClassLoader context) {
-    String leaseKey = miss.key() + "#refresh";
-    byte[] token = Leases.newToken();
-    boolean released = true;
+  private void reload(CachedMethod method, int methodId, MethodHandle again, Reload reload, Duration lease, ClassLoader context) {
     Thread thread = Thread.currentThread();
     try {
-      if (store.tryLease(leaseKey, token, leaseOf(method)) != CacheStore.Lease.TAKEN) {
+      if (store.tryLease(reload.miss().key() + "#refresh", Leases.newToken(), lease) != CacheStore.Lease.TAKEN) {
         return; // another JVM reloads it, or Redis does not answer
       }
-      released = false;
       thread.setContextClassLoader(context);
-      Object result = CallAgain.call(again, methodId, self, args, miss);
-      if (result instanceof CompletionStage<?> future && method.returnsFuture) {
-        future.whenComplete((value, failure) -> store.release(leaseKey, token)); // stored once it completes
-        released = true;
-      }
+      method.stats.refreshes.increment();
+      CallAgain.call(again, methodId, reload.self(), reload.args(), reload);
     } catch (Throwable t) {
+      method.stats.refreshFailures.increment();
       AgentLog.warn("refresh-failed:" + method.name + ":" + t.getClass().getName(), method.name + ": a refresh ahead threw "
-          + t + "; the entry is served until it expires, and the next hit past its refresh time tries again");
+          + t + "; the entry is served until it expires, and no reload of it is tried for " + lease.toMillis() + " ms");
     } finally {
       thread.setContextClassLoader(null);
-      running.remove(miss.key());
-      if (!released) {
-        store.release(leaseKey, token);
-      }
     }
   }
 
-  /** The rest of an entry's life at its refresh time, at least a second: how long another JVM may take the reload for. */
+  /** What a reload's call returns: {@code result}, stored over the hit's bytes unless the key changed. */
+  Object complete(CachedMethod method, Reload reload, Object result) {
+    if (!reload.keyUnchanged(method)) {
+      return result;
+    }
+    if (method.returnsFuture) {
+      return results.storeWhenComplete(method, reload.miss(), result, false);
+    }
+    results.storeOver(method, reload.miss(), result);
+    return result;
+  }
+
+  /**
+   * How long a key is not reloaded again, here and in other JVMs: the share of the ttl before or
+   * after the refresh time, whichever is shorter (a reload stores an entry whose refresh time is
+   * that share of the ttl later; the entry it replaces ends the rest of the ttl later), at least a
+   * second.
+   */
   private static Duration leaseOf(CachedMethod method) {
-    long rest = (long) (method.rule.ttl().toMillis() * (1 - method.rule.refreshAhead()));
-    return Duration.ofMillis(Math.max(1000, rest));
+    double share = method.rule.refreshAhead();
+    long millis = (long) (method.rule.ttl().toMillis() * Math.min(share, 1 - share));
+    return Duration.ofMillis(Math.max(1000, millis));
   }
 
   private ThreadPoolExecutor threads() {

@@ -33,6 +33,9 @@ final class FlakyStore implements CacheStore {
   private final AtomicBoolean holdNextRead = new AtomicBoolean();
   private final CountDownLatch readReleased = new CountDownLatch(1);
 
+  /** Every lease asked for: its key and the answer. */
+  final List<String> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Every write a caller waited for with {@link #awaitWrites}. */
   final List<CompletableFuture<?>> awaited = new ArrayList<>();
 
@@ -161,7 +164,9 @@ final class FlakyStore implements CacheStore {
 
   @Override
   public Lease tryLease(String key, byte[] token, Duration lease) {
-    return down ? Lease.UNAVAILABLE : store.tryLease(key, token, lease);
+    Lease answer = down ? Lease.UNAVAILABLE : store.tryLease(key, token, lease);
+    leases.add(key + " " + answer);
+    return answer;
   }
 
   @Override

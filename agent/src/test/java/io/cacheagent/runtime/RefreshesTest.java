@@ -26,7 +26,8 @@ class RefreshesTest {
   private final MethodTable table = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
   /** The wall clock entries record their refresh time by: the test moves it. */
   private final AtomicLong wall = new AtomicLong(1_000_000);
-  private final CacheRuntime runtime = new CacheRuntime(table, new FlakyStore(), System::nanoTime, wall::get);
+  private final FlakyStore store = new FlakyStore();
+  private final CacheRuntime runtime = new CacheRuntime(table, store, System::nanoTime, wall::get);
   /** Refreshed after 6 s of its minute. */
   private final MethodRule rule = MethodRule.cache(MethodSignature.parse(FIND)).ttl(Duration.ofMinutes(1)).ttlJitter(0)
       .refreshAhead(0.1).evictOn(List.of(new EvictRule(SAVE, List.of(KeyExpression.parse("args[0]")), false, false))).build();
@@ -34,7 +35,7 @@ class RefreshesTest {
       List.of("java.lang.String"));
   private final int save = table.registerWrite(getClass().getClassLoader(), SAVE.toString(), List.of(SAVE.toString()), "(J)V",
       List.of(Eviction.of(rule.evictOn().get(0), rule, KeyNames.readable("test"))));
-  private final Repo repo = new Repo();
+  private final Repo repo = new Repo(runtime, find);
 
   @Test
   void aHitPastItsRefreshTime_returnsTheEntry_andReloadsItInTheBackground() throws Exception {
@@ -75,27 +76,69 @@ class RefreshesTest {
 
     eventually(() -> repo.reloadsDone.get() == 1);
     assertThat(repo.calls).as("the first load, and one reload").hasValue(2);
+    assertThat(store.leases).as("one reload asked for the lease; the hits meanwhile did not").hasSize(1);
   }
 
   @Test
-  void aReloadWhoseArgumentsNoLongerGiveTheKey_runsUncached_andStoresNothing() throws Exception {
+  void aJvmThatHitsTheEntryWhileAnotherReloadsIt_leavesTheReloadToThatOne() throws Exception {
+    startBlockedReload(5, "one"); // this JVM reloads it, and holds the lease
+    MethodTable otherTable = new MethodTable(KeyNames.readable("test"), List.of(), EntrySigning.OFF);
+    CacheRuntime otherJvm = new CacheRuntime(otherTable, store, System::nanoTime, wall::get);
+    Repo inOtherJvm = new Repo(otherJvm, otherTable.registerCached(getClass().getClassLoader(), FIND, FIND, "(J)Ljava/lang/String;",
+        rule, List.of("java.lang.String")));
+
+    assertThat(inOtherJvm.find(5)).as("a hit past its refresh time there too").isEqualTo("one");
+
+    eventually(() -> store.leases.size() == 2);
+    assertThat(store.leases).as("the other JVM asked for the lease, and left").endsWith(store.leases.get(0).replace("TAKEN", "HELD_BY_OTHERS"));
+    assertThat(inOtherJvm.calls).hasValue(0);
+    repo.release.countDown();
+    eventually(() -> repo.reloadsDone.get() == 1);
+    assertThat(table.cached(find).stats.refreshes.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void aReloadWhoseArgumentsNoLongerGiveTheKeyWhenItStarts_runsUncached_andStoresNothing() throws Exception {
     MutableId id = new MutableId(4);
-    String findBy = MutableRepo.class.getName() + "#findBy(" + MutableId.class.getName() + ")";
-    MethodRule byId = MethodRule.cache(MethodSignature.parse(findBy)).ttl(Duration.ofMinutes(1)).refreshAhead(0.1)
-        .key(List.of(KeyExpression.parse("args[0].value"))).build();
-    MutableRepo mutable = new MutableRepo(table.registerCached(getClass().getClassLoader(), findBy, findBy,
-        "(L" + MutableId.class.getName().replace('.', '/') + ";)Ljava/lang/String;", byId, List.of("java.lang.String")));
+    MutableRepo mutable = mutableRepo();
     mutable.findBy(id);
     wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
-    mutable.blockNextCall();
+    mutable.blockNextReload(true);
     mutable.findBy(id); // the reload starts, and blocks before its lookup
     assertThat(mutable.entered.await(5, TimeUnit.SECONDS)).isTrue();
 
     id.value = 5; // the caller reuses its argument
     mutable.release.countDown();
 
-    eventually(() -> mutable.lookUps.size() == 3);
-    assertThat(mutable.lookUps).as("the reload's lookup").endsWith("uncached");
+    eventually(() -> mutable.reloadsDone.get() == 1);
+    assertThat(mutable.lookUps).as("the reload's lookup").containsExactly("miss", "hit", "uncached");
+    assertThat(mutable.findBy(new MutableId(4))).isEqualTo("row 4");
+  }
+
+  @Test
+  void aReloadWhoseArgumentsNoLongerGiveTheKeyWhenTheMethodReturns_storesNothing() throws Exception {
+    MutableId id = new MutableId(6);
+    MutableRepo mutable = mutableRepo();
+    mutable.findBy(id);
+    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
+    mutable.blockNextReload(false);
+    mutable.findBy(id); // the reload starts, looks up its key, and blocks before it reads the argument
+    assertThat(mutable.entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+    id.value = 7; // the caller reuses its argument while the method runs
+    mutable.release.countDown();
+
+    eventually(() -> mutable.reloadsDone.get() == 1);
+    assertThat(mutable.lookUps).containsExactly("miss", "hit", "reload");
+    assertThat(mutable.findBy(new MutableId(6))).as("row 7 was not stored under the key of 6").isEqualTo("row 6");
+  }
+
+  private MutableRepo mutableRepo() {
+    String findBy = MutableRepo.class.getName() + "#findBy(" + MutableId.class.getName() + ")";
+    MethodRule byId = MethodRule.cache(MethodSignature.parse(findBy)).ttl(Duration.ofMinutes(1)).refreshAhead(0.1)
+        .key(List.of(KeyExpression.parse("args[0].value"))).build();
+    return new MutableRepo(table.registerCached(getClass().getClassLoader(), findBy, findBy,
+        "(L" + MutableId.class.getName().replace('.', '/') + ";)Ljava/lang/String;", byId, List.of("java.lang.String")));
   }
 
   /** Caches {@code value} for {@code id}, then hits it past its refresh time: a reload starts, and blocks in the method until released. */
@@ -124,30 +167,37 @@ class RefreshesTest {
 
   /** A cached method of a real class, so that a reload can call it; it looks itself up as the advice would. */
   class Repo {
+    private final CacheRuntime lookingUp;
+    private final int id;
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger reloadsDone = new AtomicInteger();
     volatile String next;
     volatile CountDownLatch entered = new CountDownLatch(0);
     volatile CountDownLatch release = new CountDownLatch(0);
 
+    Repo(CacheRuntime lookingUp, int id) {
+      this.lookingUp = lookingUp;
+      this.id = id;
+    }
+
     void blockNextCall() {
       entered = new CountDownLatch(1);
       release = new CountDownLatch(1);
     }
 
-    String find(long id) throws InterruptedException {
+    String find(long key) throws InterruptedException {
       boolean reload = Thread.currentThread().getName().startsWith("cache-agent-refresh");
       if (reload) {
         entered.countDown();
         release.await(5, TimeUnit.SECONDS);
       }
-      Object call = runtime.begin(find, this, new Object[] {id});
+      Object call = lookingUp.begin(id, this, new Object[] {key});
       if (call instanceof Hit hit) {
         return (String) hit.value;
       }
       calls.incrementAndGet();
       String value = next;
-      Object returned = call == null ? value : runtime.complete(find, call, value);
+      Object returned = call == null ? value : lookingUp.complete(id, call, value);
       if (reload) {
         reloadsDone.incrementAndGet();
       }
@@ -171,30 +221,46 @@ class RefreshesTest {
   class MutableRepo {
     final int id;
     final List<String> lookUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final AtomicInteger reloadsDone = new AtomicInteger();
     volatile CountDownLatch entered = new CountDownLatch(0);
     volatile CountDownLatch release = new CountDownLatch(0);
+    /** Where the next reload blocks: before its lookup, or after it (before it reads its argument). */
+    volatile boolean beforeLookUp;
 
     MutableRepo(int id) {
       this.id = id;
     }
 
-    void blockNextCall() {
+    void blockNextReload(boolean beforeLookUp) {
+      this.beforeLookUp = beforeLookUp;
       entered = new CountDownLatch(1);
       release = new CountDownLatch(1);
     }
 
     String findBy(MutableId key) throws InterruptedException {
-      if (Thread.currentThread().getName().startsWith("cache-agent-refresh")) {
-        entered.countDown();
-        release.await(5, TimeUnit.SECONDS);
+      boolean reload = Thread.currentThread().getName().startsWith("cache-agent-refresh");
+      if (reload && beforeLookUp) {
+        block();
       }
       Object call = runtime.begin(id, this, new Object[] {key});
-      lookUps.add(call == null ? "uncached" : call instanceof Hit ? "hit" : "miss");
+      lookUps.add(call == null ? "uncached" : call instanceof Hit ? "hit" : call instanceof Refreshes.Reload ? "reload" : "miss");
       if (call instanceof Hit hit) {
         return (String) hit.value;
       }
+      if (reload && !beforeLookUp) {
+        block();
+      }
       String value = "row " + key.value;
-      return call == null ? value : (String) runtime.complete(id, call, value);
+      String returned = call == null ? value : (String) runtime.complete(id, call, value);
+      if (reload) {
+        reloadsDone.incrementAndGet();
+      }
+      return returned;
+    }
+
+    private void block() throws InterruptedException {
+      entered.countDown();
+      release.await(5, TimeUnit.SECONDS);
     }
   }
 }

@@ -113,10 +113,10 @@ public class ProductRepository {
     return findById(id);
   }
 
-  /** findById, then 300 ms on a slow network back: what it returns was read before the wait. */
+  /** findById, then 1 s on a slow network back: what it returns was read before the wait. */
   public Product slowRead(long id) throws InterruptedException {
     Product found = findById(id);
-    Thread.sleep(300);
+    Thread.sleep(1000);
     return found;
   }
 

@@ -339,8 +339,8 @@ class CachingIT {
       app.awaitAgentReady(true);
 
       // slowFind waits 300 ms before it reads: a reload's query counts only after the answer line.
-      long loaded = System.nanoTime();
       assertThat(app.call("slowFind 2")).isEqualTo("Product{2,product-2,20} queries=1");
+      long loaded = System.nanoTime(); // the entry was stored before the answer came
       TimeUnit.MILLISECONDS.sleep(800); // past 20% of its 3 s
       assertThat(app.call("slowFind 2")).as("a hit: the entry, at once").isEqualTo("Product{2,product-2,20} queries=1");
       awaitQueries(app, 2); // the reload, in the background
@@ -348,14 +348,14 @@ class CachingIT {
       assertThat(app.call("slowFind 2")).as("past the first entry's ttl: a hit on the reloaded one")
           .isEqualTo("Product{2,product-2,20} queries=2");
 
-      // slowRead reads, then waits 300 ms: a reload that read the row before a write stores after it.
+      // slowRead reads, then waits 1 s: a reload that read the row before a write stores after it.
       assertThat(app.call("slowRead 1")).startsWith("Product{1,product-1,10} ");
       TimeUnit.MILLISECONDS.sleep(800);
       int before = AppProcess.queriesIn(app.call("queries"));
       assertThat(app.call("slowRead 1")).startsWith("Product{1,product-1,10} "); // a hit: the reload starts
       awaitQueries(app, before + 1); // the reload read the old row, and waits
       assertThat(app.call("save 1 renamed")).isEqualTo("saved queries=" + (before + 2));
-      TimeUnit.MILLISECONDS.sleep(600); // the reload tried to store, over bytes the write replaced
+      TimeUnit.MILLISECONDS.sleep(1300); // the reload tried to store, over bytes the write replaced
 
       assertThat(app.call("slowRead 1")).as("the write won: a miss, which reads the new row")
           .isEqualTo("Product{1,renamed,1} queries=" + (before + 3));
