@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionStage;
  *
  * Where the load gives nothing to share (its future failed or was cancelled, its value could not
  * be encoded, it ran in a transaction) or has not completed within the method's follower wait, the
- * call runs the method itself, as it would have without the agent: again, uncached (CallAgain),
- * on an agent thread with the caller's context class loader (and none of its other thread locals), and its future
- * completes as that call's does. Where this agent may not call the method again, or the caller's
+ * call runs the method itself, as it would have without the agent: again, uncached (CallAgain), on
+ * an agent thread with the caller's context class loader (and none of its other thread locals),
+ * and its future completes as that call's does. Where this agent may not call the method again, or the caller's
  * thread is in a transaction (its caller's, or one a proxy began for the method: a call made again
  * on another thread would run outside it) or an open persistence context, the call runs the method
  * at once, uncached.
