@@ -16,8 +16,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * Layout of an entry: byte 0xCA (ours), byte FORMAT_VERSION, 8 bytes generation, 8 bytes shape
  * fingerprint (both big-endian); in format 2 only, 8 bytes saying when a hit should reload it
  * (milliseconds since the epoch: a method's refreshAhead); then the value as Kryo wrote it with
- * class names. Methods without refreshAhead write format 1, which agents before format 2 read too. A read with
- * another shape fingerprint (see ShapeFingerprint) is a miss. The generation is the one of the cached method when
+ * class names. Methods without refreshAhead write format 1, which agents before format 2 read too.
+ * A read with another shape fingerprint (see ShapeFingerprint) is a miss. The generation is the one of the cached method when
  * the value was loaded; a read that sees another generation treats the entry as evicted (see
  * CacheRuntime). Anything that does not parse, whatever the reason, is reported as undecodable,
  * which the caller treats as a miss.

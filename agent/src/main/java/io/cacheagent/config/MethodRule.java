@@ -184,9 +184,8 @@ public record MethodRule(
     }
 
     public MethodRule build() {
-      return new MethodRule(index, signature, key, new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache, refreshAhead),
-          enabled,
-          evictOn, batch);
+      MethodSettings settings = new MethodSettings(ttl, ttlJitter, cacheNulls, nullTtl, stampedeLock, nearCache, refreshAhead);
+      return new MethodRule(index, signature, key, settings, enabled, evictOn, batch);
     }
   }
 }

@@ -285,6 +285,7 @@ final class CachedMethod {
         if (method.getName().equals(methodName) && MethodType.methodType(method.getReturnType(),
             method.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
           known = method;
+          break;
         }
       }
       if (known == null) {

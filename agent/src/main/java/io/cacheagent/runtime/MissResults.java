@@ -117,7 +117,7 @@ final class MissResults {
     Duration ttl = method.ttlFor(result);
     byte[] entry = Entries.encode(method, miss.key(), miss.generation(), result, ttl, wallClock.getAsLong());
     if (entry != null && (result != null || method.rule.cacheNulls())) {
-      store.replace(miss.key(), miss.seen(), entry, ttl);
+      put(miss, entry, ttl); // a compare-and-set: a refresh's miss saw the hit's bytes
     }
   }
 

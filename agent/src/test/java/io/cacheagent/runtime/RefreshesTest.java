@@ -101,11 +101,7 @@ class RefreshesTest {
   void aReloadWhoseArgumentsNoLongerGiveTheKeyWhenItStarts_runsUncached_andStoresNothing() throws Exception {
     MutableId id = new MutableId(4);
     MutableRepo mutable = mutableRepo();
-    mutable.findBy(id);
-    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
-    mutable.blockNextReload(true);
-    mutable.findBy(id); // the reload starts, and blocks before its lookup
-    assertThat(mutable.entered.await(5, TimeUnit.SECONDS)).isTrue();
+    startBlockedReload(mutable, id, true); // it blocks before its lookup
 
     id.value = 5; // the caller reuses its argument
     mutable.release.countDown();
@@ -119,11 +115,7 @@ class RefreshesTest {
   void aReloadWhoseArgumentsNoLongerGiveTheKeyWhenTheMethodReturns_storesNothing() throws Exception {
     MutableId id = new MutableId(6);
     MutableRepo mutable = mutableRepo();
-    mutable.findBy(id);
-    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
-    mutable.blockNextReload(false);
-    mutable.findBy(id); // the reload starts, looks up its key, and blocks before it reads the argument
-    assertThat(mutable.entered.await(5, TimeUnit.SECONDS)).isTrue();
+    startBlockedReload(mutable, id, false); // it looks up its key, and blocks before it reads the argument
 
     id.value = 7; // the caller reuses its argument while the method runs
     mutable.release.countDown();
@@ -131,6 +123,15 @@ class RefreshesTest {
     eventually(() -> mutable.reloadsDone.get() == 1);
     assertThat(mutable.lookUps).containsExactly("miss", "hit", "reload");
     assertThat(mutable.findBy(new MutableId(6))).as("row 7 was not stored under the key of 6").isEqualTo("row 6");
+  }
+
+  /** As {@link #startBlockedReload(long, String)}, for {@code mutable}'s reload of {@code id}, blocked before or after its lookup. */
+  private void startBlockedReload(MutableRepo mutable, MutableId id, boolean beforeLookUp) throws Exception {
+    mutable.findBy(id);
+    wall.addAndGet(TimeUnit.SECONDS.toMillis(7));
+    mutable.blockNextReload(beforeLookUp);
+    mutable.findBy(id); // a hit past its refresh time: the reload starts
+    assertThat(mutable.entered.await(5, TimeUnit.SECONDS)).isTrue();
   }
 
   private MutableRepo mutableRepo() {
