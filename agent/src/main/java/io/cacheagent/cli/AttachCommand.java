@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
@@ -24,6 +25,12 @@ final class AttachCommand {
   /** How long the command waits for the agent's verdict, in milliseconds. */
   static final long VERDICT_WAIT_MILLIS = 30_000;
 
+  /**
+   * The oldest Java release the agent serves: {@code CacheAgent.NEEDS_JAVA}, which these isolated
+   * classes cannot see (AttachCommandTest holds the two equal).
+   */
+  static final int OLDEST_JAVA = 17;
+
   private AttachCommand() {}
 
   /**
@@ -39,6 +46,12 @@ final class AttachCommand {
     }
     VirtualMachine vm = VirtualMachine.attach(pid);
     try {
+      String tooOld = tooOld(vm.getSystemProperties());
+      if (tooOld != null) {
+        out.println("JVM " + pid + " runs " + tooOld + "; cache-agent needs Java " + OLDEST_JAVA + " or later, so nothing"
+            + " was attached and the application runs as before");
+        return 1;
+      }
       String running = runningConfig(vm);
       if (running != null) {
         out.println("JVM " + pid + " already runs cache-agent with " + running + "; nothing changed"
@@ -63,6 +76,23 @@ final class AttachCommand {
     } finally {
       vm.detach();
     }
+  }
+
+  /**
+   * {@code "Java 11 (<java.home>)"} when the JVM with these system properties is older than the agent
+   * serves, else {@code null}. The agent's launcher refuses such a JVM itself, but the command does
+   * not load it there: a Java 8 JVM answers a load in a form that the attach API of Java 9 and later
+   * reads as a failure, whatever the agent did.
+   */
+  static String tooOld(Properties target) {
+    String spec = target.getProperty("java.specification.version", "");
+    int release;
+    try {
+      release = Integer.parseInt(spec.startsWith("1.") ? spec.substring(2) : spec);
+    } catch (NumberFormatException unknown) {
+      return null; // a format the command does not know is a newer one
+    }
+    return release >= OLDEST_JAVA ? null : "Java " + release + " (" + target.getProperty("java.home") + ")";
   }
 
   /** The agent's status in {@code vm} once it is no longer starting, or {@code null} after the wait. */

@@ -21,7 +21,13 @@ final class Javac {
 
   /** Compiles {@code sources} into {@code out}, against {@code classpath} (or none); fails the test on any error. */
   static void compile(Path out, String classpath, List<Path> sources) throws IOException {
-    List<String> arguments = new ArrayList<>(List.of("-d", Files.createDirectories(out).toString()));
+    compile(out, classpath, sources, List.of());
+  }
+
+  /** The same, with more javac {@code options} (such as {@code --release 8}). */
+  static void compile(Path out, String classpath, List<Path> sources, List<String> options) throws IOException {
+    List<String> arguments = new ArrayList<>(options);
+    arguments.addAll(List.of("-d", Files.createDirectories(out).toString()));
     if (classpath != null) {
       arguments.addAll(List.of("-cp", classpath));
     }
@@ -32,11 +38,17 @@ final class Javac {
 
   /** Compiles every {@code .java} file under the test resource directory {@code resource} into {@code out}. */
   static void compileResources(String resource, Path out, String classpath) throws IOException, URISyntaxException {
+    compileResources(resource, out, classpath, List.of());
+  }
+
+  /** The same, with more javac {@code options}. */
+  static void compileResources(String resource, Path out, String classpath, List<String> options)
+      throws IOException, URISyntaxException {
     Path sources = Path.of(Javac.class.getResource(resource).toURI());
     List<Path> files;
     try (Stream<Path> walk = Files.walk(sources)) {
       files = walk.filter(f -> f.toString().endsWith(".java")).toList();
     }
-    compile(out, classpath, files);
+    compile(out, classpath, files, options);
   }
 }
