@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The class every JVM reads first from the jar users get: Java 8 bytecode, so that a JVM older
- * than the agent needs loads it and is refused politely rather than aborting (see CacheAgentTest
- * for the refusal itself; no JVM older than 17 is available to the build).
+ * than the agent needs loads it and is refused politely rather than aborting (OldJvmIT runs that
+ * refusal on Java 8 and 11).
  */
 class LauncherIT {
 
