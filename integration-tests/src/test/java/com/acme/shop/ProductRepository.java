@@ -3,6 +3,7 @@ package com.acme.shop;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The fixture's "database": every method that touches the data counts a query, so a test can see
@@ -145,7 +147,8 @@ public class ProductRepository {
   public List<Product> findExisting(Collection<Long> ids) {
     QUERIES.incrementAndGet();
     lastAsked = ids.toString();
-    return rows.values().stream().filter(product -> ids.contains(product.getId())).toList();
+    return rows.values().stream().filter(product -> ids.contains(product.getId()))
+        .collect(Collectors.toList());
   }
 
   /** findExisting under another name, configured to match products to ids by their id. */
@@ -161,7 +164,7 @@ public class ProductRepository {
         found.add(p);
       }
     }
-    return List.copyOf(found);
+    return Collections.unmodifiableList(new ArrayList<>(found));
   }
 
   public void save(Product product) {

@@ -31,12 +31,18 @@ public final class ShopApp {
 
   private ShopApp() {}
 
-  /** One virtual thread per task (Java 21+); the app is compiled for 17, so found by reflection. */
+  /** The Java release of this JVM: java.specification.version is "1.8" up to Java 8, then "9", "11", ... */
+  private static String javaRelease() {
+    String spec = System.getProperty("java.specification.version");
+    return spec.startsWith("1.") ? spec.substring(2) : spec;
+  }
+
+  /** One virtual thread per task (Java 21+); the app is compiled for Java 8, so found by reflection. */
   private static ExecutorService virtualThreads() {
     try {
       return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("no virtual threads on Java " + Runtime.version().feature());
+      throw new IllegalStateException("no virtual threads on Java " + javaRelease());
     }
   }
 
@@ -79,59 +85,86 @@ public final class ShopApp {
     return Arrays.stream(text.split(",")).map(Long::valueOf).collect(Collectors.toCollection(ArrayList::new));
   }
 
+  /** The answer to one command line, split into {@code words}. */
+  private static String answer(ProductRepository repository, String[] words) throws InterruptedException {
+    switch (words[0]) {
+      case "find":
+        return String.valueOf(repository.findById(Long.parseLong(words[1])));
+      case "slowFind":
+        return String.valueOf(repository.slowFind(Long.parseLong(words[1])));
+      case "slowRead":
+        return String.valueOf(repository.slowRead(Long.parseLong(words[1])));
+      case "findLater":
+        return String.valueOf(repository.findLater(Long.parseLong(words[1])).join());
+      case "findAsync":
+        return readyOrLater(repository.findAsync(Long.parseLong(words[1])));
+      case "findStage":
+        return readyOrLater(repository.findStage(Long.parseLong(words[1])).toCompletableFuture());
+      case "failLater":
+        return String.valueOf(repository.failLater(Long.parseLong(words[1])).join());
+      case "cancelledLater":
+        return String.valueOf(repository.cancelledLater(Long.parseLong(words[1])).join());
+      case "findRaw":
+        return String.valueOf(repository.findRaw(Long.parseLong(words[1])).join());
+      case "findByIds":
+        return repository.listByIds(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
+      case "findMap":
+        return repository.findMap(new LinkedHashSet<>(ids(words[1]))) + " asked=" + ProductRepository.lastAsked;
+      case "findExisting":
+        return repository.findExisting(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
+      case "findWhereIdIn":
+        return repository.findWhereIdIn(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
+      case "search":
+        return String.valueOf(repository.search(words[1], Integer.parseInt(words[2])));
+      case "save":
+        repository.save(new Product(Long.parseLong(words[1]), words[2], BigDecimal.ONE));
+        return "saved";
+      case "saveBroken":
+        repository.saveBroken(new Product(Long.parseLong(words[1]), "broken", BigDecimal.ONE));
+        return "saved";
+      case "deleteAll":
+        repository.deleteAll();
+        return "deleted";
+      case "fail":
+        return String.valueOf(repository.failing(Long.parseLong(words[1])));
+      case "price":
+        return String.valueOf(ProductRepository.priceOf(Integer.parseInt(words[1])));
+      case "ids":
+        return Arrays.toString(repository.ids());
+      case "location":
+        return String.valueOf(repository.location(Integer.parseInt(words[1])));
+      case "queries":
+        return String.valueOf(ProductRepository.QUERIES.get());
+      case "jdk":
+        return "java " + javaRelease();
+      case "burst":
+        return burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+            () -> repository.slowFind(Long.parseLong(words[2])));
+      case "vburst":
+        return burst(virtualThreads(), Integer.parseInt(words[1]), () -> repository.slowFind(Long.parseLong(words[2])));
+      case "asyncBurst":
+        return burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+            () -> repository.slowAsync(Long.parseLong(words[2])).join());
+      case "flakyBurst":
+        return burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
+            () -> repository.flakyAsync(Long.parseLong(words[2])).join());
+      default:
+        return "unknown command " + words[0];
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     ProductRepository repository = new ProductRepository();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     System.out.println("started");
     for (String line = in.readLine(); line != null; line = in.readLine()) {
-      String[] words = line.strip().split(" ");
+      String[] words = line.trim().split(" ");
       if (words[0].equals("quit")) {
         return;
       }
       String answer;
       try {
-        answer = switch (words[0]) {
-          case "find" -> String.valueOf(repository.findById(Long.parseLong(words[1])));
-          case "slowFind" -> String.valueOf(repository.slowFind(Long.parseLong(words[1])));
-          case "slowRead" -> String.valueOf(repository.slowRead(Long.parseLong(words[1])));
-          case "findLater" -> String.valueOf(repository.findLater(Long.parseLong(words[1])).join());
-          case "findAsync" -> readyOrLater(repository.findAsync(Long.parseLong(words[1])));
-          case "findStage" -> readyOrLater(repository.findStage(Long.parseLong(words[1])).toCompletableFuture());
-          case "failLater" -> String.valueOf(repository.failLater(Long.parseLong(words[1])).join());
-          case "cancelledLater" -> String.valueOf(repository.cancelledLater(Long.parseLong(words[1])).join());
-          case "findRaw" -> String.valueOf(repository.findRaw(Long.parseLong(words[1])).join());
-          case "findByIds" -> repository.listByIds(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
-          case "findMap" -> repository.findMap(new LinkedHashSet<>(ids(words[1]))) + " asked=" + ProductRepository.lastAsked;
-          case "findExisting" -> repository.findExisting(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
-          case "findWhereIdIn" -> repository.findWhereIdIn(ids(words[1])) + " asked=" + ProductRepository.lastAsked;
-          case "search" -> String.valueOf(repository.search(words[1], Integer.parseInt(words[2])));
-          case "save" -> {
-            repository.save(new Product(Long.parseLong(words[1]), words[2], BigDecimal.ONE));
-            yield "saved";
-          }
-          case "saveBroken" -> {
-            repository.saveBroken(new Product(Long.parseLong(words[1]), "broken", BigDecimal.ONE));
-            yield "saved";
-          }
-          case "deleteAll" -> {
-            repository.deleteAll();
-            yield "deleted";
-          }
-          case "fail" -> String.valueOf(repository.failing(Long.parseLong(words[1])));
-          case "price" -> String.valueOf(ProductRepository.priceOf(Integer.parseInt(words[1])));
-          case "ids" -> Arrays.toString(repository.ids());
-          case "location" -> String.valueOf(repository.location(Integer.parseInt(words[1])));
-          case "queries" -> String.valueOf(ProductRepository.QUERIES.get());
-          case "jdk" -> "java " + Runtime.version().feature();
-          case "burst" -> burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
-              () -> repository.slowFind(Long.parseLong(words[2])));
-          case "vburst" -> burst(virtualThreads(), Integer.parseInt(words[1]), () -> repository.slowFind(Long.parseLong(words[2])));
-          case "asyncBurst" -> burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
-              () -> repository.slowAsync(Long.parseLong(words[2])).join());
-          case "flakyBurst" -> burst(Executors.newFixedThreadPool(Integer.parseInt(words[1])), Integer.parseInt(words[1]),
-              () -> repository.flakyAsync(Long.parseLong(words[2])).join());
-          default -> "unknown command " + words[0];
-        };
+        answer = answer(repository, words);
       } catch (RuntimeException e) {
         answer = "threw " + e;
       }

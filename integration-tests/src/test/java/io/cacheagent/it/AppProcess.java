@@ -3,6 +3,7 @@ package io.cacheagent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A forked JVM running an app, optionally with {@code -javaagent:cache-agent.jar}, driven over
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
 final class AppProcess implements AutoCloseable {
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+  /** The fixture shop compiled for Java 8; see {@link #shopClassPath}. */
+  private static Path shopClasses;
   private static final Pattern QUERIES = Pattern.compile("queries=(\\d+)$");
   /** The password in {@code redis://user:password@host}. */
   private static final Pattern URI_PASSWORD = Pattern.compile("rediss?://[^:/@\\s]*:([^@\\s/]+)@");
@@ -176,7 +180,24 @@ final class AppProcess implements AutoCloseable {
 
   /** Starts the fixture shop app of this module. */
   static AppProcess shop(Path config, String... jvmOptions) throws IOException {
-    return start(config, List.of(jvmOptions), System.getProperty("java.class.path"), "com.acme.shop.ShopApp", Map.of());
+    return start(config, List.of(jvmOptions), shopClassPath(), "com.acme.shop.ShopApp", Map.of());
+  }
+
+  /**
+   * A class path for the fixture shop that every JDK a pass names can run, Java 11 included: the
+   * shop's classes compiled for Java 8 (once per test JVM, from this module's test sources), ahead
+   * of the test class path.
+   */
+  static synchronized String shopClassPath() throws IOException {
+    if (shopClasses == null) {
+      Path sources = Path.of(System.getProperty("test.sources"), "com", "acme", "shop");
+      Path out = Path.of("target", "shop-java8").toAbsolutePath(); // failsafe runs in the module's directory
+      try (Stream<Path> files = Files.list(sources)) {
+        Javac.compile(out, null, files.filter(f -> f.toString().endsWith(".java")).toList(), List.of("--release", "8"));
+      }
+      shopClasses = out;
+    }
+    return shopClasses + File.pathSeparator + System.getProperty("java.class.path");
   }
 
   private void pump(BufferedReader reader, java.util.function.Consumer<String> sink, String name) {
