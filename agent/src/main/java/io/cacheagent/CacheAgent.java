@@ -16,7 +16,7 @@ import java.lang.reflect.InvocationTargetException;
 public final class CacheAgent {
 
   /** The oldest Java release whose JVM the agent serves. */
-  public static final int NEEDS_JAVA = 17;
+  public static final int NEEDS_JAVA = 11;
 
   private CacheAgent() {}
 

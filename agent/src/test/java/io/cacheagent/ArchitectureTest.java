@@ -24,7 +24,7 @@ class ArchitectureTest {
    * own, never one beside it or above. Keep docs/architecture.md in step.
    */
   static final List<List<String>> LAYERS = List.of(
-      List.of("secret"),
+      List.of("secret", "jdk"),
       List.of("bootstrap", "logging", "threads", "key", "codec"),
       List.of("config"),
       List.of("store"),

@@ -9,15 +9,16 @@ import org.junit.jupiter.api.Test;
 class CacheAgentTest {
 
   @Test
-  void tooOld_java8And11_areRefusedWithOneLineNamingTheJavaNeeded() {
+  void tooOld_java8_isRefusedWithOneLineNamingTheJavaNeeded() {
     assertThat(CacheAgent.tooOld("1.8", "/usr/lib/jvm/java-8"))
-        .isEqualTo("[cache-agent] needs Java 17 or later; this JVM is Java 8 (/usr/lib/jvm/java-8)");
-    assertThat(CacheAgent.tooOld("11", "/opt/jdk-11"))
-        .isEqualTo("[cache-agent] needs Java 17 or later; this JVM is Java 11 (/opt/jdk-11)");
+        .isEqualTo("[cache-agent] needs Java 11 or later; this JVM is Java 8 (/usr/lib/jvm/java-8)");
+    assertThat(CacheAgent.tooOld("1.7", "/opt/jdk-7"))
+        .isEqualTo("[cache-agent] needs Java 11 or later; this JVM is Java 7 (/opt/jdk-7)");
   }
 
   @Test
-  void tooOld_java17AndLater_andUnknownFormats_areServed() {
+  void tooOld_java11AndLater_andUnknownFormats_areServed() {
+    assertThat(CacheAgent.tooOld("11", "/jdk")).isNull();
     assertThat(CacheAgent.tooOld("17", "/jdk")).isNull();
     assertThat(CacheAgent.tooOld("25", "/jdk")).isNull();
     assertThat(CacheAgent.tooOld("26-ea", "/jdk")).isNull();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import lombok.Value;
 
 /**
  * The directories and jars that the {@code check} command reads classes from, as an operator gives
@@ -27,7 +28,12 @@ import java.util.zip.ZipFile;
 final class ApplicationClassPath implements AutoCloseable {
 
   /** An archive layout: where its classes and its libraries are. */
-  private record Layout(String kind, String classes, String lib) {}
+  @Value
+  private static class Layout {
+    String kind;
+    String classes;
+    String lib;
+  }
 
   private static final List<Layout> LAYOUTS = List.of(
       new Layout("Spring Boot jar", "BOOT-INF/classes/", "BOOT-INF/lib/"),

@@ -29,7 +29,7 @@ final class AttachCommand {
    * The oldest Java release the agent serves: {@code CacheAgent.NEEDS_JAVA}, which these isolated
    * classes cannot see (AttachCommandTest holds the two equal).
    */
-  static final int OLDEST_JAVA = 17;
+  static final int OLDEST_JAVA = 11;
 
   private AttachCommand() {}
 

@@ -12,15 +12,14 @@ import java.util.jar.JarFile;
  */
 public final class Command {
 
-  private static final String USAGE = """
-      usage: java -jar cache-agent.jar attach <pid> <config.yaml> [--drop-entries]
-                                                                          add caching to a running JVM; with
-                                                                          --drop-entries, drop what other JVMs
-                                                                          cached of the configured methods
-             java -jar cache-agent.jar check <config.yaml> <class path>   does every signature match a method?
-             java -jar cache-agent.jar stats <pid>                        the cache's counters in a running JVM
-             java -jar cache-agent.jar --version                          the version and the commit it was built from
-      (to use the agent: java -javaagent:cache-agent.jar=cache-agent.yaml ...)""";
+  private static final String USAGE = "usage: java -jar cache-agent.jar attach <pid> <config.yaml> [--drop-entries]\n"
+      + "                                                                    add caching to a running JVM; with\n"
+      + "                                                                    --drop-entries, drop what other JVMs\n"
+      + "                                                                    cached of the configured methods\n"
+      + "       java -jar cache-agent.jar check <config.yaml> <class path>   does every signature match a method?\n"
+      + "       java -jar cache-agent.jar stats <pid>                        the cache's counters in a running JVM\n"
+      + "       java -jar cache-agent.jar --version                          the version and the commit it was built from\n"
+      + "(to use the agent: java -javaagent:cache-agent.jar=cache-agent.yaml ...)";
 
   /** The manifest attribute naming the commit the jar was built from ({@code unknown} outside a git checkout). */
   static final String COMMIT_ATTRIBUTE = "Build-Commit";

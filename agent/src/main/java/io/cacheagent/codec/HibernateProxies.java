@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lombok.Value;
 
 /*
  * A lazy to-one that was not loaded (an uninitialized HibernateProxy), written the way Hibernate
@@ -106,16 +107,17 @@ final class HibernateProxies {
       Object value = get(field.getValue(), serialForm);
       if (value == null) {
         output.writeByte(NULL);
-      } else if (value instanceof String text) {
+      } else if (value instanceof String) {
         output.writeByte(TEXT);
-        output.writeString(text);
-      } else if (value instanceof Boolean flag) {
+        output.writeString((String) value);
+      } else if (value instanceof Boolean) {
         output.writeByte(BOOLEAN);
-        output.writeBoolean(flag);
-      } else if (value instanceof Class<?> named) {
+        output.writeBoolean((Boolean) value);
+      } else if (value instanceof Class<?>) {
         output.writeByte(CLASS);
-        output.writeString(checked(kryo, named.getName(), entity));
-      } else if (value instanceof Class<?>[] named) {
+        output.writeString(checked(kryo, ((Class<?>) value).getName(), entity));
+      } else if (value instanceof Class<?>[]) {
+        Class<?>[] named = (Class<?>[]) value;
         output.writeByte(CLASSES);
         output.writeVarInt(named.length, true);
         for (Class<?> each : named) {
@@ -153,12 +155,21 @@ final class HibernateProxies {
         throw new KryoException(typeName + " has no field " + key);
       }
       byte tag = input.readByte();
-      Object value = switch (tag) {
-        case NULL -> null;
-        case TEXT -> input.readString();
-        case BOOLEAN -> input.readBoolean();
-        case CLASS -> new ClassName(remember(classNames, input.readString()));
-        case CLASSES -> {
+      Object value;
+      switch (tag) {
+        case NULL:
+          value = null;
+          break;
+        case TEXT:
+          value = input.readString();
+          break;
+        case BOOLEAN:
+          value = input.readBoolean();
+          break;
+        case CLASS:
+          value = new ClassName(remember(classNames, input.readString()));
+          break;
+        case CLASSES: {
           int length = input.readVarInt(true);
           if (length > 64) {
             throw new KryoException(typeName + " names " + length + " classes in one field");
@@ -167,11 +178,15 @@ final class HibernateProxies {
           for (int j = 0; j < length; j++) {
             names[j] = new ClassName(remember(classNames, input.readString()));
           }
-          yield names;
+          value = names;
+          break;
         }
-        case OBJECT -> kryo.readClassAndObject(input);
-        default -> throw new KryoException("unknown field tag " + tag + " in a not-loaded reference");
-      };
+        case OBJECT:
+          value = kryo.readClassAndObject(input);
+          break;
+        default:
+          throw new KryoException("unknown field tag " + tag + " in a not-loaded reference");
+      }
       values.put(field, value);
     }
     Class<?> entity = entityClass(kryo, fields, values);
@@ -193,7 +208,12 @@ final class HibernateProxies {
   }
 
   /** A class named in the bytes, loaded only once it has been checked. */
-  private record ClassName(String name) {}
+  @Value
+  private static class ClassName {
+
+    /** The class's name. */
+    String name;
+  }
 
   private static String remember(List<String> names, String name) {
     if (name == null) {
@@ -204,9 +224,11 @@ final class HibernateProxies {
   }
 
   private static Class<?> entityClass(Kryo kryo, Map<String, Field> fields, Map<Field, Object> values) {
-    if (!(values.get(entityClassField(fields)) instanceof ClassName name)) {
+    Object named = values.get(entityClassField(fields));
+    if (!(named instanceof ClassName)) {
       throw new KryoException("a not-loaded reference does not name its entity class");
     }
+    ClassName name = (ClassName) named;
     resolver(kryo).checkAllowed(name.name());
     Class<?> entity = load(kryo, name.name());
     if (!JpaEntities.isEntity(entity)) {
@@ -254,11 +276,13 @@ final class HibernateProxies {
   }
 
   private static Object resolved(Kryo kryo, Object value, Class<?> entity) {
-    if (value instanceof ClassName name) {
+    if (value instanceof ClassName) {
+      ClassName name = (ClassName) value;
       Class<?> primitive = PRIMITIVES.get(name.name());
       return primitive != null ? primitive : name.name().equals(entity.getName()) ? entity : load(kryo, name.name());
     }
-    if (value instanceof ClassName[] names) {
+    if (value instanceof ClassName[]) {
+      ClassName[] names = (ClassName[]) value;
       Class<?>[] classes = new Class<?>[names.length];
       for (int i = 0; i < names.length; i++) {
         classes[i] = (Class<?>) resolved(kryo, names[i], entity);

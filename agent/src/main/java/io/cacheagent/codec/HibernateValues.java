@@ -122,11 +122,17 @@ final class HibernateValues extends Serializer<Object> {
     if (tag == LOADED) {
       return kryo.readClassAndObject(input);
     }
-    Object notLoaded = switch (tag) {
-      case NOT_LOADED -> notLoaded(kryo, input.readString());
-      case NOT_LOADED_REFERENCE -> HibernateProxies.read(kryo, input);
-      default -> throw new KryoException("unknown Hibernate value tag " + tag);
-    };
+    Object notLoaded;
+    switch (tag) {
+      case NOT_LOADED:
+        notLoaded = notLoaded(kryo, input.readString());
+        break;
+      case NOT_LOADED_REFERENCE:
+        notLoaded = HibernateProxies.read(kryo, input);
+        break;
+      default:
+        throw new KryoException("unknown Hibernate value tag " + tag);
+    }
     kryo.getContext().put(NOT_LOADED_READ, Boolean.TRUE);
     return notLoaded;
   }
@@ -166,20 +172,20 @@ final class HibernateValues extends Serializer<Object> {
   /** The elements of an initialized persistent collection in a JDK collection of the same kind. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Object plainCopy(Object collection) {
-    if (collection instanceof SortedMap sorted) {
-      return new TreeMap(sorted);
+    if (collection instanceof SortedMap) {
+      return new TreeMap((SortedMap) collection);
     }
-    if (collection instanceof Map map) {
-      return new LinkedHashMap(map);
+    if (collection instanceof Map) {
+      return new LinkedHashMap((Map) collection);
     }
-    if (collection instanceof SortedSet sorted) {
-      return new TreeSet(sorted);
+    if (collection instanceof SortedSet) {
+      return new TreeSet((SortedSet) collection);
     }
-    if (collection instanceof Set set) {
-      return new LinkedHashSet(set);
+    if (collection instanceof Set) {
+      return new LinkedHashSet((Set) collection);
     }
-    if (collection instanceof Collection elements) {
-      return new ArrayList(elements);
+    if (collection instanceof Collection) {
+      return new ArrayList((Collection) collection);
     }
     throw new KryoException("a Hibernate collection of " + collection.getClass().getName() + " is not a collection or map");
   }

@@ -1,10 +1,10 @@
 package io.cacheagent.codec;
 
+import io.cacheagent.jdk.Records;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.nio.charset.StandardCharsets;
@@ -51,9 +51,10 @@ final class ShapeFingerprint {
   private static void append(Type type, StringBuilder out, Set<Class<?>> seen, int depth) {
     if (depth > MAX_DEPTH) {
       out.append('~');
-    } else if (type instanceof Class<?> c) {
-      appendClass(c, out, seen, depth);
-    } else if (type instanceof ParameterizedType p) {
+    } else if (type instanceof Class<?>) {
+      appendClass((Class<?>) type, out, seen, depth);
+    } else if (type instanceof ParameterizedType) {
+      ParameterizedType p = (ParameterizedType) type;
       append(p.getRawType(), out, seen, depth);
       out.append('<');
       for (Type argument : p.getActualTypeArguments()) {
@@ -61,12 +62,12 @@ final class ShapeFingerprint {
         out.append(',');
       }
       out.append('>');
-    } else if (type instanceof GenericArrayType a) {
-      append(a.getGenericComponentType(), out, seen, depth + 1);
+    } else if (type instanceof GenericArrayType) {
+      append(((GenericArrayType) type).getGenericComponentType(), out, seen, depth + 1);
       out.append("[]");
-    } else if (type instanceof WildcardType w) {
+    } else if (type instanceof WildcardType) {
       out.append('?');
-      for (Type bound : w.getUpperBounds()) {
+      for (Type bound : ((WildcardType) type).getUpperBounds()) {
         append(bound, out, seen, depth + 1);
       }
     } else {
@@ -89,10 +90,10 @@ final class ShapeFingerprint {
       for (Object constant : c.getEnumConstants()) {
         out.append(((Enum<?>) constant).name()).append(',');
       }
-    } else if (c.isRecord()) {
-      for (RecordComponent component : c.getRecordComponents()) {
-        out.append(component.getName()).append(':');
-        append(component.getGenericType(), out, seen, depth + 1);
+    } else if (Records.isRecord(c)) {
+      for (Records.Component component : Records.components(c)) {
+        out.append(component.name()).append(':');
+        append(component.genericType(), out, seen, depth + 1);
         out.append(';');
       }
     } else {

@@ -58,21 +58,33 @@ final class UnmodifiableSerializers {
       byte kind = input.readByte();
       Comparator<Object> comparator = kind == SORTED_SET ? (Comparator<Object>) kryo.readClassAndObject(input) : null;
       int size = input.readVarInt(true);
-      Collection<Object> target = switch (kind) {
-        case LIST -> new ArrayList<>(size);
-        case SET -> new LinkedHashSet<>();
-        case SORTED_SET -> new TreeSet<>(comparator);
-        default -> new ArrayList<>(size);
-      };
+      Collection<Object> target;
+      switch (kind) {
+        case LIST:
+          target = new ArrayList<>(size);
+          break;
+        case SET:
+          target = new LinkedHashSet<>();
+          break;
+        case SORTED_SET:
+          target = new TreeSet<>(comparator);
+          break;
+        default:
+          target = new ArrayList<>(size);
+      }
       for (int i = 0; i < size; i++) {
         target.add(kryo.readClassAndObject(input));
       }
-      return switch (kind) {
-        case LIST -> Collections.unmodifiableList((List<Object>) target);
-        case SET -> Collections.unmodifiableSet((Set<Object>) target);
-        case SORTED_SET -> Collections.unmodifiableSortedSet((SortedSet<Object>) target);
-        default -> Collections.unmodifiableCollection(target);
-      };
+      switch (kind) {
+        case LIST:
+          return Collections.unmodifiableList((List<Object>) target);
+        case SET:
+          return Collections.unmodifiableSet((Set<Object>) target);
+        case SORTED_SET:
+          return Collections.unmodifiableSortedSet((SortedSet<Object>) target);
+        default:
+          return Collections.unmodifiableCollection(target);
+      }
     }
   }
 

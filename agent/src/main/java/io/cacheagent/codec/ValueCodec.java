@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import lombok.Value;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /*
@@ -87,8 +88,8 @@ public final class ValueCodec {
   /** The class the allow list refused, if that is why {@code e} was thrown; else {@code null}. */
   private static String refusedClass(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof AllowListClassResolver.RefusedClassException refused) {
-        return refused.className;
+      if (cause instanceof AllowListClassResolver.RefusedClassException) {
+        return ((AllowListClassResolver.RefusedClassException) cause).className;
       }
     }
     return null;
@@ -192,7 +193,16 @@ public final class ValueCodec {
    * HibernateValues); and
    * whether it holds JPA entities at all, whatever the method declares it returns.
    */
-  public record Decoded(Object value, boolean notLoadedParts, boolean holdsEntities) {}
+  @Value
+  public static class Decoded {
+
+    /** The decoded value. */
+    Object value;
+    /** Whether it holds Hibernate collections or lazy references that were not loaded. */
+    boolean notLoadedParts;
+    /** Whether it holds JPA entities at all. */
+    boolean holdsEntities;
+  }
 
   /** Decodes an entry; throws {@link UndecodableException} for anything that is not a whole entry. */
   public Object decode(byte[] bytes) throws UndecodableException {

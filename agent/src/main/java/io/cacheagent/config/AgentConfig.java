@@ -4,22 +4,32 @@ import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.key.KeyNames;
 import java.time.Duration;
 import java.util.List;
+import lombok.Value;
 
-/**
- * A loaded, valid configuration.
- *
- * @param source the file it came from
- * @param redis where Redis is, or {@code null} for the in-process store
- * @param keyNames how keys are named: the prefix every key the agent writes starts with, and how
- *     argument values appear in them ({@code redis.hashKeys})
- * @param signing whether entries are signed, and with which keys (env {@code CACHE_AGENT_SIGNING_KEY})
- * @param serializationAllow packages and classes that entries may hold besides those allowed by
- *     default ({@code serialization.allow})
- * @param metrics the Prometheus endpoint and the summary line, both off by default
- * @param methods the cached methods, in file order
- */
-public record AgentConfig(String source, RedisSettings redis, KeyNames keyNames, EntrySigning signing, List<String> serializationAllow,
-    MetricsSettings metrics, List<MethodRule> methods) {
+/** A loaded, valid configuration. */
+@Value
+public class AgentConfig {
+
+  /** The file it came from. */
+  String source;
+  /** Where Redis is, or {@code null} for the in-process store. */
+  RedisSettings redis;
+  /**
+   * How keys are named: the prefix every key the agent writes starts with, and how argument values
+   * appear in them ({@code redis.hashKeys}).
+   */
+  KeyNames keyNames;
+  /** Whether entries are signed, and with which keys (env {@code CACHE_AGENT_SIGNING_KEY}). */
+  EntrySigning signing;
+  /**
+   * Packages and classes that entries may hold besides those allowed by default ({@code
+   * serialization.allow}).
+   */
+  List<String> serializationAllow;
+  /** The Prometheus endpoint and the summary line, both off by default. */
+  MetricsSettings metrics;
+  /** The cached methods, in file order. */
+  List<MethodRule> methods;
 
   /** The prefix every key the agent writes starts with ({@code redis.keyPrefix}). */
   public String keyPrefix() {

@@ -2,22 +2,34 @@ package io.cacheagent.config;
 
 import io.cacheagent.key.KeyExpression;
 import io.cacheagent.key.UnstableArgumentException;
+import lombok.Value;
 
 /**
  * A method's {@code batch}: the argument whose collection of elements (ids) is cached one entry per
  * element, how to tell which element each value of a List is for, and whose entries they are.
- *
- * @param argument N of {@code args[N]}
- * @param valueId the property of a value that equals its element ({@code id} for {@code
- *     Product.getId()}), as the operator wrote it; {@code null}: a List holds one value per
- *     element, in the same order
- * @param valueIdReader reads {@code valueId} of a value; {@code null} when there is none
- * @param entriesOf the single-item method whose entries the elements are ({@code
- *     com.acme.Repo#findById(long)}), as written; {@code null}: the batch method's own
- * @param shared the rule of {@code entriesOf}, once the whole file was read: its keys, generation,
- *     evictions and settings are the batch's
  */
-public record BatchRule(int argument, String valueId, KeyExpression valueIdReader, MethodSignature entriesOf, MethodRule shared) {
+@Value
+public class BatchRule {
+
+  /** N of {@code args[N]}. */
+  int argument;
+  /**
+   * The property of a value that equals its element ({@code id} for {@code Product.getId()}), as the
+   * operator wrote it; {@code null}: a List holds one value per element, in the same order.
+   */
+  String valueId;
+  /** Reads {@code valueId} of a value; {@code null} when there is none. */
+  KeyExpression valueIdReader;
+  /**
+   * The single-item method whose entries the elements are ({@code com.acme.Repo#findById(long)}), as
+   * written; {@code null}: the batch method's own.
+   */
+  MethodSignature entriesOf;
+  /**
+   * The rule of {@code entriesOf}, once the whole file was read: its keys, generation, evictions and
+   * settings are the batch's.
+   */
+  MethodRule shared;
 
   /** A batch whose List results hold one value per element, in order (or that returns a Map). */
   public static BatchRule of(int argument) {

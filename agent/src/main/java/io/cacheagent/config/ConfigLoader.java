@@ -176,9 +176,10 @@ public final class ConfigLoader {
     Node methodsNode = top.get("methods");
     if (methodsNode == null) {
       problems.add(root, "methods is missing; list the methods to cache, e.g. methods: [{method: com.acme.Repo#findById(long)}]");
-    } else if (!(methodsNode instanceof SequenceNode sequence)) {
+    } else if (!(methodsNode instanceof SequenceNode)) {
       problems.add(methodsNode, "methods must be a list of methods to cache, each starting with \"- method: \"");
     } else {
+      SequenceNode sequence = (SequenceNode) methodsNode;
       MethodRuleReader rules = new MethodRuleReader(in, problems, defaults);
       for (int i = 0; i < sequence.getValue().size(); i++) {
         MethodRule rule = rules.read(sequence.getValue().get(i), i);
@@ -200,7 +201,8 @@ public final class ConfigLoader {
         }
       }
     }
-    if (methodsNode instanceof SequenceNode sequence) {
+    if (methodsNode instanceof SequenceNode) {
+      SequenceNode sequence = (SequenceNode) methodsNode;
       methods = SharedEntries.resolve(methods, problems, index -> sequence.getValue().get(index));
     }
     if (!problems.isEmpty()) {
@@ -312,7 +314,7 @@ public final class ConfigLoader {
 
   /** Parses a key: a single expression or a list of them; {@code null} when absent or invalid. */
   static List<KeyExpression> keyExpressions(YamlReader in, Problems problems, Node node, String path) {
-    List<Node> items = node instanceof SequenceNode s ? s.getValue() : List.of(node);
+    List<Node> items = node instanceof SequenceNode ? ((SequenceNode) node).getValue() : List.of(node);
     if (items.isEmpty()) {
       problems.add(node, path + " is an empty list; " + KeyExpression.ACCEPTED + ", or leave key out to use all arguments");
       return null;

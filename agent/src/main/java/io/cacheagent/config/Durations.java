@@ -26,13 +26,18 @@ public final class Durations {
     Matcher m = SHORT.matcher(trimmed);
     if (m.matches()) {
       long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      switch (m.group(2)) {
+        case "ms":
+          return Duration.ofMillis(amount);
+        case "s":
+          return Duration.ofSeconds(amount);
+        case "m":
+          return Duration.ofMinutes(amount);
+        case "h":
+          return Duration.ofHours(amount);
+        default:
+          return Duration.ofDays(amount);
+      }
     }
     if (trimmed.startsWith("P") || trimmed.startsWith("p")) {
       try {

@@ -3,34 +3,46 @@ package io.cacheagent.config;
 import io.cacheagent.key.KeyExpression;
 import java.time.Duration;
 import java.util.List;
+import lombok.Value;
 
 /**
  * One entry of {@code methods}: a method whose results are cached. Built with {@link #cache}, which
  * names each field; what a field means is said on {@link MethodSettings} and on the builder.
- *
- * @param index position in the {@code methods} list, for messages
- * @param signature the cached method, or every overload when it has no parameter list
- * @param key expressions over the arguments; {@code null} means all arguments
- * @param enabled the operator's switch
- * @param evictOn writes that evict entries of this method
- * @param batch the argument ({@code batch: args[N]}) whose collection of elements is cached one
- *     entry per element; {@code null} for a method cached one entry per call
  */
-public record MethodRule(
-    int index,
-    MethodSignature signature,
-    List<KeyExpression> key,
-    MethodSettings settings,
-    boolean enabled,
-    List<EvictRule> evictOn,
-    BatchRule batch) {
+@Value
+public class MethodRule {
+
+  /** Position in the {@code methods} list, for messages. */
+  int index;
+  /** The cached method, or every overload when it has no parameter list. */
+  MethodSignature signature;
+  /** Expressions over the arguments; {@code null} means all arguments. */
+  List<KeyExpression> key;
+  MethodSettings settings;
+  /** The operator's switch. */
+  boolean enabled;
+  /** Writes that evict entries of this method. */
+  List<EvictRule> evictOn;
+  /**
+   * The argument ({@code batch: args[N]}) whose collection of elements is cached one entry per
+   * element; {@code null} for a method cached one entry per call.
+   */
+  BatchRule batch;
 
   /** A {@code nullTtl} left open (by {@code defaults} and the method alike) is the method's {@code ttl}. */
-  public MethodRule {
+  public MethodRule(int index, MethodSignature signature, List<KeyExpression> key, MethodSettings settings, boolean enabled,
+      List<EvictRule> evictOn, BatchRule batch) {
     if (settings.nullTtl() == null) {
       settings = new MethodSettings(settings.ttl(), settings.ttlJitter(), settings.cacheNulls(), settings.ttl(), settings.stampedeLock(),
           settings.nearCache(), settings.refreshAhead());
     }
+    this.index = index;
+    this.signature = signature;
+    this.key = key;
+    this.settings = settings;
+    this.enabled = enabled;
+    this.evictOn = evictOn;
+    this.batch = batch;
   }
 
   /** A rule that caches {@code signature}: by default with the built-in settings, keyed by all arguments, on, evicted by nothing. */

@@ -93,9 +93,10 @@ final class MethodRuleReader {
     List<EvictRule> evictOn = new ArrayList<>();
     if (entry.containsKey("evictOn")) {
       Node evictNode = entry.get("evictOn");
-      if (!(evictNode instanceof SequenceNode list)) {
+      if (!(evictNode instanceof SequenceNode)) {
         problems.add(evictNode, path + ".evictOn must be a list, each item starting with \"- method: \"");
       } else {
+        SequenceNode list = (SequenceNode) evictNode;
         for (int j = 0; j < list.getValue().size(); j++) {
           EvictRule rule = readEvict(list.getValue().get(j), path, j, shapeKnown ? signature : null, key);
           if (rule != null) {

@@ -3,26 +3,39 @@ package io.cacheagent.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import lombok.Value;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The settings that {@code defaults} sets for every method and a method may set for itself; one
  * reader for both, so that they are parsed and checked alike.
- *
- * @param ttl how long an entry lives at most
- * @param ttlJitter fraction of {@code ttl} (0 to 0.5) by which each entry's life is shortened at
- *     random, so that entries written together do not expire together
- * @param cacheNulls whether a {@code null} result is cached
- * @param nullTtl how long a cached {@code null} lives; {@code null} in {@code defaults} means each
- *     method's own {@code ttl}
- * @param stampedeLock whether JVMs take a short lease in Redis before loading a missed key, so
- *     that one JVM loads it while the others wait for its entry
- * @param nearCache copies of entries kept in each JVM (see NearCacheSettings); {@code null}: none
- * @param refreshAhead share of an entry's life (0 to 0.99; 0: never) after which a hit on it reloads
- *     it in the background, so that a key in use does not expire and make a caller wait for a load
  */
-public record MethodSettings(Duration ttl, double ttlJitter, boolean cacheNulls, Duration nullTtl, boolean stampedeLock,
-    NearCacheSettings nearCache, double refreshAhead) {
+@Value
+public class MethodSettings {
+
+  /** How long an entry lives at most. */
+  Duration ttl;
+  /**
+   * Fraction of {@code ttl} (0 to 0.5) by which each entry's life is shortened at random, so that
+   * entries written together do not expire together.
+   */
+  double ttlJitter;
+  /** Whether a {@code null} result is cached. */
+  boolean cacheNulls;
+  /** How long a cached {@code null} lives; {@code null} in {@code defaults} means each method's own {@code ttl}. */
+  Duration nullTtl;
+  /**
+   * Whether JVMs take a short lease in Redis before loading a missed key, so that one JVM loads it
+   * while the others wait for its entry.
+   */
+  boolean stampedeLock;
+  /** Copies of entries kept in each JVM (see NearCacheSettings); {@code null}: none. */
+  NearCacheSettings nearCache;
+  /**
+   * Share of an entry's life (0 to 0.99; 0: never) after which a hit on it reloads it in the
+   * background, so that a key in use does not expire and make a caller wait for a load.
+   */
+  double refreshAhead;
 
   /** The largest {@code refreshAhead}: a reload begun later would come after most entries expired. */
   static final double MAX_REFRESH_AHEAD = 0.99;

@@ -4,17 +4,24 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lombok.Value;
 
 /**
  * A method named in the configuration: {@code com.acme.Repo#find(long, java.lang.String)}, or
  * {@code com.acme.Repo#find} for every overload.
- *
- * @param className binary name of the declaring class ({@code Outer$Inner} for nested classes)
- * @param methodName the method's name
- * @param parameterTypes Java source names ({@code long}, {@code int[]}, {@code java.lang.String}),
- *     or {@code null} when the signature names no parameter list and so matches every overload
  */
-public record MethodSignature(String className, String methodName, List<String> parameterTypes) {
+@Value
+public class MethodSignature {
+
+  /** Binary name of the declaring class ({@code Outer$Inner} for nested classes). */
+  String className;
+  /** The method's name. */
+  String methodName;
+  /**
+   * Java source names ({@code long}, {@code int[]}, {@code java.lang.String}), or {@code null} when
+   * the signature names no parameter list and so matches every overload.
+   */
+  List<String> parameterTypes;
 
   private static final Pattern SIGNATURE =
       Pattern.compile("([\\p{L}_$][\\p{L}\\p{N}_$]*(?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)"

@@ -1,17 +1,24 @@
 package io.cacheagent.config;
 
 import java.time.Duration;
+import lombok.Value;
 
-/**
- * The {@code metrics} section: what the agent publishes besides JMX. Nothing unless configured.
- *
- * @param host the address the Prometheus endpoint listens on: loopback unless the file says
- *     otherwise, so that only this host can read it
- * @param port the port of the Prometheus text endpoint ({@code GET /metrics}); 0 for any free
- *     port (logged, and shown by {@code stats}); {@link #NO_PORT} for no endpoint
- * @param statsInterval how often a one-line summary goes to the log, or {@code null} for never
- */
-public record MetricsSettings(String host, int port, Duration statsInterval) {
+/** The {@code metrics} section: what the agent publishes besides JMX. Nothing unless configured. */
+@Value
+public class MetricsSettings {
+
+  /**
+   * The address the Prometheus endpoint listens on: loopback unless the file says otherwise, so that
+   * only this host can read it.
+   */
+  String host;
+  /**
+   * The port of the Prometheus text endpoint ({@code GET /metrics}); 0 for any free port (logged, and
+   * shown by {@code stats}); {@link #NO_PORT} for no endpoint.
+   */
+  int port;
+  /** How often a one-line summary goes to the log, or {@code null} for never. */
+  Duration statsInterval;
 
   /** The address the endpoint listens on unless {@code metrics.host} says otherwise. */
   public static final String DEFAULT_HOST = "127.0.0.1";

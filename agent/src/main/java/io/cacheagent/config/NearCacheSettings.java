@@ -4,18 +4,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.MappingNode;
+import lombok.Value;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * A method's near cache: copies of its entries kept in each JVM, served without a round trip to
  * Redis, and dropped when Redis says the key changed (see runtime.NearCaches).
- *
- * @param maxEntries most copies each JVM keeps of the method's entries; the least used go first
- * @param ttl longest a copy is served after it was read from Redis; never longer than the method's {@code ttl}
- * @param shareInstances whether the hits of a copy share one decoded result, which the operator
- *     knows no caller changes; otherwise each hit decodes its own
  */
-public record NearCacheSettings(int maxEntries, Duration ttl, boolean shareInstances) {
+@Value
+public class NearCacheSettings {
+
+  /** Most copies each JVM keeps of the method's entries; the least used go first. */
+  int maxEntries;
+  /** Longest a copy is served after it was read from Redis; never longer than the method's {@code ttl}. */
+  Duration ttl;
+  /**
+   * Whether the hits of a copy share one decoded result, which the operator knows no caller changes;
+   * otherwise each hit decodes its own.
+   */
+  boolean shareInstances;
 
   /** What {@code nearCache: true}, or a mapping that leaves them out, gives. */
   public static final NearCacheSettings BUILT_IN = new NearCacheSettings(10_000, Duration.ofMinutes(1), false);

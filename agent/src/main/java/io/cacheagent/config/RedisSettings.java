@@ -5,19 +5,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import lombok.Value;
 
 /**
  * Where and how to reach Redis: one server ({@code redis.uri}), or a Redis Cluster ({@code
  * redis.cluster}, its seed nodes).
- *
- * @param uri a Lettuce URI ({@code redis://}, {@code rediss://} for TLS), may hold a password; on a
- *     cluster, the first seed
- * @param commandTimeout past it a call runs uncached
- * @param tls the certificate files of {@code redis.tls}, or {@code null} for the JVM's trust store and no client certificate
- * @param cluster the seed nodes of {@code redis.cluster}; empty for one server
- * @param readFrom which nodes of a cluster answer reads ({@code redis.readFrom})
  */
-public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls, List<String> cluster, ReadFrom readFrom) {
+@Value
+public class RedisSettings {
+
+  /**
+   * A Lettuce URI ({@code redis://}, {@code rediss://} for TLS), may hold a password; on a cluster,
+   * the first seed.
+   */
+  String uri;
+  /** Past it a call runs uncached. */
+  Duration commandTimeout;
+  /** The certificate files of {@code redis.tls}, or {@code null} for the JVM's trust store and no client certificate. */
+  TlsFiles tls;
+  /** The seed nodes of {@code redis.cluster}; empty for one server. */
+  List<String> cluster;
+  /** Which nodes of a cluster answer reads ({@code redis.readFrom}). */
+  ReadFrom readFrom;
 
   /** Which nodes of a cluster answer reads. Writes and compare-and-sets always go to a master. */
   public enum ReadFrom {
@@ -46,8 +56,13 @@ public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls, L
     }
   }
 
-  public RedisSettings {
+  public RedisSettings(String uri, Duration commandTimeout, TlsFiles tls, List<String> cluster, ReadFrom readFrom) {
     cluster = List.copyOf(cluster);
+    this.uri = uri;
+    this.commandTimeout = commandTimeout;
+    this.tls = tls;
+    this.cluster = cluster;
+    this.readFrom = readFrom;
   }
 
   /** One server, without {@code redis.tls}. */
@@ -94,7 +109,7 @@ public record RedisSettings(String uri, Duration commandTimeout, TlsFiles tls, L
    */
   public String maskedUri() {
     if (isCluster()) {
-      return "cluster " + cluster.stream().map(RedisSettings::masked).toList();
+      return "cluster " + cluster.stream().map(RedisSettings::masked).collect(Collectors.toList());
     }
     return masked(uri);
   }

@@ -29,17 +29,19 @@ final class YamlReader {
 
   /** A mapping with only allowed keys, each once; {@code null} if the node is not a mapping. */
   Map<String, Node> mapping(Node node, String path, List<String> allowed) {
-    if (!(node instanceof MappingNode mapping)) {
+    if (!(node instanceof MappingNode)) {
       problems.add(node, path + " must be a mapping of " + String.join(", ", allowed));
       return null;
     }
+    MappingNode mapping = (MappingNode) node;
     Map<String, Node> values = new LinkedHashMap<>();
     String where = path.equals("the top level") ? "at the top level" : "in " + path;
     for (NodeTuple tuple : mapping.getValue()) {
-      if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+      if (!(tuple.getKeyNode() instanceof ScalarNode)) {
         problems.add(tuple.getKeyNode(), "a key " + where + " is not a plain name; allowed: " + String.join(", ", allowed));
         continue;
       }
+      ScalarNode keyNode = (ScalarNode) tuple.getKeyNode();
       String key = keyNode.getValue();
       if (!allowed.contains(key)) {
         problems.add(keyNode, "unknown key \"" + key + "\" " + where + "; allowed: " + String.join(", ", allowed));
@@ -54,8 +56,8 @@ final class YamlReader {
 
   /** A single value; {@code null} (with a problem) for a list or mapping. */
   String scalar(Node node, String path) {
-    if (node instanceof ScalarNode scalar) {
-      return scalar.getValue();
+    if (node instanceof ScalarNode) {
+      return ((ScalarNode) node).getValue();
     }
     problems.add(node, path + " must be a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"));
     return null;
@@ -106,10 +108,11 @@ final class YamlReader {
 
   /** A list of Java package or class names, e.g. {@code [com.acme.model, java.time.Instant]}. */
   List<String> qualifiedNames(Node node, String path) {
-    if (!(node instanceof SequenceNode list)) {
+    if (!(node instanceof SequenceNode)) {
       problems.add(node, path + " must be a list of package or class names, e.g. [com.acme.model]");
       return List.of();
     }
+    SequenceNode list = (SequenceNode) node;
     List<String> names = new ArrayList<>();
     for (int i = 0; i < list.getValue().size(); i++) {
       Node item = list.getValue().get(i);
@@ -196,14 +199,15 @@ final class YamlReader {
     if (text == null) {
       return null;
     }
-    return switch (text) {
-      case "true" -> Boolean.TRUE;
-      case "false" -> Boolean.FALSE;
-      default -> {
+    switch (text) {
+      case "true":
+        return Boolean.TRUE;
+      case "false":
+        return Boolean.FALSE;
+      default:
         problems.add(node, path + " \"" + text + "\" is not a boolean; use true or false");
-        yield null;
-      }
-    };
+        return null;
+    }
   }
 
   String redisUri(Node node, String path) {
@@ -224,11 +228,12 @@ final class YamlReader {
    * one scheme (a cluster's nodes speak TLS or do not).
    */
   List<String> clusterSeeds(Node node, String path) {
-    if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+    if (!(node instanceof SequenceNode) || ((SequenceNode) node).getValue().isEmpty()) {
       problems.add(node, path + " must be a list of the cluster's nodes, e.g. [redis://10.0.0.1:7000, redis://10.0.0.2:7000];"
           + " one is enough to find the others, more let the agent start while one is down");
       return List.of();
     }
+    SequenceNode list = (SequenceNode) node;
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < list.getValue().size(); i++) {
       Node item = list.getValue().get(i);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import lombok.Value;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -164,7 +165,14 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     }
   }
 
-  private record Cached(MethodRule rule, String configuredAs) {}
+  @Value
+  private static class Cached {
+
+    /** The rule of the cached method. */
+    MethodRule rule;
+    /** Its signature as configured. */
+    String configuredAs;
+  }
 
   private static final class Writes {
     final Set<String> configuredAs = new LinkedHashSet<>();

@@ -3,6 +3,7 @@ package io.cacheagent.instrument;
 import io.cacheagent.config.MethodSignature;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -111,6 +112,6 @@ final class Implementations {
   }
 
   private static List<String> names(List<TypeDescription> types) {
-    return types.stream().map(TypeDescription::getActualName).toList();
+    return types.stream().map(TypeDescription::getActualName).collect(Collectors.toList());
   }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import net.bytebuddy.description.field.FieldDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
@@ -154,8 +155,9 @@ final class InstanceState {
         example.add("args[" + i + "]");
       }
     }
-    List<String> quoted = example.stream().map(e -> e.startsWith("args") ? "\"" + e + "\"" : e).toList();
-    return InstrumentationPlan.canonicalName(type, method) + " reads " + String.join(", ", unnamed.stream().map(n -> "this." + n).toList())
+    List<String> quoted = example.stream().map(e -> e.startsWith("args") ? "\"" + e + "\"" : e).collect(Collectors.toList());
+    return InstrumentationPlan.canonicalName(type, method) + " reads "
+        + String.join(", ", unnamed.stream().map(n -> "this." + n).collect(Collectors.toList()))
         + ", which its key does not name: results may depend on the instance, and instances that differ there share"
         + " entries; if they do, add it to the key, e.g. key: [" + String.join(", ", quoted) + "]";
   }

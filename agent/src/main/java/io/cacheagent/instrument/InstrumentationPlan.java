@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lombok.Value;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 
@@ -16,7 +17,16 @@ import net.bytebuddy.description.type.TypeDescription;
 final class InstrumentationPlan {
 
   /** A write signature and the eviction it triggers in one cached method. */
-  record WriteRule(MethodSignature write, EvictRule eviction, MethodRule cached) {}
+  @Value
+  static class WriteRule {
+
+    /** The write signature. */
+    MethodSignature write;
+    /** The eviction it triggers. */
+    EvictRule eviction;
+    /** The cached method whose entries it evicts. */
+    MethodRule cached;
+  }
 
   private final Map<String, List<MethodRule>> cachedByClass = new HashMap<>();
   private final Map<String, List<WriteRule>> writesByClass = new HashMap<>();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import lombok.Value;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
@@ -98,7 +99,14 @@ public final class Instrumenter {
    * parents of each from its bytes (before Byte Buddy describes it, see {@link
    * CacheTransformer#beforeTransform}).
    */
-  private record ParentsFirst(CacheTransformer transformer, ClassFileTransformer byteBuddy) implements ClassFileTransformer {
+  @Value
+  private static class ParentsFirst implements ClassFileTransformer {
+
+    /** Told the parents of each class first. */
+    CacheTransformer transformer;
+    /** Byte Buddy's transformer. */
+    ClassFileTransformer byteBuddy;
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
         ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {

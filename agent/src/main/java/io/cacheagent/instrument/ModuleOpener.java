@@ -28,9 +28,14 @@ final class ModuleOpener {
 
   /** Opens every package of {@code module} to the agent, if it is named and not opened before. */
   void open(JavaModule module) {
-    if (module == null || !module.isNamed() || !(module.unwrap() instanceof Module named) || !opened.add(named)) {
+    if (module == null || !module.isNamed()) {
       return;
     }
+    Object unwrapped = module.unwrap();
+    if (!(unwrapped instanceof Module) || !opened.add((Module) unwrapped)) {
+      return;
+    }
+    Module named = (Module) unwrapped;
     Map<String, Set<Module>> packages = new HashMap<>();
     for (String pkg : named.getPackages()) {
       packages.put(pkg, Set.of(agent));

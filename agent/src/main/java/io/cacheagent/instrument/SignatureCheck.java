@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import lombok.Value;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -34,7 +36,14 @@ import net.bytebuddy.pool.TypePool;
 public final class SignatureCheck implements AutoCloseable {
 
   /** The verdict on one signature: whether it matches, and one line saying what or why not. */
-  public record Verdict(boolean matches, String detail) {}
+  @Value
+  public static class Verdict {
+
+    /** Whether the signature matches. */
+    boolean matches;
+    /** One line saying what or why not. */
+    String detail;
+  }
 
   private final List<Path> classPath;
   private final ClassFileLocator locator;
@@ -62,7 +71,7 @@ public final class SignatureCheck implements AutoCloseable {
     }
     TypeDescription type = resolution.resolve();
     return diagnose(type, signature, cached, () -> implementationsOf(type, signature).stream()
-        .map(match -> InstrumentationPlan.canonicalName(match.type(), match.method())).toList());
+        .map(match -> InstrumentationPlan.canonicalName(match.type(), match.method())).collect(Collectors.toList()));
   }
 
   /**
@@ -250,7 +259,14 @@ public final class SignatureCheck implements AutoCloseable {
   }
 
   /** A method of the class path, with the class that declares it. */
-  private record Match(TypeDescription type, MethodDescription method) {}
+  @Value
+  private static class Match {
+
+    /** The class that declares the method. */
+    TypeDescription type;
+    /** The method. */
+    MethodDescription method;
+  }
 
   /** The methods on the class path that implement the abstract method, as the agent finds them at load time. */
   private List<Match> implementationsOf(TypeDescription type, MethodSignature signature) {
@@ -283,7 +299,7 @@ public final class SignatureCheck implements AutoCloseable {
         .map(m -> InstrumentationPlan.canonicalName(type, m))
         .distinct()
         .limit(3)
-        .toList();
+        .collect(Collectors.toList());
   }
 
   /** Levenshtein distance. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import lombok.Value;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -36,7 +37,16 @@ final class Supertypes {
    * What is known of one class loader: whether it sees a configured interface or abstract class
    * (under which configured names), and the parents of the classes it loaded or looked up.
    */
-  private record Loader(Set<String> configured, boolean open, Map<String, String[]> parents) {}
+  @Value
+  private static class Loader {
+
+    /** The configured names it was asked about. */
+    Set<String> configured;
+    /** Whether it sees a configured interface or abstract class. */
+    boolean open;
+    /** The parents of the classes it loaded or looked up. */
+    Map<String, String[]> parents;
+  }
 
   /**
    * By loader, weakly (a plain map: few loaders, looked up on every class load, and a cache
@@ -47,7 +57,14 @@ final class Supertypes {
   private volatile LastAsked last = new LastAsked(new WeakReference<>(null), null);
 
   /** The loader asked last (weakly: an undeployed web application's loader must be able to go) and what is known of it. */
-  private record LastAsked(WeakReference<ClassLoader> loader, Loader known) {}
+  @Value
+  private static class LastAsked {
+
+    /** The loader asked last, weakly. */
+    WeakReference<ClassLoader> loader;
+    /** What is known of it. */
+    Loader known;
+  }
 
   /** Whether a type of this name may have application supertypes worth reading; JDK types may not. */
   static boolean isJdkType(String name) {

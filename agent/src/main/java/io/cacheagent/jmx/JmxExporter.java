@@ -15,6 +15,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
+import lombok.Value;
 
 /*
  * Publishes the agent and each cached method as MXBeans in the platform MBean server, where
@@ -125,7 +126,10 @@ public final class JmxExporter {
   }
 
   /** One method's MXBean over its MethodControl. */
-  private record CachedMethodBean(MethodControl method) implements CachedMethodMXBean {
+  @Value
+  private static class CachedMethodBean implements CachedMethodMXBean {
+
+    MethodControl method;
 
     @Override
     public String getMethod() {

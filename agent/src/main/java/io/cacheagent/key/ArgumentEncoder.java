@@ -1,5 +1,7 @@
 package io.cacheagent.key;
 
+import io.cacheagent.jdk.JavaRuntime;
+import io.cacheagent.jdk.Records;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -7,7 +9,6 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -101,41 +102,43 @@ final class ArgumentEncoder {
     out.checkBudget();
     if (value == null) {
       out.append('~');
-    } else if (value instanceof String s) {
-      encodeString(s, out);
+    } else if (value instanceof String) {
+      encodeString((String) value, out);
     } else if (isIntegral(value)) {
       out.append(integralTag(value)).append(value.toString());
-    } else if (value instanceof Boolean b) {
-      out.append(b ? 'T' : 'F');
-    } else if (value instanceof Character c) {
-      out.append('c').append(Integer.toString(c));
+    } else if (value instanceof Boolean) {
+      out.append((Boolean) value ? 'T' : 'F');
+    } else if (value instanceof Character) {
+      out.append('c').append(Integer.toString((Character) value));
     } else if (value instanceof Double || value instanceof Float) {
       out.append(value instanceof Double ? 'd' : 'f').append(value.toString());
     } else if (value instanceof BigDecimal) {
       out.append('D').append(value.toString());
-    } else if (value instanceof Enum<?> e) {
+    } else if (value instanceof Enum<?>) {
+      Enum<?> e = (Enum<?>) value;
       out.append('e').append(e.getDeclaringClass().getName()).append('.').append(e.name());
     } else if (isValueType(value)) {
-      String text = value instanceof Class<?> c ? c.getName() : value.toString();
+      String text = value instanceof Class<?> ? ((Class<?>) value).getName() : value.toString();
       out.append('v').append(value.getClass().getName()).append(':').append(Integer.toString(text.length()))
           .append(':').append(text);
     } else if (value.getClass().isArray()) {
       encodeArray(value, out, depth);
-    } else if (value instanceof List<?> list) {
+    } else if (value instanceof List<?>) {
       out.append('[');
       int i = 0;
-      for (Object element : list) {
+      for (Object element : (List<?>) value) {
         if (i++ > 0) {
           out.append(',');
         }
         encode(element, out, depth + 1);
       }
       out.append(']');
-    } else if (value instanceof Set<?> set) {
+    } else if (value instanceof Set<?>) {
       out.append('{');
-      appendSorted(encodeAll(set, out, depth), out);
+      appendSorted(encodeAll((Set<?>) value, out, depth), out);
       out.append('}');
-    } else if (value instanceof Map<?, ?> map) {
+    } else if (value instanceof Map<?, ?>) {
+      Map<?, ?> map = (Map<?, ?>) value;
       List<String> entries = new ArrayList<>(map.size());
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         KeyText e = out.part();
@@ -147,11 +150,11 @@ final class ArgumentEncoder {
       out.append("M{");
       appendSorted(entries, out);
       out.append('}');
-    } else if (value instanceof Optional<?> optional) {
+    } else if (value instanceof Optional<?>) {
       out.append("o(");
-      encode(optional.orElse(null), out, depth + 1);
+      encode(((Optional<?>) value).orElse(null), out, depth + 1);
       out.append(')');
-    } else if (value instanceof Record) {
+    } else if (Records.isRecord(value.getClass())) {
       encodeRecord(value, out, depth);
     } else {
       encodeFields(value, out, depth);
@@ -207,11 +210,13 @@ final class ArgumentEncoder {
 
   /** The elements of a primitive array as big-endian bytes, copied in bulk. */
   private static byte[] primitiveBytes(Object array, int length, KeyText out) throws UnstableArgumentException {
-    if (array instanceof byte[] bytes) {
+    if (array instanceof byte[]) {
+      byte[] bytes = (byte[]) array;
       out.spend(bytes.length);
       return bytes;
     }
-    if (array instanceof boolean[] flags) {
+    if (array instanceof boolean[]) {
+      boolean[] flags = (boolean[]) array;
       byte[] bytes = new byte[out.spend(flags.length)];
       for (int i = 0; i < flags.length; i++) {
         bytes[i] = (byte) (flags[i] ? 1 : 0);
@@ -221,16 +226,16 @@ final class ArgumentEncoder {
     int width = array instanceof long[] || array instanceof double[] ? 8
         : array instanceof int[] || array instanceof float[] ? 4 : 2;
     ByteBuffer buffer = ByteBuffer.allocate(out.spend((long) width * length));
-    if (array instanceof long[] a) {
-      buffer.asLongBuffer().put(a);
-    } else if (array instanceof double[] a) {
-      buffer.asDoubleBuffer().put(a);
-    } else if (array instanceof int[] a) {
-      buffer.asIntBuffer().put(a);
-    } else if (array instanceof float[] a) {
-      buffer.asFloatBuffer().put(a);
-    } else if (array instanceof short[] a) {
-      buffer.asShortBuffer().put(a);
+    if (array instanceof long[]) {
+      buffer.asLongBuffer().put((long[]) array);
+    } else if (array instanceof double[]) {
+      buffer.asDoubleBuffer().put((double[]) array);
+    } else if (array instanceof int[]) {
+      buffer.asIntBuffer().put((int[]) array);
+    } else if (array instanceof float[]) {
+      buffer.asFloatBuffer().put((float[]) array);
+    } else if (array instanceof short[]) {
+      buffer.asShortBuffer().put((short[]) array);
     } else {
       buffer.asCharBuffer().put((char[]) array);
     }
@@ -281,10 +286,10 @@ final class ArgumentEncoder {
   }
 
   private static MethodHandle[] recordAccessors(Class<?> type) {
-    RecordComponent[] components = type.getRecordComponents();
-    MethodHandle[] accessors = new MethodHandle[components.length];
-    for (int i = 0; i < components.length; i++) {
-      Method accessor = components[i].getAccessor();
+    List<Records.Component> components = Records.components(type);
+    MethodHandle[] accessors = new MethodHandle[components.size()];
+    for (int i = 0; i < accessors.length; i++) {
+      Method accessor = components.get(i).accessor();
       if (!accessor.trySetAccessible()) {
         return null;
       }
@@ -324,7 +329,7 @@ final class ArgumentEncoder {
   /** Application classes qualify; JDK internals, lambdas, hidden classes and resources do not. */
   private static boolean hasStableFields(Object value) {
     Class<?> type = value.getClass();
-    if (type.isSynthetic() || type.isHidden() || value instanceof AutoCloseable
+    if (type.isSynthetic() || JavaRuntime.isHidden(type) || value instanceof AutoCloseable
         || value instanceof java.util.Iterator<?> || value instanceof Thread) {
       return false;
     }

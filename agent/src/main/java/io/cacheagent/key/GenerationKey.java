@@ -2,6 +2,7 @@ package io.cacheagent.key;
 
 import java.util.ArrayList;
 import java.util.List;
+import lombok.Value;
 
 /**
  * The generation key of a cached method (see runtime.CacheRuntime): the key whose value a drop of
@@ -14,13 +15,25 @@ import java.util.List;
  * entries fall into {@link KeyNames#CLUSTER_SLOT_GROUPS} groups, each under its own hash tag
  * ({@code {<tag>.<group>}}), and each group has its own copy of the generation key, under the same
  * tag. A drop writes every copy. {@link #name} stays the method's identity either way.
- *
- * @param name the key on one server; on a cluster, the start of each copy's name
- * @param slotGroups how many groups the entries fall into; 0 on one server (no hash tags)
- * @param tagStart what every group's hash tag starts with: a brace and a short hash of {@link #name},
- *     computed once, not on every call
  */
-public record GenerationKey(String name, int slotGroups, String tagStart) {
+@Value
+public class GenerationKey {
+
+  /** The key on one server; on a cluster, the start of each copy's name. */
+  String name;
+  /** How many groups the entries fall into; 0 on one server (no hash tags). */
+  int slotGroups;
+  /**
+   * What every group's hash tag starts with: a brace and a short hash of {@link #name}, computed
+   * once, not on every call.
+   */
+  String tagStart;
+
+  public GenerationKey(String name, int slotGroups, String tagStart) {
+    this.name = name;
+    this.slotGroups = slotGroups;
+    this.tagStart = tagStart;
+  }
 
   public GenerationKey(String name, int slotGroups) {
     this(name, slotGroups, slotGroups == 0 ? "" : "{" + KeyText.shortHash(name) + ".");

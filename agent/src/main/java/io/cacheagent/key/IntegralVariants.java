@@ -17,7 +17,8 @@ final class IntegralVariants {
   private IntegralVariants() {}
 
   static List<Object> of(Object integral) {
-    BigInteger value = integral instanceof BigInteger b ? b : BigInteger.valueOf(((Number) integral).longValue());
+    BigInteger value = integral instanceof BigInteger ? (BigInteger) integral
+        : BigInteger.valueOf(((Number) integral).longValue());
     List<Object> variants = new ArrayList<>(5);
     if (value.compareTo(LONG_MIN) >= 0 && value.compareTo(LONG_MAX) <= 0) {
       long v = value.longValue();

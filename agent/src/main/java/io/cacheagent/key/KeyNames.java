@@ -1,13 +1,22 @@
 package io.cacheagent.key;
 
 import java.util.List;
+import lombok.Value;
 
 /**
  * How this agent names its keys: the prefix every key starts with ({@code redis.keyPrefix}) and
  * how argument values are written ({@code redis.hashKeys}). Every JVM that shares a Redis must
  * name keys alike, or one's evictions miss the other's entries.
  */
-public record KeyNames(String prefix, ArgumentHashing hashing, int slotGroups) {
+@Value
+public class KeyNames {
+
+  /** What every key starts with ({@code redis.keyPrefix}). */
+  String prefix;
+  /** How argument values are written ({@code redis.hashKeys}). */
+  ArgumentHashing hashing;
+  /** In how many groups a method's entries fall on Redis Cluster; 0 on one server. */
+  int slotGroups;
 
   /**
    * In how many groups, each in its own hash slot, a method's entries fall on Redis Cluster (see
@@ -17,6 +26,12 @@ public record KeyNames(String prefix, ArgumentHashing hashing, int slotGroups) {
    * Every JVM on one cluster must use the same number: it is part of the key names.
    */
   public static final int CLUSTER_SLOT_GROUPS = 32;
+
+  public KeyNames(String prefix, ArgumentHashing hashing, int slotGroups) {
+    this.prefix = prefix;
+    this.hashing = hashing;
+    this.slotGroups = slotGroups;
+  }
 
   /** Key names for one Redis server: no hash tags. */
   public KeyNames(String prefix, ArgumentHashing hashing) {

@@ -1,10 +1,18 @@
 package io.cacheagent.key;
 
+import lombok.Value;
+
 /**
  * The keys of one cached method: each is {@link #start} followed by the argument part, written as
  * {@link #hashing} says.
  */
-public record Namespace(String start, ArgumentHashing hashing) {
+@Value
+public class Namespace {
+
+  /** What every key of the method starts with. */
+  String start;
+  /** How the argument part is written. */
+  ArgumentHashing hashing;
 
   /**
    * The key whose argument text is {@code text}, of an entry that belongs to {@code generation}: on

@@ -45,7 +45,8 @@ public final class MetricsPublisher {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
       server.setExecutor(Executors.newSingleThreadExecutor(task -> AgentThreads.daemon("metrics", task)));
       server.createContext("/", exchange -> {
-        try (exchange) {
+        // HttpExchange is AutoCloseable only from Java 17 on.
+        try {
           if (!"/metrics".equals(exchange.getRequestURI().getPath())) {
             exchange.sendResponseHeaders(404, -1);
           } else if (!"GET".equals(exchange.getRequestMethod())) {
@@ -59,6 +60,8 @@ public final class MetricsPublisher {
               out.write(body);
             }
           }
+        } finally {
+          exchange.close();
         }
       });
       server.start();

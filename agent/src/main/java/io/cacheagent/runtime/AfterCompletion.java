@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.jdk.JavaRuntime;
 import io.cacheagent.logging.AgentLog;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -36,37 +37,33 @@ final class AfterCompletion implements InvocationHandler {
 
   /** The handler behind a synchronization this class made for {@code owner}, or {@code null}. */
   static AfterCompletion madeFor(Object synchronization, Object owner) {
-    return Proxy.isProxyClass(synchronization.getClass())
-        && Proxy.getInvocationHandler(synchronization) instanceof AfterCompletion handler && handler.owner == owner
-        ? handler : null;
+    if (!Proxy.isProxyClass(synchronization.getClass())) {
+      return null;
+    }
+    InvocationHandler handler = Proxy.getInvocationHandler(synchronization);
+    return handler instanceof AfterCompletion && ((AfterCompletion) handler).owner == owner ? (AfterCompletion) handler : null;
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     switch (method.getName()) {
-      case "afterCompletion" -> {
+      case "afterCompletion":
         try {
           completion.completed((Integer) args[0] == committed ? Transactions.COMMITTED : Transactions.NOT_COMMITTED);
         } catch (RuntimeException | LinkageError e) {
           AgentLog.warn("tx-completion", "internal error after a transaction completed (" + e + ")");
         }
         return null;
-      }
-      case "getOrder" -> {
+      case "getOrder":
         return order;
-      }
-      case "equals" -> {
+      case "equals":
         return proxy == args[0];
-      }
-      case "hashCode" -> {
+      case "hashCode":
         return System.identityHashCode(proxy);
-      }
-      case "toString" -> {
+      case "toString":
         return "cache-agent after-completion";
-      }
-      default -> {
-        return method.getReturnType() == void.class ? null : InvocationHandler.invokeDefault(proxy, method, args);
-      }
+      default:
+        return method.getReturnType() == void.class ? null : JavaRuntime.invokeDefault(proxy, method, args);
     }
   }
 }

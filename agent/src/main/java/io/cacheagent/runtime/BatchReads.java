@@ -21,6 +21,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import lombok.Value;
 
 /*
  * Batch methods (batch: args[N]): a call such as findByIds([1, 2, 3]) reads and stores one entry
@@ -102,10 +103,12 @@ final class BatchReads {
       return null;
     }
     Batch batch = method.batch;
-    if (method.batchBroken || !(args[batch.argument()] instanceof Collection<?> collection) || collection.isEmpty()) {
+    if (method.batchBroken || !(args[batch.argument()] instanceof Collection<?>)
+        || ((Collection<?>) args[batch.argument()]).isEmpty()) {
       method.stats.uncached.increment(); // null or empty: nothing to read, the method answers as it would
       return null;
     }
+    Collection<?> collection = (Collection<?>) args[batch.argument()];
     List<Object> elements = new ArrayList<>(collection);
     CachedMethod.KeySpace space = method.keys; // once: a reload must not change it halfway through the call
     String[] keys;
@@ -241,7 +244,11 @@ final class BatchReads {
   }
 
   /** What the store holds under each element's key, and the generation its entry must have; by element. */
-  private record Found(byte[][] entries, long[] generations) {}
+  @Value
+  private static class Found {
+    byte[][] entries;
+    long[] generations;
+  }
 
   /**
    * Reads every key with the copy of the generation key in its hash slot: one MGET per copy, all
@@ -289,8 +296,8 @@ final class BatchReads {
    */
   @SuppressWarnings("unchecked")
   private static Collection<Object> emptyLike(Collection<?> original) {
-    if (original instanceof SortedSet<?> sorted) {
-      return new TreeSet<>((Comparator<Object>) sorted.comparator());
+    if (original instanceof SortedSet<?>) {
+      return new TreeSet<>((Comparator<Object>) ((SortedSet<?>) original).comparator());
     }
     if (original instanceof Set<?>) {
       return new LinkedHashSet<>();

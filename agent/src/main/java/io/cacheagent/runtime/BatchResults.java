@@ -30,11 +30,12 @@ final class BatchResults {
   static String lineUp(CachedMethod method, BatchReads.Call call, Object result, Object[] loaded, boolean[] answered) {
     BatchRule rule = method.rule.batch();
     if (method.batch.returnsMap()) {
-      return result instanceof Map<?, ?> map ? readMap(call, map, loaded, answered) : "returned null, not a Map";
+      return result instanceof Map<?, ?> ? readMap(call, (Map<?, ?>) result, loaded, answered) : "returned null, not a Map";
     }
-    if (!(result instanceof List<?> list)) {
+    if (!(result instanceof List<?>)) {
       return "returned null, not a List";
     }
+    List<?> list = (List<?>) result;
     return rule != null && rule.valueId() != null ? matchById(method, rule, call, list, loaded, answered)
         : readInOrder(method, call, list, loaded, answered);
   }
@@ -118,9 +119,9 @@ final class BatchResults {
           list.add(value);
         }
       }
-      if (byId && result instanceof List<?> returned) {
+      if (byId && result instanceof List<?>) {
         Set<Object> ids = new HashSet<>(call.elements);
-        for (Object value : returned) {
+        for (Object value : (List<?>) result) {
           if (value != null && !ids.contains(idOrNull(rule, value))) {
             list.add(value);
           }
@@ -129,7 +130,7 @@ final class BatchResults {
       return list;
     }
     Map<Object, Object> map = new LinkedHashMap<>();
-    Map<?, ?> returned = result instanceof Map<?, ?> m ? m : Map.of();
+    Map<?, ?> returned = result instanceof Map<?, ?> ? (Map<?, ?>) result : Map.of();
     for (int i = 0; i < size; i++) {
       Object element = call.elements.get(i);
       if (call.misses[i] == null) {

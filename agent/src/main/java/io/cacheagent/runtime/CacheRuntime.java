@@ -157,7 +157,7 @@ public final class CacheRuntime implements Dispatcher {
         return served(method, hit);
       }
     }
-    Found found = new Found(key, generations, generationKey, generation, generationInvented, entry, read.readNanos());
+    FoundEntry found = new FoundEntry(key, generations, generationKey, generation, generationInvented, entry, read.readNanos());
     return coalesce(method, methodId, found, self, args);
   }
 
@@ -167,20 +167,7 @@ public final class CacheRuntime implements Dispatcher {
    * over the entry it replaces, so long as the arguments still give its key (else uncached).
    */
   private static Object calledAgain(CachedMethod method, Object answer) {
-    return answer instanceof Refreshes.Reload reload && reload.keyUnchanged(method) ? reload : null;
-  }
-
-  /**
-   * What a lookup found in the store for its key: the bytes there ({@code null}: none), the
-   * generation its entry goes under, and whether it made that generation up; when the read was sent.
-   */
-  private record Found(String key, GenerationKey generations, String generationKey, long generation, boolean generationInvented,
-      byte[] seen, long readNanos) {
-
-    /** The generation found in the store: {@link Generations#NONE} when there was none. */
-    long generationFound() {
-      return generationInvented ? Generations.NONE : generation;
-    }
+    return answer instanceof Refreshes.Reload && ((Refreshes.Reload) answer).keyUnchanged(method) ? answer : null;
   }
 
   /**
@@ -189,7 +176,7 @@ public final class CacheRuntime implements Dispatcher {
    * returns a future, returns one that the load completes (see FutureFollowers); {@code null} runs
    * the method uncached.
    */
-  private Object coalesce(CachedMethod method, int methodId, Found found, Object self, Object[] args) {
+  private Object coalesce(CachedMethod method, int methodId, FoundEntry found, Object self, Object[] args) {
     // A load of a future that has not completed within the wait will not be shared: a later call leads a new one.
     long staleAfter = method.returnsFuture ? method.followerWaitNanos() : InFlightLoads.MAX_WAIT_NANOS;
     String key = found.key();
@@ -238,7 +225,7 @@ public final class CacheRuntime implements Dispatcher {
    * JVM that holds it (see Leases); not for a method that returns a future, whose caller expects it
    * back at once. Returns the Miss to complete, or the other JVM's entry.
    */
-  private Object lead(CachedMethod method, Found found, InFlightLoads.Load load, Object self) {
+  private Object lead(CachedMethod method, FoundEntry found, InFlightLoads.Load load, Object self) {
     String key = found.key();
     byte[] leaseToken = null;
     if (method.rule.stampedeLock() && method.returnsFuture) {
@@ -269,21 +256,22 @@ public final class CacheRuntime implements Dispatcher {
 
   @Override
   public Object complete(int methodId, Object call, Object result) {
-    if (call instanceof BatchReads.Call batch) {
-      return completeBatch(methodId, batch, result);
+    if (call instanceof BatchReads.Call) {
+      return completeBatch(methodId, (BatchReads.Call) call, result);
     }
-    if (call instanceof Refreshes.Reload reload) {
-      return completeReload(methodId, reload, result);
+    if (call instanceof Refreshes.Reload) {
+      return completeReload(methodId, (Refreshes.Reload) call, result);
     }
-    if (call instanceof MissResults.Miss miss) {
+    if (call instanceof MissResults.Miss) {
       InFlightLoads.ended(); // the method returned on this thread
-      leaderReturned(miss);
+      leaderReturned((MissResults.Miss) call);
     }
     try {
       CachedMethod method = table.cached(methodId);
-      if (method == null || !(call instanceof MissResults.Miss miss)) {
+      if (method == null || !(call instanceof MissResults.Miss)) {
         return result;
       }
+      MissResults.Miss miss = (MissResults.Miss) call;
       // Inside a transaction that writes, the result may hold what it has not committed, and never
       // will if it rolls back: it is stored once the transaction committed, and shared with no other
       // thread. A read-only transaction (@Transactional(readOnly = true), Spring Data's finders) reads
@@ -327,7 +315,8 @@ public final class CacheRuntime implements Dispatcher {
       batches.abandon(); // the method threw on this thread: nothing is stored
       return;
     }
-    if (call instanceof MissResults.Miss miss) {
+    if (call instanceof MissResults.Miss) {
+      MissResults.Miss miss = (MissResults.Miss) call;
       InFlightLoads.ended(); // the method threw on this thread
       leaderReturned(miss);
       results.end(miss, null);

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import lombok.Value;
 
 /**
  * One instrumented method whose results are cached: its rule, where its keys live, and the codec
@@ -67,7 +68,12 @@ final class CachedMethod {
    * with them, and the generation key, which changes with the signature or the key expressions. A
    * batch method with {@code entriesOf} has that method's.
    */
-  record KeySpace(Namespace namespace, List<KeyExpression> expressions, KeyShape shape, GenerationKey generationKey) {
+  @Value
+  static class KeySpace {
+    Namespace namespace;
+    List<KeyExpression> expressions;
+    KeyShape shape;
+    GenerationKey generationKey;
 
     /** The keys of the method {@code rule} names, as its signature gives them: those its evictions compute (see Eviction#of). */
     static KeySpace of(MethodRule rule, KeyNames keyNames) {
@@ -77,7 +83,11 @@ final class CachedMethod {
     }
   }
   /** What its entries may hold, and the codec that keeps to it: both replaced when serialization.allow is reloaded. */
-  record Values(ClassAllowList allowList, ValueCodec codec) {}
+  @Value
+  static class Values {
+    ClassAllowList allowList;
+    ValueCodec codec;
+  }
   private volatile Values values;
   /** Signs the entries this method writes, and checks those it reads, before they are decoded. */
   final EntrySigning signing;
@@ -318,10 +328,10 @@ final class CachedMethod {
    * method's {@code List<Product>} or {@code Map<Long, Product>}.
    */
   private static Type lastTypeArgument(Type returned) {
-    if (!(returned instanceof ParameterizedType parameterized)) {
+    if (!(returned instanceof ParameterizedType)) {
       return Object.class;
     }
-    Type[] arguments = parameterized.getActualTypeArguments();
+    Type[] arguments = ((ParameterizedType) returned).getActualTypeArguments();
     return arguments[arguments.length - 1];
   }
 

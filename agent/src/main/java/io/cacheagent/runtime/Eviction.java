@@ -7,21 +7,29 @@ import io.cacheagent.key.KeyNames;
 import io.cacheagent.key.KeyShape;
 import io.cacheagent.key.Namespace;
 import java.time.Duration;
+import lombok.Value;
 
-/**
- * One eviction a write method triggers: the rule, and where the keys of its cached method live.
- *
- * @param rule the {@code evictOn} entry
- * @param cachedName canonical signature of the cached method, as configured
- * @param namespace start of that method's keys
- * @param generationKey the key that {@code all: true} moves on
- * @param cachedShape the shape of the cached method's key
- * @param ttl the cached method's TTL: how long a tombstone must outlive any entry it replaces
- * @param keyProblem why the declared types show that its key can never evict an entry, so that it
- *     drops every entry instead; {@code null} when they do not
- */
-public record Eviction(EvictRule rule, String cachedName, Namespace namespace, GenerationKey generationKey, KeyShape cachedShape,
-    Duration ttl, String keyProblem) {
+/** One eviction a write method triggers: the rule, and where the keys of its cached method live. */
+@Value
+public class Eviction {
+
+  /** The {@code evictOn} entry. */
+  EvictRule rule;
+  /** Canonical signature of the cached method, as configured. */
+  String cachedName;
+  /** Start of that method's keys. */
+  Namespace namespace;
+  /** The key that {@code all: true} moves on. */
+  GenerationKey generationKey;
+  /** The shape of the cached method's key. */
+  KeyShape cachedShape;
+  /** The cached method's TTL: how long a tombstone must outlive any entry it replaces. */
+  Duration ttl;
+  /**
+   * Why the declared types show that its key can never evict an entry, so that it drops every entry
+   * instead; {@code null} when they do not.
+   */
+  String keyProblem;
 
   /** The eviction of {@code rule} on the cached method {@code cached}. */
   public static Eviction of(EvictRule rule, MethodRule cached, KeyNames keyNames) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import lombok.Value;
 
 /**
  * Runs the evictions of a write method (see CacheRuntime for tombstones and generations): detaches
@@ -44,7 +45,11 @@ final class Evictions {
    * {@code null} to drop every entry of the method. Kept, not the write's arguments, to run again
    * after a transaction: the arguments may have changed since, and may be large.
    */
-  record Planned(Eviction eviction, List<String> keys) {}
+  @Value
+  static class Planned {
+    Eviction eviction;
+    List<String> keys;
+  }
 
   /**
    * Runs the evictions of {@code write} before its body ({@code before}: those with {@code when:

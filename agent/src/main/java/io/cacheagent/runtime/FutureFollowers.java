@@ -61,8 +61,8 @@ final class FutureFollowers {
     thread.setContextClassLoader(context);
     try {
       Object own = CallAgain.call(again, methodId, self, args, null);
-      if (own instanceof CompletionStage<?> future) {
-        FutureRelay.relay(future, callers, (value, failure) -> {});
+      if (own instanceof CompletionStage<?>) {
+        FutureRelay.relay((CompletionStage<?>) own, callers, (value, failure) -> {});
       } else {
         callers.completeExceptionally(new NullPointerException("the method returned null instead of a future"));
       }

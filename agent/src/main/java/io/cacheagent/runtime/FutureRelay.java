@@ -30,7 +30,8 @@ final class FutureRelay {
         }
       }
     });
-    if (own instanceof CompletableFuture<?> future) {
+    if (own instanceof CompletableFuture<?>) {
+      CompletableFuture<?> future = (CompletableFuture<?>) own;
       callers.whenComplete((value, failure) -> {
         if (callers.isCancelled() && !future.isDone()) {
           future.cancel(false);

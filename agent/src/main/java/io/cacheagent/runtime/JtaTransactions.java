@@ -9,6 +9,7 @@ import java.util.WeakHashMap;
 import java.util.function.Supplier;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import lombok.Value;
 
 /**
  * JTA transactions, followed through the {@code TransactionSynchronizationRegistry} that Java EE
@@ -199,8 +200,14 @@ final class JtaTransactions implements Transactions {
   }
 
   /** The registry bound in JNDI, used through its own interface ({@code javax} or {@code jakarta}). */
-  private record Registry(Object target, Class<?> synchronizationType, MethodHandle getTransactionStatus,
-      MethodHandle getResource, MethodHandle putResource, MethodHandle registerInterposedSynchronization) {
+  @Value
+  private static class Registry {
+    Object target;
+    Class<?> synchronizationType;
+    MethodHandle getTransactionStatus;
+    MethodHandle getResource;
+    MethodHandle putResource;
+    MethodHandle registerInterposedSynchronization;
 
     static Registry of(Object bound) throws ReflectiveOperationException {
       Class<?> api = registryInterface(bound.getClass());

@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import java.util.List;
+import lombok.Value;
 
 /**
  * One cached method's counters, read at one moment: what JMX, Prometheus, the {@code stats}
@@ -12,18 +13,43 @@ import java.util.List;
  * served: the caller would have got a managed JPA entity) or off (the method was switched off, in
  * the file, over JMX, or because an eviction of it can never evict; a lower bound, see
  * CacheBridge). Calls made while the agent starts, before it knows the method, are not counted.
- *
- * @param nearHits the hits served from a copy in this JVM (a nearCache), without a round trip to Redis; a part of {@code hits}
- * @param loadSeconds how long a load took at the 50th, 90th and 99th percentile, in seconds
- * @param refreshes reloads of entries near their end that this JVM ran in the background
- *     (refreshAhead; not calls), of which {@code refreshFailures} threw
  */
-public record MethodSnapshot(String method, boolean enabled, long hits, long nearHits, long misses, long coalesced, long uncached, long managed,
-    long off, long undecodable, long refused, long unencodable, long evictions, long evictionKeyFailures,
-    long loads, double loadSecondsSum, LoadQuantiles loadSeconds, long refreshes, long refreshFailures) {
+@Value
+public class MethodSnapshot {
+
+  String method;
+  boolean enabled;
+  long hits;
+  /** The hits served from a copy in this JVM (a nearCache), without a round trip to Redis; a part of {@code hits}. */
+  long nearHits;
+  long misses;
+  long coalesced;
+  long uncached;
+  long managed;
+  long off;
+  long undecodable;
+  long refused;
+  long unencodable;
+  long evictions;
+  long evictionKeyFailures;
+  long loads;
+  double loadSecondsSum;
+  /** How long a load took at the 50th, 90th and 99th percentile, in seconds. */
+  LoadQuantiles loadSeconds;
+  /**
+   * Reloads of entries near their end that this JVM ran in the background (refreshAhead; not calls),
+   * of which {@code refreshFailures} threw.
+   */
+  long refreshes;
+  long refreshFailures;
 
   /** Load times in seconds at the 50th, 90th and 99th percentile; 0 before the first load. */
-  public record LoadQuantiles(double p50, double p90, double p99) {}
+  @Value
+  public static class LoadQuantiles {
+    double p50;
+    double p90;
+    double p99;
+  }
 
   /** Every call: hits, misses, coalesced, uncached, managed and off. */
   public long calls() {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import lombok.Value;
 
 /**
  * What becomes of a miss's result: stored at once, once its transaction committed, or once its
@@ -22,8 +23,17 @@ final class MissResults {
    * store was sent ({@code readNanos}), the method's TTL then, and when its load began. An element
    * of a batch call has no load (no other call waits for it) nor lease.
    */
-  record Miss(String key, long generation, byte[] seen, InFlightLoads.Load load, byte[] leaseToken, long readNanos,
-      Duration ttlAtRead, long startedNanos) {}
+  @Value
+  static class Miss {
+    String key;
+    long generation;
+    byte[] seen;
+    InFlightLoads.Load load;
+    byte[] leaseToken;
+    long readNanos;
+    Duration ttlAtRead;
+    long startedNanos;
+  }
 
   private final CacheStore store;
   private final InFlightLoads loads;
@@ -60,10 +70,11 @@ final class MissResults {
    * FutureFollowers) get their copies of the entry, or run the method themselves.
    */
   Object storeWhenComplete(CachedMethod method, Miss miss, Object result, boolean inTransaction) {
-    if (!(result instanceof CompletionStage<?> future) || inTransaction) {
+    if (!(result instanceof CompletionStage<?>) || inTransaction) {
       end(miss, null);
       return result;
     }
+    CompletionStage<?> future = (CompletionStage<?>) result;
     CompletableFuture<Object> callers = new CompletableFuture<>();
     try {
       FutureRelay.relay(future, callers, (value, failure) -> {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import lombok.Value;
 
 /*
  * Cached methods that missed an eviction, because Redis did not take the write's tombstone or new
@@ -47,7 +48,12 @@ final class MissedEvictions {
   private final Map<GenerationKey, Pending> pending = new ConcurrentHashMap<>();
 
   /** {@code missed} counts missed evictions, so that a drop sent before the latest one does not clear it. */
-  private record Pending(String cachedName, AtomicInteger missed, AtomicBoolean dropping) {}
+  @Value
+  private static class Pending {
+    String cachedName;
+    AtomicInteger missed;
+    AtomicBoolean dropping;
+  }
 
   MissedEvictions(CacheStore store) {
     this.store = store;

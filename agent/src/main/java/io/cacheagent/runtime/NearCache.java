@@ -114,8 +114,12 @@ final class NearCache {
    * {@code nowNanos}; {@code null} when there is none.
    */
   Copy copy(String key, String generationKey, long epoch, long nowNanos) {
-    return copies.getIfPresent(key) instanceof Copy copy && !isVoid(copy, epoch, nowNanos)
-        && copy.generationKey.equals(generationKey) ? copy : null;
+    Object held = copies.getIfPresent(key);
+    if (!(held instanceof Copy)) {
+      return null;
+    }
+    Copy copy = (Copy) held;
+    return !isVoid(copy, epoch, nowNanos) && copy.generationKey.equals(generationKey) ? copy : null;
   }
 
   /** The keys of recent calls made in {@code space}. */
@@ -158,7 +162,8 @@ final class NearCache {
    * that never gave its place up must not keep the key from being copied for good).
    */
   private boolean isVoid(Object held, long epoch, long nowNanos) {
-    if (held instanceof Copy copy) {
+    if (held instanceof Copy) {
+      Copy copy = (Copy) held;
       return copy.epoch != epoch || copy.voidAll != voidAll.get() || isOld(copy.readNanos, nowNanos);
     }
     Reading reading = (Reading) held;

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import lombok.Value;
 
 /*
  * The near caches of the methods whose rule has a nearCache: copies of their entries in this JVM,
@@ -36,7 +37,15 @@ final class NearCaches implements Invalidations.Listener {
    * answer; whether they came from a copy, and that copy if its hits share one decoded result;
    * when the read was sent (for a copy, the read that made it).
    */
-  record Read(boolean answered, byte[] entry, long generation, boolean near, NearCache.Copy sharing, long readNanos) {
+  @Value
+  static class Read {
+    boolean answered;
+    byte[] entry;
+    long generation;
+    boolean near;
+    NearCache.Copy sharing;
+    long readNanos;
+
     static final Read UNANSWERED = new Read(false, null, Generations.NONE, false, null, 0);
 
     /** The hit the copy's hits share; {@code null} when there is none yet, or the copy shares nothing. */

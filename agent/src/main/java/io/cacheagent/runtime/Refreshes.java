@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import lombok.Value;
 
 /*
  * refreshAhead: a hit on an entry past that share of its life returns the entry, and reloads it in
@@ -52,7 +53,11 @@ final class Refreshes {
   static final int REMEMBERED = 100_000;
 
   /** A reload's call: the miss whose store replaces the hit's bytes, and what its key was computed from. */
-  record Reload(MissResults.Miss miss, Object self, Object[] args) {
+  @Value
+  static class Reload {
+    MissResults.Miss miss;
+    Object self;
+    Object[] args;
 
     /** Whether the call's arguments still give the key the hit had. */
     boolean keyUnchanged(CachedMethod method) {

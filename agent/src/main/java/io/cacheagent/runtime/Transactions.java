@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import java.util.function.Supplier;
+import lombok.Value;
 
 /**
  * The transaction the calling thread runs in, as the application manages it: Spring's
@@ -71,7 +72,10 @@ interface Transactions {
    * followed through Spring; otherwise a JTA transaction, if any. A Spring scope without a
    * transaction of its own (SUPPORTS, NOT_SUPPORTED) inside a JTA transaction is the JTA one's.
    */
-  record SpringOrJta(SpringTransactions spring, JtaTransactions jta) implements Transactions {
+  @Value
+  static class SpringOrJta implements Transactions {
+    SpringTransactions spring;
+    JtaTransactions jta;
 
     private Transactions current() {
       return spring.hasActualTransaction() || !jta.isActive() ? spring : jta;

@@ -3,7 +3,6 @@ package io.cacheagent.secret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import javax.crypto.Mac;
@@ -36,7 +35,8 @@ public final class Secret {
   private Secret(String source, byte[] bytes) {
     this.source = source;
     this.key = new SecretKeySpec(bytes, "HmacSHA256");
-    this.fingerprint = HexFormat.of().formatHex(hmac("cache-agent key fingerprint".getBytes(StandardCharsets.UTF_8)), 0, 4);
+    byte[] mark = hmac("cache-agent key fingerprint".getBytes(StandardCharsets.UTF_8));
+    this.fingerprint = String.format("%02x%02x%02x%02x", mark[0], mark[1], mark[2], mark[3]);
   }
 
   /**

@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import lombok.Value;
 
 /**
  * Starts the agent inside its isolated class loader (called reflectively by {@code CacheAgent}).
@@ -164,7 +165,12 @@ public final class AgentInstaller {
   }
 
   /** A started agent: what JMX and reloads need of it. */
-  private record Started(MethodTable table, CacheStore store, Reloader reloader) {}
+  @Value
+  private static class Started {
+    MethodTable table;
+    CacheStore store;
+    Reloader reloader;
+  }
 
   /**
    * Starts with {@code config} ({@code null}: it had errors, the agent waits for a valid version),

@@ -7,6 +7,7 @@ import io.cacheagent.runtime.MethodTable;
 import io.cacheagent.store.CacheStore;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import lombok.Value;
 
 /**
  * What the agent does when the JVM exits: waits (briefly) for the evictions still in flight, so
@@ -21,7 +22,13 @@ final class ExitReport {
   private volatile boolean instrumenting;
 
   /** What the agent has once it started; {@code flushTimeout}: the store's command timeout. */
-  private record Started(MethodTable table, CacheStore store, CacheRuntime runtime, Duration flushTimeout) {}
+  @Value
+  private static class Started {
+    MethodTable table;
+    CacheStore store;
+    CacheRuntime runtime;
+    Duration flushTimeout;
+  }
 
   private ExitReport() {}
 

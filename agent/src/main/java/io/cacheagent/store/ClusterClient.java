@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Lettuce's Redis Cluster client, as the store uses it: its topology read every {@link
@@ -58,7 +59,7 @@ final class ClusterClient extends RedisClusterClient {
   private final ClusterTracking tracking;
 
   ClusterClient(ClientResources resources, RedisSettings settings, HeldSlots heldSlots, ClusterTracking tracking) {
-    super(resources, settings.cluster().stream().map(ClusterClient::seed).toList());
+    super(resources, settings.cluster().stream().map(ClusterClient::seed).collect(Collectors.toList()));
     this.settings = settings;
     this.heldSlots = heldSlots;
     this.tracking = tracking;

@@ -16,6 +16,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import lombok.Value;
 
 /*
  * Key tracking on a Redis Cluster (see KeyTracking): a connection of its own to each node, on
@@ -45,7 +46,14 @@ final class ClusterTracking extends KeyTracking {
   private static final long MAX_CONNECT_PAUSE_NANOS = Duration.ofSeconds(30).toNanos();
 
   /** What of a node's place in the topology voids the copies when it changes. */
-  private record Role(boolean master, BitSet slots) {}
+  @Value
+  private static class Role {
+
+    /** Whether the node is a master. */
+    boolean master;
+    /** The slots it serves. */
+    BitSet slots;
+  }
 
   /** One node's tracked connection, opened by the heartbeat; {@code null} until it is. */
   private final class Node {

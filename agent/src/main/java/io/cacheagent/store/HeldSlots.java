@@ -200,7 +200,11 @@ final class HeldSlots {
   }
 
   private static String hostAndPort(SocketAddress address) {
-    return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
+    if (address instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) address;
+      return inet.getHostString() + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
   }
 
   void close() {

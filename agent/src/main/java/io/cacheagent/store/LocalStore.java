@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import lombok.Value;
 
 /**
  * The in-process store, used when no Redis is configured: a Caffeine cache bounded by the bytes of
@@ -26,7 +27,14 @@ public final class LocalStore implements CacheStore {
   private final ConcurrentMap<String, byte[]> permanent = new ConcurrentHashMap<>();
   private final long maxBytes;
 
-  private record Entry(byte[] value, long ttlNanos) {}
+  @Value
+  private static class Entry {
+
+    /** The stored bytes. */
+    byte[] value;
+    /** How long it lives, in nanoseconds. */
+    long ttlNanos;
+  }
 
   public LocalStore(long maxBytes) {
     this.maxBytes = maxBytes;

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import lombok.Value;
 
 /*
  * The one Lettuce connection of a RedisStore, and its life: the first connect, reconnects, and the
@@ -69,7 +70,12 @@ final class RedisConnection {
    * The open connection and its commands: one server's, or a cluster's, whose commands route each
    * key to the master (or replica) that serves its hash slot.
    */
-  record Link(StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> commands, boolean cluster) {
+  @Value
+  static class Link {
+    StatefulConnection<String, byte[]> connection;
+    RedisClusterAsyncCommands<String, byte[]> commands;
+    boolean cluster;
+
     /**
      * Whether commands can reach Redis: for one server, whether its connection is up. A cluster
      * connection's own flag follows one node's channel only; there, a lost node fails the commands
@@ -203,7 +209,7 @@ final class RedisConnection {
 
   /** A Redis Cluster client: the same options as for one server, and those of ClusterClient. */
   private AbstractRedisClient createClusterClient() {
-    ClusterTracking nodesTracking = tracking instanceof ClusterTracking cluster ? cluster : null;
+    ClusterTracking nodesTracking = tracking instanceof ClusterTracking ? (ClusterTracking) tracking : null;
     ClusterClient created = new ClusterClient(resources, settings, heldSlots, nodesTracking);
     created.setOptions(created.withClusterOptions(withCommonOptions(ClusterClientOptions.builder())).build());
     if (nodesTracking != null) { // RESP3: the messages of changed keys come as pushes
@@ -227,8 +233,8 @@ final class RedisConnection {
 
   /** Opens the connection: to one server, or to a cluster, reading from the nodes {@code redis.readFrom} names. */
   private Link connect() {
-    if (client instanceof ClusterClient cluster) {
-      StatefulRedisClusterConnection<String, byte[]> opened = cluster.open(CODEC);
+    if (client instanceof ClusterClient) {
+      StatefulRedisClusterConnection<String, byte[]> opened = ((ClusterClient) client).open(CODEC);
       return new Link(opened, opened.async(), true);
     }
     StatefulRedisConnection<String, byte[]> opened = ((AsyncOnlyRedisClient) client).connect(CODEC);
@@ -348,12 +354,14 @@ final class RedisConnection {
   private void followNodes() {
     NodeConnections nodes = new NodeConnections();
     resources.eventBus().get().subscribe(event -> {
-      if (event instanceof ConnectionActivatedEvent opened) {
+      if (event instanceof ConnectionActivatedEvent) {
+        ConnectionActivatedEvent opened = (ConnectionActivatedEvent) event;
         heldSlots.nodeBack(opened.remoteAddress()); // at whatever address the node is reached now
         if (nodes.opened(opened.remoteAddress())) {
           reconnected();
         }
-      } else if (event instanceof ReconnectAttemptEvent attempt) {
+      } else if (event instanceof ReconnectAttemptEvent) {
+        ReconnectAttemptEvent attempt = (ReconnectAttemptEvent) event;
         nodes.reconnecting(attempt.remoteAddress());
         heldSlots.nodeLost(attempt.remoteAddress());
       }

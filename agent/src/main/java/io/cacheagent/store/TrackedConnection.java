@@ -64,8 +64,9 @@ final class TrackedConnection {
 
   private void turnOn(StatefulConnection<String, ?> connection, RedisClusterAsyncCommands<String, ?> commands) {
     long disconnectsBefore = disconnects.get();
-    if (!(connection instanceof StatefulRedisConnectionImpl<?, ?> impl)
-        || impl.getConnectionState().getNegotiatedProtocolVersion() != ProtocolVersion.RESP3) {
+    if (!(connection instanceof StatefulRedisConnectionImpl<?, ?>)
+        || ((StatefulRedisConnectionImpl<?, ?>) connection).getConnectionState().getNegotiatedProtocolVersion()
+            != ProtocolVersion.RESP3) {
       AgentLog.warn(logKey, "nearCache is off: redis answered in RESP2 (a redis older than 6, or HELLO refused),"
           + " which cannot tell this connection of changed keys; those methods read redis on every call");
       return;
@@ -114,11 +115,11 @@ final class TrackedConnection {
       return;
     }
     List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
-    if (content.size() < 2 || !(content.get(1) instanceof List<?> keys)) {
+    if (content.size() < 2 || !(content.get(1) instanceof List<?>)) {
       owner.voidEveryCopy(); // FLUSHALL, FLUSHDB
       return;
     }
-    for (Object key : keys) {
+    for (Object key : (List<?>) content.get(1)) {
       owner.changed(String.valueOf(key));
     }
   }
