@@ -48,15 +48,20 @@ public final class JavaRuntime {
    * Java 16 and later.
    */
   public static Object invokeDefault(Object proxy, Method method, Object[] args) throws Throwable {
-    Class<?> declaring = method.getDeclaringClass();
-    if (RELEASE >= 16) {
-      try {
-        return InvocationHandler.class.getMethod("invokeDefault", Object.class, Method.class, Object[].class)
-            .invoke(null, proxy, method, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
+    if (RELEASE < 16) {
+      return invokeDefaultBefore16(proxy, method, args);
     }
+    try {
+      return InvocationHandler.class.getMethod("invokeDefault", Object.class, Method.class, Object[].class)
+          .invoke(null, proxy, method, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** What {@link #invokeDefault} does on Java 9 to 15: a special call through a lookup of the interface. */
+  static Object invokeDefaultBefore16(Object proxy, Method method, Object[] args) throws Throwable {
+    Class<?> declaring = method.getDeclaringClass();
     return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup()).unreflectSpecial(method, declaring)
         .bindTo(proxy).invokeWithArguments(args == null ? new Object[0] : args);
   }

@@ -1,0 +1,45 @@
+package io.cacheagent.jdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class JavaRuntimeTest {
+
+  interface Greeter {
+    String name();
+
+    default String greeting(String word) {
+      return word + ", " + name();
+    }
+  }
+
+  @Test
+  void release_readsBothFormatsOfTheSpecificationVersion_andTakesAnUnknownOneForNewer() {
+    assertThat(JavaRuntime.release("1.8")).isEqualTo(8);
+    assertThat(JavaRuntime.release("11")).isEqualTo(11);
+    assertThat(JavaRuntime.release("25")).isEqualTo(25);
+    assertThat(JavaRuntime.release("next")).isEqualTo(Integer.MAX_VALUE);
+    assertThat(JavaRuntime.RELEASE).isEqualTo(Runtime.version().feature());
+  }
+
+  @Test
+  void isHidden_isTrueForALambdasClass_onTheJvmsThatHaveHiddenClasses() {
+    Supplier<String> lambda = () -> "x";
+    assertThat(JavaRuntime.isHidden(lambda.getClass())).isEqualTo(lambda.getClass().isHidden()).isTrue();
+    assertThat(JavaRuntime.isHidden(String.class)).isFalse();
+  }
+
+  @Test
+  void invokeDefault_callsTheInterfacesDefaultMethod_bothWays() throws Throwable {
+    Method greeting = Greeter.class.getMethod("greeting", String.class);
+    Greeter proxy = (Greeter) Proxy.newProxyInstance(Greeter.class.getClassLoader(), new Class<?>[] {Greeter.class},
+        (self, method, args) -> method.getName().equals("name") ? "Ada" : JavaRuntime.invokeDefault(self, method, args));
+
+    assertThat(proxy.greeting("Hello")).isEqualTo("Hello, Ada"); // InvocationHandler.invokeDefault on this JVM
+    assertThat(JavaRuntime.invokeDefaultBefore16(proxy, greeting, new Object[] {"Hi"})).isEqualTo("Hi, Ada");
+  }
+}
