@@ -1,6 +1,7 @@
 package io.cacheagent.cli;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.cacheagent.jdk.JavaRuntime;
 import io.cacheagent.jmx.JmxExporter;
 import io.cacheagent.startup.StartStatus;
 import java.io.File;
@@ -85,13 +86,7 @@ final class AttachCommand {
    * reads as a failure, whatever the agent did.
    */
   static String tooOld(Properties target) {
-    String spec = target.getProperty("java.specification.version", "");
-    int release;
-    try {
-      release = Integer.parseInt(spec.startsWith("1.") ? spec.substring(2) : spec);
-    } catch (NumberFormatException unknown) {
-      return null; // a format the command does not know is a newer one
-    }
+    int release = JavaRuntime.release(target.getProperty("java.specification.version", ""));
     return release >= OLDEST_JAVA ? null : "Java " + release + " (" + target.getProperty("java.home") + ")";
   }
 

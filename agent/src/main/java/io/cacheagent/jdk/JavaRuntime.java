@@ -22,7 +22,7 @@ public final class JavaRuntime {
   private JavaRuntime() {}
 
   /** {@code 1.8} up to Java 8, then {@code 9}, {@code 11}...; a format not known is taken for a newer release. */
-  static int release(String specificationVersion) {
+  public static int release(String specificationVersion) {
     try {
       return Integer.parseInt(specificationVersion.startsWith("1.") ? specificationVersion.substring(2) : specificationVersion);
     } catch (RuntimeException unknown) {
@@ -32,14 +32,7 @@ public final class JavaRuntime {
 
   /** Whether {@code type} is a hidden class (Java 15); there are none on older JVMs. */
   public static boolean isHidden(Class<?> type) {
-    if (IS_HIDDEN == null) {
-      return false;
-    }
-    try {
-      return (boolean) IS_HIDDEN.invokeExact(type);
-    } catch (Throwable t) {
-      throw new IllegalStateException("Class.isHidden", t);
-    }
+    return test(IS_HIDDEN, type);
   }
 
   /**
@@ -64,6 +57,22 @@ public final class JavaRuntime {
     Class<?> declaring = method.getDeclaringClass();
     return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup()).unreflectSpecial(method, declaring)
         .bindTo(proxy).invokeWithArguments(args == null ? new Object[0] : args);
+  }
+
+  /**
+   * What the {@code boolean} method {@code predicate} of {@link Class} (from {@link #method}) says of
+   * {@code type}; {@code false} where this JVM lacks the method. Callers pass a static final handle,
+   * so that the call folds to a plain one once compiled.
+   */
+  static boolean test(MethodHandle predicate, Class<?> type) {
+    if (predicate == null) {
+      return false;
+    }
+    try {
+      return (boolean) predicate.invokeExact(type);
+    } catch (Throwable t) {
+      throw new IllegalStateException("Class predicate " + predicate, t);
+    }
   }
 
   /** The public instance method {@code name} of {@code owner}, or {@code null} where this JVM lacks it. */

@@ -29,14 +29,7 @@ public final class Records {
 
   /** Whether {@code type} is a record class; never on a JVM older than 16. */
   public static boolean isRecord(Class<?> type) {
-    if (IS_RECORD == null) {
-      return false;
-    }
-    try {
-      return (boolean) IS_RECORD.invokeExact(type);
-    } catch (Throwable t) {
-      throw new IllegalStateException("Class.isRecord", t);
-    }
+    return JavaRuntime.test(IS_RECORD, type);
   }
 
   /** The components of the record class {@code type}, in declaration order; none when it is not one. */

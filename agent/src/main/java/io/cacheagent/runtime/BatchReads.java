@@ -103,12 +103,12 @@ final class BatchReads {
       return null;
     }
     Batch batch = method.batch;
-    if (method.batchBroken || !(args[batch.argument()] instanceof Collection<?>)
-        || ((Collection<?>) args[batch.argument()]).isEmpty()) {
+    Object argument = args[batch.argument()];
+    if (method.batchBroken || !(argument instanceof Collection<?>) || ((Collection<?>) argument).isEmpty()) {
       method.stats.uncached.increment(); // null or empty: nothing to read, the method answers as it would
       return null;
     }
-    Collection<?> collection = (Collection<?>) args[batch.argument()];
+    Collection<?> collection = (Collection<?>) argument;
     List<Object> elements = new ArrayList<>(collection);
     CachedMethod.KeySpace space = method.keys; // once: a reload must not change it halfway through the call
     String[] keys;
