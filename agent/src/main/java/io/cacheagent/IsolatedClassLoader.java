@@ -1,5 +1,6 @@
 package io.cacheagent;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,17 +28,23 @@ import java.util.jar.JarFile;
 final class IsolatedClassLoader extends ClassLoader {
 
   static final String PREFIX = "io/cacheagent/inst/";
+  /**
+   * Where the build put the classes that replace some of {@link #PREFIX} on Java 8 (Caffeine 2.9
+   * for Caffeine 3, which needs Java 11).
+   */
+  static final String JAVA_8_PREFIX = "io/cacheagent/inst-java8/";
 
   static {
     registerAsParallelCapable();
   }
 
   private final JarFile jar;
+  private final boolean java8 = System.getProperty("java.specification.version", "").startsWith("1.");
   private final String jarUrl;
   private final ProtectionDomain domain;
 
   IsolatedClassLoader(File agentJar) throws IOException {
-    super("cache-agent", ClassLoader.getPlatformClassLoader());
+    super(platformLoader());
     this.jar = new JarFile(agentJar, false);
     this.jarUrl = "jar:" + agentJar.toURI() + "!/";
     this.domain =
@@ -61,13 +68,17 @@ final class IsolatedClassLoader extends ClassLoader {
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
-    JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
+    String path = name.replace('.', '/') + ".classdata";
+    JarEntry entry = java8 ? jar.getJarEntry(JAVA_8_PREFIX + path) : null;
+    if (entry == null) {
+      entry = jar.getJarEntry(PREFIX + path);
+    }
     if (entry == null) {
       throw new ClassNotFoundException(name);
     }
     byte[] bytes;
     try (InputStream in = jar.getInputStream(entry)) {
-      bytes = in.readAllBytes();
+      bytes = readFully(in, (int) entry.getSize());
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
     }
@@ -79,13 +90,37 @@ final class IsolatedClassLoader extends ClassLoader {
     int dot = className.lastIndexOf('.');
     if (dot > 0) {
       String packageName = className.substring(0, dot);
-      if (getDefinedPackage(packageName) == null) {
+      if (getPackage(packageName) == null) { // the agent's packages are in no parent
         try {
           definePackage(packageName, null, null, null, null, null, null, null);
         } catch (IllegalArgumentException raced) {
           // another thread defined it first
         }
       }
+    }
+  }
+
+  private static byte[] readFully(InputStream in, int sizeIfKnown) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeIfKnown > 0 ? sizeIfKnown : 8192);
+    byte[] buffer = new byte[8192];
+    for (int read; (read = in.read(buffer)) != -1; ) {
+      bytes.write(buffer, 0, read);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The JDK's loader for its classes outside the boot loader, so that the implementation sees the
+   * JDK (java.sql, java.net.http...) and nothing of the application: the platform loader on Java 9
+   * and later, the extension loader on Java 8. This class may use only the JDK, hence reflection.
+   */
+  private static ClassLoader platformLoader() {
+    try {
+      return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
+    } catch (NoSuchMethodException java8) {
+      return ClassLoader.getSystemClassLoader().getParent();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("getPlatformClassLoader", e);
     }
   }
 
@@ -107,6 +142,6 @@ final class IsolatedClassLoader extends ClassLoader {
   @Override
   protected Enumeration<URL> findResources(String name) {
     URL url = findResource(name);
-    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(java.util.List.of(url));
+    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
   }
 }

@@ -7,7 +7,7 @@ import java.net.URISyntaxException;
 import java.util.jar.JarFile;
 
 /**
- * Starts the agent on a JVM that {@link CacheAgent} found able to run it (Java 17 or later).
+ * Starts the agent, for {@link CacheAgent}.
  *
  * <p>This class is loaded by the application's system class loader, so it uses {@code java.*}
  * only. It puts the jar on the bootstrap class path (for the small bridge that advice calls),

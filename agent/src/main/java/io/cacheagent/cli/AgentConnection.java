@@ -1,6 +1,5 @@
 package io.cacheagent.cli;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.jmx.JmxExporter;
 import io.cacheagent.startup.StartStatus;
 import java.io.IOException;
@@ -22,7 +21,7 @@ final class AgentConnection {
    * Connects to the platform MBean server of the JVM {@code vm} is attached to, starting its local
    * management agent if it is not running.
    */
-  static JMXConnector connect(VirtualMachine vm) throws IOException {
+  static JMXConnector connect(AttachedJvm vm) throws Exception {
     return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
   }
 
@@ -31,8 +30,8 @@ final class AgentConnection {
    * client that just made the platform MBean server waits for the agent to see it. No wait where
    * no agent runs.
    */
-  static boolean awaitAgent(MBeanServerConnection beans, VirtualMachine vm, long millis) throws IOException, InterruptedException {
-    if (vm.getSystemProperties().getProperty(StartStatus.PROPERTY) == null) {
+  static boolean awaitAgent(MBeanServerConnection beans, AttachedJvm vm, long millis) throws Exception {
+    if (vm.systemProperties().getProperty(StartStatus.PROPERTY) == null) {
       return beans.isRegistered(JmxExporter.AGENT);
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

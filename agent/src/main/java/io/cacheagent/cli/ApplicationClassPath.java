@@ -1,5 +1,6 @@
 package io.cacheagent.cli;
 
+import io.cacheagent.jdk.Immutable;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +37,7 @@ final class ApplicationClassPath implements AutoCloseable {
     String lib;
   }
 
-  private static final List<Layout> LAYOUTS = List.of(
+  private static final List<Layout> LAYOUTS = Immutable.listOf(
       new Layout("Spring Boot jar", "BOOT-INF/classes/", "BOOT-INF/lib/"),
       new Layout("WAR", "WEB-INF/classes/", "WEB-INF/lib/"));
 
@@ -50,8 +52,8 @@ final class ApplicationClassPath implements AutoCloseable {
     ApplicationClassPath result = new ApplicationClassPath();
     try {
       for (String entry : classPath.split(File.pathSeparator)) {
-        if (!entry.isBlank()) {
-          result.add(entry.strip());
+        if (!entry.trim().isEmpty()) {
+          result.add(entry.trim());
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -63,17 +65,17 @@ final class ApplicationClassPath implements AutoCloseable {
 
   /** The directories and plain jars to read classes from. */
   List<Path> entries() {
-    return List.copyOf(entries);
+    return Immutable.listCopy(entries);
   }
 
   /** One line per archive unpacked or wildcard expanded, saying what was read. */
   List<String> notes() {
-    return List.copyOf(notes);
+    return Immutable.listCopy(notes);
   }
 
   private void add(String entry) throws IOException {
     if (entry.endsWith("*") || entry.endsWith("*.jar")) {
-      Path dir = Path.of(entry.substring(0, entry.lastIndexOf('*'))).toAbsolutePath().normalize();
+      Path dir = Paths.get(entry.substring(0, entry.lastIndexOf('*'))).toAbsolutePath().normalize();
       List<Path> jars = new ArrayList<>();
       if (Files.isDirectory(dir)) {
         try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, "*.{jar,JAR}")) {
@@ -87,7 +89,7 @@ final class ApplicationClassPath implements AutoCloseable {
       }
       return;
     }
-    addFile(Path.of(entry));
+    addFile(Paths.get(entry));
   }
 
   private void addFile(Path path) throws IOException {

@@ -1,6 +1,5 @@
 package io.cacheagent.cli;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.jdk.JavaRuntime;
 import io.cacheagent.jmx.JmxExporter;
 import io.cacheagent.startup.StartStatus;
@@ -8,7 +7,6 @@ import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
@@ -26,12 +24,6 @@ final class AttachCommand {
   /** How long the command waits for the agent's verdict, in milliseconds. */
   static final long VERDICT_WAIT_MILLIS = 30_000;
 
-  /**
-   * The oldest Java release the agent serves: {@code CacheAgent.NEEDS_JAVA}, which these isolated
-   * classes cannot see (AttachCommandTest holds the two equal).
-   */
-  static final int OLDEST_JAVA = 11;
-
   private AttachCommand() {}
 
   /**
@@ -45,14 +37,8 @@ final class AttachCommand {
       out.println("cannot read " + absolute);
       return 1;
     }
-    VirtualMachine vm = VirtualMachine.attach(pid);
+    AttachedJvm vm = AttachedJvm.attach(pid);
     try {
-      String tooOld = tooOld(vm.getSystemProperties());
-      if (tooOld != null) {
-        out.println("JVM " + pid + " runs " + tooOld + "; cache-agent needs Java " + OLDEST_JAVA + " or later, so nothing"
-            + " was attached and the application runs as before");
-        return 1;
-      }
       String running = runningConfig(vm);
       if (running != null) {
         out.println("JVM " + pid + " already runs cache-agent with " + running + "; nothing changed"
@@ -60,7 +46,7 @@ final class AttachCommand {
         return dropEntries ? dropEntries(vm, out) : 0;
       }
       vm.loadAgent(agentJar.getAbsolutePath(), absolute.toString());
-      if (Runtime.version().feature() >= 21) {
+      if (JavaRuntime.release(vm.systemProperties().getProperty("java.specification.version", "")) >= 21) {
         out.println("note: JDK 21 and later print a warning on dynamic agent loading unless the JVM was started with"
             + " -XX:+EnableDynamicAgentLoading; a later JDK may refuse it without that flag");
       }
@@ -79,22 +65,11 @@ final class AttachCommand {
     }
   }
 
-  /**
-   * {@code "Java 11 (<java.home>)"} when the JVM with these system properties is older than the agent
-   * serves, else {@code null}. The agent's launcher refuses such a JVM itself, but the command does
-   * not load it there: a Java 8 JVM answers a load in a form that the attach API of Java 9 and later
-   * reads as a failure, whatever the agent did.
-   */
-  static String tooOld(Properties target) {
-    int release = JavaRuntime.release(target.getProperty("java.specification.version", ""));
-    return release >= OLDEST_JAVA ? null : "Java " + release + " (" + target.getProperty("java.home") + ")";
-  }
-
   /** The agent's status in {@code vm} once it is no longer starting, or {@code null} after the wait. */
-  private static String awaitVerdict(VirtualMachine vm) throws Exception {
+  private static String awaitVerdict(AttachedJvm vm) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VERDICT_WAIT_MILLIS);
     while (System.nanoTime() < deadline) {
-      String status = vm.getSystemProperties().getProperty(StartStatus.PROPERTY);
+      String status = vm.systemProperties().getProperty(StartStatus.PROPERTY);
       if (status != null && !status.equals("starting")) {
         return status;
       }
@@ -120,7 +95,7 @@ final class AttachCommand {
   }
 
   /** Drops every entry of the configured methods through the agent in {@code vm}, as JMX does. */
-  private static int dropEntries(VirtualMachine vm, PrintStream out) throws Exception {
+  private static int dropEntries(AttachedJvm vm, PrintStream out) throws Exception {
     try (JMXConnector connector = AgentConnection.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
       AgentConnection.awaitAgent(beans, vm, VERDICT_WAIT_MILLIS); // it registers its MXBean just after it said it was ready
@@ -136,7 +111,7 @@ final class AttachCommand {
   }
 
   /** The configuration file of the agent already running in {@code vm}, or {@code null}. */
-  private static String runningConfig(VirtualMachine vm) throws Exception {
+  private static String runningConfig(AttachedJvm vm) throws Exception {
     try (JMXConnector connector = AgentConnection.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
       return AgentConnection.awaitAgent(beans, vm, AgentConnection.CLIENT_WAIT_MILLIS)

@@ -36,8 +36,12 @@ public final class Command {
     }
     boolean drop = args.length == 4 && args[3].equals("--drop-entries");
     if ((args.length == 3 || drop) && args[0].equals("attach")) {
+      if (AttachedJvm.unavailableHere() != null) {
+        err.println(AttachedJvm.unavailableHere());
+        return 1;
+      }
       try {
-        return AttachCommand.run(args[1], java.nio.file.Path.of(args[2]), drop, agentJar, out);
+        return AttachCommand.run(args[1], java.nio.file.Paths.get(args[2]), drop, agentJar, out);
       } catch (Exception e) {
         err.println("cannot attach to JVM " + args[1] + ": " + e + " (it must run as the same user, on this machine)");
         return 1;
@@ -54,13 +58,17 @@ public final class Command {
     }
     if (args.length == 3 && args[0].equals("check")) {
       try {
-        return CheckCommand.run(java.nio.file.Path.of(args[1]), args[2], out);
+        return CheckCommand.run(java.nio.file.Paths.get(args[1]), args[2], out);
       } catch (Exception e) {
         err.println("cannot check " + args[1] + " against " + args[2] + ": " + e);
         return 1;
       }
     }
     if (args.length == 2 && args[0].equals("stats")) {
+      if (AttachedJvm.unavailableHere() != null) {
+        err.println(AttachedJvm.unavailableHere());
+        return 1;
+      }
       try {
         return StatsCommand.run(args[1], out);
       } catch (Exception e) {

@@ -1,6 +1,5 @@
 package io.cacheagent.cli;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.cacheagent.jmx.JmxExporter;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ final class StatsCommand {
   private StatsCommand() {}
 
   static int run(String pid, PrintStream out) throws Exception {
-    VirtualMachine vm = VirtualMachine.attach(pid);
+    AttachedJvm vm = AttachedJvm.attach(pid);
     try (JMXConnector connector = AgentConnection.connect(vm)) {
       MBeanServerConnection beans = connector.getMBeanServerConnection();
       ObjectName agent = JmxExporter.AGENT;

@@ -1,5 +1,6 @@
 package io.cacheagent.codec;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class ClassAllowList {
 
-  private static final Set<String> JDK_CLASSES = Set.of(
+  private static final Set<String> JDK_CLASSES = Immutable.setOf(
       "java.lang.Object", "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Character",
       "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
       "java.math.BigDecimal", "java.math.BigInteger",
@@ -46,18 +47,18 @@ public final class ClassAllowList {
       "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "java.net.URI");
   /** Immutable and unmodifiable JDK collections, whose classes are private. */
   private static final List<String> JDK_PREFIXES =
-      List.of("java.time.", "java.util.Collections$", "java.util.ImmutableCollections$");
+      Immutable.listOf("java.time.", "java.util.Collections$", "java.util.ImmutableCollections$");
 
   /**
    * Roots that many organisations share: under them, one organisation is three segments
    * ({@code io.github.alice}), not two.
    */
   private static final List<String> SHARED_ROOTS =
-      List.of("io.github", "com.github", "io.gitlab", "com.gitlab", "org.apache", "com.google", "org.eclipse", "net.sf", "net.java");
+      Immutable.listOf("io.github", "com.github", "io.gitlab", "com.gitlab", "org.apache", "com.google", "org.eclipse", "net.sf", "net.java");
 
   /** Packages that belong to the JDK: never allowed whole, only class by class. */
   private static final List<String> JDK_PACKAGE_ROOTS =
-      List.of("java", "javax", "jdk", "sun", "com.sun", "org.w3c", "org.xml", "org.ietf", "org.omg");
+      Immutable.listOf("java", "javax", "jdk", "sun", "com.sun", "org.w3c", "org.xml", "org.ietf", "org.omg");
 
   private final Set<String> packages = new TreeSet<>();
   /** Packages allowed without their subpackages. */

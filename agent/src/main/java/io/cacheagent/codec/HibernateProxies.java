@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.cacheagent.jdk.Immutable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -44,7 +45,7 @@ final class HibernateProxies {
    * read back as false, whatever the bytes say.
    */
   private static final String LOADS_WITHOUT_SESSION = "allowLoadOutsideTransaction";
-  private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
+  private static final Map<String, Class<?>> PRIMITIVES = Immutable.mapOf("boolean", boolean.class, "byte", byte.class,
       "char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,
       "double", double.class);
   /** The field of SerializableProxy (Hibernate 5 and 6) that holds the entity class. */
@@ -58,7 +59,7 @@ final class HibernateProxies {
   private static final byte OBJECT = 5;
 
   /** The fields copied, for each SerializableProxy class met: instance fields, not transient, keyed by owner and name. */
-  private static final ClassValue<Map<String, Field>> FIELDS = new ClassValue<>() {
+  private static final ClassValue<Map<String, Field>> FIELDS = new ClassValue<Map<String, Field>>() {
     @Override
     protected Map<String, Field> computeValue(Class<?> type) {
       Map<String, Field> fields = new LinkedHashMap<>();

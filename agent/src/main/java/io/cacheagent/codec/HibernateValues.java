@@ -56,7 +56,7 @@ final class HibernateValues extends Serializer<Object> {
   /** What a class is to this serializer, found once per class. */
   private enum Kind { COLLECTION, PROXY, OTHER }
 
-  private static final ClassValue<Kind> KINDS = new ClassValue<>() {
+  private static final ClassValue<Kind> KINDS = new ClassValue<Kind>() {
     @Override
     protected Kind computeValue(Class<?> type) {
       if (implementsNamed(type, PERSISTENT_COLLECTION)) {

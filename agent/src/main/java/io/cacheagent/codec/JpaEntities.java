@@ -9,7 +9,7 @@ import java.lang.annotation.Annotation;
  */
 public final class JpaEntities {
 
-  private static final ClassValue<Boolean> ENTITIES = new ClassValue<>() {
+  private static final ClassValue<Boolean> ENTITIES = new ClassValue<Boolean>() {
     @Override
     protected Boolean computeValue(Class<?> type) {
       for (Annotation annotation : type.getDeclaredAnnotations()) {

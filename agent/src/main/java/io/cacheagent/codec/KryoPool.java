@@ -30,7 +30,7 @@ final class KryoPool {
     int slotCount = Math.min(MAX_SLOTS, Integer.highestOneBit(wanted - 1) << 1); // the power of two at or above it
     this.slots = new AtomicReferenceArray<>(slotCount);
     this.mask = slotCount - 1;
-    this.pool = new Pool<>(true, true, POOL_SIZE) {
+    this.pool = new Pool<Kryo>(true, true, POOL_SIZE) {
       @Override
       protected Kryo create() {
         return create.get();

@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -29,8 +30,8 @@ final class UnmodifiableSerializers {
   private UnmodifiableSerializers() {}
 
   static void register(Kryo kryo) {
-    kryo.addDefaultSerializer(Collections.unmodifiableCollection(List.of()).getClass(), new CollectionView());
-    kryo.addDefaultSerializer(Collections.unmodifiableMap(Map.of()).getClass(), new MapView());
+    kryo.addDefaultSerializer(Collections.unmodifiableCollection(Immutable.listOf()).getClass(), new CollectionView());
+    kryo.addDefaultSerializer(Collections.unmodifiableMap(Immutable.mapOf()).getClass(), new MapView());
   }
 
   private static final class CollectionView extends Serializer<Collection<Object>> {

@@ -5,6 +5,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import io.cacheagent.jdk.Immutable;
+import io.cacheagent.jdk.JavaRuntime;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,7 +49,7 @@ public final class ValueCodec {
   /** A codec for values whose classes {@code loader} can see and {@code allowList} allows. */
   public ValueCodec(ClassLoader loader, ClassAllowList allowList) {
     // Classes of the bootstrap loader (null) are resolved through the platform loader.
-    ClassLoader resolving = loader != null ? loader : ClassLoader.getPlatformClassLoader();
+    ClassLoader resolving = loader != null ? loader : JavaRuntime.platformClassLoader();
     this.pool = new KryoPool(() -> newKryo(resolving, allowList));
   }
 
@@ -72,8 +74,8 @@ public final class ValueCodec {
    */
   public static void warmUp() {
     try {
-      ValueCodec codec = new ValueCodec(null, new ClassAllowList(java.util.List.of()));
-      java.util.List<Object> value = new java.util.ArrayList<>(java.util.List.of("warm", 42L));
+      ValueCodec codec = new ValueCodec(null, new ClassAllowList(Immutable.listOf()));
+      java.util.List<Object> value = new java.util.ArrayList<>(Immutable.listOf("warm", 42L));
       codec.decode(codec.encode(1, shapeOf(Object.class), value));
     } catch (Throwable ignored) {
       // only the time of the first miss depends on it

@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,6 +30,6 @@ public final class ClassNameScan {
     while (m.find()) {
       names.add(m.group(1).replace('.', '/'));
     }
-    return Set.copyOf(names);
+    return Immutable.setCopy(names);
   }
 }

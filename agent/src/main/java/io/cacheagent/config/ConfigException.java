@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.List;
 
 /** The configuration has errors; {@link #problems()} lists every one, each with file, line and column. */
@@ -11,7 +12,7 @@ public final class ConfigException extends Exception {
 
   ConfigException(List<String> problems) {
     super(String.join(System.lineSeparator(), problems) + System.lineSeparator() + summary(problems.size()));
-    this.problems = List.copyOf(problems);
+    this.problems = Immutable.listCopy(problems);
   }
 
   /** Each problem as one line: {@code file:line:column: what is wrong; what is accepted}. */

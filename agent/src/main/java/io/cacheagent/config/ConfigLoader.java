@@ -1,6 +1,7 @@
 package io.cacheagent.config;
 
 import io.cacheagent.codec.EntrySigning;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.ArgumentHashing;
 import io.cacheagent.key.KeyExpression;
 import io.cacheagent.key.KeyNames;
@@ -43,11 +44,11 @@ public final class ConfigLoader {
   /** Environment variable that holds the signing key being replaced, still accepted for reading. */
   public static final String PREVIOUS_SIGNING_KEY_ENV = "CACHE_AGENT_SIGNING_KEY_PREVIOUS";
 
-  private static final List<String> TOP_KEYS = List.of("redis", "defaults", "serialization", "metrics", "methods");
-  private static final List<String> REDIS_KEYS = List.of("uri", "cluster", "readFrom", "commandTimeout", "keyPrefix", "hashKeys", "tls");
-  private static final List<String> TLS_KEYS = List.of("caCert", "clientCert", "clientKey");
-  private static final List<String> SERIALIZATION_KEYS = List.of("allow");
-  private static final List<String> METRICS_KEYS = List.of("host", "port", "statsInterval");
+  private static final List<String> TOP_KEYS = Immutable.listOf("redis", "defaults", "serialization", "metrics", "methods");
+  private static final List<String> REDIS_KEYS = Immutable.listOf("uri", "cluster", "readFrom", "commandTimeout", "keyPrefix", "hashKeys", "tls");
+  private static final List<String> TLS_KEYS = Immutable.listOf("caCert", "clientCert", "clientKey");
+  private static final List<String> SERIALIZATION_KEYS = Immutable.listOf("allow");
+  private static final List<String> METRICS_KEYS = Immutable.listOf("host", "port", "statsInterval");
 
   private ConfigLoader() {}
 
@@ -62,7 +63,7 @@ public final class ConfigLoader {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot read the configuration (" + e + ")"));
+      throw new ConfigException(Immutable.listOf(file + ": cannot read the configuration (" + e + ")"));
     }
     return Utf8Text.decode(file, bytes);
   }
@@ -97,23 +98,23 @@ public final class ConfigLoader {
     String keyPrefix = AgentConfig.DEFAULT_KEY_PREFIX;
     Map<String, Node> redisSection = top.containsKey("redis") ? in.mapping(top.get("redis"), "redis", REDIS_KEYS) : null;
     String uri = env.get(REDIS_URI_ENV);
-    if (uri != null && !uri.isBlank()) {
+    if (uri != null && !uri.trim().isEmpty()) {
       uri = in.environmentRedisUri(uri, REDIS_URI_ENV);
     }
     Duration commandTimeout = RedisSettings.DEFAULT_COMMAND_TIMEOUT;
     boolean hashKeys = false;
     TlsFiles tls = null;
-    List<String> cluster = List.of();
+    List<String> cluster = Immutable.listOf();
     RedisSettings.ReadFrom readFrom = RedisSettings.ReadFrom.MASTER;
     if (redisSection != null) {
-      if (redisSection.containsKey("uri") && redisSection.containsKey("cluster") && (uri == null || uri.isBlank())) {
+      if (redisSection.containsKey("uri") && redisSection.containsKey("cluster") && (uri == null || uri.trim().isEmpty())) {
         problems.add(redisSection.get("cluster"), "redis.uri and redis.cluster are both set; use uri for one server"
             + " (or Sentinel), cluster for the seed nodes of a Redis Cluster");
       }
-      if (redisSection.containsKey("uri") && (uri == null || uri.isBlank())) {
+      if (redisSection.containsKey("uri") && (uri == null || uri.trim().isEmpty())) {
         uri = in.redisUri(redisSection.get("uri"), "redis.uri");
       }
-      if (redisSection.containsKey("cluster") && (uri == null || uri.isBlank())) { // the environment's URI wins
+      if (redisSection.containsKey("cluster") && (uri == null || uri.trim().isEmpty())) { // the environment's URI wins
         cluster = in.clusterSeeds(redisSection.get("cluster"), "redis.cluster");
         uri = cluster.isEmpty() ? null : cluster.get(0);
       }
@@ -137,22 +138,22 @@ public final class ConfigLoader {
         hashKeys = in.bool(redisSection.get("hashKeys"), "redis.hashKeys", false);
       }
     }
-    if (tls != null && (uri == null || !(uri.strip().startsWith("rediss://") || uri.strip().startsWith("rediss-sentinel://")))) {
+    if (tls != null && (uri == null || !(uri.trim().startsWith("rediss://") || uri.trim().startsWith("rediss-sentinel://")))) {
       problems.add(redisSection.get("tls"), "redis.tls is set, but the Redis URI is "
           + (uri == null ? "missing" : "not rediss:// (TLS)") + "; use rediss://host:6380/0 (or rediss-sentinel://) with it,"
           + " or leave redis.tls out");
     }
-    if (uri != null && !uri.isBlank()) {
-      redis = new RedisSettings(uri.strip(), commandTimeout, tls, cluster, readFrom);
+    if (uri != null && !uri.trim().isEmpty()) {
+      redis = new RedisSettings(uri.trim(), commandTimeout, tls, cluster, readFrom);
     }
     String envPrefix = env.get(KEY_PREFIX_ENV);
-    if (envPrefix != null && !envPrefix.isBlank()) {
-      keyPrefix = envPrefix.strip();
+    if (envPrefix != null && !envPrefix.trim().isEmpty()) {
+      keyPrefix = envPrefix.trim();
     }
     if (redis != null && redis.isCluster() && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
       String problem = " \"" + keyPrefix + "\" holds a brace; on a Redis Cluster the agent places keys in hash slots with {...}"
           + " tags of its own: use a prefix without { and }";
-      if (envPrefix != null && !envPrefix.isBlank()) {
+      if (envPrefix != null && !envPrefix.trim().isEmpty()) {
         problems.addWithoutPosition("environment variable " + KEY_PREFIX_ENV + problem);
       } else {
         problems.add(redisSection.get("keyPrefix"), "redis.keyPrefix" + problem);
@@ -162,7 +163,7 @@ public final class ConfigLoader {
     EntrySigning signing = signing(env.get(SIGNING_KEY_ENV), env.get(PREVIOUS_SIGNING_KEY_ENV), problems);
 
     MethodSettings defaults = top.containsKey("defaults") ? readDefaults(in, top.get("defaults")) : MethodSettings.BUILT_IN;
-    List<String> allow = List.of();
+    List<String> allow = Immutable.listOf();
     if (top.containsKey("serialization")) {
       Map<String, Node> serialization = in.mapping(top.get("serialization"), "serialization", SERIALIZATION_KEYS);
       if (serialization != null && serialization.containsKey("allow")) {
@@ -212,7 +213,7 @@ public final class ConfigLoader {
     if (redis != null && redis.isCluster()) {
       keyNames = keyNames.onCluster();
     }
-    return new AgentConfig(fileName, redis, keyNames, signing, allow, metrics, List.copyOf(methods));
+    return new AgentConfig(fileName, redis, keyNames, signing, allow, metrics, Immutable.listCopy(methods));
   }
 
   /**
@@ -314,7 +315,7 @@ public final class ConfigLoader {
 
   /** Parses a key: a single expression or a list of them; {@code null} when absent or invalid. */
   static List<KeyExpression> keyExpressions(YamlReader in, Problems problems, Node node, String path) {
-    List<Node> items = node instanceof SequenceNode ? ((SequenceNode) node).getValue() : List.of(node);
+    List<Node> items = node instanceof SequenceNode ? ((SequenceNode) node).getValue() : Immutable.listOf(node);
     if (items.isEmpty()) {
       problems.add(node, path + " is an empty list; " + KeyExpression.ACCEPTED + ", or leave key out to use all arguments");
       return null;
@@ -333,6 +334,6 @@ public final class ConfigLoader {
         return null;
       }
     }
-    return List.copyOf(expressions);
+    return Immutable.listCopy(expressions);
   }
 }

@@ -22,7 +22,7 @@ public final class Durations {
 
   /** Returns the duration, or {@code null} when the text is not one. */
   static Duration parse(String text) {
-    String trimmed = text.strip();
+    String trimmed = text.trim();
     Matcher m = SHORT.matcher(trimmed);
     if (m.matches()) {
       long amount = Long.parseLong(m.group(1));

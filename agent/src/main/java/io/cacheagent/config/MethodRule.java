@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.KeyExpression;
 import java.time.Duration;
 import java.util.List;
@@ -106,7 +107,7 @@ public class MethodRule {
     private NearCacheSettings nearCache = MethodSettings.BUILT_IN.nearCache();
     private double refreshAhead = MethodSettings.BUILT_IN.refreshAhead();
     private boolean enabled = true;
-    private List<EvictRule> evictOn = List.of();
+    private List<EvictRule> evictOn = Immutable.listOf();
     private BatchRule batch;
 
     private Builder(MethodSignature signature) {
@@ -180,7 +181,7 @@ public class MethodRule {
     }
 
     public Builder evictOn(List<EvictRule> evictOn) {
-      this.evictOn = List.copyOf(evictOn);
+      this.evictOn = Immutable.listCopy(evictOn);
       return this;
     }
 

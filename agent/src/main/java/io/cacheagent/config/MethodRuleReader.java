@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.KeyExpression;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +17,18 @@ final class MethodRuleReader {
 
   /** The keys a method's entry may have (MethodSettings.KEYS among them), in the order messages list them. */
   private static final List<String> METHOD_KEYS =
-      List.of("method", "ttl", "ttlJitter", "key", "batch", "cacheNulls", "nullTtl", "stampedeLock", "nearCache",
+      Immutable.listOf("method", "ttl", "ttlJitter", "key", "batch", "cacheNulls", "nullTtl", "stampedeLock", "nearCache",
           "refreshAhead", "enabled", "evictOn");
-  private static final List<String> EVICT_KEYS = List.of("method", "key", "all", "when");
+  private static final List<String> EVICT_KEYS = Immutable.listOf("method", "key", "all", "when");
 
   /** Parameter types whose values are never stable keys: keying on them is a config error. */
-  private static final Set<String> UNSTABLE_TYPES = Set.of(
+  private static final Set<String> UNSTABLE_TYPES = Immutable.setOf(
       "java.lang.Object[]", "java.lang.Runnable", "java.lang.Thread", "java.util.Iterator",
       "java.util.concurrent.Callable", "java.util.concurrent.Future", "java.util.concurrent.CompletableFuture",
       "java.io.InputStream", "java.io.OutputStream", "java.io.Reader", "java.io.Writer",
       "java.sql.Connection", "java.sql.Statement", "java.sql.ResultSet", "javax.sql.DataSource",
       "java.net.Socket", "java.nio.channels.Channel");
-  private static final List<String> UNSTABLE_PACKAGES = List.of("java.util.function.", "java.util.stream.");
+  private static final List<String> UNSTABLE_PACKAGES = Immutable.listOf("java.util.function.", "java.util.stream.");
 
   /** What {@code batch} names: one argument, whole. */
   private static final Pattern BATCH_ARGUMENT = Pattern.compile("args\\[(\\d{1,3})]");
@@ -71,7 +72,7 @@ final class MethodRuleReader {
     if (entry.containsKey("batch")) {
       batch = batch(entry.get("batch"), path, shapeKnown ? signature : null, key);
       badBatch = batch == null;
-      for (String notForBatch : List.of("nearCache", "stampedeLock", "refreshAhead")) {
+      for (String notForBatch : Immutable.listOf("nearCache", "stampedeLock", "refreshAhead")) {
         if (entry.containsKey(notForBatch)) {
           problems.add(entry.get(notForBatch), path + " has both batch and " + notForBatch + ", which a batch method does not"
               + " use; remove " + notForBatch);
@@ -115,9 +116,9 @@ final class MethodRuleReader {
         .build();
   }
 
-  private static final List<String> BATCH_KEYS = List.of("argument", "valueId", "entriesOf");
+  private static final List<String> BATCH_KEYS = Immutable.listOf("argument", "valueId", "entriesOf");
   /** What a batch with entriesOf takes from that method, and so may not set itself. */
-  private static final List<String> SHARED_KEYS = List.of("key", "ttl", "ttlJitter", "cacheNulls", "nullTtl", "evictOn");
+  private static final List<String> SHARED_KEYS = Immutable.listOf("key", "ttl", "ttlJitter", "cacheNulls", "nullTtl", "evictOn");
 
   /**
    * What {@code batch: args[N]}, or {@code batch: {argument: args[N], valueId: id, entriesOf:
@@ -148,7 +149,7 @@ final class MethodRuleReader {
           return null;
         }
         try {
-          KeyExpression.parse("args[0]." + valueId.strip());
+          KeyExpression.parse("args[0]." + valueId.trim());
         } catch (IllegalArgumentException e) {
           problems.add(batch.get("valueId"), path + ".batch.valueId \"" + valueId + "\" is not a property of the values;"
               + " name the one that equals the element, e.g. valueId: id (getId(), id() or a field id) or valueId: key.id");
@@ -172,7 +173,7 @@ final class MethodRuleReader {
     if (text == null) {
       return null;
     }
-    Matcher m = BATCH_ARGUMENT.matcher(text.strip());
+    Matcher m = BATCH_ARGUMENT.matcher(text.trim());
     if (!m.matches()) {
       problems.add(argumentNode, argumentPath + " \"" + text + "\" is not an argument; name the one that holds the collection"
           + " of ids, e.g. batch: args[0]");
@@ -190,7 +191,7 @@ final class MethodRuleReader {
           + " share one entry; key each element, e.g. key: args[" + argument + "] or args[" + argument + "].id");
       return null;
     }
-    return BatchRule.of(argument, valueId == null ? null : valueId.strip(), entriesOf);
+    return BatchRule.of(argument, valueId == null ? null : valueId.trim(), entriesOf);
   }
 
   private MethodSignature signature(Node node, String path) {
@@ -208,7 +209,7 @@ final class MethodRuleReader {
 
   /** Suggests the signature the operator probably meant, e.g. com.acme.Quotes#quote for com.acme.Quotes.quote( . */
   private static String example(String text) {
-    String head = text.strip();
+    String head = text.trim();
     int paren = head.indexOf('(');
     if (paren >= 0) {
       head = head.substring(0, paren);

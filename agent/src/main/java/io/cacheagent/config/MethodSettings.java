@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public class MethodSettings {
   static final double MAX_REFRESH_AHEAD = 0.99;
 
   /** The keys of these settings, as {@code defaults} and each method write them. */
-  static final List<String> KEYS = List.of("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "refreshAhead");
+  static final List<String> KEYS = Immutable.listOf("ttl", "ttlJitter", "cacheNulls", "nullTtl", "stampedeLock", "nearCache", "refreshAhead");
 
   /** What a method gets when neither it nor {@code defaults} says otherwise. */
   public static final MethodSettings BUILT_IN =

@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,9 +30,9 @@ public class MethodSignature {
   private static final Pattern TYPE =
       Pattern.compile("([\\p{L}_$][\\p{L}\\p{N}_$]*(?:\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*)((?:\\[\\])*)");
   private static final Set<String> PRIMITIVES =
-      Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double");
+      Immutable.setOf("boolean", "byte", "char", "short", "int", "long", "float", "double");
   private static final Set<String> JAVA_LANG =
-      Set.of("String", "Object", "Integer", "Long", "Short", "Byte", "Character", "Boolean",
+      Immutable.setOf("String", "Object", "Integer", "Long", "Short", "Byte", "Character", "Boolean",
           "Double", "Float", "Number", "CharSequence", "Class", "Enum", "Iterable", "Comparable",
           "StringBuilder", "Void", "Record", "Runnable", "Thread", "Throwable");
 
@@ -40,7 +41,7 @@ public class MethodSignature {
    * operator.
    */
   public static MethodSignature parse(String text) {
-    Matcher m = SIGNATURE.matcher(text.strip());
+    Matcher m = SIGNATURE.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("is not a signature");
     }
@@ -48,15 +49,15 @@ public class MethodSignature {
     if (params == null) {
       return new MethodSignature(m.group(1), m.group(2), null);
     }
-    if (params.isBlank()) {
-      return new MethodSignature(m.group(1), m.group(2), List.of());
+    if (params.trim().isEmpty()) {
+      return new MethodSignature(m.group(1), m.group(2), Immutable.listOf());
     }
     String[] parts = params.split(",", -1);
     String[] types = new String[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      types[i] = normalizeType(parts[i].strip());
+      types[i] = normalizeType(parts[i].trim());
     }
-    return new MethodSignature(m.group(1), m.group(2), List.of(types));
+    return new MethodSignature(m.group(1), m.group(2), Immutable.listOf(types));
   }
 
   private static String normalizeType(String type) {

@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public class NearCacheSettings {
   /** Most copies a method may keep: a million, whose bytes an operator would rather size in Redis. */
   static final int MAX_ENTRIES = 1_000_000;
 
-  private static final List<String> KEYS = List.of("maxEntries", "ttl", "shareInstances");
+  private static final List<String> KEYS = Immutable.listOf("maxEntries", "ttl", "shareInstances");
 
   /**
    * What {@code node} (at {@code path}) says: {@code false} is off ({@code null}), {@code true} the

@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ public class RedisSettings {
   }
 
   public RedisSettings(String uri, Duration commandTimeout, TlsFiles tls, List<String> cluster, ReadFrom readFrom) {
-    cluster = List.copyOf(cluster);
+    cluster = Immutable.listCopy(cluster);
     this.uri = uri;
     this.commandTimeout = commandTimeout;
     this.tls = tls;
@@ -72,7 +73,7 @@ public class RedisSettings {
 
   /** One server, with {@code redis.tls} or without ({@code null}). */
   public RedisSettings(String uri, Duration commandTimeout, TlsFiles tls) {
-    this(uri, commandTimeout, tls, List.of(), ReadFrom.MASTER);
+    this(uri, commandTimeout, tls, Immutable.listOf(), ReadFrom.MASTER);
   }
 
   /** A query parameter that may hold a secret, e.g. {@code ?password=...}; group 1 is up to the "=". */
@@ -89,7 +90,7 @@ public class RedisSettings {
 
   /** The URIs the agent connects to: the one server's, or the cluster's seeds. */
   public List<String> uris() {
-    return isCluster() ? cluster : List.of(uri);
+    return isCluster() ? cluster : Immutable.listOf(uri);
   }
 
   /** {@code text} with the passwords of these URIs, wherever they appear, replaced by {@code <masked>}. */

@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -32,7 +33,7 @@ final class SharedEntries {
         continue;
       }
       MethodSettings settings = single.settings().forBatch();
-      resolved.add(new MethodRule(rule.index(), rule.signature(), null, settings, rule.enabled(), List.of(),
+      resolved.add(new MethodRule(rule.index(), rule.signature(), null, settings, rule.enabled(), Immutable.listOf(),
           rule.batch().sharing(single)));
     }
     return resolved;

@@ -1,5 +1,6 @@
 package io.cacheagent.config;
 
+import io.cacheagent.jdk.Immutable;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -28,7 +29,7 @@ final class Utf8Text {
       result = decoder.flush(out);
     }
     if (result.isError()) {
-      throw new ConfigException(List.of(file + ": " + where(out) + ": byte 0x"
+      throw new ConfigException(Immutable.listOf(file + ": " + where(out) + ": byte 0x"
           + String.format("%02X", bytes[in.position()] & 0xFF) + " is not UTF-8; save the file as UTF-8"
           + " (a character such as é typed in another encoding, often in a comment, is the usual cause)"));
     }

@@ -1,6 +1,7 @@
 package io.cacheagent.config;
 
 import io.cacheagent.codec.ClassAllowList;
+import io.cacheagent.jdk.Immutable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ final class YamlReader {
       return fallback;
     }
     String accepted = "use a percentage from 0% (off) to " + Math.round(max * 100) + "%, e.g. " + example;
-    Matcher m = PERCENT.matcher(text.strip());
+    Matcher m = PERCENT.matcher(text.trim());
     if (!m.matches()) {
       problems.add(node, path + " \"" + text + "\" is not a percentage; " + accepted);
       return fallback;
@@ -110,7 +111,7 @@ final class YamlReader {
   List<String> qualifiedNames(Node node, String path) {
     if (!(node instanceof SequenceNode)) {
       problems.add(node, path + " must be a list of package or class names, e.g. [com.acme.model]");
-      return List.of();
+      return Immutable.listOf();
     }
     SequenceNode list = (SequenceNode) node;
     List<String> names = new ArrayList<>();
@@ -120,7 +121,7 @@ final class YamlReader {
       if (text == null) {
         continue;
       }
-      String name = text.strip();
+      String name = text.trim();
       String last = name.substring(name.lastIndexOf('.') + 1);
       boolean isPackage = last.isEmpty() || !Character.isUpperCase(last.charAt(0));
       if (!QUALIFIED_NAME.matcher(name).matches()) {
@@ -129,10 +130,10 @@ final class YamlReader {
         problems.add(item, path + "[" + i + "] \"" + text + "\" is too wide: bytes planted in Redis could name almost any class in it;"
             + " list your own packages (e.g. com.acme.money) or single classes (e.g. java.util.Currency)");
       } else {
-        names.add(text.strip());
+        names.add(text.trim());
       }
     }
-    return List.copyOf(names);
+    return Immutable.listCopy(names);
   }
 
   /** A TCP port from 1 to 65535; 0 (with a problem) otherwise. */
@@ -143,7 +144,7 @@ final class YamlReader {
       return 0;
     }
     try {
-      int port = Integer.parseInt(text.strip());
+      int port = Integer.parseInt(text.trim());
       if (port >= 0 && port <= 65535) {
         return port;
       }
@@ -160,7 +161,7 @@ final class YamlReader {
     if (text == null) {
       return MetricsSettings.DEFAULT_HOST;
     }
-    String host = text.strip();
+    String host = text.trim();
     if (host.isEmpty() || !host.matches("[A-Za-z0-9.:\\-\\[\\]%]+")) {
       problems.add(node, path + " \"" + text + "\" is not a host name or address; use 127.0.0.1 (this host only),"
           + " 0.0.0.0 (every interface) or the address of one interface");
@@ -177,7 +178,7 @@ final class YamlReader {
     }
     String accepted = "use a whole number from " + min + " to " + max;
     try {
-      int value = Integer.parseInt(text.strip().replace("_", ""));
+      int value = Integer.parseInt(text.trim().replace("_", ""));
       if (value >= min && value <= max) {
         return value;
       }
@@ -215,12 +216,12 @@ final class YamlReader {
     if (text == null) {
       return null;
     }
-    String problem = redisUriProblem(text.strip(), path);
+    String problem = redisUriProblem(text.trim(), path);
     if (problem != null) {
       problems.add(node, problem);
       return null;
     }
-    return text.strip();
+    return text.trim();
   }
 
   /**
@@ -231,7 +232,7 @@ final class YamlReader {
     if (!(node instanceof SequenceNode) || ((SequenceNode) node).getValue().isEmpty()) {
       problems.add(node, path + " must be a list of the cluster's nodes, e.g. [redis://10.0.0.1:7000, redis://10.0.0.2:7000];"
           + " one is enough to find the others, more let the agent start while one is down");
-      return List.of();
+      return Immutable.listOf();
     }
     SequenceNode list = (SequenceNode) node;
     List<String> seeds = new ArrayList<>();
@@ -249,14 +250,14 @@ final class YamlReader {
         seeds.add(seed);
       }
     }
-    return List.copyOf(seeds);
+    return Immutable.listCopy(seeds);
   }
 
   /** {@code redis.readFrom}: {@code master} or {@code replicaPreferred}. */
   RedisSettings.ReadFrom readFrom(Node node, String path) {
     String text = scalar(node, path);
     for (RedisSettings.ReadFrom readFrom : RedisSettings.ReadFrom.values()) {
-      if (readFrom.yamlName().equals(text == null ? null : text.strip())) {
+      if (readFrom.yamlName().equals(text == null ? null : text.trim())) {
         return readFrom;
       }
     }
@@ -269,12 +270,12 @@ final class YamlReader {
 
   /** Checks a URI from the environment, which has no position in the file. */
   String environmentRedisUri(String uri, String variable) {
-    String problem = redisUriProblem(uri.strip(), "environment variable " + variable);
+    String problem = redisUriProblem(uri.trim(), "environment variable " + variable);
     if (problem != null) {
       problems.addWithoutPosition(problem);
       return null;
     }
-    return uri.strip();
+    return uri.trim();
   }
 
   /** What is wrong with a Redis URI, with any password masked, or {@code null} when it is fine. */
@@ -322,14 +323,16 @@ final class YamlReader {
     if (text == null) {
       return null;
     }
-    java.nio.file.Path file = java.nio.file.Path.of(text.strip());
+    java.nio.file.Path file = java.nio.file.Paths.get(text.trim());
     if (!file.isAbsolute()) {
       problems.add(node, path + " \"" + text + "\" is not an absolute path; give the whole path of the PEM file");
       return null;
     }
     String pem;
     try {
-      pem = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+      // strict, as Files.readString is: a file that is not text fails here (MalformedInputException)
+      pem = java.nio.charset.StandardCharsets.US_ASCII.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file))).toString();
     } catch (java.io.IOException | RuntimeException e) {
       problems.add(node, path + " \"" + text + "\" cannot be read (" + e.getClass().getSimpleName() + "); give a PEM file this JVM's user can read");
       return null;
@@ -362,7 +365,7 @@ final class YamlReader {
     if (text == null) {
       return AgentConfig.DEFAULT_KEY_PREFIX;
     }
-    if (text.isBlank() || text.chars().anyMatch(Character::isWhitespace)) {
+    if (text.trim().isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
       problems.add(node, path + " \"" + text + "\" must be a non-empty word without spaces, e.g. cache-agent or shop-cache");
       return AgentConfig.DEFAULT_KEY_PREFIX;
     }

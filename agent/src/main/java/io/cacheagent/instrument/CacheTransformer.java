@@ -2,6 +2,7 @@ package io.cacheagent.instrument;
 
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.KeyExpression;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.runtime.Batch;
@@ -128,7 +129,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
     for (Map.Entry<MethodDescription.InDefinedShape, Writes> entry : targets.writes.entrySet()) {
       MethodDescription.InDefinedShape method = entry.getKey();
       Writes target = entry.getValue();
-      int id = table.registerWrite(loader, InstrumentationPlan.canonicalName(type, method), List.copyOf(target.configuredAs),
+      int id = table.registerWrite(loader, InstrumentationPlan.canonicalName(type, method), Immutable.listCopy(target.configuredAs),
           method.getDescriptor(), target.evictions);
       builder = builder.visit(advice(EVICTING_ADVICE, id).on(ElementMatchers.is(method)));
     }
@@ -361,7 +362,7 @@ final class CacheTransformer implements AgentBuilder.Transformer {
 
   /** Says, once, that a signature names no method of its class, and what was probably meant (as the check command does). */
   private static void reportNoMatch(TypeDescription type, String path, MethodSignature signature, boolean cached) {
-    String why = SignatureCheck.diagnose(type, signature, cached, List::of).detail();
+    String why = SignatureCheck.diagnose(type, signature, cached, Immutable::listOf).detail();
     AgentLog.warn("no-match:" + path + signature, path + " \"" + signature + "\" matches no method: " + why + "; that rule does nothing");
   }
 

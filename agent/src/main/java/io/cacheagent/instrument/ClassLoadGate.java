@@ -1,7 +1,7 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.jdk.JavaRuntime;
 import io.cacheagent.logging.AgentLog;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * configured interface (those cannot be told from their name). After one vain wait no other class
  * waits: whatever held up Byte Buddy would hold them up too.
  */
-public final class ClassLoadGate implements ClassFileTransformer {
+public final class ClassLoadGate extends ModuleAwareTransformer {
 
   /** How long a configured class may be held at its first load, in milliseconds. */
   static final long HOLD_MILLIS = 3_000;
@@ -33,7 +33,7 @@ public final class ClassLoadGate implements ClassFileTransformer {
   private final Set<String> namedClasses;
   private final long holdMillis;
   private final CountDownLatch opened = new CountDownLatch(1);
-  private volatile ClassFileTransformer byteBuddy;
+  private volatile ModuleAwareTransformer byteBuddy;
   private volatile boolean holdInVain;
   private volatile boolean closed;
 
@@ -48,12 +48,12 @@ public final class ClassLoadGate implements ClassFileTransformer {
    */
   public static ClassLoadGate register(Instrumentation instrumentation, Set<String> internalNames) {
     ClassLoadGate gate = new ClassLoadGate(internalNames, HOLD_MILLIS);
-    instrumentation.addTransformer(gate, true);
+    instrumentation.addTransformer(gate.toJvm(), true);
     return gate;
   }
 
   /** Hands every class from now on, and those held, to Byte Buddy's {@code transformer}. */
-  void open(ClassFileTransformer transformer) {
+  void open(ModuleAwareTransformer transformer) {
     byteBuddy = transformer;
     opened.countDown();
   }
@@ -78,21 +78,14 @@ public final class ClassLoadGate implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+  byte[] transform(Object module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
-    ClassFileTransformer ready = byteBuddy;
+    ModuleAwareTransformer ready = byteBuddy;
     if (ready == null && redefined == null && className != null && holds(className) && isApplicationLoader(loader)) {
       // the gate may have opened since byteBuddy was read: open() sets byteBuddy first
       ready = isPassing() ? byteBuddy : awaitByteBuddy(className);
     }
     return ready == null ? null : ready.transform(module, loader, className, redefined, domain, classFile);
-  }
-
-  @Override
-  public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-      byte[] classFile) throws IllegalClassFormatException {
-    ClassFileTransformer ready = byteBuddy;
-    return ready == null ? null : ready.transform(loader, className, redefined, domain, classFile);
   }
 
   /** Whether no class waits any longer: opened, closed, or a hold ran out. */
@@ -102,10 +95,10 @@ public final class ClassLoadGate implements ClassFileTransformer {
 
   /** The JDK's own loaders never load application classes, and the agent's threads use them. */
   private static boolean isApplicationLoader(ClassLoader loader) {
-    return loader != null && loader != ClassLoader.getPlatformClassLoader();
+    return loader != null && loader != JavaRuntime.platformClassLoader();
   }
 
-  private ClassFileTransformer awaitByteBuddy(String className) {
+  private ModuleAwareTransformer awaitByteBuddy(String className) {
     boolean interrupted = Thread.interrupted(); // the wait must not be cut short, nor the flag lost
     try {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis);

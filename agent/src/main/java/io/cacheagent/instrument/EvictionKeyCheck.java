@@ -2,6 +2,7 @@ package io.cacheagent.instrument;
 
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.KeyExpression;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,13 @@ import net.bytebuddy.description.type.TypeDescription;
  */
 final class EvictionKeyCheck {
 
-  private static final Map<String, String> UNBOXED = Map.of(
+  private static final Map<String, String> UNBOXED = Immutable.mapOf(
       "java.lang.Boolean", "boolean", "java.lang.Character", "char", "java.lang.Byte", "byte",
       "java.lang.Short", "short", "java.lang.Integer", "int", "java.lang.Long", "long",
       "java.lang.Float", "float", "java.lang.Double", "double");
-  private static final Set<String> INTEGRAL = Set.of("byte", "short", "int", "long", "java.math.BigInteger");
+  private static final Set<String> INTEGRAL = Immutable.setOf("byte", "short", "int", "long", "java.math.BigInteger");
   /** Cached key types whose values no other final type can equal. */
-  private static final Set<String> CLOSED_KEY_TYPES = Set.of("boolean", "char", "byte", "short", "int", "long", "float",
+  private static final Set<String> CLOSED_KEY_TYPES = Immutable.setOf("boolean", "char", "byte", "short", "int", "long", "float",
       "double", "java.lang.String", "java.math.BigInteger", "java.math.BigDecimal", "java.util.UUID");
 
   private EvictionKeyCheck() {}

@@ -1,6 +1,7 @@
 package io.cacheagent.instrument;
 
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.KeyExpression;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ import net.bytebuddy.utility.OpenedClassReader;
  */
 final class InstanceState {
 
-  private static final Set<String> VALUE_DESCRIPTORS = Set.of(
+  private static final Set<String> VALUE_DESCRIPTORS = Immutable.setOf(
       "Ljava/lang/String;", "Ljava/lang/Boolean;", "Ljava/lang/Character;", "Ljava/lang/Byte;", "Ljava/lang/Short;",
       "Ljava/lang/Integer;", "Ljava/lang/Long;", "Ljava/lang/Float;", "Ljava/lang/Double;", "Ljava/math/BigInteger;",
       "Ljava/math/BigDecimal;", "Ljava/util/Locale;", "Ljava/util/Currency;", "Ljava/util/UUID;", "Ljava/util/TimeZone;");

@@ -4,6 +4,7 @@ import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ final class InstrumentationPlan {
   private final Set<String> classNames;
 
   InstrumentationPlan(AgentConfig config) {
-    this(config, List.of());
+    this(config, Immutable.listOf());
   }
 
   /**
@@ -53,7 +54,7 @@ final class InstrumentationPlan {
     }
     Set<String> names = new java.util.HashSet<>(cachedByClass.keySet());
     names.addAll(writesByClass.keySet());
-    classNames = Set.copyOf(names);
+    classNames = Immutable.setCopy(names);
   }
 
   /** Every class that has something to instrument: the only classes ever transformed. */
@@ -62,11 +63,11 @@ final class InstrumentationPlan {
   }
 
   List<MethodRule> cachedRules(String className) {
-    return cachedByClass.getOrDefault(className, List.of());
+    return cachedByClass.getOrDefault(className, Immutable.listOf());
   }
 
   List<WriteRule> writeRules(String className) {
-    return writesByClass.getOrDefault(className, List.of());
+    return writesByClass.getOrDefault(className, Immutable.listOf());
   }
 
   /** Whether a method is the one a signature names: same name and, when listed, same parameter types. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import lombok.EqualsAndHashCode;
 import lombok.Value;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.matcher.ElementMatchers;
@@ -100,7 +101,8 @@ public final class Instrumenter {
    * CacheTransformer#beforeTransform}).
    */
   @Value
-  private static class ParentsFirst implements ClassFileTransformer {
+  @EqualsAndHashCode(callSuper = false)
+  private static class ParentsFirst extends ModuleAwareTransformer {
 
     /** Told the parents of each class first. */
     CacheTransformer transformer;
@@ -108,13 +110,13 @@ public final class Instrumenter {
     ClassFileTransformer byteBuddy;
 
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+    byte[] transform(Object module, ClassLoader loader, String internalName, Class<?> redefined,
         ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
       if (!transformer.mayConcern(loader, internalName)) {
         return null;
       }
       transformer.beforeTransform(loader, internalName, classFile);
-      return byteBuddy.transform(module, loader, internalName, redefined, domain, classFile);
+      return pass(byteBuddy, module, loader, internalName, redefined, domain, classFile);
     }
   }
 

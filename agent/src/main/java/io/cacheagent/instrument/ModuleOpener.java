@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.utility.JavaModule;
 
 /*
@@ -19,33 +20,30 @@ import net.bytebuddy.utility.JavaModule;
 final class ModuleOpener {
 
   private final Instrumentation instrumentation;
-  private final Module agent = ModuleOpener.class.getModule();
-  private final Set<Module> opened = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final JavaModule agent = JavaModule.ofType(ModuleOpener.class);
+  /** The modules opened, as java.lang.Module objects (held weakly: a module may be unloaded with its loader). */
+  private final Set<Object> opened = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   ModuleOpener(Instrumentation instrumentation) {
     this.instrumentation = instrumentation;
   }
 
-  /** Opens every package of {@code module} to the agent, if it is named and not opened before. */
+  /** Opens every package of {@code module} to the agent, if it is named and not opened before; none on Java 8. */
   void open(JavaModule module) {
-    if (module == null || !module.isNamed()) {
+    if (module == null || !module.isNamed() || !opened.add(module.unwrap())) {
       return;
     }
-    Object unwrapped = module.unwrap();
-    if (!(unwrapped instanceof Module) || !opened.add((Module) unwrapped)) {
-      return;
-    }
-    Module named = (Module) unwrapped;
-    Map<String, Set<Module>> packages = new HashMap<>();
-    for (String pkg : named.getPackages()) {
-      packages.put(pkg, Set.of(agent));
+    Map<String, Set<JavaModule>> packages = new HashMap<>();
+    for (String pkg : module.getPackages()) {
+      packages.put(pkg, Collections.singleton(agent));
     }
     try {
-      instrumentation.redefineModule(named, Set.of(), packages, packages, Set.of(), Map.of());
-      AgentLog.info("opened module " + named.getName() + " to the agent, which reads its cached values and key properties");
+      ClassInjector.UsingInstrumentation.redefineModule(instrumentation, module, Collections.emptySet(), packages, packages,
+          Collections.emptySet(), Collections.emptyMap());
+      AgentLog.info("opened module " + module.getActualName() + " to the agent, which reads its cached values and key properties");
     } catch (RuntimeException e) {
-      AgentLog.warn("module:" + named.getName(), "cannot open module " + named.getName() + " to the agent (" + e
-          + "); its values and key properties may not be readable, and such calls run uncached");
+      AgentLog.warn("module:" + module.getActualName(), "cannot open module " + module.getActualName() + " to the agent ("
+          + e + "); its values and key properties may not be readable, and such calls run uncached");
     }
   }
 }

@@ -4,6 +4,7 @@ import io.cacheagent.codec.JpaEntities;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.jdk.Immutable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public final class SignatureCheck implements AutoCloseable {
 
   /** {@code classPath}: directories and jar files, as a class path lists them. */
   public SignatureCheck(List<Path> classPath) throws IOException {
-    this.classPath = List.copyOf(classPath);
+    this.classPath = Immutable.listCopy(classPath);
     List<ClassFileLocator> locators = new ArrayList<>();
     for (Path entry : classPath) {
       locators.add(Files.isDirectory(entry) ? new ClassFileLocator.ForFolder(entry.toFile()) : ClassFileLocator.ForJarFile.of(entry.toFile()));
@@ -189,7 +190,7 @@ public final class SignatureCheck implements AutoCloseable {
   private List<Match> findCachedMethods(MethodRule rule) {
     TypePool.Resolution resolution = pool.describe(rule.signature().className());
     if (!resolution.isResolved()) {
-      return List.of();
+      return Immutable.listOf();
     }
     TypeDescription type = resolution.resolve();
     List<Match> cached = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.jdk.Immutable;
+import io.cacheagent.jdk.JavaRuntime;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
@@ -77,7 +79,7 @@ final class Supertypes {
    * per loader and configuration.
    */
   boolean isOpen(ClassLoader loader, Set<String> configured) {
-    if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+    if (loader == null || loader == JavaRuntime.platformClassLoader()) {
       return false;
     }
     Loader known = loader(loader);
@@ -103,7 +105,7 @@ final class Supertypes {
     }
     Loader known;
     synchronized (loaders) {
-      known = loaders.computeIfAbsent(loader, any -> new Loader(Set.of(), false, new ConcurrentHashMap<>()));
+      known = loaders.computeIfAbsent(loader, any -> new Loader(Immutable.setOf(), false, new ConcurrentHashMap<>()));
     }
     last = new LastAsked(new WeakReference<>(loader), known);
     return known;
@@ -125,7 +127,7 @@ final class Supertypes {
   List<String> among(String name, ClassLoader loader, Set<String> wanted) {
     List<String> found = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    Deque<String> next = new ArrayDeque<>(List.of(parents(loader, name)));
+    Deque<String> next = new ArrayDeque<>(Immutable.listOf(parents(loader, name)));
     while (!next.isEmpty()) {
       String ancestor = next.poll();
       if (!seen.add(ancestor) || isJdkType(ancestor)) {
@@ -134,7 +136,7 @@ final class Supertypes {
       if (wanted.contains(ancestor)) {
         found.add(ancestor);
       }
-      next.addAll(List.of(parents(loader, ancestor)));
+      next.addAll(Immutable.listOf(parents(loader, ancestor)));
     }
     return found;
   }

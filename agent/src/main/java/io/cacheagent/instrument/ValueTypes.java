@@ -1,5 +1,6 @@
 package io.cacheagent.instrument;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +19,7 @@ final class ValueTypes {
    * every call. The Reactive Streams name is built at run time: as a constant it would be
    * relocated with the agent's own copy of that library, and match only that copy.
    */
-  private static final List<String> RESULTS_STILL_TO_COME = List.of(
+  private static final List<String> RESULTS_STILL_TO_COME = Immutable.listOf(
       "java.util.concurrent.Future", "java.util.concurrent.CompletionStage", "java.util.concurrent.Flow$Publisher",
       String.join(".", "org", "reactivestreams", "Publisher"), "java.util.stream.BaseStream");
 
@@ -27,7 +28,7 @@ final class ValueTypes {
    * CompletableFuture, which is both. Their subtypes (a ListenableFuture, a CompletableFuture of
    * the application's own) are not: a completed CompletableFuture is not one of them.
    */
-  private static final List<String> CACHED_FUTURES = List.of("java.util.concurrent.CompletableFuture", "java.util.concurrent.CompletionStage");
+  private static final List<String> CACHED_FUTURES = Immutable.listOf("java.util.concurrent.CompletableFuture", "java.util.concurrent.CompletionStage");
 
   private ValueTypes() {}
 

@@ -3,6 +3,8 @@ package io.cacheagent.jdk;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -18,6 +20,12 @@ public final class JavaRuntime {
   public static final int RELEASE = release(System.getProperty("java.specification.version"));
 
   private static final MethodHandle IS_HIDDEN = method(Class.class, "isHidden", MethodType.methodType(boolean.class));
+  private static final MethodHandle TRY_SET_ACCESSIBLE =
+      method(AccessibleObject.class, "trySetAccessible", MethodType.methodType(boolean.class));
+  private static final MethodHandle PRIVATE_LOOKUP_IN = staticMethod(MethodHandles.class, "privateLookupIn",
+      MethodType.methodType(MethodHandles.Lookup.class, Class.class, MethodHandles.Lookup.class));
+  private static final MethodHandle PLATFORM_CLASS_LOADER =
+      staticMethod(ClassLoader.class, "getPlatformClassLoader", MethodType.methodType(ClassLoader.class));
 
   private JavaRuntime() {}
 
@@ -52,11 +60,77 @@ public final class JavaRuntime {
     }
   }
 
-  /** What {@link #invokeDefault} does on Java 9 to 15: a special call through a lookup of the interface. */
+  /** What {@link #invokeDefault} does on Java 8 to 15: a special call through a lookup of the interface. */
   static Object invokeDefaultBefore16(Object proxy, Method method, Object[] args) throws Throwable {
     Class<?> declaring = method.getDeclaringClass();
-    return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup()).unreflectSpecial(method, declaring)
+    return privateLookupIn(declaring).unreflectSpecial(method, declaring)
         .bindTo(proxy).invokeWithArguments(args == null ? new Object[0] : args);
+  }
+
+  /**
+   * A lookup with private access to {@code type}, as {@code MethodHandles.privateLookupIn} gives on
+   * Java 9 and later (which fails where {@code type}'s module does not open its package to the
+   * agent). Java 8 has no such method and no modules: there the lookup is made with Lookup's own
+   * constructor, as every library that calls default methods on Java 8 does.
+   */
+  public static MethodHandles.Lookup privateLookupIn(Class<?> type) throws IllegalAccessException {
+    if (PRIVATE_LOOKUP_IN != null) {
+      try {
+        return (MethodHandles.Lookup) PRIVATE_LOOKUP_IN.invokeExact(type, MethodHandles.lookup());
+      } catch (IllegalAccessException | RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException("privateLookupIn", t);
+      }
+    }
+    try {
+      Constructor<MethodHandles.Lookup> full = MethodHandles.Lookup.class.getDeclaredConstructor(Class.class, int.class);
+      full.setAccessible(true);
+      int allModes = MethodHandles.Lookup.PUBLIC | MethodHandles.Lookup.PRIVATE | MethodHandles.Lookup.PROTECTED
+          | MethodHandles.Lookup.PACKAGE;
+      return full.newInstance(type, allModes);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no private lookup on Java " + RELEASE, e);
+    }
+  }
+
+  /**
+   * Makes {@code object} accessible if this agent may, as {@code trySetAccessible} does on Java 9
+   * and later: {@code false} where a module does not open the package (without the warning that
+   * {@code setAccessible} printed on Java 9 to 16). Java 8 has no modules, so only a security
+   * manager can refuse.
+   */
+  public static boolean trySetAccessible(AccessibleObject object) {
+    if (TRY_SET_ACCESSIBLE != null) {
+      try {
+        return (boolean) TRY_SET_ACCESSIBLE.invokeExact(object);
+      } catch (RuntimeException refused) {
+        return false;
+      } catch (Throwable t) {
+        throw new IllegalStateException("trySetAccessible", t);
+      }
+    }
+    try {
+      object.setAccessible(true);
+      return true;
+    } catch (RuntimeException refused) {
+      return false;
+    }
+  }
+
+  /**
+   * The loader of the JDK's classes outside the boot loader, which never loads an application's:
+   * the platform loader on Java 9 and later, the extension loader on Java 8.
+   */
+  public static ClassLoader platformClassLoader() {
+    if (PLATFORM_CLASS_LOADER == null) {
+      return ClassLoader.getSystemClassLoader().getParent();
+    }
+    try {
+      return (ClassLoader) PLATFORM_CLASS_LOADER.invokeExact();
+    } catch (Throwable t) {
+      throw new IllegalStateException("getPlatformClassLoader", t);
+    }
   }
 
   /**
@@ -72,6 +146,15 @@ public final class JavaRuntime {
       return (boolean) predicate.invokeExact(type);
     } catch (Throwable t) {
       throw new IllegalStateException("Class predicate " + predicate, t);
+    }
+  }
+
+  /** The public static method {@code name} of {@code owner}, or {@code null} where this JVM lacks it. */
+  static MethodHandle staticMethod(Class<?> owner, String name, MethodType type) {
+    try {
+      return MethodHandles.publicLookup().findStatic(owner, name, type);
+    } catch (NoSuchMethodException | IllegalAccessException absent) {
+      return null;
     }
   }
 

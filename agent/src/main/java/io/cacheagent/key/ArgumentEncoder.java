@@ -58,7 +58,7 @@ final class ArgumentEncoder {
 
   /** Record accessors, resolved once per record class (null when one cannot be made accessible). */
   private static final ClassValue<MethodHandle[]> RECORD_ACCESSORS =
-      new ClassValue<>() {
+      new ClassValue<MethodHandle[]>() {
         @Override
         protected MethodHandle[] computeValue(Class<?> type) {
           return recordAccessors(type);
@@ -66,7 +66,7 @@ final class ArgumentEncoder {
       };
 
   private static final ClassValue<Field[]> FIELDS =
-      new ClassValue<>() {
+      new ClassValue<Field[]>() {
         @Override
         protected Field[] computeValue(Class<?> type) {
           return valueFields(type);
@@ -290,7 +290,7 @@ final class ArgumentEncoder {
     MethodHandle[] accessors = new MethodHandle[components.size()];
     for (int i = 0; i < accessors.length; i++) {
       Method accessor = components.get(i).accessor();
-      if (!accessor.trySetAccessible()) {
+      if (!JavaRuntime.trySetAccessible(accessor)) {
         return null;
       }
       try {
@@ -346,7 +346,7 @@ final class ArgumentEncoder {
         if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers) || field.isSynthetic()) {
           continue;
         }
-        if (!field.trySetAccessible()) {
+        if (!JavaRuntime.trySetAccessible(field)) {
           return null;
         }
         fields.add(field);

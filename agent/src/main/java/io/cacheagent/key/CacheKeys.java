@@ -1,5 +1,6 @@
 package io.cacheagent.key;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class CacheKeys {
    */
   public static List<String> evictionKeys(Namespace namespace, GenerationKey generation, List<KeyExpression> expressions, KeyShape cachedShape,
       Object self, Object[] args) throws UnstableArgumentException {
-    List<String> texts = List.of("");
+    List<String> texts = Immutable.listOf("");
     Object[] values = values(expressions, self, args);
     for (int i = 0; i < values.length; i++) {
       List<Object> variants = cachedShape.integralByValue(i) || !ArgumentEncoder.isIntegral(values[i])

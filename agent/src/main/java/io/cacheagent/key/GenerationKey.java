@@ -1,5 +1,6 @@
 package io.cacheagent.key;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.List;
 import lombok.Value;
@@ -66,7 +67,7 @@ public class GenerationKey {
   /** Every copy of the generation key: what a drop of every entry writes. */
   public List<String> all() {
     if (slotGroups == 0) {
-      return List.of(name);
+      return Immutable.listOf(name);
     }
     List<String> copies = new ArrayList<>(slotGroups);
     for (int group = 0; group < slotGroups; group++) {

@@ -1,5 +1,6 @@
 package io.cacheagent.key;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -35,7 +36,7 @@ public final class KeyExpression {
 
   /** Parses an expression; throws {@link IllegalArgumentException} when it is not one. */
   public static KeyExpression parse(String text) {
-    Matcher m = SYNTAX.matcher(text.strip());
+    Matcher m = SYNTAX.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("is not a key expression");
     }
@@ -52,7 +53,7 @@ public final class KeyExpression {
           + " differ, such as this.region");
     }
     int index = m.group(2) != null ? INSTANCE : Integer.parseInt(m.group(1));
-    return new KeyExpression(text.strip(), index, path.toArray(new PropertyReader[0]));
+    return new KeyExpression(text.trim(), index, path.toArray(new PropertyReader[0]));
   }
 
   /** The index {@code N} of {@code args[N]}; meaningless when it {@link #startsAtInstance}. */
@@ -85,7 +86,7 @@ public final class KeyExpression {
    */
   public static List<String> accessorMethods(String property) {
     String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-    return List.of("get" + capitalized, "is" + capitalized, property);
+    return Immutable.listOf("get" + capitalized, "is" + capitalized, property);
   }
 
   /** What a property is read from, in the order tried: {@code getName(), isName(), name() or field name}. */

@@ -1,5 +1,6 @@
 package io.cacheagent.key;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public final class KeyShape {
 
-  private static final Set<String> INTEGRAL = Set.of("byte", "short", "int", "long",
+  private static final Set<String> INTEGRAL = Immutable.setOf("byte", "short", "int", "long",
       "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.math.BigInteger");
 
   private final boolean[] integralByValue;

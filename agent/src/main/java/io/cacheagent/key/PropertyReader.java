@@ -1,5 +1,6 @@
 package io.cacheagent.key;
 
+import io.cacheagent.jdk.JavaRuntime;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -18,7 +19,7 @@ final class PropertyReader {
 
   private final String name;
   private final ClassValue<MethodHandle> handles =
-      new ClassValue<>() {
+      new ClassValue<MethodHandle>() {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
           return resolve(type);
@@ -51,7 +52,7 @@ final class PropertyReader {
   private MethodHandle resolve(Class<?> type) {
     for (String candidate : KeyExpression.accessorMethods(name)) {
       Method method = findMethod(type, candidate);
-      if (method != null && method.trySetAccessible()) {
+      if (method != null && JavaRuntime.trySetAccessible(method)) {
         try {
           return MethodHandles.lookup().unreflect(method).asType(OBJECT_TO_OBJECT);
         } catch (IllegalAccessException ignored) {
@@ -62,7 +63,7 @@ final class PropertyReader {
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
       try {
         Field field = c.getDeclaredField(name);
-        if (!Modifier.isStatic(field.getModifiers()) && field.trySetAccessible()) {
+        if (!Modifier.isStatic(field.getModifiers()) && JavaRuntime.trySetAccessible(field)) {
           return MethodHandles.lookup().unreflectGetter(field).asType(OBJECT_TO_OBJECT);
         }
       } catch (NoSuchFieldException | IllegalAccessException ignored) {

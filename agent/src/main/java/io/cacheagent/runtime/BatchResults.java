@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.config.BatchRule;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.UnstableArgumentException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -130,7 +131,7 @@ final class BatchResults {
       return list;
     }
     Map<Object, Object> map = new LinkedHashMap<>();
-    Map<?, ?> returned = result instanceof Map<?, ?> ? (Map<?, ?>) result : Map.of();
+    Map<?, ?> returned = result instanceof Map<?, ?> ? (Map<?, ?>) result : Immutable.mapOf();
     for (int i = 0; i < size; i++) {
       Object element = call.elements.get(i);
       if (call.misses[i] == null) {

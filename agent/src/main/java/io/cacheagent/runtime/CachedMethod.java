@@ -6,6 +6,7 @@ import io.cacheagent.codec.JpaEntities;
 import io.cacheagent.codec.ValueCodec;
 import io.cacheagent.config.MethodRule;
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyExpression;
@@ -32,7 +33,7 @@ import lombok.Value;
  */
 final class CachedMethod {
 
-  private static final Map<String, Class<?>> BOXES = Map.of(
+  private static final Map<String, Class<?>> BOXES = Immutable.mapOf(
       "boolean", Boolean.class, "byte", Byte.class, "char", Character.class, "short", Short.class,
       "int", Integer.class, "long", Long.class, "float", Float.class, "double", Double.class);
 
@@ -79,7 +80,7 @@ final class CachedMethod {
     static KeySpace of(MethodRule rule, KeyNames keyNames) {
       MethodSignature signature = rule.signature();
       return new KeySpace(keyNames.namespace(signature.toString()), rule.key(),
-          KeyShape.of(signature.hasParameterList() ? signature.parameterTypes() : List.of(), rule.key()), Generations.keyOf(keyNames, rule));
+          KeyShape.of(signature.hasParameterList() ? signature.parameterTypes() : Immutable.listOf(), rule.key()), Generations.keyOf(keyNames, rule));
     }
   }
   /** What its entries may hold, and the codec that keeps to it: both replaced when serialization.allow is reloaded. */
@@ -144,7 +145,7 @@ final class CachedMethod {
     this.parameterTypes = MethodSignature.parse(configuredAs).parameterTypes();
     this.keys = keySpace(rule, keyNames); // after namespace and parameterTypes
     this.returnTypeName = valueTypes.get(0);
-    this.valueTypes = List.copyOf(valueTypes);
+    this.valueTypes = Immutable.listCopy(valueTypes);
     this.declaringClass = name.substring(0, name.indexOf('#'));
     this.methodName = name.substring(name.indexOf('#') + 1, name.indexOf('('));
     this.loader = loader;

@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.jdk.JavaRuntime;
 import io.cacheagent.threads.AgentThreads;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -53,7 +54,7 @@ final class CallAgain {
   static MethodHandle handleOf(Method method) {
     try {
       Class<?> owner = method.getDeclaringClass();
-      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
+      MethodHandles.Lookup lookup = JavaRuntime.privateLookupIn(owner);
       MethodHandle handle = Modifier.isStatic(method.getModifiers()) ? lookup.unreflect(method) : lookup.unreflectSpecial(method, owner);
       return handle.asFixedArity(); // a varargs method's last argument is its array already
     } catch (IllegalAccessException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.threads.AgentThreads;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -164,7 +165,12 @@ final class InFlightLoads {
    */
   CompletableFuture<byte[]> whenDone(Load load, long waitNanos) {
     long left = leftToWait(load, waitNanos);
-    return left <= 0 ? null : load.result.copy().completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
+    if (left <= 0) {
+      return null;
+    }
+    CompletableFuture<byte[]> copy = load.result.thenApply(entry -> entry); // completing it leaves the load's own alone
+    AgentThreads.afterDelay(left, TimeUnit.NANOSECONDS).execute(() -> copy.complete(null));
+    return copy;
   }
 
   private long leftToWait(Load load, long waitNanos) {

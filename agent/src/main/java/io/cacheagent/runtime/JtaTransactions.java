@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -40,7 +41,7 @@ final class JtaTransactions implements Transactions {
   private static final int STATUS_NO_TRANSACTION = 6;
 
   private static final java.util.List<String> REGISTRY_INTERFACES =
-      java.util.List.of("jakarta.transaction.TransactionSynchronizationRegistry", "javax.transaction.TransactionSynchronizationRegistry");
+      Immutable.listOf("jakarta.transaction.TransactionSynchronizationRegistry", "javax.transaction.TransactionSynchronizationRegistry");
 
   /**
    * One per class loader, so that the methods of one application share the lookup and its retries;
@@ -214,7 +215,7 @@ final class JtaTransactions implements Transactions {
       if (api == null) {
         throw new ClassNotFoundException("no javax or jakarta TransactionSynchronizationRegistry among its interfaces");
       }
-      String pkg = api.getPackageName();
+      String pkg = api.getName().substring(0, api.getName().lastIndexOf('.'));
       Class<?> synchronization = Class.forName(pkg + ".Synchronization", false, api.getClassLoader());
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       return new Registry(bound, synchronization,

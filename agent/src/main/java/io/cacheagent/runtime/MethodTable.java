@@ -5,6 +5,7 @@ import io.cacheagent.codec.EntrySigning;
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.GenerationKey;
 import io.cacheagent.key.KeyNames;
 import io.cacheagent.store.CacheStore;
@@ -66,7 +67,7 @@ public final class MethodTable {
   public MethodTable(KeyNames keyNames, List<String> serializationAllow, EntrySigning signing) {
     this.keyNames = keyNames;
     this.signing = signing;
-    this.serializationAllow = List.copyOf(serializationAllow);
+    this.serializationAllow = Immutable.listCopy(serializationAllow);
   }
 
   /** Registers a cached method that returns its value (not a future) and returns its id; see the method below. */
@@ -188,7 +189,7 @@ public final class MethodTable {
       retired.remove(rule.signature().toString());
     }
     boolean allowChanged = !config.serializationAllow().equals(serializationAllow);
-    serializationAllow = List.copyOf(config.serializationAllow());
+    serializationAllow = Immutable.listCopy(config.serializationAllow());
     for (CachedMethod method : cached) {
       if (allowChanged) {
         method.allow(serializationAllow);
@@ -215,7 +216,7 @@ public final class MethodTable {
           }
         }
       }
-      write.evictions = List.copyOf(withKeyProblems(evictions));
+      write.evictions = Immutable.listCopy(withKeyProblems(evictions));
     }
     publishSwitches();
     return untransformed;
@@ -256,7 +257,7 @@ public final class MethodTable {
 
   /** The rules reloads removed whose methods stay instrumented, switched off (see {@link #retired}). */
   public synchronized List<MethodRule> retiredRules() {
-    return List.copyOf(retired.values());
+    return Immutable.listCopy(retired.values());
   }
 
   /** Switches one method on or off (an operator's action); the next reload sets it as the file says. */

@@ -2,6 +2,7 @@ package io.cacheagent.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
 import java.util.List;
@@ -60,7 +61,7 @@ final class RecentKeys {
         return null;
       }
     }
-    return args.length == 1 ? args[0] : List.of(args);
+    return args.length == 1 ? args[0] : Immutable.listOf(args);
   }
 
   private static boolean isPlainValue(Object arg) {

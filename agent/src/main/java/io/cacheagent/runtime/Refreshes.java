@@ -75,7 +75,7 @@ final class Refreshes {
   private final LongSupplier wallClock;
   /** The keys not to reload before their lease time has passed, with that time in nanoseconds. */
   private final Cache<String, Long> leftAlone = Caffeine.newBuilder().maximumSize(REMEMBERED)
-      .expireAfter(Expiry.<String, Long>creating((key, nanos) -> Duration.ofNanos(nanos))).build();
+      .expireAfter(new UntilLeaseEnds()).build();
   private volatile ThreadPoolExecutor threads;
 
   Refreshes(CacheStore store, MissResults results, LongSupplier nanoClock, LongSupplier wallClock) {
@@ -171,5 +171,23 @@ final class Refreshes {
       }
     }
     return current;
+  }
+
+  /** Keeps each key of {@code leftAlone} for the nanoseconds stored with it (Caffeine 2.9 lacks Expiry.creating). */
+  private static final class UntilLeaseEnds implements Expiry<String, Long> {
+    @Override
+    public long expireAfterCreate(String key, Long nanos, long currentTime) {
+      return nanos;
+    }
+
+    @Override
+    public long expireAfterUpdate(String key, Long nanos, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+
+    @Override
+    public long expireAfterRead(String key, Long nanos, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
   }
 }

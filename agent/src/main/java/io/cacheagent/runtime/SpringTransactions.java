@@ -1,5 +1,6 @@
 package io.cacheagent.runtime;
 
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.logging.AgentLog;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -28,7 +29,7 @@ final class SpringTransactions implements Transactions {
   static final SpringTransactions NONE = new SpringTransactions();
 
   /** The holders Spring binds to a thread while an EntityManager or Hibernate Session is open on it. */
-  private static final java.util.Set<String> PERSISTENCE_CONTEXT_HOLDERS = java.util.Set.of(
+  private static final java.util.Set<String> PERSISTENCE_CONTEXT_HOLDERS = Immutable.setOf(
       "org.springframework.orm.jpa.EntityManagerHolder", "org.springframework.orm.hibernate5.SessionHolder");
 
   private static final String MANAGER = "org.springframework.transaction.support.TransactionSynchronizationManager";

@@ -50,21 +50,8 @@ interface Transactions {
   /** Spring's transactions where one is under way, else JTA's, as {@code loader} sees them. */
   static Transactions seenBy(ClassLoader loader) {
     SpringTransactions spring = SpringTransactions.seenBy(loader);
-    JtaTransactions jta = hasNaming() ? JtaTransactions.seenBy(loader) : null;
+    JtaTransactions jta = SpringOrJta.hasNaming() ? JtaTransactions.seenBy(loader) : null;
     return jta == null ? spring : new SpringOrJta(spring, jta);
-  }
-
-  /**
-   * Whether this JVM has JNDI (the {@code java.naming} module): a runtime made with jlink may not,
-   * and JtaTransactions, which names its classes, could then not even be linked.
-   */
-  private static boolean hasNaming() {
-    try {
-      Class.forName("javax.naming.InitialContext", false, null);
-      return true;
-    } catch (ClassNotFoundException | LinkageError noJavaNamingModule) {
-      return false;
-    }
   }
 
   /**
@@ -76,6 +63,19 @@ interface Transactions {
   static class SpringOrJta implements Transactions {
     SpringTransactions spring;
     JtaTransactions jta;
+
+    /**
+     * Whether this JVM has JNDI (the {@code java.naming} module): a runtime made with jlink may not,
+     * and JtaTransactions, which names its classes, could then not even be linked.
+     */
+    static boolean hasNaming() {
+      try {
+        Class.forName("javax.naming.InitialContext", false, null);
+        return true;
+      } catch (ClassNotFoundException | LinkageError noJavaNamingModule) {
+        return false;
+      }
+    }
 
     private Transactions current() {
       return spring.hasActualTransaction() || !jta.isActive() ? spring : jta;

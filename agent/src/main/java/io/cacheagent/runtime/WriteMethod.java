@@ -1,6 +1,7 @@
 package io.cacheagent.runtime;
 
 import io.cacheagent.config.MethodSignature;
+import io.cacheagent.jdk.Immutable;
 import java.util.List;
 
 /**
@@ -18,8 +19,8 @@ final class WriteMethod {
 
   WriteMethod(String name, List<String> configuredAs, List<Eviction> evictions, ClassLoader loader) {
     this.name = name;
-    this.configuredAs = List.copyOf(configuredAs);
-    this.evictions = List.copyOf(evictions);
+    this.configuredAs = Immutable.listCopy(configuredAs);
+    this.evictions = Immutable.listCopy(evictions);
     this.transactions = new Transactions.OnFirstUse(loader);
   }
 
@@ -30,8 +31,8 @@ final class WriteMethod {
 
   /** Takes what a new transformation found: the names it is known by, and its evictions. */
   void rebind(List<String> names, List<Eviction> next) {
-    configuredAs = List.copyOf(names);
-    evictions = List.copyOf(next);
+    configuredAs = Immutable.listCopy(names);
+    evictions = Immutable.listCopy(next);
   }
 
   /** Whether an {@code evictOn} signature names this method, itself or what it implements. */

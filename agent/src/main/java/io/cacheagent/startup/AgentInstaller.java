@@ -10,6 +10,7 @@ import io.cacheagent.config.ConfigWatcher;
 import io.cacheagent.instrument.ByteBuddyWarmUp;
 import io.cacheagent.instrument.ClassLoadGate;
 import io.cacheagent.instrument.Instrumenter;
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.jmx.AgentBean;
 import io.cacheagent.jmx.JmxExporter;
 import io.cacheagent.key.ArgumentHashing;
@@ -27,6 +28,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -59,14 +61,14 @@ public final class AgentInstaller {
       AgentLog.info("already running in this JVM; this second start (" + agentArgs + ") is ignored");
       return;
     }
-    String path = agentArgs != null && !agentArgs.isBlank() ? agentArgs.strip() : System.getProperty(CONFIG_PROPERTY);
-    if (path == null || path.isBlank()) {
+    String path = agentArgs != null && !agentArgs.trim().isEmpty() ? agentArgs.trim() : System.getProperty(CONFIG_PROPERTY);
+    if (path == null || path.trim().isEmpty()) {
       AgentLog.info("no configuration given (use -javaagent:cache-agent.jar=cache-agent.yaml or -D"
           + CONFIG_PROPERTY + "=cache-agent.yaml); the application runs without caching");
       return;
     }
     LibrarySwitches.apply();
-    Path file = Path.of(path);
+    Path file = Paths.get(path);
     boolean strict = Boolean.getBoolean("cache.agent.strict");
     StartStatus.starting();
     String text;
@@ -79,7 +81,7 @@ public final class AgentInstaller {
       refuse(e);
       // A file mounted or deployed a moment after the JVM started (a ConfigMap, a slow volume)
       // is taken up when it appears, as an invalid one is once it is fixed.
-      ClassLoadGate nothingHeld = ClassLoadGate.register(instrumentation, Set.of());
+      ClassLoadGate nothingHeld = ClassLoadGate.register(instrumentation, Immutable.setOf());
       nothingHeld.close();
       ExitReport report = ExitReport.register();
       startInBackground(nothingHeld, () -> startAndWatch(instrumentation, nothingHeld, report, null, file, "", null));
@@ -115,7 +117,9 @@ public final class AgentInstaller {
   /** Says why the configuration was refused; the application runs uncached. */
   private static void refuse(ConfigException e) {
     StartStatus.refused(e.getMessage());
-    e.getMessage().lines().forEach(AgentLog::info);
+    for (String line : e.getMessage().split("\\R")) {
+      AgentLog.info(line);
+    }
   }
 
   /** What protects entries and key names in Redis, when anything does: for the ready line. */
@@ -189,7 +193,7 @@ public final class AgentInstaller {
       awaitQuietly(watching);
       started.set(start(instrumentation, gate, report, lettuce, next));
       export(started.get(), watcher.get(), next);
-      return List.of("the agent started");
+      return Immutable.listOf("the agent started");
     }));
     watching.countDown();
     if (config != null) {

@@ -1,5 +1,6 @@
 package io.cacheagent.startup;
 
+import io.cacheagent.jdk.Immutable;
 import java.util.Map;
 import net.bytebuddy.dynamic.Nexus;
 
@@ -12,7 +13,7 @@ import net.bytebuddy.dynamic.Nexus;
  */
 final class LibrarySwitches {
 
-  static final Map<String, String> OFF = Map.of(
+  static final Map<String, String> OFF = Immutable.mapOf(
       // An AgentBuilder would define Byte Buddy's Nexus class in the application's system class
       // loader as it is built (some 150 ms of CPU), for an initialization strategy that
       // disableClassFormatChanges() replaces.

@@ -32,7 +32,7 @@ final class AsyncOnlyRedisClient extends RedisClient {
   @Override
   protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(
       RedisChannelWriter writer, PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout) {
-    return new StatefulRedisConnectionImpl<>(writer, pushHandler, codec, timeout) {
+    return new StatefulRedisConnectionImpl<K, V>(writer, pushHandler, codec, timeout) {
       @Override
       protected RedisCommands<K, V> newRedisSyncCommandsImpl() {
         return null;

@@ -137,7 +137,7 @@ final class ClusterClient extends RedisClusterClient {
       }
     }
     try {
-      CompletableFuture.allOf(connecting.toArray(CompletableFuture<?>[]::new))
+      CompletableFuture.allOf(connecting.toArray(new CompletableFuture<?>[0]))
           .get(RedisConnection.FIRST_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.cacheagent.store;
 
+import io.cacheagent.jdk.Immutable;
 import io.cacheagent.logging.AgentLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -145,7 +146,7 @@ final class ClusterTracking extends KeyTracking {
   /** The nodes of the topology commands are routed by, with their connections; empty before the first. */
   private volatile Node[] nodes = new Node[0];
   /** Each tracked node's role, by {@code host:port}, in the topology of {@link #nodes}. Guarded by this. */
-  private Map<String, Role> roles = Map.of();
+  private Map<String, Role> roles = Immutable.mapOf();
   /** Opens the tracked connections; {@code null} until the cluster client is made. */
   private volatile AsyncOnlyRedisClient client;
 
@@ -224,7 +225,7 @@ final class ClusterTracking extends KeyTracking {
   synchronized void topologyUnknown() {
     Node[] dropped = nodes;
     nodes = new Node[0];
-    roles = Map.of();
+    roles = Immutable.mapOf();
     voidEveryCopy();
     for (Node node : dropped) {
       node.close();

@@ -1,6 +1,8 @@
 package io.cacheagent.store;
 
+import io.cacheagent.jdk.Futures;
 import io.cacheagent.logging.AgentLog;
+import io.cacheagent.threads.AgentThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +47,7 @@ final class FailoverDrop {
       // No action yet: the agent registers it before any call can read, so there is nothing to drop.
       drops = action == null ? CompletableFuture.completedFuture(null) : action.apply(key -> true);
     } catch (RuntimeException e) {
-      drops = CompletableFuture.failedFuture(e);
+      drops = Futures.failed(e);
     }
     drops.whenComplete((ok, failure) -> {
       if (drop != started.get()) {
@@ -57,7 +59,7 @@ final class FailoverDrop {
       } else {
         AgentLog.warn("failover-drop", "could not drop every entry after the failover (" + RedisStore.rootMessage(failure)
             + "); calls run uncached, retrying every second");
-        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> send(drop, whenConfirmed));
+        AgentThreads.afterDelay(1, TimeUnit.SECONDS).execute(() -> send(drop, whenConfirmed));
       }
     });
   }

@@ -1,5 +1,6 @@
 package io.cacheagent.store;
 
+import io.cacheagent.jdk.Futures;
 import io.cacheagent.logging.AgentLog;
 import io.cacheagent.threads.AgentThreads;
 import io.lettuce.core.cluster.SlotHash;
@@ -123,7 +124,7 @@ final class HeldSlots {
     publish();
     changes++;
     AgentLog.info("redis cluster: " + changed.cardinality() + " hash slots have a new master (a failover or resharding);"
-        + " their entries are not read for " + newMasterWait.toSeconds() + " s, until every JVM knows it, and are then dropped");
+        + " their entries are not read for " + newMasterWait.getSeconds() + " s, until every JVM knows it, and are then dropped");
     timer.schedule(() -> drop(changed), newMasterWait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -164,7 +165,7 @@ final class HeldSlots {
     try {
       drops = action == null ? null : action.apply(key -> changed.get(SlotHash.getSlot(key)));
     } catch (RuntimeException e) {
-      drops = CompletableFuture.failedFuture(e);
+      drops = Futures.failed(e);
     }
     if (drops == null) {
       timer.schedule(() -> drop(changed), RETRY_MILLIS, TimeUnit.MILLISECONDS);

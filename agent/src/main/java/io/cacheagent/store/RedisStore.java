@@ -2,6 +2,7 @@ package io.cacheagent.store;
 
 import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.RedisSettings;
+import io.cacheagent.jdk.Futures;
 import io.cacheagent.logging.AgentLog;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -54,7 +55,7 @@ public final class RedisStore implements CacheStore {
   private static final String COMPARE_AND_DELETE =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
   private static final CompletionStage<?> NOT_CONNECTED =
-      CompletableFuture.failedFuture(new IllegalStateException("redis is not connected or not answering"));
+      Futures.failed(new IllegalStateException("redis is not connected or not answering"));
 
   private final RedisSettings settings;
   private final long timeoutNanos;

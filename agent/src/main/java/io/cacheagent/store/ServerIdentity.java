@@ -1,5 +1,7 @@
 package io.cacheagent.store;
 
+import io.cacheagent.jdk.Futures;
+import io.cacheagent.threads.AgentThreads;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -16,7 +18,7 @@ final class ServerIdentity {
 
   /** How often, and how long apart, the question is asked again while the connection is not usable yet. */
   private static final int ATTEMPTS = 20;
-  private static final Executor RETRY_PAUSE = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
+  private static final Executor RETRY_PAUSE = AgentThreads.afterDelay(100, TimeUnit.MILLISECONDS);
 
   /** The run_id last learnt; {@code null} before the first answer. */
   private volatile String runId;
@@ -45,7 +47,7 @@ final class ServerIdentity {
     try {
       reply = commands.info("server").toCompletableFuture().thenApply(ServerIdentity::runIdIn);
     } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
+      reply = Futures.failed(e);
     }
     return reply.handle((found, failure) -> failure == null || attempts <= 1
             ? CompletableFuture.completedFuture(found)
@@ -56,7 +58,7 @@ final class ServerIdentity {
   static String runIdIn(String info) {
     for (String line : info.split("\r?\n")) {
       if (line.startsWith("run_id:")) {
-        return line.substring("run_id:".length()).strip();
+        return line.substring("run_id:".length()).trim();
       }
     }
     return null;

@@ -2,7 +2,6 @@ package io.cacheagent.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +15,9 @@ class ClassLoadGateTest {
   private static final ClassLoader APP = ClassLoader.getSystemClassLoader();
 
   /** Byte Buddy's place: transforms every class it is given. */
-  private static final ClassFileTransformer BYTE_BUDDY = new ClassFileTransformer() {
+  private static final ModuleAwareTransformer BYTE_BUDDY = new ModuleAwareTransformer() {
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+    byte[] transform(Object module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
         byte[] classFile) {
       return TRANSFORMED;
     }

@@ -38,7 +38,7 @@ class InstrumenterTest {
   @AfterEach
   void uninstall() {
     if (gate != null) {
-      INSTRUMENTATION.removeTransformer(gate);
+      INSTRUMENTATION.removeTransformer(gate.toJvm());
     }
     CacheBridge.install(null);
   }

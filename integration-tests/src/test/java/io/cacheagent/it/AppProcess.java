@@ -96,6 +96,16 @@ final class AppProcess implements AutoCloseable {
     return javaHome().resolve("bin").resolve("java").toString();
   }
 
+  /**
+   * The {@code java} that runs the {@code attach} and {@code stats} commands: {@link #java()}, unless
+   * that is Java 8, where those commands do not run (the Attach API they use is in the JDK only
+   * from Java 9 on); then the JDK running the tests. They attach to apps on Java 8 all the same.
+   */
+  static String attachJava() {
+    boolean java8 = Files.exists(javaHome().resolve("lib/rt.jar")); // Java 9 and later have no rt.jar
+    return java8 ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java();
+  }
+
   /** Runs a command (a tool, the agent's commands) to its end; fails the test unless it exits 0. Returns what it printed. */
   static String runToEnd(List<String> command) throws IOException, InterruptedException {
     Ended ended = run(command);

@@ -68,7 +68,7 @@ class AttachIT {
       assertThat(cached.call("find 1")).as("cached in Redis").isEqualTo("Product{1,product-1,10} queries=1");
       assertThat(late.call("find 1")).isEqualTo("Product{1,product-1,10} queries=1"); // runs without the agent, for now
 
-      String attached = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach",
+      String attached = AppProcess.runToEnd(List.of(AppProcess.attachJava(), "-jar", AppProcess.agentJar(), "attach",
           String.valueOf(late.pid()), config.toString(), "--drop-entries"));
 
       assertThat(attached).contains("dropped every entry of 6 configured cached methods, in every JVM on this Redis");
@@ -81,6 +81,6 @@ class AttachIT {
   }
 
   private static List<String> attachCommand(AppProcess app, Path config) {
-    return List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()), config.toString());
+    return List.of(AppProcess.attachJava(), "-jar", AppProcess.agentJar(), "attach", String.valueOf(app.pid()), config.toString());
   }
 }

@@ -83,7 +83,7 @@ class JmxIT {
       app.call("find 2");
       // No wait: stats makes the platform MBean server, and the agent registers its methods before itself.
 
-      String output = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
+      String output = AppProcess.runToEnd(List.of(AppProcess.attachJava(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
 
       assertThat(output).contains("JVM " + app.pid() + ": store redis " + redis.uri() + " (command timeout 500ms), connected;"
           + " configuration " + config.toAbsolutePath() + ", version 1");

@@ -143,7 +143,7 @@ class SpringJpaIT {
       assertThat(app.call("stored-name 2")).as("dirty checking wrote the change").isEqualTo("Frank loads=2");
 
       Thread.sleep(1_500); // the MXBeans of new methods are registered within a second
-      String stats = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
+      String stats = AppProcess.runToEnd(List.of(AppProcess.attachJava(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
       assertThat(stats).as("counted apart, as managed: 0 hits, 1 miss, ..., 1 managed, 0 errors")
           .containsPattern("LibraryService#findAuthor\\(long\\) +true +0 +0 +1 +0\\.0% +0 +0 +1 +0 ");
     }

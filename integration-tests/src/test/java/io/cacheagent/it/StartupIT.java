@@ -215,7 +215,7 @@ class StartupIT {
 
       // Making the platform MBean server costs a start some 250 ms of CPU; a JMX client makes it.
       assertThat(app.call("mbean-servers")).isEqualTo("mbean servers=0");
-      String stats = AppProcess.runToEnd(List.of(AppProcess.java(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
+      String stats = AppProcess.runToEnd(List.of(AppProcess.attachJava(), "-jar", AppProcess.agentJar(), "stats", String.valueOf(app.pid())));
       assertThat(stats).contains("JVM " + app.pid() + ": store redis").contains("com.acme.batch.PriceJob#price(java.lang.String)");
     }
   }
