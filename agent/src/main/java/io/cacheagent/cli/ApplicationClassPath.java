@@ -93,8 +93,12 @@ final class ApplicationClassPath implements AutoCloseable {
   }
 
   private void addFile(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      notes.add(path + ": not found, ignored (as java -cp ignores it)");
+      return;
+    }
     if (Files.isDirectory(path) || !Files.isRegularFile(path)) {
-      entries.add(path); // a missing entry reads as empty, as on a class path
+      entries.add(path);
       return;
     }
     try (ZipFile archive = new ZipFile(path.toFile())) {

@@ -51,6 +51,23 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_aClassPathEntryThatDoesNotExist_isNamedAndIgnored_asJavaIgnoresIt() throws Exception {
+    Path config = Files.writeString(dir.resolve("cache-agent.yaml"), """
+        methods:
+          - method: io.cacheagent.fixture.JdbcCatalog#find(long)
+        """);
+    Path classes = Path.of(JdbcCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path missing = dir.resolve("no-such-dir");
+
+    int code = Command.run(new String[] {"check", config.toString(), missing + java.io.File.pathSeparator + classes},
+        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+
+    assertThat(code).as(output()).isZero();
+    assertThat(output()).startsWith("read     " + missing + ": not found, ignored (as java -cp ignores it)\n")
+        .endsWith("cache-agent.yaml: 1 signature, all match\n");
+  }
+
+  @Test
   void check_signaturesThatMatchNothing_sayWhatWasProbablyMeant_andExitOne() throws Exception {
     int code = check("""
         methods:

@@ -121,7 +121,8 @@ class RefreshesTest {
     mutable.release.countDown();
 
     eventually(() -> mutable.reloadsDone.get() == 1);
-    assertThat(mutable.lookUps).containsExactly("miss", "hit", "reload");
+    // the hit records itself after it started the reload, whose lookup may be recorded first
+    assertThat(mutable.lookUps).startsWith("miss").containsExactlyInAnyOrder("miss", "hit", "reload");
     assertThat(mutable.findBy(new MutableId(6))).as("row 7 was not stored under the key of 6").isEqualTo("row 6");
   }
 

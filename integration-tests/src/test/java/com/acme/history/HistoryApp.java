@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,7 +35,7 @@ public class HistoryApp {
     long endNanos = System.nanoTime() + Long.parseLong(args[2]) * 1_000_000_000L;
     int threads = Integer.parseInt(args[3]);
     int accounts = Integer.parseInt(args[4]);
-    Path historyFile = Path.of(args[5]);
+    Path historyFile = Paths.get(args[5]);
     boolean readsOnly = args.length > 6 && args[6].equals("reads-only");
 
     List<Connection> connections = new ArrayList<>();

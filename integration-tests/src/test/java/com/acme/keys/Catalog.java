@@ -2,6 +2,7 @@ package com.acme.keys;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Methods whose arguments test the keys: declared Object, large, and strings of any UTF-16. */
 public class Catalog {
@@ -21,7 +22,7 @@ public class Catalog {
 
   public String label(String text) {
     runs++;
-    return "label of " + text.chars().mapToObj(Integer::toHexString).toList();
+    return "label of " + text.chars().mapToObj(Integer::toHexString).collect(Collectors.toList());
   }
 
   /** A write that makes describe's answers for this id stale, whatever integral type it was asked with. */
@@ -40,16 +41,23 @@ public class Catalog {
   }
 
   static Object value(String type, String text) {
-    return switch (type) {
-      case "int" -> Integer.valueOf(text);
-      case "long" -> Long.valueOf(text);
-      case "short" -> Short.valueOf(text);
-      case "big" -> new java.math.BigInteger(text);
-      case "ints" -> Arrays.stream(text.split(",")).mapToInt(Integer::parseInt).toArray();
-      case "list" -> Arrays.stream(text.split(",")).map(Integer::valueOf).toList();
-      default -> throw new IllegalArgumentException(type);
-    };
+    switch (type) {
+      case "int":
+        return Integer.valueOf(text);
+      case "long":
+        return Long.valueOf(text);
+      case "short":
+        return Short.valueOf(text);
+      case "big":
+        return new java.math.BigInteger(text);
+      case "ints":
+        return Arrays.stream(text.split(",")).mapToInt(Integer::parseInt).toArray();
+      case "list":
+        return Arrays.stream(text.split(",")).map(Integer::valueOf).collect(Collectors.toList());
+      default:
+        throw new IllegalArgumentException(type);
+    }
   }
 
-  static final List<String> SURROGATES = List.of("\uD800", "\uDC00", "?", "\uFFFD");
+  static final List<String> SURROGATES = Arrays.asList("\uD800", "\uDC00", "?", "\uFFFD");
 }

@@ -24,19 +24,29 @@ public class LibraryApp {
       String[] words = line.split(" ");
       long id = Long.parseLong(words[1]);
       switch (words[0]) {
-        case "find" -> System.out.println(books.find(id) + " queries=" + books.queries);
-        case "proxy" -> // a JDK proxy of BookLookup, whose handler calls JdbcBookRepository#lookup, which calls find
-            System.out.println(proxy.lookup(id) + " handled=" + handled[0] + " queries=" + books.queries);
-        case "byId" -> System.out.println(generic.findById(id) + " queries=" + books.queries);
-        case "save" -> {
+        case "find":
+          System.out.println(books.find(id) + " queries=" + books.queries);
+          break;
+        case "proxy": // a JDK proxy of BookLookup, whose handler calls JdbcBookRepository#lookup, which calls find
+          System.out.println(proxy.lookup(id) + " handled=" + handled[0] + " queries=" + books.queries);
+          break;
+        case "byId":
+          System.out.println(generic.findById(id) + " queries=" + books.queries);
+          break;
+        case "save":
           books.save(new Book(id, words[2]));
           System.out.println("saved queries=" + books.queries);
-        }
-        case "price" -> System.out.println(prices.price(id) + " intercepted=" + InterceptedListPrice.intercepted
-            + " computations=" + ListPrice.computations);
-        case "daos" -> System.out.println(bookDao.findById(id) + " " + authorDao.findById(id) + " loads="
-            + (bookDao.loads + authorDao.loads));
-        default -> System.out.println("unknown command " + words[0]);
+          break;
+        case "price":
+          System.out.println(prices.price(id) + " intercepted=" + InterceptedListPrice.intercepted
+              + " computations=" + ListPrice.computations);
+          break;
+        case "daos":
+          System.out.println(bookDao.findById(id) + " " + authorDao.findById(id) + " loads="
+              + (bookDao.loads + authorDao.loads));
+          break;
+        default:
+          System.out.println("unknown command " + words[0]);
       }
     }
   }

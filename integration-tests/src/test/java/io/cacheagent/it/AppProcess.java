@@ -31,8 +31,10 @@ import java.util.stream.Stream;
 final class AppProcess implements AutoCloseable {
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
-  /** The fixture shop compiled for Java 8; see {@link #shopClassPath}. */
-  private static Path shopClasses;
+  /** The packages under com.acme of the apps that run on Java 8 and 11 too (their sources use Java 8 only). */
+  private static final List<String> JAVA_8_APPS = List.of("shop", "keys", "history", "library");
+  /** Those apps compiled for Java 8; see {@link #appClassPath}. */
+  private static Path appClasses;
   private static final Pattern QUERIES = Pattern.compile("queries=(\\d+)$");
   /** The password in {@code redis://user:password@host}. */
   private static final Pattern URI_PASSWORD = Pattern.compile("rediss?://[^:/@\\s]*:([^@\\s/]+)@");
@@ -190,24 +192,34 @@ final class AppProcess implements AutoCloseable {
 
   /** Starts the fixture shop app of this module. */
   static AppProcess shop(Path config, String... jvmOptions) throws IOException {
-    return start(config, List.of(jvmOptions), shopClassPath(), "com.acme.shop.ShopApp", Map.of());
+    return start(config, List.of(jvmOptions), appClassPath(), "com.acme.shop.ShopApp", Map.of());
   }
 
   /**
-   * A class path for the fixture shop that every JDK a pass names can run, Java 11 included: the
-   * shop's classes compiled for Java 8 (once per test JVM, from this module's test sources), ahead
-   * of the test class path.
+   * A class path for the fixture apps that every JDK a pass names can run, Java 8 included: their
+   * classes ({@link #appClasses}) ahead of the test class path.
    */
-  static synchronized String shopClassPath() throws IOException {
-    if (shopClasses == null) {
-      Path sources = Path.of(System.getProperty("test.sources"), "com", "acme", "shop");
-      Path out = Path.of("target", "shop-java8").toAbsolutePath(); // failsafe runs in the module's directory
-      try (Stream<Path> files = Files.list(sources)) {
-        Javac.compile(out, null, files.filter(f -> f.toString().endsWith(".java")).toList(), List.of("--release", "8"));
+  static String appClassPath() throws IOException {
+    return appClasses() + File.pathSeparator + System.getProperty("java.class.path");
+  }
+
+  /**
+   * The classes of the fixture apps ({@link #JAVA_8_APPS}), compiled for Java 8 once per test JVM
+   * from this module's test sources.
+   */
+  static synchronized Path appClasses() throws IOException {
+    if (appClasses == null) {
+      Path out = Path.of("target", "apps-java8").toAbsolutePath(); // failsafe runs in the module's directory
+      List<Path> sources = new ArrayList<>();
+      for (String app : JAVA_8_APPS) {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("test.sources"), "com", "acme", app))) {
+          files.filter(f -> f.toString().endsWith(".java")).forEach(sources::add);
+        }
       }
-      shopClasses = out;
+      Javac.compile(out, null, sources, List.of("--release", "8"));
+      appClasses = out;
     }
-    return shopClasses + File.pathSeparator + System.getProperty("java.class.path");
+    return appClasses;
   }
 
   private void pump(BufferedReader reader, java.util.function.Consumer<String> sink, String name) {

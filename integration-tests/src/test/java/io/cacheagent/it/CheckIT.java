@@ -77,7 +77,7 @@ class CheckIT {
   }
 
   private static Process check(Path config) throws Exception {
-    return check(config, System.getProperty("java.class.path"));
+    return check(config, AppProcess.appClasses().toString()); // the shop's classes, as an operator gives an app's
   }
 
   private static Process check(Path config, String classPath) throws Exception {

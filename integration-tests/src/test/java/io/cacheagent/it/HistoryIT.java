@@ -149,7 +149,7 @@ class HistoryIT {
       for (int i = 0; i < JVMS; i++) { // the first JVM only reads: it hears of writes from Redis alone
         Path file = dir.resolve("history-" + i + ".txt");
         files.add(file);
-        apps.add(AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.history.HistoryApp",
+        apps.add(AppProcess.start(config, List.of(), AppProcess.appClassPath(), "com.acme.history.HistoryApp",
             List.of(URL, table, String.valueOf(seconds), String.valueOf(THREADS), String.valueOf(ACCOUNTS), file.toString(),
                 i == 0 ? "reads-only" : "reads-and-writes")));
       }

@@ -47,7 +47,7 @@ class InterfaceRulesIT {
   }
 
   private AppProcess start(Path config) throws Exception {
-    AppProcess app = AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.library.LibraryApp", Map.of());
+    AppProcess app = AppProcess.start(config, List.of(), AppProcess.appClassPath(), "com.acme.library.LibraryApp", Map.of());
     return app.awaitAgentReady(true);
   }
 

@@ -31,7 +31,7 @@ class Java25IT {
   private AppProcess shopOnJava25(RedisEndpoint redis, String... jvmOptions) throws Exception {
     assumeTrue(Files.isExecutable(JAVA_25.resolve("bin").resolve("java")), "no Java 25 at " + JAVA_25);
     Path config = Configs.write(dir, "shop.yaml", Configs.shop(redis.uri(), "java25-" + UUID.randomUUID()));
-    AppProcess app = AppProcess.start(JAVA_25, config, List.of(jvmOptions), AppProcess.shopClassPath(), "com.acme.shop.ShopApp", Map.of());
+    AppProcess app = AppProcess.start(JAVA_25, config, List.of(jvmOptions), AppProcess.appClassPath(), "com.acme.shop.ShopApp", Map.of());
     app.awaitAgentReady(true);
     return app;
   }

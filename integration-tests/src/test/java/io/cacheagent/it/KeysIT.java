@@ -43,7 +43,7 @@ class KeysIT {
               - method: com.acme.keys.Catalog#rename(java.lang.String)
                 key: args[0].customerId
         """.formatted(redis.uri(), System.nanoTime()));
-    return AppProcess.start(config, List.of(), System.getProperty("java.class.path"), "com.acme.keys.KeysApp", Map.of())
+    return AppProcess.start(config, List.of(), AppProcess.appClassPath(), "com.acme.keys.KeysApp", Map.of())
         .awaitAgentReady(true);
   }
 
@@ -54,7 +54,7 @@ class KeysIT {
       assertThat(app.call("describe long 42")).isEqualTo("Long:42 runs=2");
       assertThat(app.call("describe big 42")).isEqualTo("BigInteger:42 runs=3");
       assertThat(app.call("describe ints 1,2")).isEqualTo("int[]:[1, 2] runs=4");
-      assertThat(app.call("describe list 1,2")).isEqualTo("ListN:[1, 2] runs=5");
+      assertThat(app.call("describe list 1,2")).isEqualTo("ArrayList:[1, 2] runs=5");
       assertThat(app.call("describe int 42")).as("cached").isEqualTo("Integer:42 runs=5");
       assertThat(app.call("describe long 42")).as("cached").isEqualTo("Long:42 runs=5");
 

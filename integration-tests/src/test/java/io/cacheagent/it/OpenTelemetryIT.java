@@ -40,7 +40,7 @@ class OpenTelemetryIT {
   void cacheAgentFirst_openTelemetrySecond_bothWork() throws Exception {
     List<String> options = new ArrayList<>(List.of("-javaagent:" + OTEL_AGENT));
     options.addAll(OTEL_SETTINGS);
-    try (AppProcess app = AppProcess.start(config, options, AppProcess.shopClassPath(), "com.acme.shop.ShopApp", Map.of())) {
+    try (AppProcess app = AppProcess.start(config, options, AppProcess.appClassPath(), "com.acme.shop.ShopApp", Map.of())) {
       bothWork(app);
     }
   }
@@ -49,7 +49,7 @@ class OpenTelemetryIT {
   void openTelemetryFirst_cacheAgentSecond_bothWork() throws Exception {
     List<String> options = new ArrayList<>(List.of("-javaagent:" + OTEL_AGENT, "-javaagent:" + AppProcess.agentJar() + "=" + config));
     options.addAll(OTEL_SETTINGS);
-    try (AppProcess app = AppProcess.start(null, options, AppProcess.shopClassPath(), "com.acme.shop.ShopApp", Map.of())) {
+    try (AppProcess app = AppProcess.start(null, options, AppProcess.appClassPath(), "com.acme.shop.ShopApp", Map.of())) {
       bothWork(app);
     }
   }

@@ -37,7 +37,7 @@ class SecurityIT {
 
   private AppProcess shop(String yaml, Map<String, String> env) throws Exception {
     Path config = Configs.write(dir, "cache-agent-" + UUID.randomUUID() + ".yaml", yaml);
-    return AppProcess.start(config, List.of(), AppProcess.shopClassPath(), "com.acme.shop.ShopApp", env)
+    return AppProcess.start(config, List.of(), AppProcess.appClassPath(), "com.acme.shop.ShopApp", env)
         .awaitAgentReady(true);
   }
 
