@@ -23,7 +23,8 @@ import java.util.jar.JarFile;
  * <p>The application's class loaders cannot find those classes at all: neither the system loader,
  * which has the agent jar on its path, nor the bootstrap loader, which has it appended. Only the
  * bridge in {@code io.cacheagent.bootstrap} and this launcher are ordinary class files. The parent
- * is the platform loader, so the implementation sees the JDK and the bridge, never the app.
+ * is the platform loader (on Java 8 the extension loader), so the implementation sees the JDK and
+ * the bridge, never the app.
  */
 final class IsolatedClassLoader extends ClassLoader {
 
@@ -33,6 +34,8 @@ final class IsolatedClassLoader extends ClassLoader {
    * for Caffeine 3, which needs Java 11).
    */
   static final String JAVA_8_PREFIX = "io/cacheagent/inst-java8/";
+  /** The packages whose classes Java 8 reads from {@link #JAVA_8_PREFIX} only. */
+  private static final String JAVA_8_ONLY = "io.cacheagent.shaded.caffeine.";
 
   static {
     registerAsParallelCapable();
@@ -70,7 +73,7 @@ final class IsolatedClassLoader extends ClassLoader {
   protected Class<?> findClass(String name) throws ClassNotFoundException {
     String path = name.replace('.', '/') + ".classdata";
     JarEntry entry = java8 ? jar.getJarEntry(JAVA_8_PREFIX + path) : null;
-    if (entry == null) {
+    if (entry == null && !(java8 && name.startsWith(JAVA_8_ONLY))) { // Caffeine 3 cannot load on 8: not found, plainly
       entry = jar.getJarEntry(PREFIX + path);
     }
     if (entry == null) {
@@ -118,7 +121,11 @@ final class IsolatedClassLoader extends ClassLoader {
     try {
       return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
     } catch (NoSuchMethodException java8) {
-      return ClassLoader.getSystemClassLoader().getParent();
+      ClassLoader loader = ClassLoader.getSystemClassLoader(); // the extension loader is the one below the boot loader
+      while (loader.getParent() != null) {
+        loader = loader.getParent();
+      }
+      return loader;
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("getPlatformClassLoader", e);
     }

@@ -20,12 +20,11 @@ public final class JavaRuntime {
   public static final int RELEASE = release(System.getProperty("java.specification.version"));
 
   private static final MethodHandle IS_HIDDEN = method(Class.class, "isHidden", MethodType.methodType(boolean.class));
-  private static final MethodHandle TRY_SET_ACCESSIBLE =
+  static final MethodHandle TRY_SET_ACCESSIBLE =
       method(AccessibleObject.class, "trySetAccessible", MethodType.methodType(boolean.class));
-  private static final MethodHandle PRIVATE_LOOKUP_IN = staticMethod(MethodHandles.class, "privateLookupIn",
+  static final MethodHandle PRIVATE_LOOKUP_IN = staticMethod(MethodHandles.class, "privateLookupIn",
       MethodType.methodType(MethodHandles.Lookup.class, Class.class, MethodHandles.Lookup.class));
-  private static final MethodHandle PLATFORM_CLASS_LOADER =
-      staticMethod(ClassLoader.class, "getPlatformClassLoader", MethodType.methodType(ClassLoader.class));
+  private static final ClassLoader PLATFORM_CLASS_LOADER = findPlatformClassLoader();
 
   private JavaRuntime() {}
 
@@ -123,14 +122,24 @@ public final class JavaRuntime {
    * the platform loader on Java 9 and later, the extension loader on Java 8.
    */
   public static ClassLoader platformClassLoader() {
-    if (PLATFORM_CLASS_LOADER == null) {
-      return ClassLoader.getSystemClassLoader().getParent();
+    return PLATFORM_CLASS_LOADER;
+  }
+
+  private static ClassLoader findPlatformClassLoader() {
+    MethodHandle platform = staticMethod(ClassLoader.class, "getPlatformClassLoader", MethodType.methodType(ClassLoader.class));
+    if (platform != null) {
+      try {
+        return (ClassLoader) platform.invokeExact();
+      } catch (Throwable t) {
+        throw new IllegalStateException("getPlatformClassLoader", t);
+      }
     }
-    try {
-      return (ClassLoader) PLATFORM_CLASS_LOADER.invokeExact();
-    } catch (Throwable t) {
-      throw new IllegalStateException("getPlatformClassLoader", t);
+    // Java 8: the loader just below the boot loader, whatever -Djava.system.class.loader put above it
+    ClassLoader loader = ClassLoader.getSystemClassLoader();
+    while (loader.getParent() != null) {
+      loader = loader.getParent();
     }
+    return loader;
   }
 
   /**
@@ -149,19 +158,23 @@ public final class JavaRuntime {
     }
   }
 
-  /** The public static method {@code name} of {@code owner}, or {@code null} where this JVM lacks it. */
+  /**
+   * The public static method {@code name} of {@code owner}, or {@code null} where this JVM lacks it.
+   * Found with this class's own lookup, not the public one: that one may not find a caller-sensitive
+   * method such as {@code trySetAccessible}, whose caller is then this class, in the agent's module.
+   */
   static MethodHandle staticMethod(Class<?> owner, String name, MethodType type) {
     try {
-      return MethodHandles.publicLookup().findStatic(owner, name, type);
+      return MethodHandles.lookup().findStatic(owner, name, type);
     } catch (NoSuchMethodException | IllegalAccessException absent) {
       return null;
     }
   }
 
-  /** The public instance method {@code name} of {@code owner}, or {@code null} where this JVM lacks it. */
+  /** The public instance method {@code name} of {@code owner}, or {@code null} where this JVM lacks it (see {@link #staticMethod}). */
   static MethodHandle method(Class<?> owner, String name, MethodType type) {
     try {
-      return MethodHandles.publicLookup().findVirtual(owner, name, type);
+      return MethodHandles.lookup().findVirtual(owner, name, type);
     } catch (NoSuchMethodException | IllegalAccessException absent) {
       return null;
     }

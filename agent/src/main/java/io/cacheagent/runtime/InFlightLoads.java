@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -169,7 +170,8 @@ final class InFlightLoads {
       return null;
     }
     CompletableFuture<byte[]> copy = load.result.thenApply(entry -> entry); // completing it leaves the load's own alone
-    AgentThreads.afterDelay(left, TimeUnit.NANOSECONDS).execute(() -> copy.complete(null));
+    ScheduledFuture<?> timeout = AgentThreads.schedule(() -> copy.complete(null), left, TimeUnit.NANOSECONDS);
+    copy.whenComplete((entry, failure) -> timeout.cancel(false)); // it would keep the entry until the wait is over
     return copy;
   }
 

@@ -2,9 +2,9 @@ package io.cacheagent.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.cacheagent.jdk.Immutable;
 import io.cacheagent.key.CacheKeys;
 import io.cacheagent.key.UnstableArgumentException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -61,7 +61,7 @@ final class RecentKeys {
         return null;
       }
     }
-    return args.length == 1 ? args[0] : Immutable.listOf(args);
+    return args.length == 1 ? args[0] : Arrays.asList(args.clone()); // a copy: the caller may reuse its array
   }
 
   private static boolean isPlainValue(Object arg) {

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +36,12 @@ public final class AgentThreads {
    * For short tasks: a retry, a timeout.
    */
   public static Executor afterDelay(long delay, TimeUnit unit) {
-    return task -> Delays.TIMER.schedule(task, delay, unit);
+    return task -> schedule(task, delay, unit);
+  }
+
+  /** Runs {@code task} on the agent's {@code delays} thread once {@code delay} has passed; cancel it once moot. */
+  public static ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+    return Delays.TIMER.schedule(task, delay, unit);
   }
 
   private static Thread withoutInheritedLocals(Runnable task, String name) {

@@ -27,6 +27,25 @@ class JavaRuntimeTest {
   }
 
   @Test
+  void theLaterJdksMethods_areFound_onTheJdkOfTheBuild() {
+    // a public lookup cannot find caller-sensitive methods (trySetAccessible, getPlatformClassLoader
+    // before 24); they would then be taken for absent, as on Java 8
+    assertThat(JavaRuntime.TRY_SET_ACCESSIBLE).isNotNull();
+    assertThat(JavaRuntime.PRIVATE_LOOKUP_IN).isNotNull();
+    assertThat(JavaRuntime.platformClassLoader()).isSameAs(ClassLoader.getPlatformClassLoader());
+  }
+
+  @Test
+  void trySetAccessible_refusesAJdkInternalQuietly_andAllowsTheApplicationsOwn() throws Exception {
+    assertThat(JavaRuntime.trySetAccessible(String.class.getDeclaredField("value"))).isFalse();
+    assertThat(JavaRuntime.trySetAccessible(Greeting.class.getDeclaredField("word"))).isTrue();
+  }
+
+  private static final class Greeting {
+    private final String word = "hello";
+  }
+
+  @Test
   void isHidden_isTrueForALambdasClass_onTheJvmsThatHaveHiddenClasses() {
     Supplier<String> lambda = () -> "x";
     assertThat(JavaRuntime.isHidden(lambda.getClass())).isEqualTo(lambda.getClass().isHidden()).isTrue();

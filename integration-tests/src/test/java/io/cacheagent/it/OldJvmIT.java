@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.cacheagent.testkit.RedisEndpoint;
 import io.cacheagent.testkit.RedisExtension;
+import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +105,46 @@ class OldJvmIT {
         AppProcess.agentJar(), "attach", "1", config.toString()));
     assertThat(attach.exitCode()).isEqualTo(1);
     assertThat(attach.output()).contains("this command runs on Java 9 or later (the JVM it attaches to may run Java 8)");
+  }
+
+  /**
+   * Every class in the jar users get runs on Java 8, the agent's and its libraries' alike (a library
+   * update past Java 8 would otherwise show only where a Java 8 JVM is installed): class files of
+   * major version 52 or lower, Caffeine 3 excepted, which Java 8 replaces with Caffeine 2.9.
+   */
+  @Test
+  void everyClassInTheAgentJar_runsOnJava8() throws Exception {
+    List<String> newer = new ArrayList<>();
+    Set<String> java8Copies = new HashSet<>();
+    int classes = 0;
+    try (JarFile jar = new JarFile(AppProcess.agentJar())) {
+      for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+        String name = entry.getName();
+        if (!name.endsWith(".class") && !name.endsWith(".classdata")) {
+          continue;
+        }
+        classes++;
+        int major;
+        try (DataInputStream in = new DataInputStream(jar.getInputStream(entry))) {
+          assertThat(in.readInt()).as(name).isEqualTo(0xCAFEBABE);
+          in.readUnsignedShort();
+          major = in.readUnsignedShort();
+        }
+        if (name.startsWith("io/cacheagent/inst-java8/")) {
+          assertThat(major).as(name).isLessThanOrEqualTo(52);
+          java8Copies.add(name.substring("io/cacheagent/inst-java8/".length()));
+        } else if (major > 52) {
+          newer.add(name.replaceFirst("^io/cacheagent/inst/", ""));
+        }
+      }
+    }
+    assertThat(classes).isGreaterThan(1000);
+    assertThat(newer).as("classes newer than Java 8").isNotEmpty()
+        .allSatisfy(name -> assertThat(name).startsWith("io/cacheagent/shaded/caffeine/"));
+    // Caffeine 2.9, whole, for Java 8: the classes the agent names (the java8 pass runs the rest)
+    assertThat(java8Copies).as("Caffeine for Java 8").hasSizeGreaterThan(500).contains(
+        "io/cacheagent/shaded/caffeine/cache/Caffeine.classdata", "io/cacheagent/shaded/caffeine/cache/Cache.classdata",
+        "io/cacheagent/shaded/caffeine/cache/Expiry.classdata", "io/cacheagent/shaded/caffeine/cache/Policy.classdata");
   }
 
   /**
