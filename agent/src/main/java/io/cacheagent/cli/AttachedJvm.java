@@ -51,12 +51,20 @@ final class AttachedJvm {
     try {
       call(api.getMethod("loadAgent", String.class, String.class), vm, jar, options);
     } catch (Exception e) {
-      boolean java8Success = e.getClass().getName().equals("com.sun.tools.attach.AgentLoadException")
-          && "0".equals(e.getMessage())
-          && JavaRuntime.release(systemProperties().getProperty("java.specification.version", "")) == 8;
-      if (!java8Success) {
+      if (!(e.getClass().getName().equals("com.sun.tools.attach.AgentLoadException") && "0".equals(e.getMessage())
+          && isJava8(e))) {
         throw e;
       }
+    }
+  }
+
+  /** Whether the JVM runs Java 8; when that cannot be read, {@code failure} is thrown with why. */
+  private boolean isJava8(Exception failure) throws Exception {
+    try {
+      return JavaRuntime.release(systemProperties().getProperty("java.specification.version", "")) == 8;
+    } catch (Exception unreadable) {
+      failure.addSuppressed(unreadable);
+      throw failure;
     }
   }
 
