@@ -93,6 +93,13 @@ public class RedisSettings {
     return isCluster() ? cluster : Immutable.listOf(uri);
   }
 
+  /** Never a password, for whatever prints it (a log, a debugger): the URIs as {@link #maskedUri} gives them. */
+  @Override
+  public String toString() {
+    return "RedisSettings(" + maskedUri() + ", commandTimeout=" + commandTimeout + ", tls=" + tls + ", readFrom=" + readFrom
+        + ")";
+  }
+
   /** {@code text} with the passwords of these URIs, wherever they appear, replaced by {@code <masked>}. */
   public String maskSecretIn(String text) {
     String masked = text;

@@ -73,6 +73,8 @@ class ConfigLoaderTest {
 
     assertThat(config.redis().uri()).isEqualTo("redis://:s3cret@127.0.0.1:6379/0");
     assertThat(config.redis().maskedUri()).isEqualTo("redis://:<masked>@127.0.0.1:6379/0");
+    assertThat(config.redis().toString()).as("a log or debugger may print it").doesNotContain("s3cret")
+        .contains("redis://:<masked>@127.0.0.1:6379/0", "PT0.075S");
     assertThat(config.redis().commandTimeout()).isEqualTo(Duration.ofMillis(75));
     assertThat(config.keyPrefix()).isEqualTo("shop");
     assertThat(config.methods()).hasSize(3);
@@ -154,6 +156,7 @@ class ConfigLoaderTest {
     assertThat(config.redis().uris()).containsExactly("redis://10.0.0.1:7000", "redis://:pw@10.0.0.2:7000");
     assertThat(config.redis().readFrom()).isEqualTo(RedisSettings.ReadFrom.REPLICA_PREFERRED);
     assertThat(config.redis().maskedUri()).isEqualTo("cluster [redis://10.0.0.1:7000, redis://:<masked>@10.0.0.2:7000]");
+    assertThat(config.redis().toString()).doesNotContain(":pw@");
     assertThat(config.keyNames().slotGroups()).isEqualTo(KeyNames.CLUSTER_SLOT_GROUPS);
     AgentConfig oneServer = ConfigLoader.parse("a.yaml", "redis:\n  uri: redis://10.0.0.1:6379\nmethods:\n  - method: com.acme.A#b()\n",
         Map.of());
