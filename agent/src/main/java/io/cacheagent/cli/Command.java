@@ -36,8 +36,7 @@ public final class Command {
     }
     boolean drop = args.length == 4 && args[3].equals("--drop-entries");
     if ((args.length == 3 || drop) && args[0].equals("attach")) {
-      if (AttachedJvm.unavailableHere() != null) {
-        err.println(AttachedJvm.unavailableHere());
+      if (cannotAttachHere(err)) {
         return 1;
       }
       try {
@@ -65,8 +64,7 @@ public final class Command {
       }
     }
     if (args.length == 2 && args[0].equals("stats")) {
-      if (AttachedJvm.unavailableHere() != null) {
-        err.println(AttachedJvm.unavailableHere());
+      if (cannotAttachHere(err)) {
         return 1;
       }
       try {
@@ -79,6 +77,15 @@ public final class Command {
     }
     err.println(USAGE);
     return 2;
+  }
+
+  /** Whether this JVM lacks the Attach API that {@code attach} and {@code stats} use (Java 8); says so on {@code err}. */
+  private static boolean cannotAttachHere(PrintStream err) {
+    String why = AttachedJvm.unavailableHere();
+    if (why != null) {
+      err.println(why);
+    }
+    return why != null;
   }
 
   /** Prints the version and commit from the jar's manifest, as a bug report needs them. */

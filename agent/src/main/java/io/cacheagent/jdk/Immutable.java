@@ -30,11 +30,7 @@ public final class Immutable {
     if (elements.isEmpty()) {
       return Collections.emptyList();
     }
-    List<E> copy = new ArrayList<>(elements.size());
-    for (E element : elements) {
-      copy.add(Objects.requireNonNull(element, "element"));
-    }
-    return Collections.unmodifiableList(copy);
+    return Collections.unmodifiableList(copyInto(new ArrayList<>(elements.size()), elements));
   }
 
   @SafeVarargs
@@ -46,11 +42,7 @@ public final class Immutable {
     if (elements.isEmpty()) {
       return Collections.emptySet();
     }
-    Set<E> copy = new LinkedHashSet<>(elements.size() * 2);
-    for (E element : elements) {
-      copy.add(Objects.requireNonNull(element, "element"));
-    }
-    return Collections.unmodifiableSet(copy);
+    return Collections.unmodifiableSet(copyInto(new LinkedHashSet<>(elements.size() * 2), elements));
   }
 
   public static <K, V> Map<K, V> mapOf() {
@@ -71,5 +63,13 @@ public final class Immutable {
       map.put((K) Objects.requireNonNull(keysAndValues[i], "key"), (V) Objects.requireNonNull(keysAndValues[i + 1], "value"));
     }
     return Collections.unmodifiableMap(map);
+  }
+
+  /** Adds every one of {@code elements} to {@code copy}, refusing {@code null} as the JDK's do. */
+  private static <E, C extends Collection<E>> C copyInto(C copy, Collection<? extends E> elements) {
+    for (E element : elements) {
+      copy.add(Objects.requireNonNull(element, "element"));
+    }
+    return copy;
   }
 }

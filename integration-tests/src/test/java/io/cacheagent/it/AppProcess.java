@@ -104,8 +104,12 @@ final class AppProcess implements AutoCloseable {
    * from Java 9 on); then the JDK running the tests. They attach to apps on Java 8 all the same.
    */
   static String attachJava() {
-    boolean java8 = Files.exists(javaHome().resolve("lib/rt.jar")); // Java 9 and later have no rt.jar
-    return java8 ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java();
+    return appsRunJava8() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java();
+  }
+
+  /** Whether {@link #javaHome()} is a Java 8 runtime: it has {@code lib/rt.jar}, which Java 9 and later lack. */
+  static boolean appsRunJava8() {
+    return Files.exists(javaHome().resolve("lib/rt.jar"));
   }
 
   /** Runs a command (a tool, the agent's commands) to its end; fails the test unless it exits 0. Returns what it printed. */
