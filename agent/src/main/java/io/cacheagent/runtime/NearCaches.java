@@ -60,7 +60,6 @@ final class NearCaches implements Invalidations.Listener {
   private final LongSupplier nanoClock;
   /** The methods that have had a near cache: what Redis and this JVM's writes tell goes to each one's current cache. */
   private final Set<CachedMethod> methods = ConcurrentHashMap.newKeySet();
-  private volatile boolean started;
 
   NearCaches(CacheStore store, LongSupplier nanoClock) {
     this.store = store;
@@ -124,19 +123,26 @@ final class NearCaches implements Invalidations.Listener {
       }
       NearCache next = rule.nearCache() == null ? null : new NearCache(rule);
       if (next != null) {
-        start();
         methods.add(method); // before the cache is in use: it hears of every change from its first read on
       }
       method.near = next;
+      if (next != null) {
+        // After the cache is published, for inUse() to see it: tracking, stopped when the last near
+        // cache went, starts again. It serves no copy until Redis tracks anew.
+        invalidations.start(this);
+      }
       return next;
     }
   }
 
-  private synchronized void start() {
-    if (!started) {
-      started = true;
-      invalidations.start(this);
+  @Override
+  public boolean inUse() {
+    for (CachedMethod method : methods) {
+      if (method.near != null) {
+        return true;
+      }
     }
+    return false;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.cacheagent.config.AgentConfig;
 import io.cacheagent.config.Durations;
 import io.cacheagent.config.EvictRule;
 import io.cacheagent.config.MethodRule;
+import io.cacheagent.config.NearCacheSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,8 @@ final class ConfigDiff {
     compare(changes, "stampedeLock", was, now, MethodRule::stampedeLock);
     compare(changes, "batch", was, now, rule -> String.valueOf(rule.batch()));
     compare(changes, "evictOn", was, now, rule -> evictions(rule.evictOn()));
+    compare(changes, "nearCache", was, now, rule -> nearCache(rule.nearCache()));
+    compare(changes, "refreshAhead", was, now, rule -> rule.refreshAhead() == 0 ? "off" : percent(rule.refreshAhead()));
     return changes;
   }
 
@@ -110,7 +113,14 @@ final class ConfigDiff {
 
   private static String describe(MethodRule rule) {
     return "ttl " + Durations.format(rule.ttl()) + (rule.enabled() ? "" : ", enabled false")
-        + (rule.evictOn().isEmpty() ? "" : ", evictOn " + evictions(rule.evictOn()));
+        + (rule.evictOn().isEmpty() ? "" : ", evictOn " + evictions(rule.evictOn()))
+        + (rule.nearCache() == null ? "" : ", nearCache " + nearCache(rule.nearCache()));
+  }
+
+  /** As the file would write it: {@code off}, or the mapping with every setting. */
+  private static String nearCache(NearCacheSettings settings) {
+    return settings == null ? "off" : "{maxEntries: " + settings.maxEntries() + ", ttl: " + Durations.format(settings.ttl())
+        + ", shareInstances: " + settings.shareInstances() + "}";
   }
 
   private static String evictions(List<EvictRule> rules) {

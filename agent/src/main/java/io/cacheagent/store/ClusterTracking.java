@@ -130,6 +130,12 @@ final class ClusterTracking extends KeyTracking {
       connectPauseNanos = Math.min(connectPauseNanos * 2, MAX_CONNECT_PAUSE_NANOS);
     }
 
+    /** No near cache is left: Redis stops telling of changes on its connection, which stays open for the next. */
+    void stopTracking() {
+      StatefulRedisConnection<String, String> current = connection;
+      tracked.turnOff(current != null && current.isOpen() ? current.async() : null);
+    }
+
     /** No longer in the topology: its connection closes. */
     void close() {
       closed = true;
@@ -246,6 +252,13 @@ final class ClusterTracking extends KeyTracking {
   void beat() {
     for (Node node : nodes) {
       node.beat();
+    }
+  }
+
+  @Override
+  void stopTracking() {
+    for (Node node : nodes) {
+      node.stopTracking();
     }
   }
 

@@ -22,6 +22,14 @@ public interface Invalidations {
     default void written(String key) {
       changed(key);
     }
+
+    /**
+     * Whether any near cache still hears: once none does (a reload took every nearCache off), the
+     * store stops tracking and checking, and starts again when a near cache asks for it.
+     */
+    default boolean inUse() {
+      return true;
+    }
   }
 
   /** A store that cannot tell of changes: no copy is ever served. */
@@ -60,6 +68,9 @@ public interface Invalidations {
    */
   long epoch(long nowNanos);
 
-  /** Starts telling {@code listener}; from then on the store has Redis track the keys it reads. */
+  /**
+   * Starts telling {@code listener}, unless it does already; from then on the store has Redis track
+   * the keys it reads, until the listener is no longer {@link Listener#inUse in use}.
+   */
   void start(Listener listener);
 }

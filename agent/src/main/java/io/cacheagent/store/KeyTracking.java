@@ -27,6 +27,10 @@ import java.util.function.BooleanSupplier;
  * after a write returned is answered, that write's message has come. So no copy outlives a write
  * that returned to another JVM by more than HEARTBEAT plus the command timeout, even in a JVM cut
  * off from Redis or whose threads stall.
+ *
+ * Once no near cache is left (a reload or an operator took every nearCache off), the heartbeat
+ * stops and Redis is told to stop tracking: nothing would hear its messages. The next near cache
+ * starts both again, under a new epoch.
  */
 abstract class KeyTracking implements Invalidations {
 
@@ -58,6 +62,9 @@ abstract class KeyTracking implements Invalidations {
   /** Every HEARTBEAT once started: tracking turned on where it is not, and a PING on each tracked connection. */
   abstract void beat();
 
+  /** No near cache is left: Redis stops tracking on every connection, until a beat turns it on again. */
+  abstract void stopTracking();
+
   @Override
   public final synchronized void start(Listener listener) {
     if (this.listener != null || closed) {
@@ -70,10 +77,34 @@ abstract class KeyTracking implements Invalidations {
 
   private void beatQuietly() {
     try {
+      if (stopIfUnused()) {
+        return;
+      }
       beat();
     } catch (RuntimeException e) { // the next beat tries again: an exception would end the schedule
       AgentLog.warn("near-cache-heartbeat", "near cache heartbeat failed (" + e + "); copies are not served until it answers");
     }
+  }
+
+  /**
+   * Stops the heartbeat and tracking once the listener has no near cache left; whether they are
+   * stopped. Under the lock {@link #start} takes: a near cache made meanwhile either is seen in use
+   * here, or starts them again.
+   */
+  private synchronized boolean stopIfUnused() {
+    Listener current = listener;
+    if (current == null || closed) {
+      return true;
+    }
+    if (current.inUse()) {
+      return false;
+    }
+    listener = null;
+    heartbeat.shutdown(); // from its own thread: this beat ends, no other comes
+    heartbeat = null;
+    stopTracking();
+    AgentLog.info("no method has a nearCache any more: redis no longer tracks keys for this JVM, and the heartbeat stops");
+    return true;
   }
 
   /** Every copy is void: changes may have been told to nobody (a disconnect, a flush, tracking turned on anew). */

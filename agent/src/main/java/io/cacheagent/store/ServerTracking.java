@@ -37,6 +37,12 @@ final class ServerTracking extends KeyTracking {
   }
 
   @Override
+  void stopTracking() {
+    RedisConnection.Link current = link;
+    tracked.turnOff(current != null && current.isOpen() ? current.commands() : null);
+  }
+
+  @Override
   void beat() {
     RedisConnection.Link current = link;
     if (current != null && current.isOpen()) {

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One connection on which Redis tracks keys for the near caches (see KeyTracking): whether Redis
  * confirmed tracking on it as it is now, when the newest PING it answered was sent, and the
- * "invalidate" messages Redis pushes on it. What Redis tracked ends with the connection: each
- * disconnect, and each confirmation of tracking, moves the owner's epoch.
+ * "invalidate" messages Redis pushes on it. What Redis tracked ends with the connection, or when
+ * tracking is turned off: each of those, and each confirmation of tracking, moves the owner's epoch.
  */
 final class TrackedConnection {
 
@@ -24,8 +24,8 @@ final class TrackedConnection {
   private final TrackingArgs trackingArgs;
   /** The key of its problems in the log: each connection's come and go on their own. */
   private final String logKey;
-  /** Counts disconnects: tracking turned on for a connection that dropped since does not count. */
-  private final AtomicLong disconnects = new AtomicLong();
+  /** Counts disconnects and turn-offs: tracking turned on before one of them does not count. */
+  private final AtomicLong resets = new AtomicLong();
   /** Whether Redis confirmed tracking on the connection as it is now. */
   private volatile boolean tracked;
   /** Whether a CLIENT TRACKING is in flight: the heartbeat sends no second one meanwhile. */
@@ -48,8 +48,29 @@ final class TrackedConnection {
   }
 
   /** The connection dropped: every copy is void, and tracking is turned on again once it is back. */
-  synchronized void disconnected() {
-    disconnects.incrementAndGet();
+  void disconnected() {
+    reset();
+  }
+
+  /**
+   * Tracking ends (no near cache is left): Redis is told to stop, over {@code commands} where the
+   * connection is open ({@code null}: it is not, and Redis tracks nothing on it). The next beat
+   * turns it on again.
+   */
+  void turnOff(RedisClusterAsyncCommands<String, ?> commands) {
+    reset(); // first: a CLIENT TRACKING on still in flight no longer counts
+    if (commands == null) {
+      return;
+    }
+    try {
+      commands.clientTracking(TrackingArgs.Builder.enabled(false));
+    } catch (RuntimeException e) {
+      // rejected while disconnected: the reconnect ends tracking anyway
+    }
+  }
+
+  private synchronized void reset() {
+    resets.incrementAndGet();
     tracked = false;
     owner.voidEveryCopy();
   }
@@ -63,7 +84,7 @@ final class TrackedConnection {
   }
 
   private void turnOn(StatefulConnection<String, ?> connection, RedisClusterAsyncCommands<String, ?> commands) {
-    long disconnectsBefore = disconnects.get();
+    long resetsBefore = resets.get();
     if (!(connection instanceof StatefulRedisConnectionImpl<?, ?>)
         || ((StatefulRedisConnectionImpl<?, ?>) connection).getConnectionState().getNegotiatedProtocolVersion()
             != ProtocolVersion.RESP3) {
@@ -73,14 +94,14 @@ final class TrackedConnection {
     }
     turningOn = true;
     try {
-      commands.clientTracking(trackingArgs).whenComplete((ok, failure) -> trackingTurnedOn(disconnectsBefore, failure));
+      commands.clientTracking(trackingArgs).whenComplete((ok, failure) -> trackingTurnedOn(resetsBefore, failure));
     } catch (RuntimeException e) {
-      trackingTurnedOn(disconnectsBefore, e);
+      trackingTurnedOn(resetsBefore, e);
     }
   }
 
-  /** Tracking is on for the connection as it was at {@code disconnectsBefore}, unless {@code failure}. */
-  private synchronized void trackingTurnedOn(long disconnectsBefore, Throwable failure) {
+  /** Tracking is on for the connection as it was at {@code resetsBefore}, unless {@code failure}. */
+  private synchronized void trackingTurnedOn(long resetsBefore, Throwable failure) {
     turningOn = false;
     if (failure != null) {
       tracked = false;
@@ -89,7 +110,7 @@ final class TrackedConnection {
           + " refuses it, the agent's redis user needs +client|tracking");
       return;
     }
-    if (disconnects.get() == disconnectsBefore) { // under the lock disconnected() takes: no drop in between
+    if (resets.get() == resetsBefore) { // under the lock reset() takes: no drop or turn-off in between
       owner.voidEveryCopy();
       tracked = true;
       AgentLog.resolved(logKey);

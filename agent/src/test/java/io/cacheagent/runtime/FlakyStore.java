@@ -43,6 +43,15 @@ final class FlakyStore implements CacheStore {
   volatile long epoch = -1;
   private volatile Invalidations.Listener listener;
 
+  /** How often the near caches asked the store to start telling them (see Invalidations#start). */
+  volatile int starts;
+
+  /** Whether the near caches say any of them is in use: the heartbeat's question. */
+  boolean nearCachesInUse() {
+    Invalidations.Listener current = listener;
+    return current != null && current.inUse();
+  }
+
   /** Tells the near caches that {@code key} changed, as Redis tells of another JVM's write. */
   void changed(String key) {
     listener.changed(key);
@@ -59,6 +68,7 @@ final class FlakyStore implements CacheStore {
       @Override
       public void start(Listener started) {
         listener = started;
+        starts++;
       }
     };
   }

@@ -177,6 +177,23 @@ class NearCachesTest {
   }
 
   @Test
+  void onceNoMethodHasANearCache_noneIsInUse_andTheNextNearCacheStartsTrackingAgain() {
+    cache(1L, "one");
+    value(1L);
+    assertThat(store.nearCachesInUse()).isTrue();
+    CachedMethod method = table.cached(find);
+
+    method.rebind(MethodRule.cache(FIND).ttlJitter(0).build(), KeyNames.readable("test")); // reloaded without nearCache
+    assertThat(store.nearCachesInUse()).as("the store may stop tracking and its heartbeat").isFalse();
+
+    int starts = store.starts;
+    method.rebind(rule, KeyNames.readable("test")); // and with it again
+    value(1L);
+    assertThat(store.nearCachesInUse()).isTrue();
+    assertThat(store.starts).as("the new near cache asked the store to track again").isGreaterThan(starts);
+  }
+
+  @Test
   void aPlaceNeverGivenUp_isTakenByAReadATtlLater() {
     NearCache near = nearCacheOfTtl(NEAR_TTL);
     long readAt = 1_000;

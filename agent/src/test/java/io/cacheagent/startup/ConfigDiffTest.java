@@ -46,6 +46,16 @@ class ConfigDiffTest {
   }
 
   @Test
+  void lines_nearCacheAndRefreshAhead_turnedOnOrOff_areNamed() throws ConfigException {
+    AgentConfig withBoth = parse(BEFORE.replace("    ttl: 10m\n", "    ttl: 10m\n    nearCache: {maxEntries: 500}\n    refreshAhead: 80%\n"));
+
+    assertThat(ConfigDiff.lines(parse(BEFORE), withBoth)).containsExactly(
+        "com.acme.Repo#find(long): nearCache off -> {maxEntries: 500, ttl: 1m, shareInstances: false}, refreshAhead off -> 80.0%");
+    assertThat(ConfigDiff.lines(withBoth, parse(BEFORE))).containsExactly(
+        "com.acme.Repo#find(long): nearCache {maxEntries: 500, ttl: 1m, shareInstances: false} -> off, refreshAhead 80.0% -> off");
+  }
+
+  @Test
   void lines_serializationAllow_appliesAtOnce_whileRedisWaitsForARestart() throws ConfigException {
     AgentConfig after = parse("redis:\n  keyPrefix: shop\nserialization:\n  allow: [org.joda.time]\n" + BEFORE);
 

@@ -7,7 +7,6 @@ import io.cacheagent.testkit.RedisCluster;
 import io.cacheagent.testkit.RedisServer;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +23,8 @@ class ClusterTrackingTest {
 
   private static RedisCluster cluster;
   private RedisStore store;
-  private final BlockingQueue<String> changed = new LinkedBlockingQueue<>();
+  private final StandInNearCaches near = new StandInNearCaches();
+  private final BlockingQueue<String> changed = near.changed;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -103,6 +103,35 @@ class ClusterTrackingTest {
   }
 
   @Test
+  void whenNoNearCacheIsLeft_everyNodeStopsTracking_untilANearCacheStartsItAgain() throws Exception {
+    openStore(RedisSettings.ReadFrom.MASTER);
+    Epochs.await(store.invalidations(), e -> e >= 0);
+    assertThat(trackingClients()).as("one tracked connection to each node").isEqualTo(6);
+
+    near.inUse.set(false);
+    Epochs.await(store.invalidations(), e -> e == -1);
+    for (int i = 0; i < 100 && trackingClients() > 0; i++) {
+      Thread.sleep(20);
+    }
+    assertThat(trackingClients()).as("no node tracks keys for this JVM").isZero();
+
+    near.inUse.set(true);
+    store.invalidations().start(near);
+    Epochs.await(store.invalidations(), e -> e >= 0);
+    cluster.cli("SET", "cache-agent:{a}", "written elsewhere");
+    awaitToldOf("cache-agent:{a}");
+  }
+
+  /** The clients with key tracking on, over every node. */
+  private long trackingClients() throws Exception {
+    long count = 0;
+    for (RedisServer master : cluster.masters()) {
+      count += StandInNearCaches.trackingClients(master) + StandInNearCaches.trackingClients(cluster.replicaOf(master));
+    }
+    return count;
+  }
+
+  @Test
   void readsFromReplicas_serveNoCopy() throws Exception {
     openStore(RedisSettings.ReadFrom.REPLICA_PREFERRED);
     Thread.sleep(1_000);
@@ -112,7 +141,7 @@ class ClusterTrackingTest {
 
   private void openStore(RedisSettings.ReadFrom readFrom) {
     store = new RedisStore(new RedisSettings(cluster.seeds().get(0), COMMAND_TIMEOUT, null, cluster.seeds(), readFrom));
-    store.invalidations().start(changed::add);
+    store.invalidations().start(near);
   }
 
   /** Polls what the store was told until {@code key} comes; every key told of must be the agent's. */

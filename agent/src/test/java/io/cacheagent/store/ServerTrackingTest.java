@@ -7,7 +7,6 @@ import io.cacheagent.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,13 +17,14 @@ class ServerTrackingTest {
 
   private RedisServer server;
   private RedisStore store;
-  private final BlockingQueue<String> changed = new LinkedBlockingQueue<>();
+  private final StandInNearCaches near = new StandInNearCaches();
+  private final BlockingQueue<String> changed = near.changed;
 
   @BeforeEach
   void start() throws Exception {
     server = RedisServer.start();
     store = new RedisStore(new RedisSettings(server.uri(), Duration.ofMillis(200)));
-    store.invalidations().start(changed::add);
+    store.invalidations().start(near);
   }
 
   @AfterEach
@@ -72,5 +72,35 @@ class ServerTrackingTest {
     Thread.sleep(KeyTracking.HEARTBEAT.toMillis() + 200 + 300);
 
     assertThat(store.invalidations().epoch(System.nanoTime())).as("no copy served while Redis may be telling of changes nobody hears").isEqualTo(-1);
+  }
+
+  @Test
+  void whenNoNearCacheIsLeft_trackingAndThePingsStop_untilANearCacheStartsThemAgain() throws Exception {
+    Epochs.await(store.invalidations(), e -> e >= 0);
+    assertThat(StandInNearCaches.trackingClients(server)).isEqualTo(1);
+
+    near.inUse.set(false); // a reload took every nearCache off
+    Epochs.await(store.invalidations(), e -> e == -1);
+    awaitNoTrackingClient();
+    long pings = StandInNearCaches.pings(server);
+    Thread.sleep(3 * KeyTracking.HEARTBEAT.toMillis());
+    assertThat(StandInNearCaches.pings(server)).as("no heartbeat").isEqualTo(pings);
+    store.get("near-c");
+    server.cli("SET", "near-c", "written elsewhere");
+    assertThat(changed.poll(300, TimeUnit.MILLISECONDS)).as("redis tells of nothing").isNull();
+
+    near.inUse.set(true); // a near cache again
+    store.invalidations().start(near);
+    Epochs.await(store.invalidations(), e -> e >= 0);
+    store.get("near-d");
+    server.cli("SET", "near-d", "written elsewhere");
+    assertThat(changed.poll(2, TimeUnit.SECONDS)).isEqualTo("near-d");
+  }
+
+  private void awaitNoTrackingClient() throws Exception {
+    for (int i = 0; i < 100 && StandInNearCaches.trackingClients(server) > 0; i++) {
+      Thread.sleep(20);
+    }
+    assertThat(StandInNearCaches.trackingClients(server)).as("redis tracks keys for nobody").isZero();
   }
 }

@@ -99,16 +99,73 @@ class NearCacheIT {
     }
   }
 
-  /**
-   * Calls {@code find 3} until one call was served from a copy (JMX NearHits), each from the cache:
-   * copies are made only once Redis confirmed tracking, a heartbeat or so after the first call.
-   */
+  @Test
+  void aReloadThatTakesEveryNearCacheOff_endsTrackingAndTheHeartbeat_andOneThatPutsItBackServesCopies() throws Exception {
+    try (RedisServer server = RedisServer.start()) {
+      String shop = Configs.shop(server.uri(), "it-" + UUID.randomUUID());
+      Path config = Configs.write(dir, "shop.yaml", Configs.withNearCache(shop));
+      try (AppProcess app = AppProcess.shop(config)) {
+        app.awaitAgentReady(true);
+        assertThat(app.call("find 3")).isEqualTo("Product{3,product-3,30} queries=1");
+        awaitNearHit(app);
+        assertThat(trackingClients(server)).isEqualTo(1);
+
+        Configs.write(dir, "shop.yaml", shop);
+        app.awaitLog("[cache-agent] reloaded shop.yaml: com.acme.shop.ProductRepository#findById(long): nearCache {");
+        app.awaitLog("[cache-agent] no method has a nearCache any more");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (trackingClients(server) > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(trackingClients(server)).as("redis tracks nothing for the app").isZero();
+        long pings = pings(server);
+        Thread.sleep(1_000);
+        assertThat(pings(server)).as("no heartbeat").isEqualTo(pings);
+        assertThat(app.call("find 3")).as("still cached, in redis").isEqualTo("Product{3,product-3,30} queries=1");
+
+        Configs.write(dir, "shop.yaml", Configs.withNearCache(shop));
+        app.awaitLog("nearCache off -> {");
+        awaitNearHit(app, nearHitsSoFar(app));
+      }
+    }
+  }
+
+  /** How many of the server's clients have key tracking on (flag {@code t}). */
+  private static long trackingClients(RedisServer server) throws Exception {
+    return server.cli("CLIENT", "LIST").lines().filter(client -> client.matches(".* flags=\\S*t\\S* .*")).count();
+  }
+
+  /** How many PINGs the server answered. */
+  private static long pings(RedisServer server) throws Exception {
+    Matcher calls = Pattern.compile("cmdstat_ping:calls=(\\d+)").matcher(server.cli("INFO", "commandstats"));
+    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+  }
+
   private static void awaitNearHit(AppProcess app) throws Exception {
+    awaitNearHit(app, 0);
+  }
+
+  /** findById's near hits so far (JMX NearHits). */
+  private static long nearHitsSoFar(AppProcess app) throws Exception {
+    VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
+    try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
+      return (long) jmx.getMBeanServerConnection().getAttribute(FIND_BY_ID, "NearHits");
+    } finally {
+      vm.detach();
+    }
+  }
+
+  /**
+   * Calls {@code find 3} until a call was served from a copy (JMX NearHits above {@code before}),
+   * each from the cache: copies are made only once Redis confirmed tracking, a heartbeat or so
+   * after the first call.
+   */
+  private static void awaitNearHit(AppProcess app, long before) throws Exception {
     VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
     try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
       MBeanServerConnection beans = jmx.getMBeanServerConnection();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!beans.isRegistered(FIND_BY_ID) || (long) beans.getAttribute(FIND_BY_ID, "NearHits") == 0) {
+      while (!beans.isRegistered(FIND_BY_ID) || (long) beans.getAttribute(FIND_BY_ID, "NearHits") <= before) {
         assertThat(System.nanoTime()).as("a near hit within 10 s").isLessThan(deadline);
         assertThat(app.call("find 3")).isEqualTo("Product{3,product-3,30} queries=1");
         Thread.sleep(50);
