@@ -57,7 +57,7 @@ final class LoadDriver {
     double seconds = (System.nanoTime() - started) / 1e9;
     long[] after = stats();
     return new RunResult(mode, recorder.latencies(), recorder.requests.get(), seconds, after[0] - before[0],
-        after[1] - before[1], recorder.reads.get(), recorder.staleReads.get(), store);
+        after[1] - before[1], recorder.reads.get(), recorder.staleReads.get(), store, 0);
   }
 
   /** Something to do once a second while the load runs, e.g. stop Redis at second 10. */

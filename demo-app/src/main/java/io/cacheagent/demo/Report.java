@@ -32,10 +32,10 @@ final class Report {
       json.append(String.format(Locale.ROOT,
           "    {\"mode\": \"%s\", \"store\": \"%s\", \"p50Ms\": %.3f, \"p95Ms\": %.3f, \"p99Ms\": %.3f, "
               + "\"throughputPerSec\": %.1f, \"dbQueries\": %d, \"dbQueriesPerRequest\": %.4f, \"dbReadQueries\": %d, \"reads\": %d, "
-              + "\"hitRatio\": %.4f, \"staleReads\": %d, \"seconds\": %.1f}%s%n",
+              + "\"hitRatio\": %.4f, \"staleReads\": %d, \"nearHits\": %d, \"seconds\": %.1f}%s%n",
           run.mode(), escape(run.store()), run.percentileMillis(50), run.percentileMillis(95), run.percentileMillis(99),
           run.throughputPerSecond(), run.dbQueries(), run.dbQueriesPerRequest(), run.dbReadQueries(), run.reads(), run.hitRatio(),
-          run.staleReads(), run.seconds(), i < runs.size() - 1 ? "," : ""));
+          run.staleReads(), run.nearHits(), run.seconds(), i < runs.size() - 1 ? "," : ""));
     }
     Files.writeString(file, json.append("  ]\n}\n"));
   }
@@ -141,7 +141,11 @@ final class Report {
   }
 
   private static String color(RunResult run) {
-    return run.mode().equals("agent") ? "#27ae60" : "#c0392b";
+    return switch (run.mode()) {
+      case "agent" -> "#27ae60";
+      case "near-cache" -> "#2980b9";
+      default -> "#c0392b";
+    };
   }
 
   private static String fmt(double ms) {

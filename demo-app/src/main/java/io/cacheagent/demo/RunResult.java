@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * What one mode of the demo measured.
  *
- * @param mode "no-agent" or "agent"
+ * @param mode "no-agent", "agent" or "near-cache"
  * @param readLatenciesNanos latency of every read request of the measured phase, sorted
  * @param requests requests of the measured phase, reads and writes
  * @param seconds length of the measured phase
@@ -14,13 +14,19 @@ import java.util.Arrays;
  * @param reads read requests of the measured phase
  * @param staleReads reads right after a write that did not see the written price
  * @param store what the agent used, or "none"
+ * @param nearHits hits served from copies in the service's JVM (nearCache), as the agent's exit report counts them
  */
 record RunResult(String mode, long[] readLatenciesNanos, long requests, double seconds, long dbReadQueries,
-    long dbWriteQueries, long reads, long staleReads, String store) {
+    long dbWriteQueries, long reads, long staleReads, String store, long nearHits) {
 
   RunResult {
     readLatenciesNanos = readLatenciesNanos.clone();
     Arrays.sort(readLatenciesNanos);
+  }
+
+  /** The same, with the near hits the agent counted over the service's whole life. */
+  RunResult withNearHits(long hits) {
+    return new RunResult(mode, readLatenciesNanos, requests, seconds, dbReadQueries, dbWriteQueries, reads, staleReads, store, hits);
   }
 
   double percentileMillis(double p) {

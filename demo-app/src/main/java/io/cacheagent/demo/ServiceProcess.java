@@ -19,11 +19,12 @@ final class ServiceProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final StringBuffer output = new StringBuffer();
+  private final Thread pump;
 
   private ServiceProcess(Process process, int port) {
     this.process = process;
     this.port = port;
-    Thread pump = new Thread(() -> {
+    this.pump = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           output.append(line).append('\n');
@@ -81,16 +82,19 @@ final class ServiceProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  /** Lines the service and the agent printed. */
+  /** Lines the service and the agent printed; after {@link #close}, all of them, the agent's exit report too. */
   String output() {
     return output.toString();
   }
 
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
+    // SIGTERM through the handle: Process.destroy would also close the pipe, and the agent's exit
+    // report, printed as the JVM exits, would be lost.
+    process.toHandle().destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+    pump.join(5_000); // the last lines: the agent prints its report as the JVM exits
   }
 }

@@ -14,31 +14,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo end to end at a small scale: two service JVMs, the real agent jar, a real Redis. */
+/** The demo end to end at a small scale: a service JVM per mode, the real agent jar, a real Redis. */
 @ExtendWith(RedisExtension.class)
 class DemoIT {
 
   private static final Pattern RUN = Pattern.compile(
-      "\\{\"mode\": \"([a-z-]+)\".*?\"dbQueriesPerRequest\": ([0-9.]+).*?\"reads\": (\\d+).*?\"staleReads\": (\\d+)");
+      "\\{\"mode\": \"([a-z-]+)\".*?\"dbQueriesPerRequest\": ([0-9.]+).*?\"reads\": (\\d+).*?\"staleReads\": (\\d+), \"nearHits\": (\\d+)");
 
   @TempDir
   Path out;
 
   @Test
-  void demo_withAgent_runsFewerQueriesPerRequest_andServesNoStaleRead(RedisEndpoint redis) throws Exception {
+  void demo_withAgent_andANearCache_runsFewerQueriesPerRequest_andServesNoStaleRead(RedisEndpoint redis) throws Exception {
     String json = runDemo(redis);
 
-    assertFewerQueriesAndNoStaleRead(json);
+    List<String[]> runs = assertFewerQueriesAndNoStaleRead(json, "no-agent", "agent", "near-cache");
+    assertThat(Long.parseLong(runs.get(2)[4])).as("hits served from copies in the near-cache run").isPositive();
+    assertThat(Long.parseLong(runs.get(1)[4])).as("near hits without a near cache").isZero();
     assertThat(json).contains("database: H2 in memory");
-    assertThat(Files.readString(out.resolve("demo-report.html"))).contains("<svg", "no-agent", "agent");
+    assertThat(Files.readString(out.resolve("demo-report.html"))).contains("<svg", "no-agent", "agent", "near-cache");
   }
 
   /** {@code ./demo.sh --db postgres}: the service on PostgreSQL at 127.0.0.1:5432 (.ci/run starts it). */
   @Test
   void demo_onPostgres_runsFewerQueriesPerRequest_andServesNoStaleRead(RedisEndpoint redis) throws Exception {
-    String json = runDemo(redis, "--db", "postgres");
+    String json = runDemo(redis, "--db", "postgres", "--near-cache", "false");
 
-    assertFewerQueriesAndNoStaleRead(json);
+    assertFewerQueriesAndNoStaleRead(json, "no-agent", "agent");
     assertThat(json).contains("database: PostgreSQL at 127.0.0.1:5432");
   }
 
@@ -55,16 +57,20 @@ class DemoIT {
     return Files.readString(out.resolve("demo-report.json"));
   }
 
-  private static void assertFewerQueriesAndNoStaleRead(String json) {
+  /** The runs of {@code modes}, each as mode, queries per request, reads, stale reads, near hits. */
+  private static List<String[]> assertFewerQueriesAndNoStaleRead(String json, String... modes) {
     List<String[]> runs = new ArrayList<>();
     Matcher m = RUN.matcher(json);
     while (m.find()) {
-      runs.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
+      runs.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)});
     }
-    assertThat(runs).extracting(r -> r[0]).containsExactly("no-agent", "agent");
+    assertThat(runs).extracting(r -> r[0]).containsExactly(modes);
     assertThat(runs).allSatisfy(r -> assertThat(Long.parseLong(r[2])).as("reads of " + r[0]).isPositive());
-    assertThat(Double.parseDouble(runs.get(1)[1])).as("database queries per request with the agent")
-        .isLessThan(Double.parseDouble(runs.get(0)[1]));
+    for (String[] withAgent : runs.subList(1, runs.size())) {
+      assertThat(Double.parseDouble(withAgent[1])).as("database queries per request, " + withAgent[0])
+          .isLessThan(Double.parseDouble(runs.get(0)[1]));
+    }
     assertThat(runs).allSatisfy(r -> assertThat(r[3]).as("stale reads of " + r[0]).isEqualTo("0"));
+    return runs;
   }
 }
