@@ -114,7 +114,8 @@ final class ConfigDiff {
   private static String describe(MethodRule rule) {
     return "ttl " + Durations.format(rule.ttl()) + (rule.enabled() ? "" : ", enabled false")
         + (rule.evictOn().isEmpty() ? "" : ", evictOn " + evictions(rule.evictOn()))
-        + (rule.nearCache() == null ? "" : ", nearCache " + nearCache(rule.nearCache()));
+        + (rule.nearCache() == null ? "" : ", nearCache " + nearCache(rule.nearCache()))
+        + (rule.refreshAhead() == 0 ? "" : ", refreshAhead " + percent(rule.refreshAhead()));
   }
 
   /** As the file would write it: {@code off}, or the mapping with every setting. */

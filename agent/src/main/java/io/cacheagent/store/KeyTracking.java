@@ -67,10 +67,10 @@ abstract class KeyTracking implements Invalidations {
 
   @Override
   public final synchronized void start(Listener listener) {
-    if (this.listener != null || closed) {
+    if (this.listener != null && this.listener != listener || heartbeat != null || closed) {
       return;
     }
-    this.listener = listener;
+    this.listener = listener; // kept once stopped: what Redis still tells until it stops goes to the near caches
     heartbeat = Executors.newSingleThreadScheduledExecutor(task -> AgentThreads.daemon("near-cache-heartbeat", task));
     heartbeat.scheduleWithFixedDelay(this::beatQuietly, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -89,22 +89,26 @@ abstract class KeyTracking implements Invalidations {
   /**
    * Stops the heartbeat and tracking once the listener has no near cache left; whether they are
    * stopped. Under the lock {@link #start} takes: a near cache made meanwhile either is seen in use
-   * here, or starts them again.
+   * here, or starts them again. The listener stays: a near cache made after the check, and its
+   * copies read before the epoch moves, still hear of every change.
    */
   private synchronized boolean stopIfUnused() {
-    Listener current = listener;
-    if (current == null || closed) {
+    if (heartbeat == null || closed) {
       return true;
     }
-    if (current.inUse()) {
+    if (listener.inUse()) {
       return false;
     }
-    listener = null;
+    stopTracking(); // first: the epoch moves, no copy is served or made from here on
     heartbeat.shutdown(); // from its own thread: this beat ends, no other comes
     heartbeat = null;
-    stopTracking();
     AgentLog.info("no method has a nearCache any more: redis no longer tracks keys for this JVM, and the heartbeat stops");
     return true;
+  }
+
+  /** Whether tracking was stopped (no near cache is left), or never started: Redis should track nothing. */
+  final boolean isStopped() {
+    return heartbeat == null;
   }
 
   /** Every copy is void: changes may have been told to nobody (a disconnect, a flush, tracking turned on anew). */

@@ -94,27 +94,38 @@ final class TrackedConnection {
     }
     turningOn = true;
     try {
-      commands.clientTracking(trackingArgs).whenComplete((ok, failure) -> trackingTurnedOn(resetsBefore, failure));
+      commands.clientTracking(trackingArgs).whenComplete((ok, failure) -> {
+        if (!trackingTurnedOn(resetsBefore, failure) && failure == null && owner.isStopped()) {
+          // Redis ran it after tracking stopped: sent before a disconnect, Lettuce sent it again
+          // after the reconnect. Nothing hears its messages now.
+          turnOff(commands);
+        }
+      });
     } catch (RuntimeException e) {
-      trackingTurnedOn(resetsBefore, e);
+      trackingTurnedOn(resetsBefore, e); // the failure is logged
     }
   }
 
-  /** Tracking is on for the connection as it was at {@code resetsBefore}, unless {@code failure}. */
-  private synchronized void trackingTurnedOn(long resetsBefore, Throwable failure) {
+  /**
+   * Tracking is on for the connection as it was at {@code resetsBefore}, unless {@code failure};
+   * whether it counts (no disconnect or turn-off came in between).
+   */
+  private synchronized boolean trackingTurnedOn(long resetsBefore, Throwable failure) {
     turningOn = false;
     if (failure != null) {
       tracked = false;
       AgentLog.warn(logKey, "nearCache copies are not served: redis did not turn CLIENT TRACKING on ("
           + RedisStore.rootMessage(failure) + "); trying again every " + KeyTracking.HEARTBEAT.toMillis() + " ms. If redis"
           + " refuses it, the agent's redis user needs +client|tracking");
-      return;
+      return false;
     }
-    if (resets.get() == resetsBefore) { // under the lock reset() takes: no drop or turn-off in between
-      owner.voidEveryCopy();
-      tracked = true;
-      AgentLog.resolved(logKey);
+    if (resets.get() != resetsBefore) { // under the lock reset() takes: a drop or turn-off came in between
+      return false;
     }
+    owner.voidEveryCopy();
+    tracked = true;
+    AgentLog.resolved(logKey);
+    return true;
   }
 
   private void ping(RedisClusterAsyncCommands<String, ?> commands) {

@@ -36,12 +36,14 @@ class ConfigDiffTest {
           - method: com.acme.Repo#search(String)
           - method: com.acme.Repo#count()
             ttl: 30s
+            nearCache: true
+            refreshAhead: 50%
         """);
 
     assertThat(ConfigDiff.lines(parse(BEFORE), after)).containsExactly(
         "com.acme.Repo#find(long): enabled true -> false, ttl 10m -> 5m, evictOn [com.acme.Repo#save(com.acme.P) key [args[0].id]]"
             + " -> [com.acme.Repo#save(com.acme.P) key [args[0].id], com.acme.Repo#clear() all]",
-        "+ com.acme.Repo#count() (ttl 30s)",
+        "+ com.acme.Repo#count() (ttl 30s, nearCache {maxEntries: 10000, ttl: 1m, shareInstances: false}, refreshAhead 50.0%)",
         "- com.acme.Repo#old() (no longer cached)");
   }
 
